@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tcpwatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tcpwatch", targets: ["tcpwatch"]),
+        .library(name: "Dissect", targets: ["Dissect"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        // Pure Swift: capture-file readers and layer decoders. Never imports CPcap.
+        .target(name: "Dissect"),
+        // The follower: flow table, stream numbering, relative sequence numbers, analysis.
+        .target(name: "Follow", dependencies: ["Dissect"]),
+        // Field registry and the views (summary line, -T fields, JSON, ...).
+        .target(name: "Views", dependencies: ["Dissect", "Follow"]),
+        // libpcap at the edge: live capture and the BPF compiler.
+        .target(name: "PcapLive", dependencies: ["CPcap", "Dissect"]),
+        .executableTarget(
+            name: "tcpwatch",
+            dependencies: [
+                "Dissect", "Follow", "Views", "PcapLive",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
+        .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

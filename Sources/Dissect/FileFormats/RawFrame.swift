@@ -1,0 +1,55 @@
+/// A point in time with nanosecond resolution, as capture files record it.
+public struct Timestamp: Hashable, Comparable, Sendable {
+    /// Seconds since the Unix epoch.
+    public var seconds: Int64
+    /// Nanoseconds within the second, `0..<1_000_000_000`.
+    public var nanoseconds: UInt32
+
+    public init(seconds: Int64, nanoseconds: UInt32) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static let zero = Timestamp(seconds: 0, nanoseconds: 0)
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool {
+        (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds)
+    }
+
+    /// `self - other` in nanoseconds, saturating instead of trapping.
+    public func nanoseconds(since other: Timestamp) -> Int64 {
+        let (s, o1) = seconds.subtractingReportingOverflow(other.seconds)
+        let (ns, o2) = s.multipliedReportingOverflow(by: 1_000_000_000)
+        if o1 || o2 { return s < 0 ? Int64.min : Int64.max }
+        let (r, o3) = ns.addingReportingOverflow(Int64(nanoseconds) - Int64(other.nanoseconds))
+        return o3 ? (ns < 0 ? Int64.min : Int64.max) : r
+    }
+}
+
+/// One captured frame as a capture source hands it over: the bytes and what the file
+/// (or libpcap) said about them, before any decoding.
+public struct RawFrame {
+    /// The captured bytes; valid only until the source's next call to `next()`.
+    public var bytes: ByteView
+    public var timestamp: Timestamp
+    /// The frame's length on the wire (`frame.len`).
+    public var originalLength: Int
+    public var linkType: LinkType
+    /// The pcapng interface the frame arrived on (0 for pcap and live capture).
+    public var interfaceID: Int
+    /// Byte offset of the frame's record in the file, for error messages.
+    public var fileOffset: Int64
+
+    /// The captured length (`frame.cap_len`).
+    @inlinable public var capturedLength: Int { bytes.count }
+
+    public init(bytes: ByteView, timestamp: Timestamp, originalLength: Int, linkType: LinkType,
+                interfaceID: Int = 0, fileOffset: Int64 = 0) {
+        self.bytes = bytes
+        self.timestamp = timestamp
+        self.originalLength = originalLength
+        self.linkType = linkType
+        self.interfaceID = interfaceID
+        self.fileOffset = fileOffset
+    }
+}

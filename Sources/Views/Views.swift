@@ -1,0 +1,1 @@
+// Field registry and views live here.

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Dissect
+
+struct Tcpwatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcpwatch",
+        abstract: "Capture packets and analyse TCP conversations.",
+        subcommands: []
+    )
+}
+
+Tcpwatch.main()

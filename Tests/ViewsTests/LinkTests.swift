@@ -1,0 +1,8 @@
+import Testing
+import PcapLive
+
+@Suite struct LinkTests {
+    @Test func libpcapIsLinked() {
+        #expect(libpcapVersion.contains("libpcap"))
+    }
+}
