@@ -1,0 +1,95 @@
+/// A protocol layer, named as Wireshark names it in `frame.protocols`.
+public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case frame, eth, ethertype, vlan, sll, null, loop, raw, arp
+    case ip, ipv6, icmp, icmpv6, tcp, udp, dns, http, data
+    /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
+    case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
+
+    public var description: String {
+        switch self {
+        case .ipv6Hopopts: "ipv6.hopopts"
+        case .ipv6Routing: "ipv6.routing"
+        case .ipv6Fraghdr: "ipv6.fraghdr"
+        case .ipv6Dstopts: "ipv6.dstopts"
+        default: "\(self)".lowercased()
+        }
+    }
+}
+
+/// Why a layer is malformed, beyond simply being cut short.
+public enum Malformation: Sendable, Equatable, CustomStringConvertible {
+    case badVersion(UInt8)
+    case headerLengthTooSmall(Int)
+    case lengthFieldTooSmall(Int)
+    case optionLength(Int)
+    case extensionHeaderChain
+    case dnsNameLoop
+    case dnsNameTooLong
+    case dnsLabelType(UInt8)
+    case unsupportedLinkType(LinkType)
+    case unknownAddressFamily(UInt32)
+
+    public var description: String {
+        switch self {
+        case .badVersion(let v): "bad version \(v)"
+        case .headerLengthTooSmall(let n): "header length \(n) is too small"
+        case .lengthFieldTooSmall(let n): "length field \(n) is smaller than the header"
+        case .optionLength(let n): "option with invalid length \(n)"
+        case .extensionHeaderChain: "too many extension headers"
+        case .dnsNameLoop: "name compression loop"
+        case .dnsNameTooLong: "name longer than 255 bytes"
+        case .dnsLabelType(let t): "unknown label type 0x\(String(t, radix: 16))"
+        case .unsupportedLinkType(let t): "unsupported link type \(t.rawValue)\(t.name.map { " (\($0))" } ?? "")"
+        case .unknownAddressFamily(let f): "unknown address family \(f)"
+        }
+    }
+}
+
+/// Something wrong with one layer of one frame. The layers below it still decoded.
+public struct DecodeIssue: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The layer needed `needed` bytes from its start but only `available` were captured.
+        case truncated(needed: Int, available: Int)
+        case malformed(Malformation)
+    }
+
+    public var layer: Layer
+    public var kind: Kind
+
+    public init(_ layer: Layer, _ kind: Kind) {
+        self.layer = layer
+        self.kind = kind
+    }
+
+    public static func truncated(_ layer: Layer, needed: Int, available: Int) -> DecodeIssue {
+        DecodeIssue(layer, .truncated(needed: needed, available: available))
+    }
+
+    public static func malformed(_ layer: Layer, _ why: Malformation) -> DecodeIssue {
+        DecodeIssue(layer, .malformed(why))
+    }
+
+    public var description: String {
+        switch kind {
+        case .truncated(let needed, let available):
+            "\(layer): truncated (needed \(needed) bytes, \(available) available)"
+        case .malformed(let why):
+            "\(layer): malformed (\(why))"
+        }
+    }
+}
+
+/// What a layer decoder returns: the layer when its fixed header is there, and an issue
+/// when something is cut short or wrong. Both may be set: a TCP header whose options are
+/// cut short still yields ports and flags.
+public struct Decoded<L> {
+    public var layer: L?
+    public var issue: DecodeIssue?
+
+    @inlinable public init(_ layer: L?, issue: DecodeIssue? = nil) {
+        self.layer = layer
+        self.issue = issue
+    }
+
+    @inlinable public static func failed(_ issue: DecodeIssue) -> Decoded<L> { Decoded(nil, issue: issue) }
+}
