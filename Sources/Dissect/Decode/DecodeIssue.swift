@@ -1,7 +1,7 @@
 /// A protocol layer, named as Wireshark names it in `frame.protocols`.
 public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case frame, eth, ethertype, vlan, sll, null, loop, raw, arp
-    case ip, ipv6, icmp, icmpv6, tcp, udp, dns, http, data
+    case llc, ip, ipv6, icmp, icmpv6, tcp, udp, dns, mdns, http, data
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
 

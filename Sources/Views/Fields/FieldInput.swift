@@ -1,0 +1,38 @@
+import Dissect
+import Follow
+
+/// Everything a field reads: the frame, what the follower said about it, and the time
+/// reference for relative times.
+public struct FieldInput {
+    public var frame: Frame
+    public var analysis: FrameAnalysis
+    /// The first frame's timestamp (`frame.time_relative` counts from it).
+    public var reference: Timestamp
+    /// The previous frame's timestamp (`frame.time_delta`).
+    public var previous: Timestamp
+
+    public init(frame: Frame, analysis: FrameAnalysis, reference: Timestamp, previous: Timestamp) {
+        self.frame = frame
+        self.analysis = analysis
+        self.reference = reference
+        self.previous = previous
+    }
+}
+
+/// Writes occurrences of one field, comma-separated as tshark aggregates them.
+public struct Occurrences {
+    let out: OutputBuffer
+    let separator: UInt8
+    public private(set) var count = 0
+
+    init(_ out: OutputBuffer, separator: UInt8 = 44) {
+        self.out = out
+        self.separator = separator
+    }
+
+    /// Call before writing each occurrence's value.
+    public mutating func next() {
+        if count > 0 { out.byte(separator) }
+        count += 1
+    }
+}

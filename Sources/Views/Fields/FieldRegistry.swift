@@ -1,0 +1,93 @@
+import Dissect
+import Follow
+
+/// One named field, readable from a frame and its analysis.
+public struct FieldDefinition: Sendable {
+    public let name: String
+    public let summary: String
+    /// Writes every occurrence of the field, each after `occurrences.next()`.
+    public let write: @Sendable (FieldInput, inout Occurrences) -> Void
+}
+
+/// The one table of fields, by Wireshark's names. `-T fields`, `-T json`, filters and
+/// assertions all look fields up here.
+public enum FieldRegistry {
+    public static let all: [FieldDefinition] = FrameFields.all + LinkFields.all + NetworkFields.all
+        + TransportFields.all + ApplicationFields.all
+
+    private static let byName: [String: FieldDefinition] = {
+        var table: [String: FieldDefinition] = [:]
+        for field in all { table[field.name] = field }
+        return table
+    }()
+
+    public static func field(named name: String) -> FieldDefinition? { byName[name] }
+
+    /// Known names closest to `name`, for "did you mean" messages.
+    public static func suggestions(for name: String, limit: Int = 3) -> [String] {
+        let scored = all.map { ($0.name, editDistance($0.name, name)) }
+        let best = scored.filter { $0.1 <= max(2, name.count / 3) || $0.0.hasPrefix(name) }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        return Array(best.prefix(limit).map(\.0))
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// Shorthand for building definitions.
+func field(_ name: String, _ summary: String,
+           _ write: @escaping @Sendable (FieldInput, inout Occurrences) -> Void) -> FieldDefinition {
+    FieldDefinition(name: name, summary: summary, write: write)
+}
+
+extension Occurrences {
+    mutating func decimal<T: BinaryInteger>(_ value: T?) {
+        guard let value else { return }
+        next()
+        out.decimal(value)
+    }
+
+    mutating func hex<T: FixedWidthInteger>(_ value: T?, width: Int) {
+        guard let value else { return }
+        next()
+        out.hex(value, width: width)
+    }
+
+    mutating func boolean(_ value: Bool?) {
+        guard let value else { return }
+        next()
+        out.byte(value ? 49 : 48)
+    }
+
+    mutating func ipv4(_ value: IPv4Address?) {
+        guard let value else { return }
+        next()
+        out.ipv4(value)
+    }
+
+    mutating func ipv6(_ value: IPv6Address?) {
+        guard let value else { return }
+        next()
+        out.ipv6(value)
+    }
+
+    mutating func mac(_ value: MACAddress?) {
+        guard let value else { return }
+        next()
+        out.mac(value)
+    }
+}

@@ -1,0 +1,85 @@
+import Dissect
+
+enum TransportFields {
+    /// `tcp.flags.str`: one character per flag bit, `·` when clear, as tshark prints it.
+    static func flagString(_ flags: TCPFlags, into out: OutputBuffer) {
+        for bit in 0..<12 {
+            if flags.rawValue & (0x800 >> UInt16(bit)) != 0 {
+                out.byte(flagLetters[bit])
+            } else {
+                out.byte(0xC2)
+                out.byte(0xB7)
+            }
+        }
+    }
+
+    static func flag(_ name: String, _ flag: TCPFlags) -> FieldDefinition {
+        field("tcp.flags.\(name)", "TCP \(name) flag") { i, o in o.boolean(i.frame.tcp.map { $0.flags.contains(flag) }) }
+    }
+
+    static let all: [FieldDefinition] = [
+        field("tcp.srcport", "TCP source port") { i, o in
+            o.decimal(i.frame.tcp?.sourcePort)
+            o.decimal(i.frame.quoted?.tcp?.sourcePort)
+        },
+        field("tcp.dstport", "TCP destination port") { i, o in
+            o.decimal(i.frame.tcp?.destinationPort)
+            o.decimal(i.frame.quoted?.tcp?.destinationPort)
+        },
+        field("tcp.port", "TCP source or destination port") { i, o in
+            o.decimal(i.frame.tcp?.sourcePort)
+            o.decimal(i.frame.tcp?.destinationPort)
+        },
+        field("tcp.stream", "TCP stream index") { i, o in o.decimal(i.analysis.tcpStream) },
+        field("tcp.seq", "Relative sequence number") { i, o in
+            guard i.frame.tcp != nil else { return }
+            o.decimal(i.analysis.relativeSeq)
+        },
+        field("tcp.seq_raw", "Sequence number") { i, o in o.decimal(i.frame.tcp?.sequenceNumber) },
+        field("tcp.nxtseq", "Next relative sequence number") { i, o in
+            guard i.frame.tcp != nil else { return }
+            o.decimal(i.analysis.nextSeq)
+        },
+        field("tcp.ack", "Relative acknowledgment number") { i, o in
+            guard i.frame.tcp != nil else { return }
+            o.decimal(i.analysis.relativeAck)
+        },
+        field("tcp.ack_raw", "Acknowledgment number") { i, o in o.decimal(i.frame.tcp?.acknowledgmentNumber) },
+        field("tcp.hdr_len", "TCP header length") { i, o in o.decimal(i.frame.tcp?.headerLength) },
+        field("tcp.flags", "TCP flags") { i, o in o.hex(i.frame.tcp?.flags.rawValue, width: 4) },
+        field("tcp.flags.str", "TCP flags as letters") { i, o in
+            guard let tcp = i.frame.tcp else { return }
+            o.next()
+            flagString(tcp.flags, into: o.out)
+        },
+        flag("syn", .syn), flag("ack", .ack), flag("reset", .rst), flag("fin", .fin),
+        flag("push", .psh), flag("urg", .urg), flag("ece", .ece), flag("cwr", .cwr), flag("ae", .ae),
+        field("tcp.len", "TCP segment length") { i, o in o.decimal(i.frame.tcp?.segmentLength) },
+        field("tcp.window_size_value", "Window field") { i, o in o.decimal(i.frame.tcp?.window) },
+        field("tcp.checksum", "TCP checksum") { i, o in o.hex(i.frame.tcp?.checksum, width: 4) },
+        field("tcp.urgent_pointer", "Urgent pointer") { i, o in o.decimal(i.frame.tcp?.urgentPointer) },
+        field("tcp.options.mss_val", "MSS value") { i, o in o.decimal(i.frame.tcp?.options.mss) },
+        field("tcp.options.wscale.shift", "Window scale shift") { i, o in o.decimal(i.frame.tcp?.options.windowScale) },
+        field("tcp.options.timestamp.tsval", "Timestamp value") { i, o in o.decimal(i.frame.tcp?.options.timestampValue) },
+        field("tcp.options.timestamp.tsecr", "Timestamp echo reply") { i, o in o.decimal(i.frame.tcp?.options.timestampEcho) },
+        field("udp.srcport", "UDP source port") { i, o in
+            o.decimal(i.frame.udp?.sourcePort)
+            o.decimal(i.frame.quoted?.udp?.sourcePort)
+        },
+        field("udp.dstport", "UDP destination port") { i, o in
+            o.decimal(i.frame.udp?.destinationPort)
+            o.decimal(i.frame.quoted?.udp?.destinationPort)
+        },
+        field("udp.port", "UDP source or destination port") { i, o in
+            o.decimal(i.frame.udp?.sourcePort)
+            o.decimal(i.frame.udp?.destinationPort)
+        },
+        field("udp.length", "UDP length") { i, o in
+            o.decimal(i.frame.udp?.length)
+            o.decimal(i.frame.quoted?.udp?.length)
+        },
+        field("udp.stream", "UDP stream index") { i, o in o.decimal(i.analysis.udpStream) },
+    ]
+}
+
+private let flagLetters: [UInt8] = Array("RRRNCEUAPRSF".utf8)

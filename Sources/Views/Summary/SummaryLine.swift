@@ -1,0 +1,133 @@
+import Dissect
+import Follow
+
+/// tshark's default one-line view: number, time, source → destination, protocol, length, info.
+public struct SummaryLine {
+    public enum TimeFormat: String, Sendable, CaseIterable {
+        case relative = "r", absolute = "a", absoluteWithDate = "ad", epoch = "e", delta = "d"
+    }
+
+    public var timeFormat: TimeFormat = .relative
+    public var color = false
+
+    public init(timeFormat: TimeFormat = .relative, color: Bool = false) {
+        self.timeFormat = timeFormat
+        self.color = color
+    }
+
+    public func write(_ input: FieldInput, to out: OutputBuffer) {
+        let frame = input.frame
+        if color, let code = ColorRule.code(for: input) { out.string(code) }
+        var start = out.count
+        out.decimal(frame.number)
+        out.pad(from: start, to: 5, rightAlign: true)
+        out.byte(32)
+        start = out.count
+        writeTime(input, to: out)
+        out.pad(from: start, to: 12, rightAlign: true)
+        out.byte(32)
+        start = out.count
+        writeAddress(frame, source: true, to: out)
+        out.pad(from: start, to: 12, rightAlign: true)
+        out.ascii(" → ")
+        start = out.count
+        writeAddress(frame, source: false, to: out)
+        out.pad(from: start, to: 12)
+        out.byte(32)
+        out.string(protocolName(frame))
+        out.byte(32)
+        out.decimal(frame.raw.originalLength)
+        out.byte(32)
+        InfoColumn.write(input, to: out)
+        if color { out.ascii("\u{1b}[0m") }
+        out.byte(10)
+    }
+
+    func writeTime(_ input: FieldInput, to out: OutputBuffer) {
+        let t = input.frame.raw.timestamp
+        switch timeFormat {
+        case .relative: out.seconds(nanoseconds: t.nanoseconds(since: input.reference))
+        case .delta: out.seconds(nanoseconds: t.nanoseconds(since: input.previous))
+        case .epoch: out.epoch(t)
+        case .absolute: CivilTime(t).writeTime(to: out)
+        case .absoluteWithDate:
+            let civil = CivilTime(t)
+            civil.writeDate(to: out)
+            out.byte(32)
+            civil.writeTime(to: out)
+        }
+    }
+
+    func writeAddress(_ frame: Frame, source: Bool, to out: OutputBuffer) {
+        if let ip = frame.ipv4 {
+            out.ipv4(source ? ip.source : ip.destination)
+        } else if let ip = frame.ipv6 {
+            out.ipv6(source ? ip.source : ip.destination)
+        } else if let arp = frame.arp, let eth = frame.ethernet {
+            _ = arp
+            out.mac(source ? eth.source : eth.destination)
+        } else if let eth = frame.ethernet {
+            out.mac(source ? eth.source : eth.destination)
+        }
+    }
+
+    /// The protocol column: the highest layer tshark names there.
+    public func protocolName(_ frame: Frame) -> String {
+        if frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
+            return frame.raw.linkType.name ?? "\(frame.raw.linkType.rawValue)"
+        }
+        if frame.http != nil { return "HTTP" }
+        if frame.dns != nil { return frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
+        if frame.icmpv6 != nil { return "ICMPv6" }
+        if frame.icmp != nil { return "ICMP" }
+        if frame.tcp != nil { return "TCP" }
+        if frame.udp != nil { return "UDP" }
+        if frame.arp != nil { return "ARP" }
+        if frame.ipv6 != nil { return "IPv6" }
+        if frame.ipv4 != nil { return "IPv4" }
+        if frame.ethernet != nil || frame.sll != nil { return "Ethernet" }
+        return "Frame"
+    }
+}
+
+/// A timestamp broken into UTC date and time of day.
+struct CivilTime {
+    var year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: UInt32
+
+    init(_ t: Timestamp) {
+        let days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400
+        let secondsOfDay = Int(t.seconds - days * 86400)
+        hour = secondsOfDay / 3600
+        minute = secondsOfDay / 60 % 60
+        second = secondsOfDay % 60
+        nanosecond = t.nanoseconds
+        // Howard Hinnant's days-from-civil, inverted.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = Int(doy - (153 * mp + 2) / 5 + 1)
+        month = Int(mp < 10 ? mp + 3 : mp - 9)
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    func writeDate(to out: OutputBuffer) {
+        out.decimal(UInt64(max(year, 0)), width: 4)
+        out.byte(45)
+        out.decimal(UInt64(month), width: 2)
+        out.byte(45)
+        out.decimal(UInt64(day), width: 2)
+    }
+
+    func writeTime(to out: OutputBuffer) {
+        out.decimal(UInt64(hour), width: 2)
+        out.byte(58)
+        out.decimal(UInt64(minute), width: 2)
+        out.byte(58)
+        out.decimal(UInt64(second), width: 2)
+        out.byte(46)
+        out.decimal(UInt64(nanosecond), width: 9)
+    }
+}

@@ -1,1 +1,0 @@
-// Field registry and views live here.

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Dissect
+import Follow
+import PcapLive
+import Views
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read a pcap or pcapng file and print one line per packet (like tshark -r).",
+        discussion: """
+        Exit status: 0 clean, 1 the file is damaged but packets were read, 2 the file \
+        cannot be read, 64 usage error.
+
+        Examples:
+          tcpwatch read Fixtures/pcaps/echo.pcap
+          tcpwatch read Fixtures/pcaps/http-get.pcap -T fields -e frame.number -e tcp.stream -e tcp.flags
+          tcpwatch read -r - < Fixtures/pcaps/dns.pcap -f 'udp port 53' -x
+        """
+    )
+
+    @Argument(help: "The capture file ('-' for standard input).")
+    var file: String?
+
+    @Option(name: .customShort("r"), help: "The capture file, as tshark -r / tcpdump -r.")
+    var readFile: String?
+
+    @OptionGroup var output: PacketOutputOptions
+
+    @Option(name: .customShort("c"), help: "Stop after N packets (tshark -c).")
+    var count: Int?
+
+    @Option(name: .customShort("f"), help: "BPF capture filter applied to each frame (tcpdump syntax, compiled by libpcap).")
+    var captureFilter: String?
+
+    func validate() throws {
+        if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
+        if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
+        if let count, count <= 0 { throw ValidationError("-c needs a positive count") }
+    }
+
+    func run() throws {
+        let path = readFile ?? file ?? "-"
+        let status = try readPackets(path: path)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func readPackets(path: String) throws -> Int32 {
+        let reader: CaptureFileReader
+        do {
+            reader = try CaptureFileReader(path: path)
+        } catch {
+            printError("\(path): \(error)")
+            return 2
+        }
+        let filter: BPFFilter?
+        do {
+            filter = try captureFilter.map { expression throws(PcapError) in
+                try BPFFilter(expression: expression, linkType: reader.interfaces.first?.linkType ?? .ethernet)
+            }
+        } catch {
+            printError("\(error)")
+            return 64
+        }
+        let printer = try output.makePrinter()
+        let follower = Follower()
+        var shown = 0
+        var reference: Timestamp?
+        var previous = Timestamp.zero
+        var number = 0
+        do {
+            while let raw = try reader.next() {
+                number += 1
+                if let filter, !filter.matches(raw) { continue }
+                let frame = FrameDecoder.decode(raw, number: number)
+                let analysis = follower.process(frame)
+                let ref = reference ?? raw.timestamp
+                reference = ref
+                printer.write(FieldInput(frame: frame, analysis: analysis, reference: ref, previous: previous))
+                previous = raw.timestamp
+                shown += 1
+                if let count, shown >= count { break }
+                if printer.out.writeError != nil { return 0 }
+            }
+        } catch {
+            printer.finish()
+            printError("\(path): \(error)")
+            return 1
+        }
+        printer.finish()
+        return 0
+    }
+}
+
+func printError(_ message: String) {
+    var stderr = StandardError()
+    print("tcpwatch: \(message)", to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var s = string
+        s.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
