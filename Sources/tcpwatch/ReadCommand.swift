@@ -66,22 +66,14 @@ struct ReadCommand: ParsableCommand {
             return 64
         }
         let printer = try output.makePrinter()
-        let follower = Follower()
+        var loop = PacketLoop()
         var shown = 0
-        var reference: Timestamp?
-        var previous = Timestamp.zero
-        var number = 0
         do {
             while let raw = try reader.next() {
-                number += 1
-                if let filter, !filter.matches(raw) { continue }
-                let frame = FrameDecoder.decode(raw, number: number)
-                let analysis = follower.process(frame)
-                let ref = reference ?? raw.timestamp
-                reference = ref
-                printer.write(FieldInput(frame: frame, analysis: analysis, reference: ref, previous: previous))
-                previous = raw.timestamp
-                shown += 1
+                let printed: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }) { input in
+                    printer.write(input)
+                }
+                if printed != nil { shown += 1 }
                 if let count, shown >= count { break }
                 if printer.out.writeError != nil { return 0 }
             }

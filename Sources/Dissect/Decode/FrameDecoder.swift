@@ -111,7 +111,8 @@ public enum FrameDecoder {
         guard let ip = result.layer else { return }
         frame.ipv4 = ip
         frame.protocols.append(.ip)
-        if ip.fragmentOffset != 0 { return appendData(&frame, ip.payload) }
+        // Like tshark, a fragment's transport header is decoded only after reassembly.
+        if ip.isFragment { return appendData(&frame, ip.payload) }
         let declared = ip.totalLength == 0 ? ip.payload.count : ip.totalLength - ip.headerLength
         decodeTransport(&frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
     }
@@ -132,7 +133,7 @@ public enum FrameDecoder {
             }
         }
         if result.issue != nil { return }
-        if let fragment = ip.fragment, fragment.offset != 0 { return appendData(&frame, ip.payload) }
+        if ip.isFragment { return appendData(&frame, ip.payload) }
         let declared = ip.payloadLength == 0 ? ip.payload.count : ip.payloadLength - (ip.payload.lowerBound - offset - 40)
         decodeTransport(&frame, ip.upperLayerProtocol, payload: ip.payload, declaredLength: max(declared, 0))
     }

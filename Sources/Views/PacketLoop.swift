@@ -1,0 +1,30 @@
+import Dissect
+import Follow
+
+/// The one pipeline every view uses: source → decoder → follower → view.
+public struct PacketLoop {
+    public let follower: Follower
+    private var reference: Timestamp?
+    private var previous = Timestamp.zero
+    private var number = 0
+
+    public init(follower: Follower = Follower()) {
+        self.follower = follower
+    }
+
+    /// Decodes and follows one raw frame, and hands the result to `body`.
+    /// `accept` sees the raw frame first (for BPF filters); rejected frames keep their
+    /// number but are not decoded or followed.
+    public mutating func process<R>(_ raw: RawFrame, accept: (RawFrame) -> Bool = { _ in true },
+                                    _ body: (FieldInput) throws -> R) rethrows -> R? {
+        number += 1
+        guard accept(raw) else { return nil }
+        let frame = FrameDecoder.decode(raw, number: number)
+        let analysis = follower.process(frame)
+        let ref = reference ?? raw.timestamp
+        reference = ref
+        defer { previous = raw.timestamp }
+        return try body(FieldInput(frame: frame, analysis: analysis, reference: ref,
+                                   previous: number == 1 ? raw.timestamp : previous))
+    }
+}
