@@ -145,6 +145,7 @@ cap_stop() {
   kill -INT "$CAP_PID"
   wait "$CAP_PID" || true
   CAP_PID=""
+  chmod 644 "$PCAPS"/*.pcap* 2>/dev/null || true
   grep -E "packets (captured|received)|Packets" "$TMP/cap.log" | tr '\n' ' ' >&2 || true
   echo >&2
 }
@@ -177,7 +178,9 @@ ns_sysctls() {
                  net.ipv6.conf.$k.accept_ra=0 net.ipv6.conf.$k.dad_transmits=0
     done
     sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
-               net.ipv4.icmp_echo_ignore_broadcasts=1'
+               net.ipv4.icmp_echo_ignore_broadcasts=1
+    # ephemeral ports that no tshark 4.0 dissector claims by port number
+    sysctl -qw net.ipv4.ip_local_port_range="50000 53999"'
 }
 
 offloads_off() {
@@ -259,12 +262,12 @@ sc_echo() {
 sc_nc-file() {
   [[ -f "$DATA/services.txt" ]] || cp /etc/services "$DATA/services.txt"
   (cd "$DATA" && sha256sum services.txt >services.txt.sha256)
-  ip netns exec "$NSS" nc -l 5000 </dev/null >"$TMP/services.rx" 2>"$TMP/nc.log" &
+  ip netns exec "$NSS" nc -l 4444 </dev/null >"$TMP/services.rx" 2>"$TMP/nc.log" &
   BG_PIDS+=($!)
   local ncpid=$!
-  wait_port "$NSS" tcp 5000
+  wait_port "$NSS" tcp 4444
   cap_start nc-file.pcap "$NSC" "$IFC"
-  ip netns exec "$NSC" nc -N "$S4" 5000 <"$DATA/services.txt"
+  ip netns exec "$NSC" nc -N "$S4" 4444 <"$DATA/services.txt"
   for _ in $(seq 50); do kill -0 "$ncpid" 2>/dev/null || break; sleep 0.1; done
   cap_stop
   stop_bg
@@ -465,14 +468,14 @@ table netdev twrelay {
 }
 EOF
   sleep 3
-  bg "$NSS" impair "$PY" -u "$LAB/impair.py" "$IFS_" tw-x0 --port 7000 --drop 3 --reorder 2 --seed 77
+  bg "$NSS" impair "$PY" -u "$LAB/impair.py" "$IFS_" tw-x0 --port 7070 --drop 3 --reorder 2 --seed 77
   local relay=$LAST_PID
   wait_for "$TMP/impair.log" ready
-  bg "$NSS" save "$PY" "$LAB/tcp_server.py" --port 7000 --mode save --out "$TMP/lossy.rx"
+  bg "$NSS" save "$PY" "$LAB/tcp_server.py" --port 7070 --mode save --out "$TMP/lossy.rx"
   local srv=$LAST_PID
-  wait_port "$NSS" tcp 7000
+  wait_port "$NSS" tcp 7070
   cap_start lossy.pcap "$NSS" tw-x1
-  ip netns exec "$NSC" "$PY" "$LAB/tcp_client.py" "$S4" 7000 file "$DATA/lossy.bin"
+  ip netns exec "$NSC" "$PY" "$LAB/tcp_client.py" "$S4" 7070 file "$DATA/lossy.bin"
   for _ in $(seq 50); do kill -0 "$srv" 2>/dev/null || break; sleep 0.1; done
   cap_stop
   kill -INT "$relay" 2>/dev/null || true
