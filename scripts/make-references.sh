@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Generates tshark reference outputs next to every capture in Fixtures/pcaps.
+# They are committed; tcpwatch's tests compare against them without tshark.
+#
+#   scripts/make-references.sh            # all captures
+#   scripts/make-references.sh echo.pcap  # only these
+#
+# Per capture F:
+#   F.fields.tsv    tshark -T fields with the FIELDS list below (header line)
+#   F.analysis.tsv  tshark -T fields with the ANALYSIS list below (header line)
+#   F.summary.txt   default one-line-per-packet output
+#   F.conv.txt      -q -z conv,tcp
+#   F.convudp.txt   -q -z conv,udp          (only when F has UDP)
+#   F.follow-N.txt  -q -z follow,tcp,raw,N  (for every TCP stream N)
+#   F.verbose.txt   -V                      (only for the VERBOSE captures)
+# tshark runs inside Fixtures/pcaps (basenames in its output), with TZ=UTC,
+# LC_ALL=C.UTF-8, a fixed COLUMNS and an empty configuration directory so that
+# no personal preferences leak in.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PCAPS="$ROOT/Fixtures/pcaps"
+
+FIELDS="-e frame.number -e frame.time_epoch -e frame.time_relative -e frame.len -e frame.cap_len -e frame.interface_id -e frame.protocols -e eth.src -e eth.dst -e eth.type -e vlan.id -e sll.pkttype -e sll.ifindex -e arp.opcode -e ip.src -e ip.dst -e ip.proto -e ip.ttl -e ip.len -e ip.id -e ipv6.src -e ipv6.dst -e ipv6.nxt -e ipv6.hlim -e tcp.srcport -e tcp.dstport -e tcp.stream -e tcp.seq -e tcp.seq_raw -e tcp.ack -e tcp.ack_raw -e tcp.flags -e tcp.flags.str -e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.reset -e tcp.flags.fin -e tcp.len -e tcp.window_size_value -e tcp.options.mss_val -e udp.srcport -e udp.dstport -e udp.length -e icmp.type -e icmp.code -e icmpv6.type -e icmpv6.code -e dns.id -e dns.flags.response -e dns.qry.name -e dns.qry.type -e dns.a -e dns.aaaa"
+
+ANALYSIS="-e frame.number -e tcp.stream -e udp.stream -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission -e tcp.analysis.out_of_order -e tcp.analysis.duplicate_ack -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment -e tcp.analysis.keep_alive -e tcp.analysis.zero_window -e tcp.analysis.window_update -e tcp.completeness -e http.request.method -e http.request.uri -e http.response.code"
+
+VERBOSE="http-get.pcap echo.pcap dns.pcap icmp-ping.pcap refused.pcap"
+
+if ! command -v tshark >/dev/null; then
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tshark >/dev/null
+fi
+
+export TZ=UTC LC_ALL=C.UTF-8 COLUMNS=200
+CFG=$(mktemp -d)
+trap 'rm -rf "$CFG"' EXIT
+export WIRESHARK_CONFIG_DIR="$CFG"
+
+ts() { tshark -n "$@" 2>/dev/null; }
+
+cd "$PCAPS"
+if (($#)); then files=("$@"); else files=(*.pcap *.pcapng); fi
+
+for f in "${files[@]}"; do
+  [[ -f $f ]] || continue
+  echo "references for $f" >&2
+  rm -f "$f".fields.tsv "$f".analysis.tsv "$f".summary.txt "$f".conv.txt \
+        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt
+  # shellcheck disable=SC2086
+  ts -r "$f" -T fields -E header=y $FIELDS >"$f.fields.tsv"
+  # shellcheck disable=SC2086
+  ts -r "$f" -T fields -E header=y $ANALYSIS >"$f.analysis.tsv"
+  ts -r "$f" >"$f.summary.txt"
+  ts -r "$f" -q -z conv,tcp >"$f.conv.txt"
+  if [[ -n "$(ts -r "$f" -Y udp -T fields -e frame.number | head -1)" ]]; then
+    ts -r "$f" -q -z conv,udp >"$f.convudp.txt"
+  fi
+  for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq); do
+    ts -r "$f" -q -z "follow,tcp,raw,$n" >"$f.follow-$n.txt"
+  done
+  case " $VERBOSE " in
+    *" $f "*) ts -r "$f" -V >"$f.verbose.txt" ;;
+  esac
+done
