@@ -26,6 +26,8 @@ public enum Malformation: Sendable, Equatable, CustomStringConvertible {
     case dnsNameLoop
     case dnsNameTooLong
     case dnsLabelType(UInt8)
+    /// A compression pointer to an offset (from the message start) not yet read.
+    case dnsForwardPointer(Int)
     case unsupportedLinkType(LinkType)
     case unknownAddressFamily(UInt32)
 
@@ -39,6 +41,7 @@ public enum Malformation: Sendable, Equatable, CustomStringConvertible {
         case .dnsNameLoop: "name compression loop"
         case .dnsNameTooLong: "name longer than 255 bytes"
         case .dnsLabelType(let t): "unknown label type 0x\(String(t, radix: 16))"
+        case .dnsForwardPointer(let p): "name compression pointer forward to offset \(p)"
         case .unsupportedLinkType(let t): "unsupported link type \(t.rawValue)\(t.name.map { " (\($0))" } ?? "")"
         case .unknownAddressFamily(let f): "unknown address family \(f)"
         }

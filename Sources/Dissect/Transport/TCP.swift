@@ -19,8 +19,78 @@ public struct TCP: Sendable {
     /// The payload length the IP header implies (`tcp.len`), which may exceed the captured part.
     public var segmentLength: Int
 
+    /// The fixed header's length.
+    public static let minimumHeaderLength = 20
+
+    /// Field offsets from the start of the header.
+    private enum Field {
+        static let sourcePort = 0
+        static let destinationPort = 2
+        static let sequenceNumber = 4
+        static let acknowledgmentNumber = 8
+        static let dataOffsetAndFlags = 12
+        static let window = 14
+        static let checksum = 16
+        static let urgentPointer = 18
+        static let options = 20
+    }
+
+    /// The options area as declared by the data offset (may extend past the captured bytes).
+    public var optionsRange: Range<Int> {
+        (offset + Field.options)..<(offset + Swift.max(headerLength, Field.options))
+    }
+
+    /// Iterates the options in `bytes` (the same frame this header was decoded from),
+    /// stopping at the captured end `end`.
+    public func optionIterator(_ bytes: ByteView, end: Int) -> TCPOptionIterator {
+        TCPOptionIterator(bytes, options: optionsRange, end: end)
+    }
+
+    /// Decodes the header at `offset`. `ipPayloadLength` is the segment length the IP
+    /// header implies (header plus data); it only feeds `segmentLength`.
     public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int) -> Decoded<TCP> {
-        .failed(.truncated(.tcp, needed: 20, available: 0)) // TODO: implemented on the layers branch
+        let end = Swift.min(end, bytes.count)
+        let available = Swift.max(end - offset, 0)
+        guard offset >= 0, available >= minimumHeaderLength else {
+            return .failed(.truncated(.tcp, needed: minimumHeaderLength, available: available))
+        }
+        let word = bytes.u16be(offset + Field.dataOffsetAndFlags)
+        let headerLength = Int(word >> 12) * 4
+        var tcp = TCP(
+            offset: offset,
+            sourcePort: bytes.u16be(offset + Field.sourcePort),
+            destinationPort: bytes.u16be(offset + Field.destinationPort),
+            sequenceNumber: bytes.u32be(offset + Field.sequenceNumber),
+            acknowledgmentNumber: bytes.u32be(offset + Field.acknowledgmentNumber),
+            headerLength: headerLength,
+            flags: TCPFlags(rawValue: word & 0x0FFF),
+            window: bytes.u16be(offset + Field.window),
+            checksum: bytes.u16be(offset + Field.checksum),
+            urgentPointer: bytes.u16be(offset + Field.urgentPointer),
+            options: TCPOptions(),
+            payload: (offset + minimumHeaderLength)..<(offset + minimumHeaderLength),
+            segmentLength: 0
+        )
+        guard headerLength >= minimumHeaderLength else {
+            // Wireshark still shows ports, sequence numbers and flags; the rest is unusable.
+            return Decoded(tcp, issue: .malformed(.tcp, .headerLengthTooSmall(headerLength)))
+        }
+        tcp.segmentLength = Swift.max(ipPayloadLength - headerLength, 0)
+
+        var issue: DecodeIssue?
+        var iterator = TCPOptionIterator(bytes, options: tcp.optionsRange, end: end)
+        while let option = iterator.next() {
+            tcp.options.record(option, in: bytes, issue: &issue)
+        }
+        if issue == nil, let bad = iterator.issue { issue = bad }
+
+        if headerLength > available {
+            tcp.payload = end..<end
+            // Being cut short outranks an option complaint about the part that was there.
+            return Decoded(tcp, issue: .truncated(.tcp, needed: headerLength, available: available))
+        }
+        tcp.payload = (offset + headerLength)..<end
+        return Decoded(tcp, issue: issue)
     }
 }
 
@@ -36,6 +106,26 @@ public struct TCPFlags: OptionSet, Sendable, Hashable {
     public static let ece = TCPFlags(rawValue: 0x040)
     public static let cwr = TCPFlags(rawValue: 0x080)
     public static let ae = TCPFlags(rawValue: 0x100)
+    /// The three reserved bits (`tcp.flags.res`).
+    public static let reserved = TCPFlags(rawValue: 0xE00)
+}
+
+/// TCP option kinds (IANA "TCP Option Kind Numbers").
+public enum TCPOptionKind {
+    public static let endOfList: UInt8 = 0
+    public static let noOperation: UInt8 = 1
+    public static let maximumSegmentSize: UInt8 = 2
+    public static let windowScale: UInt8 = 3
+    public static let sackPermitted: UInt8 = 4
+    public static let sack: UInt8 = 5
+    public static let timestamps: UInt8 = 8
+    public static let md5: UInt8 = 19
+    public static let userTimeout: UInt8 = 28
+    public static let tcpAO: UInt8 = 29
+    public static let mptcp: UInt8 = 30
+    public static let fastOpen: UInt8 = 34
+    public static let experimental1: UInt8 = 253
+    public static let experimental2: UInt8 = 254
 }
 
 /// The TCP options tcpwatch interprets, stored inline.
@@ -48,6 +138,96 @@ public struct TCPOptions: Sendable, Equatable {
     /// SACK blocks (left, right edges), at most four fit in the options area.
     public var sackBlocks = SACKBlocks()
     public init() {}
+
+    /// Interprets one option the iterator found. A known option with the wrong length is
+    /// skipped and reported (the first complaint wins).
+    mutating func record(_ option: (kind: UInt8, range: Range<Int>), in bytes: ByteView, issue: inout DecodeIssue?) {
+        let start = option.range.lowerBound
+        let length = option.range.count
+        var valid = true
+        switch option.kind {
+        case TCPOptionKind.maximumSegmentSize:
+            valid = length == 4
+            if valid { mss = bytes.u16be(start + 2) }
+        case TCPOptionKind.windowScale:
+            valid = length == 3
+            if valid { windowScale = bytes[start + 2] }
+        case TCPOptionKind.sackPermitted:
+            valid = length == 2
+            if valid { sackPermitted = true }
+        case TCPOptionKind.sack:
+            valid = length >= 10 && (length - 2) % 8 == 0
+            if valid {
+                var p = start + 2
+                while p + 8 <= option.range.upperBound {
+                    sackBlocks.append(left: bytes.u32be(p), right: bytes.u32be(p + 4))
+                    p += 8
+                }
+            }
+        case TCPOptionKind.timestamps:
+            valid = length == 10
+            if valid {
+                timestampValue = bytes.u32be(start + 2)
+                timestampEcho = bytes.u32be(start + 6)
+            }
+        default:
+            break
+        }
+        if !valid && issue == nil { issue = .malformed(.tcp, .optionLength(length)) }
+    }
+}
+
+/// Walks a TCP options area without allocating, yielding each option's kind and the
+/// bytes it occupies (kind byte included). EOL is yielded and ends the walk; the padding
+/// after it is not an option.
+///
+/// Stops early, with `issue` set, at an option whose length byte is below 2 or that runs
+/// past the declared header; stops quietly at the captured end (`end`), which the header
+/// decoder reports as truncation.
+public struct TCPOptionIterator: IteratorProtocol {
+    private let bytes: ByteView
+    private var position: Int
+    private let headerEnd: Int
+    private let capturedEnd: Int
+    /// Why the walk stopped early, if it did.
+    public private(set) var issue: DecodeIssue?
+
+    /// `options` is the declared options area; `end` the end of the captured bytes.
+    public init(_ bytes: ByteView, options: Range<Int>, end: Int) {
+        self.bytes = bytes
+        position = Swift.max(options.lowerBound, 0)
+        headerEnd = options.upperBound
+        capturedEnd = Swift.min(end, bytes.count)
+    }
+
+    public mutating func next() -> (kind: UInt8, range: Range<Int>)? {
+        let limit = Swift.min(headerEnd, capturedEnd)
+        guard position < limit else { return nil }
+        let start = position
+        let kind = bytes[start]
+        if kind == TCPOptionKind.endOfList || kind == TCPOptionKind.noOperation {
+            position = kind == TCPOptionKind.endOfList ? headerEnd : start + 1
+            return (kind, start..<(start + 1))
+        }
+        guard start + 1 < limit else {
+            // The length byte is missing: past the header is malformed, past the capture is truncation.
+            if start + 1 >= headerEnd { issue = .malformed(.tcp, .optionLength(0)) }
+            position = headerEnd
+            return nil
+        }
+        let length = Int(bytes[start + 1])
+        guard length >= 2, length <= headerEnd - start else {
+            issue = .malformed(.tcp, .optionLength(length))
+            position = headerEnd
+            return nil
+        }
+        guard length <= capturedEnd - start else {
+            position = headerEnd
+            return nil
+        }
+        position = start + length
+        return (kind, start..<(start + length))
+    }
 }
 
 public struct SACKBlocks: Sendable, Equatable {
@@ -69,11 +249,19 @@ public struct SACKBlocks: Sendable, Equatable {
 
     public subscript(i: Int) -> (left: UInt32, right: UInt32) {
         precondition(i >= 0 && i < count)
-        let v = [storage.0, storage.1, storage.2, storage.3][i]
+        let v: UInt64
+        switch i {
+        case 0: v = storage.0
+        case 1: v = storage.1
+        case 2: v = storage.2
+        default: v = storage.3
+        }
         return (UInt32(truncatingIfNeeded: v >> 32), UInt32(truncatingIfNeeded: v))
     }
 
     public static func == (a: SACKBlocks, b: SACKBlocks) -> Bool {
-        a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
     }
 }
