@@ -1,9 +1,73 @@
 import Dissect
 
-/// DNS Info text: `Standard query 0x1a2b A www.lab.test`.
+/// DNS Info text as tshark writes it: `Standard query response 0x1a2b A www.lab.test A 10.77.0.80 OPT`.
 enum DNSInfo {
     static func write(_ dns: DNS, frame: Frame, to out: OutputBuffer) {
+        let bytes = frame.bytes
         out.ascii(dns.isResponse ? "Standard query response " : "Standard query ")
         out.hex(dns.id, width: 4)
+        if dns.isResponse, let rcode = responseCodeName(dns.responseCode) {
+            out.byte(32)
+            out.ascii(rcode)
+        }
+        var questions = dns.questions(bytes)
+        while let question = questions.next() {
+            out.byte(32)
+            writeType(question.type, to: out)
+            out.byte(32)
+            writeName(question.name, bytes, to: out)
+        }
+        guard dns.isResponse || dns.additionalCount > 0 else { return }
+        var records = dns.records(bytes)
+        while let record = records.next() {
+            out.byte(32)
+            writeType(record.type, to: out)
+            writeRecordData(record, bytes, to: out)
+        }
+    }
+
+    static func writeType(_ type: UInt16, to out: OutputBuffer) {
+        if let name = DNS.typeName(type) { out.string(name) } else {
+            out.ascii("Unknown (")
+            out.decimal(type)
+            out.byte(41)
+        }
+    }
+
+    static func writeName(_ name: DNSName, _ bytes: ByteView, to out: OutputBuffer) {
+        name.write(bytes) { out.byte($0) }
+    }
+
+    static func writeRecordData(_ record: DNSRecord, _ bytes: ByteView, to out: OutputBuffer) {
+        if let a = record.ipv4Address(bytes) {
+            out.byte(32)
+            out.ipv4(a)
+        } else if let aaaa = record.ipv6Address(bytes) {
+            out.byte(32)
+            out.ipv6(aaaa)
+        } else if let name = record.domainName(bytes) {
+            out.byte(32)
+            writeName(name, bytes, to: out)
+        } else if let mx = record.mx(bytes) {
+            out.byte(32)
+            out.decimal(mx.preference)
+            out.byte(32)
+            writeName(mx.exchange, bytes, to: out)
+        } else if let soa = record.soa(bytes) {
+            out.byte(32)
+            writeName(soa.mname, bytes, to: out)
+        }
+    }
+
+    static func responseCodeName(_ code: UInt8) -> StaticString? {
+        switch code {
+        case 0: nil
+        case 1: "Format error"
+        case 2: "Server failure"
+        case 3: "No such name"
+        case 4: "Not implemented"
+        case 5: "Refused"
+        default: "Unknown error"
+        }
     }
 }
