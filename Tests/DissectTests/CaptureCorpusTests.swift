@@ -118,15 +118,26 @@ import Testing
             print("corpus test skipped: no corpus at \(Self.corpus.path)")
             return
         }
+        let manifest = Self.manifest()
         var errors = 0
         var clean = 0
+        var sameFrameCount = 0
         let started = Date()
         for file in Self.files(in: "malformed") {
             let began = Date()
             let outcome = Self.read(Self.corpus.appendingPathComponent(file).path)
             #expect(Date().timeIntervalSince(began) < 5, "\(file) took too long")
             if outcome.error != nil { errors += 1 } else { clean += 1 }
+            // Informational: tshark's frame count, where it read the file at all.
+            let frames = Int(manifest[file]?["tshark_frames"] ?? "")
+            if frames == outcome.lengths.count {
+                sameFrameCount += 1
+            } else {
+                print("  malformed \(file): read \(outcome.lengths.count) frames, tshark \(frames.map(String.init) ?? "?")"
+                      + (outcome.error.map { "; \($0)" } ?? ""))
+            }
         }
-        print("corpus malformed/: \(clean) read cleanly, \(errors) ended in an error, \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+        print("corpus malformed/: \(clean) read cleanly, \(errors) ended in an error, "
+              + "\(sameFrameCount) with tshark's frame count, \(Int(Date().timeIntervalSince(started) * 1000)) ms")
     }
 }
