@@ -179,7 +179,7 @@ struct PcapngBlockReader {
             input.advance(length)
             return
         }
-        try input.skipOrThrow(length &- 4, packet: packet, recordOffset: blockOffset)
+        try input.skipOrThrow(length &- 4, packet: packet, recordOffset: blockOffset, recordLength: length)
         try input.require(4, packet: packet, recordOffset: blockOffset)
         let trailing = input.view(count: 4).u32(0, bigEndian: bigEndian)
         guard trailing == UInt32(length) else {

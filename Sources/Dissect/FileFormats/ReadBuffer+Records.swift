@@ -28,9 +28,9 @@ extension ReadBuffer {
         if !ok { throw truncated(count, packet: packet, recordOffset: recordOffset) }
     }
 
-    /// Consumes `count` bytes without buffering them, or throws a truncation error.
-    func skipOrThrow(_ count: Int, packet: Int, recordOffset: Int64) throws(CaptureFileError) {
-        let before = offset
+    /// Consumes `count` bytes without buffering them, or throws a truncation error for
+    /// the record of `recordLength` bytes that starts at `recordOffset`.
+    func skipOrThrow(_ count: Int, packet: Int, recordOffset: Int64, recordLength: Int) throws(CaptureFileError) {
         let ok: Bool
         do {
             ok = try skip(Int64(count))
@@ -38,8 +38,7 @@ extension ReadBuffer {
             throw ioError(error)
         }
         if !ok {
-            let inRecord = before &- recordOffset
-            throw .truncatedRecord(packet: packet, offset: recordOffset, needed: inRecord &+ Int64(count),
+            throw .truncatedRecord(packet: packet, offset: recordOffset, needed: Int64(recordLength),
                                    available: offset &- recordOffset)
         }
     }
