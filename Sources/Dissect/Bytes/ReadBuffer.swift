@@ -65,6 +65,9 @@ final class ReadBuffer {
         if closesDescriptor { _ = close(fileDescriptor) }
     }
 
+    /// The size of the heap buffer, for tests that check memory stays flat.
+    var bufferCapacity: Int { capacity }
+
     /// Bytes buffered from the current position.
     var available: Int { end &- start }
 
@@ -78,8 +81,9 @@ final class ReadBuffer {
     /// Makes `count` bytes available from the current position. Returns false when the
     /// input ends first (then `available` holds everything that was left).
     func ensure(_ count: Int) throws(Failure) -> Bool {
+        guard count >= 0 else { return false }
         if count <= available { return true }
-        guard count >= 0, count <= ReadBuffer.maximumRequest else { return false }
+        guard count <= ReadBuffer.maximumRequest else { return false }
         if let size = fileSize, Int64(count) > size &- offset {
             // A file being written while we read may have grown since the last fstat.
             refreshFileSize()

@@ -20,7 +20,7 @@ public final class CaptureFileReader {
     public let name: String
     public let format: CaptureFormat
 
-    private let input: ReadBuffer
+    let input: ReadBuffer
     private var pcap: PcapRecordReader?
     private var pcapng: PcapngBlockReader?
     private var failure: CaptureFileError?
