@@ -47,7 +47,7 @@ extension LinkType {
     public var maximumCaptureLength: Int {
         switch rawValue {
         case 231: 128 << 20 // D-Bus messages can be up to 128 MiB.
-        case 189, 220, 249, 266: 128 << 20 // USB: Linux, Linux mmapped, USBPcap, Darwin.
+        case 186, 189, 220, 249, 266: 128 << 20 // USB: FreeBSD, Linux, Linux mmapped, USBPcap, Darwin.
         case 279: 8 << 20 // EBHSCR.
         default: 262_144
         }
