@@ -1,0 +1,57 @@
+/// Reads the records of a classic pcap file, one frame per call.
+struct PcapRecordReader {
+    let header: PcapFileHeader
+    let interface: CaptureInterface
+    private let maximumCaptureLength: Int
+    private let unitsPerSecond: UInt32
+
+    init(header: PcapFileHeader) {
+        self.header = header
+        interface = header.interface
+        maximumCaptureLength = header.linkType.maximumCaptureLength
+        unitsPerSecond = header.format == .pcapNanosecond ? 1_000_000_000 : 1_000_000
+    }
+
+    /// The next frame, or nil at a clean end of input. `packet` is its 1-based number.
+    func next(from input: ReadBuffer, packet: Int) throws(CaptureFileError) -> RawFrame? {
+        let recordOffset = input.offset
+        if try input.isAtEnd() { return nil }
+        let headerLength = header.recordHeaderLength
+        try input.require(headerLength, packet: packet, recordOffset: recordOffset)
+        let record = input.view(count: headerLength)
+        let bigEndian = header.bigEndian
+        let seconds = record.u32(0, bigEndian: bigEndian)
+        let fraction = record.u32(4, bigEndian: bigEndian)
+        var captureLength = record.u32(8, bigEndian: bigEndian)
+        var originalLength = record.u32(12, bigEndian: bigEndian)
+        switch header.lengthOrder {
+        case .normal:
+            break
+        case .swappedIfCapturedExceedsOriginal where captureLength <= originalLength:
+            break
+        case .swapped, .swappedIfCapturedExceedsOriginal:
+            swap(&captureLength, &originalLength)
+        }
+        // tshark rejects a length above the link type's maximum; it does not trim to the
+        // header's snaplen (libpcap does), so neither do we.
+        guard captureLength <= maximumCaptureLength else {
+            throw .captureLengthTooLarge(packet: packet, offset: recordOffset,
+                                         captureLength: captureLength, limit: maximumCaptureLength)
+        }
+        let total = headerLength &+ Int(captureLength)
+        try input.require(total, packet: packet, recordOffset: recordOffset)
+        let bytes = input.view(at: headerLength, count: Int(captureLength))
+        input.advance(total)
+        return RawFrame(bytes: bytes, timestamp: timestamp(seconds: seconds, fraction: fraction),
+                        originalLength: Int(originalLength), linkType: header.linkType,
+                        interfaceID: 0, fileOffset: recordOffset)
+    }
+
+    /// An out-of-range fraction (a damaged or odd writer) carries into the seconds.
+    private func timestamp(seconds: UInt32, fraction: UInt32) -> Timestamp {
+        let carry = fraction / unitsPerSecond
+        let rest = fraction % unitsPerSecond
+        let nanoseconds = unitsPerSecond == 1_000_000 ? rest &* 1000 : rest
+        return Timestamp(seconds: Int64(seconds) &+ Int64(carry), nanoseconds: nanoseconds)
+    }
+}
