@@ -6,12 +6,12 @@ public final class PcapWriter {
     public let nanosecond: Bool
     public private(set) var framesWritten = 0
 
-    private let output: OutputBuffer
+    private let output: FileWriteBuffer
 
     /// Starts a pcap file on `fileDescriptor`, which the writer does not close.
     public convenience init(fileDescriptor: Int32, linkType: LinkType, snapLength: Int = 262_144,
                             nanosecond: Bool = true) throws(CaptureWriteError) {
-        try self.init(output: OutputBuffer(fileDescriptor: fileDescriptor, closesDescriptor: false),
+        try self.init(output: FileWriteBuffer(fileDescriptor: fileDescriptor, closesDescriptor: false),
                       linkType: linkType, snapLength: snapLength, nanosecond: nanosecond)
     }
 
@@ -19,11 +19,11 @@ public final class PcapWriter {
     public convenience init(path: String, linkType: LinkType, snapLength: Int = 262_144,
                             nanosecond: Bool = true) throws(CaptureWriteError) {
         let (fd, owned) = try CaptureWriteError.openForWriting(path)
-        try self.init(output: OutputBuffer(fileDescriptor: fd, closesDescriptor: owned),
+        try self.init(output: FileWriteBuffer(fileDescriptor: fd, closesDescriptor: owned),
                       linkType: linkType, snapLength: snapLength, nanosecond: nanosecond)
     }
 
-    private init(output: OutputBuffer, linkType: LinkType, snapLength: Int, nanosecond: Bool) throws(CaptureWriteError) {
+    private init(output: FileWriteBuffer, linkType: LinkType, snapLength: Int, nanosecond: Bool) throws(CaptureWriteError) {
         self.output = output
         self.linkType = linkType
         self.snapLength = snapLength

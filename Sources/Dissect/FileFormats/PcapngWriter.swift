@@ -5,12 +5,12 @@ public final class PcapngWriter {
     public let interfaces: [CaptureInterface]
     public private(set) var framesWritten = 0
 
-    private let output: OutputBuffer
+    private let output: FileWriteBuffer
 
     /// Starts a pcapng file on `fileDescriptor`, which the writer does not close.
     public convenience init(fileDescriptor: Int32, interfaces: [CaptureInterface],
                             application: String = "tcpwatch") throws(CaptureWriteError) {
-        try self.init(output: OutputBuffer(fileDescriptor: fileDescriptor, closesDescriptor: false),
+        try self.init(output: FileWriteBuffer(fileDescriptor: fileDescriptor, closesDescriptor: false),
                       interfaces: interfaces, application: application)
     }
 
@@ -18,11 +18,11 @@ public final class PcapngWriter {
     public convenience init(path: String, interfaces: [CaptureInterface],
                             application: String = "tcpwatch") throws(CaptureWriteError) {
         let (fd, owned) = try CaptureWriteError.openForWriting(path)
-        try self.init(output: OutputBuffer(fileDescriptor: fd, closesDescriptor: owned),
+        try self.init(output: FileWriteBuffer(fileDescriptor: fd, closesDescriptor: owned),
                       interfaces: interfaces, application: application)
     }
 
-    private init(output: OutputBuffer, interfaces: [CaptureInterface], application: String) throws(CaptureWriteError) {
+    private init(output: FileWriteBuffer, interfaces: [CaptureInterface], application: String) throws(CaptureWriteError) {
         self.output = output
         self.interfaces = interfaces
         writeSectionHeader(application: application)

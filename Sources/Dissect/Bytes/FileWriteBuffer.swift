@@ -6,7 +6,7 @@ import Darwin
 
 /// One large output buffer in front of a file descriptor: writers append little-endian
 /// fields and bytes, and it goes out in big `write(2)` calls.
-final class OutputBuffer {
+final class FileWriteBuffer {
     static let capacity = 1 << 20
 
     private var bytes: [UInt8] = []
