@@ -44,6 +44,14 @@ public struct IPv6: Sendable {
         static let fixedLength = 40
     }
 
+    /// Field offsets common to the extension headers, and those of the fragment header.
+    private enum ExtensionField {
+        static let nextHeader = 0
+        static let length = 1
+        static let fragmentOffsetAndFlags = 2
+        static let fragmentIdentification = 4
+    }
+
     /// The extension-header numbers the decoder walks.
     public enum ExtensionHeader {
         public static let hopByHop: UInt8 = 0
@@ -107,14 +115,16 @@ public struct IPv6: Sendable {
         var position = offset + Field.fixedLength
         var issue: DecodeIssue?
         walk: while true {
-            let room = limit - position
+            let room = limit - position // >= 0: each header is checked to fit before the next
             let length: Int
             switch next {
             case ExtensionHeader.hopByHop, ExtensionHeader.routing, ExtensionHeader.destinationOptions,
                  ExtensionHeader.mobility:
-                length = room >= 2 ? (Int(bytes[position + 1]) + 1) * 8 : 8
+                // Length in 8-byte units, not counting the first 8. The minimum until it is there.
+                length = room >= 2 ? (Int(bytes[position + ExtensionField.length]) + 1) * 8 : 8
             case ExtensionHeader.authentication:
-                length = room >= 2 ? (Int(bytes[position + 1]) + 2) * 4 : 8
+                // Length in 4-byte units, minus 2.
+                length = room >= 2 ? (Int(bytes[position + ExtensionField.length]) + 2) * 4 : 8
             case ExtensionHeader.fragment:
                 length = 8
             default:
@@ -127,32 +137,31 @@ public struct IPv6: Sendable {
             }
             guard length <= room else {
                 if let layer = extensionLayer(next) {
-                    issue = .truncated(layer, needed: length, available: Swift.max(room, 0))
+                    issue = .truncated(layer, needed: length, available: room)
                 } else {
                     issue = .truncated(.ipv6, needed: position - offset + length, available: limit - offset)
                 }
                 break walk
             }
 
-            let following = bytes[position]
+            let header = position
             if next == ExtensionHeader.hopByHop {
-                ip.jumboPayloadLength = jumboOption(bytes, in: (position + 2)..<(position + length))
+                ip.jumboPayloadLength = jumboOption(bytes, in: (header + 2)..<(header + length))
             }
             ip.extensionHeaders.append(next)
             position += length
-            if next == ExtensionHeader.fragment {
-                let offsetAndFlags = bytes.u16be(position - 6)
+            let isFragmentHeader = next == ExtensionHeader.fragment
+            next = bytes[header + ExtensionField.nextHeader]
+            if isFragmentHeader {
+                let offsetAndFlags = bytes.u16be(header + ExtensionField.fragmentOffsetAndFlags)
                 let fragment = Fragment(
                     offset: Int(offsetAndFlags >> 3) * 8,
                     moreFragments: offsetAndFlags & 1 != 0,
-                    identification: bytes.u32be(position - 4)
+                    identification: bytes.u32be(header + ExtensionField.fragmentIdentification)
                 )
                 ip.fragment = fragment
-                next = following
                 // A later fragment carries the middle of the datagram, not more headers.
                 if fragment.offset != 0 { break walk }
-            } else {
-                next = following
             }
         }
         ip.upperLayerProtocol = next
