@@ -13,9 +13,36 @@ public struct ICMPv4: Sendable {
     public var identifier: UInt16 { UInt16(truncatingIfNeeded: restOfHeader >> 16) }
     public var sequenceNumber: UInt16 { UInt16(truncatingIfNeeded: restOfHeader) }
     /// Destination unreachable, source quench, redirect, time exceeded, parameter problem.
-    public var isError: Bool { [3, 4, 5, 11, 12].contains(type) }
+    public var isError: Bool {
+        switch type {
+        case 3, 4, 5, 11, 12: true
+        default: false
+        }
+    }
 
+    private enum Field {
+        static let type = 0
+        static let code = 1
+        static let checksum = 2
+        static let restOfHeader = 4
+        static let headerLength = 8
+    }
+
+    /// Decodes the 8-byte header; the rest up to `end` is the payload. For an error
+    /// message the payload is the quoted datagram, to be decoded with ``IPv4/decode(_:at:end:)``.
     public static func decode(_ bytes: ByteView, at offset: Int, end: Int) -> Decoded<ICMPv4> {
-        .failed(.truncated(.icmp, needed: 8, available: 0)) // TODO: implemented on the layers branch
+        let end = Swift.min(end, bytes.count)
+        let available = offset >= 0 ? Swift.max(0, end - offset) : 0
+        guard available >= Field.headerLength else {
+            return .failed(.truncated(.icmp, needed: Field.headerLength, available: available))
+        }
+        return Decoded(ICMPv4(
+            offset: offset,
+            type: bytes[offset + Field.type],
+            code: bytes[offset + Field.code],
+            checksum: bytes.u16be(offset + Field.checksum),
+            restOfHeader: bytes.u32be(offset + Field.restOfHeader),
+            payload: (offset + Field.headerLength)..<end
+        ))
     }
 }
