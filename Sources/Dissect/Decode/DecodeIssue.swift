@@ -7,11 +7,30 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .frame: "frame"
+        case .eth: "eth"
+        case .ethertype: "ethertype"
+        case .vlan: "vlan"
+        case .sll: "sll"
+        case .null: "null"
+        case .loop: "loop"
+        case .raw: "raw"
+        case .arp: "arp"
+        case .llc: "llc"
+        case .ip: "ip"
+        case .ipv6: "ipv6"
+        case .icmp: "icmp"
+        case .icmpv6: "icmpv6"
+        case .tcp: "tcp"
+        case .udp: "udp"
+        case .dns: "dns"
+        case .mdns: "mdns"
+        case .http: "http"
+        case .data: "data"
         case .ipv6Hopopts: "ipv6.hopopts"
         case .ipv6Routing: "ipv6.routing"
         case .ipv6Fraghdr: "ipv6.fraghdr"
         case .ipv6Dstopts: "ipv6.dstopts"
-        default: "\(self)".lowercased()
         }
     }
 }
