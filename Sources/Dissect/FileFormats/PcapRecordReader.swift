@@ -44,7 +44,8 @@ struct PcapRecordReader {
         input.advance(total)
         return RawFrame(bytes: bytes, timestamp: timestamp(seconds: seconds, fraction: fraction),
                         originalLength: Int(originalLength), linkType: header.linkType,
-                        interfaceID: 0, fileOffset: recordOffset)
+                        interfaceID: 0, fileOffset: recordOffset,
+                        timestampDigits: unitsPerSecond == 1_000_000 ? 6 : 9)
     }
 
     /// An out-of-range fraction (a damaged or odd writer) carries into the seconds.

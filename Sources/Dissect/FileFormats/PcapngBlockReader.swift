@@ -166,7 +166,8 @@ struct PcapngBlockReader {
         input.advance(length)
         return RawFrame(bytes: bytes, timestamp: interface.timestamp(units: units),
                         originalLength: Int(originalLength), linkType: interface.linkType,
-                        interfaceID: index, fileOffset: blockOffset)
+                        interfaceID: index, fileOffset: blockOffset,
+                        timestampDigits: interface.timestampResolution.decimalDigits, hasInterfaceID: true)
     }
 
     /// Skips a block this reader has no use for, without buffering all of it.

@@ -39,17 +39,25 @@ public struct RawFrame {
     public var interfaceID: Int
     /// Byte offset of the frame's record in the file, for error messages.
     public var fileOffset: Int64
+    /// Decimal places the source's clock resolution supports (6 for µs pcap), which is
+    /// how many tshark prints in its time column.
+    public var timestampDigits: Int
+    /// True when the source names interfaces (pcapng), so `frame.interface_id` exists.
+    public var hasInterfaceID: Bool
 
     /// The captured length (`frame.cap_len`).
     @inlinable public var capturedLength: Int { bytes.count }
 
     public init(bytes: ByteView, timestamp: Timestamp, originalLength: Int, linkType: LinkType,
-                interfaceID: Int = 0, fileOffset: Int64 = 0) {
+                interfaceID: Int = 0, fileOffset: Int64 = 0, timestampDigits: Int = 9,
+                hasInterfaceID: Bool = false) {
         self.bytes = bytes
         self.timestamp = timestamp
         self.originalLength = originalLength
         self.linkType = linkType
         self.interfaceID = interfaceID
         self.fileOffset = fileOffset
+        self.timestampDigits = timestampDigits
+        self.hasInterfaceID = hasInterfaceID
     }
 }

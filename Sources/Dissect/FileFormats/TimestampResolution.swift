@@ -21,6 +21,14 @@ public enum TimestampResolution: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Decimal places that show this resolution's finest step (at most 9).
+    public var decimalDigits: Int {
+        switch self {
+        case let .decimal(exponent): Int(min(exponent, 9))
+        case let .binary(exponent): exponent <= 10 ? Int((Double(exponent) * 0.30103).rounded(.up)) : 9
+        }
+    }
+
     public var description: String {
         switch self {
         case let .decimal(exponent): "10^-\(exponent) s"

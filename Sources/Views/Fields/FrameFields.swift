@@ -17,7 +17,10 @@ enum FrameFields {
         },
         field("frame.len", "Frame length on the wire") { i, o in o.decimal(i.frame.raw.originalLength) },
         field("frame.cap_len", "Captured length") { i, o in o.decimal(i.frame.raw.capturedLength) },
-        field("frame.interface_id", "Interface id") { i, o in o.decimal(i.frame.raw.interfaceID) },
+        field("frame.interface_id", "Interface id") { i, o in
+            guard i.frame.raw.hasInterfaceID else { return }
+            o.decimal(i.frame.raw.interfaceID)
+        },
         field("frame.protocols", "Protocols in frame") { i, o in
             o.next()
             for (n, layer) in i.frame.protocols.enumerated() {

@@ -24,7 +24,7 @@ public struct SummaryLine {
         out.byte(32)
         start = out.count
         writeTime(input, to: out)
-        out.pad(from: start, to: 12, rightAlign: true)
+        out.pad(from: start, to: 10, rightAlign: true)
         out.byte(32)
         start = out.count
         writeAddress(frame, source: true, to: out)
@@ -45,16 +45,17 @@ public struct SummaryLine {
 
     func writeTime(_ input: FieldInput, to out: OutputBuffer) {
         let t = input.frame.raw.timestamp
+        let digits = input.frame.raw.timestampDigits
         switch timeFormat {
-        case .relative: out.seconds(nanoseconds: t.nanoseconds(since: input.reference))
-        case .delta: out.seconds(nanoseconds: t.nanoseconds(since: input.previous))
-        case .epoch: out.epoch(t)
-        case .absolute: CivilTime(t).writeTime(to: out)
+        case .relative: out.seconds(nanoseconds: t.nanoseconds(since: input.reference), digits: digits)
+        case .delta: out.seconds(nanoseconds: t.nanoseconds(since: input.previous), digits: digits)
+        case .epoch: out.epoch(t, digits: digits)
+        case .absolute: CivilTime(t).writeTime(to: out, digits: digits)
         case .absoluteWithDate:
             let civil = CivilTime(t)
             civil.writeDate(to: out)
             out.byte(32)
-            civil.writeTime(to: out)
+            civil.writeTime(to: out, digits: digits)
         }
     }
 
@@ -121,13 +122,15 @@ struct CivilTime {
         out.decimal(UInt64(day), width: 2)
     }
 
-    func writeTime(to out: OutputBuffer) {
+    func writeTime(to out: OutputBuffer, digits: Int = 9) {
         out.decimal(UInt64(hour), width: 2)
         out.byte(58)
         out.decimal(UInt64(minute), width: 2)
         out.byte(58)
         out.decimal(UInt64(second), width: 2)
         out.byte(46)
-        out.decimal(UInt64(nanosecond), width: 9)
+        var fraction = UInt64(nanosecond)
+        for _ in digits..<9 { fraction /= 10 }
+        out.decimal(fraction, width: digits)
     }
 }
