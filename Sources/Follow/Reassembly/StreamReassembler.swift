@@ -39,6 +39,8 @@ public struct ReassemblyCounters: Sendable, Equatable {
     public var capHits = 0
     /// Bytes before the first sequence number seen in a capture started mid-stream.
     public var bytesBeforeStart = 0
+    /// Bytes at or past the FIN's sequence number, dropped: the first FIN closes the direction.
+    public var bytesAfterFIN = 0
     public init() {}
 }
 
@@ -206,51 +208,68 @@ public struct StreamReassembler {
 
     /// Delivers, buffers or drops the captured bytes `view` that start at `start`.
     private mutating func place(_ view: ByteView, at start: Int64, frame: Int) {
-        let end = start + Int64(view.count)
+        var end = start + Int64(view.count)
+        // Nothing goes past the FIN: the first FIN closes the direction.
+        if let f = fin, end > f {
+            let after = Int(end - max(f, start))
+            counters.bytesAfterFIN += after
+            end -= Int64(after)
+        }
         var cursor = start
         var mismatched = 0
         var buffered = false
 
-        // Behind the delivery point: already delivered (or skipped). First copy wins.
-        if cursor < next {
-            let upTo = min(end, next)
-            if cursor < 0 {
-                let before = Int(min(upTo, 0) - cursor)
-                counters.bytesBeforeStart += before
-                cursor += Int64(before)
-            }
-            if cursor < upTo {
-                let old = view.slice(Int(cursor - start)..<Int(upTo - start))
-                let (checked, differ) = history.compare(old, at: cursor)
-                counters.duplicateBytes += old.count
-                counters.uncheckedBytes += old.count - checked
-                mismatched += differ
-            }
-            cursor = upTo
-        }
-
-        // Ahead: walk the buffered segments, filling only the holes between them.
         while cursor < end {
-            drain()
+            // Behind the delivery point: already delivered (or skipped). First copy wins.
+            if cursor < next {
+                let upTo = min(end, next)
+                if cursor < 0 {
+                    let before = Int(min(upTo, 0) - cursor)
+                    counters.bytesBeforeStart += before
+                    cursor += Int64(before)
+                }
+                if cursor < upTo {
+                    let old = view.slice(Int(cursor - start)..<Int(upTo - start))
+                    let (checked, differ) = history.compare(old, at: cursor)
+                    counters.duplicateBytes += old.count
+                    counters.uncheckedBytes += old.count - checked
+                    mismatched += differ
+                }
+                cursor = upTo
+                continue
+            }
+            // Over a buffered segment: compare, keep the buffered copy.
             let i = firstPending(endingAfter: cursor)
             if i < pending.count, pending[i].start <= cursor {
                 let upTo = min(end, pending[i].end)
-                let existing = pending[i]
-                var o = cursor
-                while o < upTo {
-                    if existing.bytes[Int(o - existing.start)] != view[Int(o - start)] { mismatched += 1 }
-                    o += 1
+                pending[i].bytes.withUnsafeBytes { raw in
+                    let existing = ByteView(raw)
+                    let first = pending[i].start
+                    var o = cursor
+                    while o < upTo {
+                        if existing[Int(o - first)] != view[Int(o - start)] { mismatched += 1 }
+                        o += 1
+                    }
                 }
                 counters.duplicateBytes += Int(upTo - cursor)
                 cursor = upTo
                 continue
             }
-            let pieceEnd = i < pending.count ? min(end, pending[i].start) : end
+            // A hole: the piece up to the next buffered segment is new. Deliver what is
+            // contiguous first (that moves `next` and shrinks the buffer, so look again).
+            drain()
+            if cursor < next { continue } // a proven hole was skipped under it
+            let j = firstPending(endingAfter: cursor)
+            let pieceEnd = j < pending.count ? min(end, pending[j].start) : end
             let piece = view.slice(Int(cursor - start)..<Int(pieceEnd - start))
             if cursor == next {
                 deliver(piece, frame: frame)
-            } else if buffer(piece, at: cursor, frame: frame, index: i) {
-                buffered = true
+            } else {
+                switch buffer(piece, at: cursor, frame: frame, index: j) {
+                case .buffered: buffered = true
+                case .delivered: break
+                case .overtaken: continue // the delivery point passed it: look again
+                }
             }
             cursor = pieceEnd
         }
@@ -262,33 +281,37 @@ public struct StreamReassembler {
         }
     }
 
+    private enum Placement { case buffered, delivered, overtaken }
+
     /// Copies `piece` (which overlaps nothing buffered, and starts after `next`) into the
     /// buffer at `index`, or, when a cap is reached, skips holes until it fits or can be
-    /// delivered. Returns true when it was buffered.
-    private mutating func buffer(_ piece: ByteView, at start: Int64, frame: Int, index: Int) -> Bool {
+    /// delivered.
+    private mutating func buffer(_ piece: ByteView, at start: Int64, frame: Int, index: Int) -> Placement {
         let n = piece.count
         if fits(n) {
             insert(piece, at: start, frame: frame, index: index)
-            return true
+            return .buffered
         }
         counters.capHits += 1
         while true {
             guard let first = pending.first, first.start < start else {
                 // Nothing buffered before it: skip to it and deliver it from the frame.
                 skip(to: start)
+                if next != start { return .overtaken }
                 deliver(piece, frame: frame)
-                return false
+                return .delivered
             }
             // gopacket's policy: give up on the first hole and flush what follows it.
             skip(to: first.start)
             drain()
+            if next > start || finReached { return .overtaken }
             if next == start {
                 deliver(piece, frame: frame)
-                return false
+                return .delivered
             }
             if fits(n) {
                 insert(piece, at: start, frame: frame, index: firstPending(endingAfter: start))
-                return true
+                return .buffered
             }
         }
     }
@@ -313,7 +336,16 @@ public struct StreamReassembler {
         var head = 0
         defer { if head > 0 { pending.removeFirst(head) } }
         while true {
-            if let f = fin, !finReached, f == next {
+            if finReached {
+                // The direction is closed: whatever is still buffered lies past the FIN.
+                for entry in pending[head...] {
+                    counters.bytesAfterFIN += entry.bytes.count
+                    release(entry.bytes.count)
+                }
+                head = pending.count
+                return
+            }
+            if let f = fin, f == next {
                 next += 1
                 finReached = true
                 history.reset(at: next)
@@ -323,13 +355,15 @@ public struct StreamReassembler {
                 let entry = pending[head]
                 head += 1
                 release(entry.bytes.count)
-                if entry.end > next {
-                    let skip = Int(next - entry.start)
+                let stop = min(entry.end, fin ?? entry.end)
+                if stop > next {
+                    let from = Int(next - entry.start), to = Int(stop - entry.start)
                     entry.bytes.withUnsafeBytes { raw in
-                        deliver(ByteView(raw).suffix(from: skip), frame: entry.frame)
+                        deliver(ByteView(raw).slice(from..<to), frame: entry.frame)
                     }
                 }
-                proven = max(proven, entry.sentEnd)
+                counters.bytesAfterFIN += Int(max(0, entry.end - max(stop, next)))
+                proven = max(proven, min(entry.sentEnd, fin ?? entry.sentEnd))
                 continue
             }
             if next < proven {
@@ -354,6 +388,8 @@ public struct StreamReassembler {
             gap(Int(f - next))
             next = f + 1
             finReached = true
+            history.reset(at: next)
+            return
         }
         gap(Int(target - next))
         next = target
