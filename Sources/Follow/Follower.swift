@@ -4,6 +4,9 @@ import Dissect
 public struct FrameAnalysis: Sendable {
     public var tcpStream: Int?
     public var udpStream: Int?
+    /// The stream of the TCP packet quoted in an ICMP error, when it is a known one.
+    public var quotedTCPStream: Int?
+    public var quotedUDPStream: Int?
     /// True when the frame goes from the conversation's client to its server.
     public var fromClient = false
     public var relativeSeq: UInt32 = 0
@@ -35,6 +38,8 @@ public final class Follower {
         } else if let udp = frame.udp {
             follow(udp, from: Endpoint(address: src, port: udp.sourcePort),
                    to: Endpoint(address: dst, port: udp.destinationPort), frame: frame, into: &analysis)
+        } else if let quoted = frame.quoted {
+            lookUpQuoted(quoted, into: &analysis)
         }
         return analysis
     }
@@ -57,6 +62,27 @@ public final class Follower {
         }
         analysis.tcpStream = index
         tcpConversations[index].update(with: tcp, from: source, frame: frame, analysis: &analysis)
+    }
+
+    /// Finds the conversation of the packet an ICMP error quotes, without creating one.
+    private func lookUpQuoted(_ quoted: QuotedPacket, into analysis: inout FrameAnalysis) {
+        let addresses: (IPAddress, IPAddress)
+        if let ip = quoted.ipv4 {
+            addresses = (IPAddress(ip.source), IPAddress(ip.destination))
+        } else if let ip = quoted.ipv6 {
+            addresses = (IPAddress(ip.source), IPAddress(ip.destination))
+        } else {
+            return
+        }
+        if let tcp = quoted.tcp {
+            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: tcp.sourcePort),
+                                   destination: Endpoint(address: addresses.1, port: tcp.destinationPort), proto: 6).key
+            analysis.quotedTCPStream = tcpIndex[key]
+        } else if let udp = quoted.udp {
+            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: udp.sourcePort),
+                                   destination: Endpoint(address: addresses.1, port: udp.destinationPort), proto: 17).key
+            analysis.quotedUDPStream = udpIndex[key]
+        }
     }
 
     private func newTCPConversation(_ key: FlowKey, client: Endpoint, server: Endpoint, frame: Frame, syn: Bool) -> Int {

@@ -14,8 +14,12 @@ enum TransportFields {
     }
 
     static func flag(_ name: String, _ flag: TCPFlags) -> FieldDefinition {
-        field("tcp.flags.\(name)", "TCP \(name) flag") { i, o in o.boolean(i.frame.tcp.map { $0.flags.contains(flag) }) }
+        field("tcp.flags.\(name)", "TCP \(name) flag") { i, o in o.boolean(anyTCP(i).map { $0.flags.contains(flag) }) }
     }
+
+    /// The frame's TCP header, or the one quoted in an ICMP error: tshark shows the
+    /// quoted header's fields too.
+    static func anyTCP(_ i: FieldInput) -> TCP? { i.frame.tcp ?? i.frame.quoted?.tcp }
 
     static let all: [FieldDefinition] = [
         field("tcp.srcport", "TCP source port") { i, o in
@@ -30,10 +34,10 @@ enum TransportFields {
             o.decimal(i.frame.tcp?.sourcePort)
             o.decimal(i.frame.tcp?.destinationPort)
         },
-        field("tcp.stream", "TCP stream index") { i, o in o.decimal(i.analysis.tcpStream) },
+        field("tcp.stream", "TCP stream index") { i, o in o.decimal(i.analysis.tcpStream ?? i.analysis.quotedTCPStream) },
         field("tcp.seq", "Relative sequence number") { i, o in
-            guard i.frame.tcp != nil else { return }
-            o.decimal(i.analysis.relativeSeq)
+            // A quoted header is not part of the stream's analysis: tshark shows it raw.
+            if i.frame.tcp != nil { o.decimal(i.analysis.relativeSeq) } else { o.decimal(i.frame.quoted?.tcp?.sequenceNumber) }
         },
         field("tcp.seq_raw", "Sequence number") { i, o in o.decimal(i.frame.tcp?.sequenceNumber) },
         field("tcp.nxtseq", "Next relative sequence number") { i, o in
@@ -41,24 +45,27 @@ enum TransportFields {
             o.decimal(i.analysis.nextSeq)
         },
         field("tcp.ack", "Relative acknowledgment number") { i, o in
-            guard i.frame.tcp != nil else { return }
-            o.decimal(i.analysis.relativeAck)
+            if i.frame.tcp != nil { o.decimal(i.analysis.relativeAck) } else { o.decimal(i.frame.quoted?.tcp?.acknowledgmentNumber) }
         },
-        field("tcp.ack_raw", "Acknowledgment number") { i, o in o.decimal(i.frame.tcp?.acknowledgmentNumber) },
-        field("tcp.hdr_len", "TCP header length") { i, o in o.decimal(i.frame.tcp?.headerLength) },
-        field("tcp.flags", "TCP flags") { i, o in o.hex(i.frame.tcp?.flags.rawValue, width: 4) },
+        field("tcp.ack_raw", "Acknowledgment number") { i, o in o.decimal(anyTCP(i)?.acknowledgmentNumber) },
+        field("tcp.hdr_len", "TCP header length") { i, o in o.decimal(anyTCP(i)?.headerLength) },
+        field("tcp.flags", "TCP flags") { i, o in o.hex(anyTCP(i)?.flags.rawValue, width: 4) },
         field("tcp.flags.str", "TCP flags as letters") { i, o in
-            guard let tcp = i.frame.tcp else { return }
+            guard let tcp = anyTCP(i) else { return }
             o.next()
             flagString(tcp.flags, into: o.out)
         },
         flag("syn", .syn), flag("ack", .ack), flag("reset", .rst), flag("fin", .fin),
         flag("push", .psh), flag("urg", .urg), flag("ece", .ece), flag("cwr", .cwr), flag("ae", .ae),
         field("tcp.len", "TCP segment length") { i, o in o.decimal(i.frame.tcp?.segmentLength) },
-        field("tcp.window_size_value", "Window field") { i, o in o.decimal(i.frame.tcp?.window) },
+        field("tcp.window_size_value", "Window field") { i, o in o.decimal(anyTCP(i)?.window) },
+        field("tcp.window_size", "Calculated window size") { i, o in
+            guard i.frame.tcp != nil else { return }
+            o.decimal(i.analysis.windowSize)
+        },
         field("tcp.checksum", "TCP checksum") { i, o in o.hex(i.frame.tcp?.checksum, width: 4) },
         field("tcp.urgent_pointer", "Urgent pointer") { i, o in o.decimal(i.frame.tcp?.urgentPointer) },
-        field("tcp.options.mss_val", "MSS value") { i, o in o.decimal(i.frame.tcp?.options.mss) },
+        field("tcp.options.mss_val", "MSS value") { i, o in o.decimal(anyTCP(i)?.options.mss) },
         field("tcp.options.wscale.shift", "Window scale shift") { i, o in o.decimal(i.frame.tcp?.options.windowScale) },
         field("tcp.options.timestamp.tsval", "Timestamp value") { i, o in o.decimal(i.frame.tcp?.options.timestampValue) },
         field("tcp.options.timestamp.tsecr", "Timestamp echo reply") { i, o in o.decimal(i.frame.tcp?.options.timestampEcho) },
