@@ -34,6 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
+        .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
     ],
     swiftLanguageModes: [.v6]
 )
