@@ -3,7 +3,7 @@ import Dissect
 @testable import Follow
 
 /// One segment of a test conversation, from the caller's point of view.
-struct Seg: CustomStringConvertible {
+struct Seg: CustomStringConvertible, Sendable {
     var fromOrig: Bool
     var flags: TCPFlags
     var seq: UInt32
@@ -64,8 +64,6 @@ struct StateRow: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 }
 
-extension Seg: @unchecked Sendable {}
-extension StateRow: @unchecked Sendable {}
 
 private let handshake = [o("S", 1000), r("SA", 5000, 1001), o("A", 1001, 5001)]
 
@@ -283,7 +281,10 @@ let stateRows: [StateRow] = [
         #expect(ConnectionState.matchesRSTOS0("SR"))
         #expect(ConnectionState.matchesRSTOS0("^SR"))
         #expect(ConnectionState.matchesRSTOS0("ScTR"))
-        #expect(!ConnectionState.matchesRSTOS0("ShR"))
+        // Case-sensitive, as in Zeek: a responder's 'h' does not stop the match (conn_state only
+        // consults the pattern when the responder is inactive or partial).
+        #expect(ConnectionState.matchesRSTOS0("ShR"))
+        #expect(!ConnectionState.matchesRSTOS0("SHR"))
         #expect(!ConnectionState.matchesRSTOS0("SAR"))
         #expect(!ConnectionState.matchesRSTOS0("R"))
     }
