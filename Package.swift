@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
+        .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
     ],
     swiftLanguageModes: [.v6]
 )
