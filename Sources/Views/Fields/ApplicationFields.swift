@@ -3,11 +3,11 @@ import Dissect
 enum ApplicationFields {
     static let all: [FieldDefinition] = [
         field("dns.id", "DNS transaction id") { i, o in o.hex(i.frame.dns?.id, width: 4) },
-        field("dns.flags.response", "DNS response flag") { i, o in o.boolean(i.frame.dns?.isResponse) },
+        field("dns.flags.response", "DNS response flag", .boolean) { i, o in o.boolean(i.frame.dns?.isResponse) },
         field("dns.flags.rcode", "DNS reply code") { i, o in o.decimal(i.frame.dns.map { $0.isResponse ? $0.responseCode : nil } ?? nil) },
         field("dns.count.queries", "DNS questions") { i, o in o.decimal(i.frame.dns?.questionCount) },
         field("dns.count.answers", "DNS answers") { i, o in o.decimal(i.frame.dns?.answerCount) },
-        field("dns.qry.name", "DNS query name") { i, o in
+        field("dns.qry.name", "DNS query name", .string) { i, o in
             guard let dns = i.frame.dns else { return }
             var questions = dns.questions(i.frame.bytes)
             while let q = questions.next() {
@@ -20,7 +20,7 @@ enum ApplicationFields {
             var questions = dns.questions(i.frame.bytes)
             while let q = questions.next() { o.decimal(q.type) }
         },
-        field("dns.resp.name", "DNS record name") { i, o in
+        field("dns.resp.name", "DNS record name", .string) { i, o in
             guard let dns = i.frame.dns else { return }
             var records = dns.records(i.frame.bytes)
             while let r = records.next() {
@@ -33,17 +33,17 @@ enum ApplicationFields {
             var records = dns.records(i.frame.bytes)
             while let r = records.next() { o.decimal(r.type) }
         },
-        field("dns.a", "DNS A address") { i, o in
+        field("dns.a", "DNS A address", .ipv4) { i, o in
             guard let dns = i.frame.dns else { return }
             var records = dns.records(i.frame.bytes)
             while let r = records.next() { o.ipv4(r.ipv4Address(i.frame.bytes)) }
         },
-        field("dns.aaaa", "DNS AAAA address") { i, o in
+        field("dns.aaaa", "DNS AAAA address", .ipv6) { i, o in
             guard let dns = i.frame.dns else { return }
             var records = dns.records(i.frame.bytes)
             while let r = records.next() { o.ipv6(r.ipv6Address(i.frame.bytes)) }
         },
-        field("dns.cname", "DNS CNAME") { i, o in
+        field("dns.cname", "DNS CNAME", .string) { i, o in
             guard let dns = i.frame.dns else { return }
             var records = dns.records(i.frame.bytes)
             while let r = records.next() {

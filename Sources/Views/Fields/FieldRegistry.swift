@@ -1,10 +1,23 @@
 import Dissect
 import Follow
 
+/// What kind of value a field holds, for filters and comparisons. The text a field
+/// writes is the value in tshark's notation for its kind.
+public enum FieldKind: Sendable {
+    /// A number, written in decimal or as `0x` hex.
+    case unsigned
+    case boolean
+    case ipv4, ipv6, mac
+    case string
+    /// Seconds with a fraction.
+    case time
+}
+
 /// One named field, readable from a frame and its analysis.
 public struct FieldDefinition: Sendable {
     public let name: String
     public let summary: String
+    public let kind: FieldKind
     /// Writes every occurrence of the field, each after `occurrences.next()`.
     public let write: @Sendable (FieldInput, inout Occurrences) -> Void
 }
@@ -49,9 +62,9 @@ public enum FieldRegistry {
 }
 
 /// Shorthand for building definitions.
-func field(_ name: String, _ summary: String,
+func field(_ name: String, _ summary: String, _ kind: FieldKind = .unsigned,
            _ write: @escaping @Sendable (FieldInput, inout Occurrences) -> Void) -> FieldDefinition {
-    FieldDefinition(name: name, summary: summary, write: write)
+    FieldDefinition(name: name, summary: summary, kind: kind, write: write)
 }
 
 extension Occurrences {

@@ -3,15 +3,15 @@ import Dissect
 enum FrameFields {
     static let all: [FieldDefinition] = [
         field("frame.number", "Frame number") { i, o in o.decimal(i.frame.number) },
-        field("frame.time_epoch", "Epoch time") { i, o in
+        field("frame.time_epoch", "Epoch time", .time) { i, o in
             o.next()
             o.out.epoch(i.frame.raw.timestamp)
         },
-        field("frame.time_relative", "Time since the first frame") { i, o in
+        field("frame.time_relative", "Time since the first frame", .time) { i, o in
             o.next()
             o.out.seconds(nanoseconds: i.frame.raw.timestamp.nanoseconds(since: i.reference))
         },
-        field("frame.time_delta", "Time since the previous frame") { i, o in
+        field("frame.time_delta", "Time since the previous frame", .time) { i, o in
             o.next()
             o.out.seconds(nanoseconds: i.frame.raw.timestamp.nanoseconds(since: i.previous))
         },
@@ -21,7 +21,7 @@ enum FrameFields {
             guard i.frame.raw.hasInterfaceID else { return }
             o.decimal(i.frame.raw.interfaceID)
         },
-        field("frame.protocols", "Protocols in frame") { i, o in
+        field("frame.protocols", "Protocols in frame", .string) { i, o in
             o.next()
             for (n, layer) in i.frame.protocols.enumerated() {
                 if n > 0 { o.out.byte(58) }

@@ -2,8 +2,8 @@ import Dissect
 
 enum LinkFields {
     static let all: [FieldDefinition] = [
-        field("eth.src", "Ethernet source") { i, o in o.mac(i.frame.ethernet?.source) },
-        field("eth.dst", "Ethernet destination") { i, o in o.mac(i.frame.ethernet?.destination) },
+        field("eth.src", "Ethernet source", .mac) { i, o in o.mac(i.frame.ethernet?.source) },
+        field("eth.dst", "Ethernet destination", .mac) { i, o in o.mac(i.frame.ethernet?.destination) },
         field("eth.type", "EtherType") { i, o in
             guard let eth = i.frame.ethernet, eth.etherType > 1500 else { return }
             o.hex(eth.etherType, width: 4)
@@ -20,9 +20,9 @@ enum LinkFields {
         field("sll.ifindex", "Linux cooked interface index") { i, o in o.decimal(i.frame.sll?.interfaceIndex) },
         field("sll.etype", "Linux cooked protocol") { i, o in o.hex(i.frame.sll?.protocolType, width: 4) },
         field("arp.opcode", "ARP opcode") { i, o in o.decimal(i.frame.arp?.opcode) },
-        field("arp.src.proto_ipv4", "ARP sender IP") { i, o in o.ipv4(i.frame.arp?.senderIP) },
-        field("arp.dst.proto_ipv4", "ARP target IP") { i, o in o.ipv4(i.frame.arp?.targetIP) },
-        field("arp.src.hw_mac", "ARP sender MAC") { i, o in o.mac(i.frame.arp?.senderMAC) },
-        field("arp.dst.hw_mac", "ARP target MAC") { i, o in o.mac(i.frame.arp?.targetMAC) },
+        field("arp.src.proto_ipv4", "ARP sender IP", .ipv4) { i, o in o.ipv4(i.frame.arp?.senderIP) },
+        field("arp.dst.proto_ipv4", "ARP target IP", .ipv4) { i, o in o.ipv4(i.frame.arp?.targetIP) },
+        field("arp.src.hw_mac", "ARP sender MAC", .mac) { i, o in o.mac(i.frame.arp?.senderMAC) },
+        field("arp.dst.hw_mac", "ARP target MAC", .mac) { i, o in o.mac(i.frame.arp?.targetMAC) },
     ]
 }

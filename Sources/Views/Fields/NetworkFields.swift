@@ -3,12 +3,18 @@ import Dissect
 enum NetworkFields {
     // Each IP field lists the outer header, then the one quoted in an ICMP error, as tshark does.
     static let all: [FieldDefinition] = [
-        field("ip.src", "IPv4 source") { i, o in
+        field("ip.src", "IPv4 source", .ipv4) { i, o in
             o.ipv4(i.frame.ipv4?.source)
             o.ipv4(i.frame.quoted?.ipv4?.source)
         },
-        field("ip.dst", "IPv4 destination") { i, o in
+        field("ip.dst", "IPv4 destination", .ipv4) { i, o in
             o.ipv4(i.frame.ipv4?.destination)
+            o.ipv4(i.frame.quoted?.ipv4?.destination)
+        },
+        field("ip.addr", "IPv4 source or destination", .ipv4) { i, o in
+            o.ipv4(i.frame.ipv4?.source)
+            o.ipv4(i.frame.ipv4?.destination)
+            o.ipv4(i.frame.quoted?.ipv4?.source)
             o.ipv4(i.frame.quoted?.ipv4?.destination)
         },
         field("ip.proto", "IPv4 protocol") { i, o in
@@ -31,15 +37,21 @@ enum NetworkFields {
             o.decimal(i.frame.ipv4?.headerLength)
             o.decimal(i.frame.quoted?.ipv4?.headerLength)
         },
-        field("ip.flags.df", "Don't fragment") { i, o in o.boolean(i.frame.ipv4?.dontFragment) },
-        field("ip.flags.mf", "More fragments") { i, o in o.boolean(i.frame.ipv4?.moreFragments) },
+        field("ip.flags.df", "Don't fragment", .boolean) { i, o in o.boolean(i.frame.ipv4?.dontFragment) },
+        field("ip.flags.mf", "More fragments", .boolean) { i, o in o.boolean(i.frame.ipv4?.moreFragments) },
         field("ip.frag_offset", "Fragment offset") { i, o in o.decimal(i.frame.ipv4?.fragmentOffset) },
-        field("ipv6.src", "IPv6 source") { i, o in
+        field("ipv6.src", "IPv6 source", .ipv6) { i, o in
             o.ipv6(i.frame.ipv6?.source)
             o.ipv6(i.frame.quoted?.ipv6?.source)
         },
-        field("ipv6.dst", "IPv6 destination") { i, o in
+        field("ipv6.dst", "IPv6 destination", .ipv6) { i, o in
             o.ipv6(i.frame.ipv6?.destination)
+            o.ipv6(i.frame.quoted?.ipv6?.destination)
+        },
+        field("ipv6.addr", "IPv6 source or destination", .ipv6) { i, o in
+            o.ipv6(i.frame.ipv6?.source)
+            o.ipv6(i.frame.ipv6?.destination)
+            o.ipv6(i.frame.quoted?.ipv6?.source)
             o.ipv6(i.frame.quoted?.ipv6?.destination)
         },
         field("ipv6.nxt", "IPv6 next header") { i, o in

@@ -14,7 +14,7 @@ enum TransportFields {
     }
 
     static func flag(_ name: String, _ flag: TCPFlags) -> FieldDefinition {
-        field("tcp.flags.\(name)", "TCP \(name) flag") { i, o in o.boolean(anyTCP(i).map { $0.flags.contains(flag) }) }
+        field("tcp.flags.\(name)", "TCP \(name) flag", .boolean) { i, o in o.boolean(anyTCP(i).map { $0.flags.contains(flag) }) }
     }
 
     /// The frame's TCP header, or the one quoted in an ICMP error: tshark shows the
@@ -50,7 +50,7 @@ enum TransportFields {
         field("tcp.ack_raw", "Acknowledgment number") { i, o in o.decimal(anyTCP(i)?.acknowledgmentNumber) },
         field("tcp.hdr_len", "TCP header length") { i, o in o.decimal(anyTCP(i)?.headerLength) },
         field("tcp.flags", "TCP flags") { i, o in o.hex(anyTCP(i)?.flags.rawValue, width: 4) },
-        field("tcp.flags.str", "TCP flags as letters") { i, o in
+        field("tcp.flags.str", "TCP flags as letters", .string) { i, o in
             guard let tcp = anyTCP(i) else { return }
             o.next()
             flagString(tcp.flags, into: o.out)
