@@ -112,9 +112,10 @@ public struct ConnectionState: Sendable {
         if let o = originatorPort, let r = responderPort { ports = (o, r) } else { ports = nil }
         if let f = isLikelyServerPort {
             self.isLikelyServerPort = f
+        } else if transport == .tcp {
+            self.isLikelyServerPort = { Self.tcpServerPorts.contains($0) }
         } else {
-            let set = Self.defaultLikelyServerPorts(transport)
-            self.isLikelyServerPort = { set.contains($0) }
+            self.isLikelyServerPort = { Self.udpServerPorts.contains($0) }
         }
         sides = [Side(isOrig: true), Side(isOrig: false)]
     }
@@ -546,6 +547,10 @@ public struct ConnectionState: Sendable {
     /// An approximation of Zeek's default `likely_server_ports`, the union of the `ports` sets
     /// that Zeek's base protocol and tunnel scripts add to it (Zeek 6/7 defaults). Pass your own
     /// predicate to `init` to match a site's configuration.
+    // Built once: a connection is created per flow, and a SYN flood makes millions.
+    static let tcpServerPorts = defaultLikelyServerPorts(.tcp)
+    static let udpServerPorts = defaultLikelyServerPorts(.udp)
+
     public static func defaultLikelyServerPorts(_ transport: Transport) -> Set<UInt16> {
         switch transport {
         case .tcp:

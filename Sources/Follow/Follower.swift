@@ -1,67 +1,169 @@
 import Dissect
 
-/// What the follower adds to one frame: stream numbers and relative sequence numbers.
-public struct FrameAnalysis: Sendable {
-    public var tcpStream: Int?
-    public var udpStream: Int?
-    /// The stream of the TCP packet quoted in an ICMP error, when it is a known one.
-    public var quotedTCPStream: Int?
-    public var quotedUDPStream: Int?
-    /// True when the frame goes from the conversation's client to its server.
-    public var fromClient = false
-    public var relativeSeq: UInt32 = 0
-    public var relativeAck: UInt32 = 0
-    /// The relative sequence number after this segment (`tcp.nxtseq`).
-    public var nextSeq: UInt32 = 0
-    /// The window in bytes after scaling (`tcp.window_size`), or the raw field when the
-    /// scale is unknown.
-    public var windowSize: Int = 0
+/// How much the follower keeps, and its memory caps.
+public struct FollowerOptions: Sendable {
+    /// Live conversations kept at once (TCP and UDP each); the least recently active are
+    /// evicted beyond this, counted in ``Follower/evictions``.
+    public var maxLiveConversations = 200_000
+    /// Reassemble the byte streams of these TCP streams (nil: none beyond HTTP tracking).
+    public var reassembleStreams: Set<Int>? = nil
+    /// Reassemble every TCP stream.
+    public var reassembleAll = false
+    /// Follow HTTP/1.x messages on HTTP ports, so the frame that completes a message is
+    /// the HTTP frame, as in Wireshark.
+    public var trackHTTP = true
+    /// Keep request/response pairs (and up to `httpBodyLimit` body bytes each) for the `http` view.
+    public var keepHTTPTransactions = false
+    public var httpBodyLimit = 0
+    /// Total out-of-order bytes buffered across all streams.
+    public var reassemblyBudget = 64 << 20
     public init() {}
 }
 
 /// Follows conversations in one pass over the frames, as Wireshark does while it
-/// dissects: numbers TCP and UDP streams and makes sequence numbers relative.
+/// dissects: numbers TCP and UDP streams, makes sequence numbers relative, flags
+/// retransmissions and friends, keeps Zeek's connection state, and reassembles streams.
 public final class Follower {
-    public private(set) var tcpConversations: [TCPConversation] = []
-    public private(set) var udpConversations: [UDPConversation] = []
-    private var tcpIndex: [FlowKey: Int] = [:]
-    private var udpIndex: [FlowKey: Int] = [:]
+    public let options: FollowerOptions
+    private var tcp: ConversationTable<TCPConversation>
+    private var udp: ConversationTable<UDPConversation>
+    private var nextTCPStream = 0
+    private var nextUDPStream = 0
+    private let budget: ReassemblyBudget
+    private var echoRequests: [EchoKey: Int] = [:]
+    private var tftpPeers: Set<TFTPPeer> = []
+    private var lastFrame = 0
 
-    public init() {}
+    /// Called with each conversation that ends: evicted, replaced by a new stream on the
+    /// same 4-tuple, or still open when ``finish()`` runs.
+    public var conversationEnded: ((Conversation) -> Void)?
+    /// Called with reassembled stream data of the streams being reassembled.
+    public var streamData: ((_ stream: Int, _ fromClient: Bool, _ chunk: StreamChunk) -> Void)?
+    /// Called with each completed HTTP transaction (when `keepHTTPTransactions`).
+    public var httpTransaction: ((HTTPTransaction) -> Void)?
+
+    public init(options: FollowerOptions = FollowerOptions()) {
+        self.options = options
+        tcp = ConversationTable(capacity: options.maxLiveConversations)
+        udp = ConversationTable(capacity: options.maxLiveConversations)
+        budget = ReassemblyBudget(limit: options.reassemblyBudget)
+    }
+
+    /// Conversations evicted to stay under ``FollowerOptions/maxLiveConversations``.
+    public var evictions: Int { tcp.evictions + udp.evictions }
+    public var liveTCPConversations: Int { tcp.liveCount }
+    /// Streams numbered so far.
+    public var tcpStreamCount: Int { nextTCPStream }
+    public var udpStreamCount: Int { nextUDPStream }
+    /// Times a reassembly cap was reached (bytes skipped instead of buffered).
+    public var reassemblyCapHits: Int { budget.refusals }
 
     public func process(_ frame: Frame) -> FrameAnalysis {
         var analysis = FrameAnalysis()
+        lastFrame = frame.number
         guard let (src, dst) = frame.ipAddresses else { return analysis }
-        if let tcp = frame.tcp {
-            follow(tcp, from: Endpoint(address: src, port: tcp.sourcePort),
-                   to: Endpoint(address: dst, port: tcp.destinationPort), frame: frame, into: &analysis)
-        } else if let udp = frame.udp {
-            follow(udp, from: Endpoint(address: src, port: udp.sourcePort),
-                   to: Endpoint(address: dst, port: udp.destinationPort), frame: frame, into: &analysis)
+        if let segment = frame.tcp {
+            follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
+                   to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)
+        } else if let datagram = frame.udp {
+            follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
+                   to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)
         } else if let quoted = frame.quoted {
             lookUpQuoted(quoted, into: &analysis)
         }
+        if frame.icmp != nil || frame.icmpv6 != nil { matchEcho(frame, src: src, dst: dst, into: &analysis) }
         return analysis
     }
 
-    private func follow(_ tcp: TCP, from source: Endpoint, to destination: Endpoint, frame: Frame,
-                        into analysis: inout FrameAnalysis) {
-        let (key, _) = FlowKey.make(source: source, destination: destination, proto: 6)
-        let isSYN = tcp.flags.contains(.syn) && !tcp.flags.contains(.ack)
-        var index: Int
-        if let existing = tcpIndex[key] {
-            index = existing
-            let conv = tcpConversations[index]
-            let forward = conv.client == source ? conv.clientToServer : conv.serverToClient
-            // A new SYN with a new ISN on a reused 4-tuple starts a new stream.
-            if isSYN && forward.baseSeqSet && forward.baseSeq != tcp.sequenceNumber {
-                index = newTCPConversation(key, client: source, server: destination, frame: frame, syn: true)
-            }
-        } else {
-            index = newTCPConversation(key, client: source, server: destination, frame: frame, syn: isSYN)
+    /// Ends every live conversation (handing each to ``conversationEnded``, in stream
+    /// order) and flushes the reassembled streams.
+    public func finish() {
+        var ended: [Conversation] = []
+        for var c in tcp.drain() {
+            c.streams?.finish(frame: lastFrame)
+            ended.append(.tcp(c))
         }
-        analysis.tcpStream = index
-        tcpConversations[index].update(with: tcp, from: source, frame: frame, analysis: &analysis)
+        for c in udp.drain() { ended.append(.udp(c)) }
+        ended.sort { ($0.isUDP ? 1 : 0, $0.stream) < ($1.isUDP ? 1 : 0, $1.stream) }
+        for c in ended { end(c) }
+    }
+
+    private func end(_ conversation: Conversation) {
+        if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
+            for t in streams.transactions { httpTransaction?(t) }
+        }
+        conversationEnded?(conversation)
+    }
+
+    // MARK: TCP
+
+    private func follow(_ segment: TCP, from source: Endpoint, to destination: Endpoint, frame: Frame,
+                        into analysis: inout FrameAnalysis) {
+        let key = FlowKey.make(source: source, destination: destination, proto: 6).key
+        let isSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack)
+        var slot = tcp.slot(for: key)
+        if let existing = slot {
+            let reused = tcp.update(existing) { c -> Bool in
+                let forward = c.sideA == source ? c.aToB : c.bToA
+                // A new SYN with a new ISN on a reused 4-tuple starts a new stream.
+                return isSYN && forward.baseSeqSet && forward.baseSeq != segment.sequenceNumber
+            }
+            if reused { slot = nil }
+        }
+        let index = slot ?? newTCPConversation(key, a: source, b: destination, frame: frame)
+        tcp.touch(index, now: frame.number)
+        let streams = tcp.update(index) { c -> TCPStreams? in
+            c.update(with: segment, from: source, frame: frame, analysis: &analysis)
+            return c.streams
+        }
+        if let streams {
+            let fromA = tcp.update(index) { $0.sideA == source }
+            let payload = frame.bytes.slice(segment.payload)
+            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number)
+            analysis.application = verdict
+            analysis.http = message
+            analysis.pduFirstLine = firstLine
+        }
+        if analysis.tcp.flags.hidesPayload && !segment.payload.isEmpty {
+            analysis.application = .transportOnly
+        }
+    }
+
+    private func newTCPConversation(_ key: FlowKey, a: Endpoint, b: Endpoint, frame: Frame) -> Int {
+        var conversation = TCPConversation(stream: nextTCPStream, a: a, b: b, frame: frame.number, time: frame.raw.timestamp)
+        let wanted = options.reassembleAll || options.reassembleStreams?.contains(nextTCPStream) == true
+        let http = options.trackHTTP && (FrameDecoder.isHTTPPort(a.port) || FrameDecoder.isHTTPPort(b.port))
+        if wanted || http {
+            let stream = nextTCPStream
+            let consumer: TCPStreams.Consumer? = wanted ? { [weak self] fromA, chunk in
+                self?.deliver(stream: stream, fromA: fromA, chunk: chunk)
+            } : nil
+            conversation.streams = TCPStreams(
+                stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit,
+                keepTransactions: options.keepHTTPTransactions, aIsClientGuess: !FrameDecoder.isHTTPPort(a.port),
+                consumer: consumer)
+        }
+        nextTCPStream += 1
+        return tcp.insert(conversation, key: key, now: frame.number) { end(.tcp($0)) }
+    }
+
+    private func deliver(stream: Int, fromA: Bool, chunk: StreamChunk) {
+        guard let streamData else { return }
+        // Report direction as client/server; the conversation may have been flipped.
+        var fromClient = fromA
+        if let slot = currentSlot(stream: stream) {
+            fromClient = tcp.update(slot) { $0.connection.flipped ? !fromA : fromA }
+        }
+        streamData(stream, fromClient, chunk)
+    }
+
+    private var streamSlots: [Int: Int] = [:]
+
+    private func currentSlot(stream: Int) -> Int? {
+        if let slot = streamSlots[stream], tcp.slots.indices.contains(slot), tcp.slots[slot]?.stream == stream { return slot }
+        guard let slot = tcp.slots.firstIndex(where: { $0?.stream == stream }) else { return nil }
+        streamSlots[stream] = slot
+        return slot
     }
 
     /// Finds the conversation of the packet an ICMP error quotes, without creating one.
@@ -74,109 +176,188 @@ public final class Follower {
         } else {
             return
         }
-        if let tcp = quoted.tcp {
-            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: tcp.sourcePort),
-                                   destination: Endpoint(address: addresses.1, port: tcp.destinationPort), proto: 6).key
-            analysis.quotedTCPStream = tcpIndex[key]
-        } else if let udp = quoted.udp {
-            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: udp.sourcePort),
-                                   destination: Endpoint(address: addresses.1, port: udp.destinationPort), proto: 17).key
-            analysis.quotedUDPStream = udpIndex[key]
+        if let segment = quoted.tcp {
+            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: segment.sourcePort),
+                                   destination: Endpoint(address: addresses.1, port: segment.destinationPort), proto: 6).key
+            if let slot = tcp.slot(for: key) {
+                analysis.quotedTCPStream = tcp.update(slot) { $0.stream }
+            }
+        } else if let datagram = quoted.udp {
+            let key = FlowKey.make(source: Endpoint(address: addresses.0, port: datagram.sourcePort),
+                                   destination: Endpoint(address: addresses.1, port: datagram.destinationPort), proto: 17).key
+            if let slot = udp.slot(for: key) {
+                analysis.quotedUDPStream = udp.update(slot) { $0.stream }
+            }
         }
     }
 
-    private func newTCPConversation(_ key: FlowKey, client: Endpoint, server: Endpoint, frame: Frame, syn: Bool) -> Int {
-        let index = tcpConversations.count
-        tcpConversations.append(TCPConversation(
-            stream: index, client: client, server: server, sawHandshakeStart: syn,
-            firstFrame: frame.number, lastFrame: frame.number,
-            startTime: frame.raw.timestamp, lastTime: frame.raw.timestamp))
-        tcpIndex[key] = index
-        return index
-    }
+    // MARK: UDP
 
-    private func follow(_ udp: UDP, from source: Endpoint, to destination: Endpoint, frame: Frame,
+    private func follow(_ datagram: UDP, from source: Endpoint, to destination: Endpoint, frame: Frame,
                         into analysis: inout FrameAnalysis) {
-        let (key, _) = FlowKey.make(source: source, destination: destination, proto: 17)
+        let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
-        if let existing = udpIndex[key] {
+        if let existing = udp.slot(for: key) {
             index = existing
         } else {
-            index = udpConversations.count
-            udpConversations.append(UDPConversation(
-                stream: index, client: source, server: destination, firstFrame: frame.number,
-                lastFrame: frame.number, startTime: frame.raw.timestamp, lastTime: frame.raw.timestamp))
-            udpIndex[key] = index
+            index = udp.insert(UDPConversation(stream: nextUDPStream, a: source, b: destination,
+                                               frame: frame.number, time: frame.raw.timestamp),
+                               key: key, now: frame.number) { end(.udp($0)) }
+            nextUDPStream += 1
         }
-        analysis.udpStream = index
-        analysis.fromClient = udpConversations[index].client == source
-        udpConversations[index].update(fromClient: analysis.fromClient, frame: frame)
+        udp.touch(index, now: frame.number)
+        udp.update(index) { c in
+            let fromA = c.sideA == source
+            c.connection.observeUDP(isOriginator: fromA, payloadLength: max(datagram.length - 8, 0))
+            if fromA {
+                c.aPackets += 1
+                c.aFrameBytes += frame.raw.originalLength
+                c.aIPBytes += frame.ipTotalLength
+            } else {
+                c.bPackets += 1
+                c.bFrameBytes += frame.raw.originalLength
+                c.bIPBytes += frame.ipTotalLength
+            }
+            c.lastFrame = frame.number
+            c.lastTime = frame.raw.timestamp
+            analysis.udpStream = c.stream
+            analysis.fromClient = c.connection.flipped ? !fromA : fromA
+        }
+        trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
+    }
+
+    /// A TFTP read or write request makes the client's port TFTP for any server port, as
+    /// Wireshark's TFTP conversations do (the server answers from a new port).
+    private func trackTFTP(_ datagram: UDP, source: Endpoint, destination: Endpoint, frame: Frame,
+                           into analysis: inout FrameAnalysis) {
+        let payload = datagram.payload
+        if datagram.destinationPort == 69, payload.count >= 2 {
+            let opcode = frame.bytes.u16be(payload.lowerBound)
+            if opcode == 1 || opcode == 2 {
+                if tftpPeers.count > 10_000 { tftpPeers.removeAll() }
+                tftpPeers.insert(TFTPPeer(client: source, server: destination.address))
+            }
+        }
+        guard !payload.isEmpty, !tftpPeers.isEmpty else { return }
+        if tftpPeers.contains(TFTPPeer(client: source, server: destination.address))
+            || tftpPeers.contains(TFTPPeer(client: destination, server: source.address)) {
+            analysis.application = .layers(.tftp, nil)
+        }
+    }
+
+    // MARK: ICMP echo
+
+    private func matchEcho(_ frame: Frame, src: IPAddress, dst: IPAddress, into analysis: inout FrameAnalysis) {
+        let type: UInt8, isRequest: Bool, isReply: Bool, identifier: UInt16, sequence: UInt16
+        if let icmp = frame.icmp {
+            type = icmp.type
+            isRequest = type == 8
+            isReply = type == 0
+            identifier = icmp.identifier
+            sequence = icmp.sequenceNumber
+        } else if let icmp = frame.icmpv6 {
+            type = icmp.type
+            isRequest = type == 128
+            isReply = type == 129
+            identifier = icmp.identifier
+            sequence = icmp.sequenceNumber
+        } else {
+            return
+        }
+        if isRequest {
+            if echoRequests.count > 65_536 { echoRequests.removeAll() }
+            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = frame.number
+        } else if isReply {
+            analysis.echoRequestFrame = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)]
+        }
     }
 }
 
-extension UDPConversation {
-    mutating func update(fromClient: Bool, frame: Frame) {
-        if fromClient {
-            clientPackets += 1
-            clientFrameBytes += frame.raw.originalLength
-        } else {
-            serverPackets += 1
-            serverFrameBytes += frame.raw.originalLength
-        }
-        lastFrame = frame.number
-        lastTime = frame.raw.timestamp
+private struct EchoKey: Hashable {
+    var requester: IPAddress
+    var responder: IPAddress
+    var identifier: UInt16
+    var sequence: UInt16
+}
+
+private struct TFTPPeer: Hashable {
+    var client: Endpoint
+    var server: IPAddress
+}
+
+extension Conversation {
+    var isUDP: Bool { if case .udp = self { true } else { false } }
+}
+
+extension Frame {
+    /// The outer IP packet's length as its header gives it (for Zeek's ip_bytes).
+    var ipTotalLength: Int {
+        if let ip = ipv4 { return ip.totalLength }
+        if let ip = ipv6 { return ip.payloadLength + 40 }
+        return 0
     }
 }
 
 extension TCPConversation {
-    mutating func update(with tcp: TCP, from source: Endpoint, frame: Frame, analysis: inout FrameAnalysis) {
-        let fromClient = source == client
-        analysis.fromClient = fromClient
-        var forward = fromClient ? clientToServer : serverToClient
-        var reverse = fromClient ? serverToClient : clientToServer
-        let flags = tcp.flags
+    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analysis: inout FrameAnalysis) {
+        let fromA = source == sideA
+        var forward = fromA ? aToB : bToA
+        var reverse = fromA ? bToA : aToB
+        let flags = segment.flags
 
         if !forward.baseSeqSet {
             // Without the SYN, count from one before the first sequence number seen.
-            forward.baseSeq = flags.contains(.syn) ? tcp.sequenceNumber : tcp.sequenceNumber &- 1
+            forward.baseSeq = flags.contains(.syn) ? segment.sequenceNumber : segment.sequenceNumber &- 1
             forward.baseSeqSet = true
         }
         // The peer's ISN comes from the first ACK (usually the SYN-ACK), not from a SYN's
         // ack field, which need not be zero.
         if !reverse.baseSeqSet && flags.contains(.ack) {
-            reverse.baseSeq = tcp.acknowledgmentNumber &- 1
+            reverse.baseSeq = segment.acknowledgmentNumber &- 1
             reverse.baseSeqSet = true
         }
-        analysis.relativeSeq = tcp.sequenceNumber &- forward.baseSeq
-        analysis.relativeAck = flags.contains(.ack) ? tcp.acknowledgmentNumber &- reverse.baseSeq : 0
-        var length = UInt32(truncatingIfNeeded: tcp.segmentLength)
+        analysis.relativeSeq = segment.sequenceNumber &- forward.baseSeq
+        analysis.relativeAck = flags.contains(.ack) ? segment.acknowledgmentNumber &- reverse.baseSeq : 0
+        var length = UInt32(truncatingIfNeeded: segment.segmentLength)
         if flags.contains(.syn) { length &+= 1 }
         if flags.contains(.fin) { length &+= 1 }
         analysis.nextSeq = length == 0 ? 0 : analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
             forward.sawSYN = true
-            forward.windowScale = tcp.options.windowScale
+            forward.windowScale = segment.options.windowScale
         }
         // Scaling applies only when both SYNs carried the option, and never to a SYN.
         if !flags.contains(.syn), let shift = forward.windowScale, reverse.windowScale != nil {
-            analysis.windowSize = Int(tcp.window) << Int(min(shift, 14))
+            analysis.windowSize = Int(segment.window) << Int(min(shift, 14))
         } else {
-            analysis.windowSize = Int(tcp.window)
+            analysis.windowSize = Int(segment.window)
         }
         if flags.contains(.fin) { forward.sawFIN = true }
         if flags.contains(.rst) { forward.sawRST = true }
         forward.packets += 1
-        forward.bytes += tcp.segmentLength
+        forward.payloadBytes += segment.segmentLength
         forward.frameBytes += frame.raw.originalLength
+        forward.ipBytes += frame.ipTotalLength
 
-        if fromClient {
-            clientToServer = forward
-            serverToClient = reverse
+        if fromA {
+            aToB = forward
+            bToA = reverse
         } else {
-            serverToClient = forward
-            clientToServer = reverse
+            bToA = forward
+            aToB = reverse
         }
+
+        connection.observeTCP(isOriginator: fromA, flags: flags, seq: segment.sequenceNumber,
+                              ack: segment.acknowledgmentNumber, payloadLength: segment.segmentLength,
+                              window: segment.window,
+                              payloadCaptured: segment.payload.count >= segment.segmentLength)
+        analysis.tcp = analyzer.analyze(
+            frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
+            seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
+            windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+        analysis.completeness = analyzer.completeness
+        analysis.fromClient = connection.flipped ? !fromA : fromA
         lastFrame = frame.number
         lastTime = frame.raw.timestamp
     }

@@ -2,6 +2,7 @@
 public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case frame, eth, ethertype, vlan, sll, null, loop, raw, arp
     case llc, ip, ipv6, icmp, icmpv6, tcp, udp, dns, mdns, http, data
+    case echo, tftp, dataTextLines, media, json, xml, urlencodedForm
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
 
@@ -27,6 +28,13 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .mdns: "mdns"
         case .http: "http"
         case .data: "data"
+        case .echo: "echo"
+        case .tftp: "tftp"
+        case .dataTextLines: "data-text-lines"
+        case .media: "media"
+        case .json: "json"
+        case .xml: "xml"
+        case .urlencodedForm: "urlencoded-form"
         case .ipv6Hopopts: "ipv6.hopopts"
         case .ipv6Routing: "ipv6.routing"
         case .ipv6Fraghdr: "ipv6.fraghdr"

@@ -186,7 +186,7 @@ public enum FrameDecoder {
     }
 
     /// Well-known ports where tshark decodes HTTP by default.
-    @inlinable static func isHTTPPort(_ port: UInt16) -> Bool {
+    public static func isHTTPPort(_ port: UInt16) -> Bool {
         switch port {
         case 80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710: true
         default: false
@@ -212,7 +212,7 @@ public enum FrameDecoder {
                 return
             }
         }
-        frame.protocols.append(.data)
+        frame.protocols.append(tcp.sourcePort == 7 || tcp.destinationPort == 7 ? .echo : .data)
     }
 
     private static func decodeUDPPayload(_ frame: inout Frame, _ udp: UDP) {
@@ -229,7 +229,15 @@ public enum FrameDecoder {
                 return
             }
         }
-        appendData(&frame, payload)
+        guard !payload.isEmpty else { return }
+        frame.protocols.append(applicationLayer(udpPorts: ports) ?? .data)
+    }
+
+    /// Protocols tshark recognises by a UDP port alone, which tcpwatch names but does not decode.
+    static func applicationLayer(udpPorts ports: (UInt16, UInt16)) -> Layer? {
+        if ports.0 == 7 || ports.1 == 7 { return .echo }
+        if ports.1 == 69 { return .tftp }
+        return nil
     }
 
     /// Decodes the IP header and the start of the transport header quoted in an ICMP error.

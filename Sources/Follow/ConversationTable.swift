@@ -1,0 +1,79 @@
+/// Live conversations by symmetric key, in reusable slots, with a cap. When the cap is
+/// reached the least recently active eighth is evicted (handed to `evict`), so memory
+/// stays bounded however many flows a capture holds.
+struct ConversationTable<Conversation> {
+    private(set) var slots: [Conversation?] = []
+    private var lastActive: [Int] = []
+    private var keys: [FlowKey?] = []
+    private var free: [Int] = []
+    private var index: [FlowKey: Int] = [:]
+    let capacity: Int
+    private(set) var evictions = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 8)
+    }
+
+    var liveCount: Int { index.count }
+
+    func slot(for key: FlowKey) -> Int? { index[key] }
+
+    /// Stores a new conversation under `key` (replacing any live one, which is returned
+    /// through `evict` first) and returns its slot.
+    mutating func insert(_ conversation: Conversation, key: FlowKey, now: Int, evict: (Conversation) -> Void) -> Int {
+        if let old = index[key] {
+            if let c = slots[old] { evict(c) }
+            release(old)
+        }
+        if index.count >= capacity { evictIdle(now: now, evict: evict) }
+        let slot: Int
+        if let reused = free.popLast() {
+            slot = reused
+            slots[slot] = conversation
+            keys[slot] = key
+            lastActive[slot] = now
+        } else {
+            slot = slots.count
+            slots.append(conversation)
+            keys.append(key)
+            lastActive.append(now)
+        }
+        index[key] = slot
+        return slot
+    }
+
+    mutating func touch(_ slot: Int, now: Int) { lastActive[slot] = now }
+
+    /// Runs `body` on the conversation in `slot`, in place.
+    @inline(__always)
+    mutating func update<R>(_ slot: Int, _ body: (inout Conversation) -> R) -> R {
+        body(&slots[slot]!)
+    }
+
+    private mutating func release(_ slot: Int) {
+        if let key = keys[slot] { index[key] = nil }
+        slots[slot] = nil
+        keys[slot] = nil
+        free.append(slot)
+    }
+
+    private mutating func evictIdle(now: Int, evict: (Conversation) -> Void) {
+        let live = index.values.sorted { lastActive[$0] < lastActive[$1] }
+        for slot in live.prefix(max(1, live.count / 8)) {
+            if let c = slots[slot] { evict(c) }
+            release(slot)
+            evictions += 1
+        }
+    }
+
+    /// Every live conversation, then empties the table.
+    mutating func drain() -> [Conversation] {
+        let all = slots.compactMap { $0 }
+        slots = []
+        keys = []
+        lastActive = []
+        free = []
+        index = [:]
+        return all
+    }
+}

@@ -1,0 +1,55 @@
+import Dissect
+
+/// What the layers above the transport are, once the follower has seen the stream:
+/// Wireshark decides this during reassembly, not from one frame alone.
+public enum ApplicationVerdict: Sendable, Equatable {
+    /// Whatever the decoder found in this frame alone.
+    case asDecoded
+    /// Nothing above TCP/UDP: a segment of a PDU completed later, or retransmitted or
+    /// out-of-order data, which Wireshark does not hand to the application dissector.
+    case transportOnly
+    /// These layers above the transport (for example `http`, `data-text-lines`).
+    case layers(Layer, Layer?)
+}
+
+/// What the follower adds to one frame: stream numbers, relative sequence numbers,
+/// the TCP analysis flags, and what the stream says about the application layer.
+public struct FrameAnalysis: Sendable {
+    public var tcpStream: Int?
+    public var udpStream: Int?
+    /// The stream of the TCP or UDP packet quoted in an ICMP error, when it is known.
+    public var quotedTCPStream: Int?
+    public var quotedUDPStream: Int?
+    /// True when the frame goes from the conversation's client (originator) to its server.
+    public var fromClient = false
+    public var relativeSeq: UInt32 = 0
+    public var relativeAck: UInt32 = 0
+    /// The relative sequence number after this segment (`tcp.nxtseq`), 0 when it carries nothing.
+    public var nextSeq: UInt32 = 0
+    /// The window in bytes after scaling (`tcp.window_size`), or the raw field when the
+    /// scale is unknown.
+    public var windowSize: Int = 0
+    /// Wireshark's `tcp.analysis.*` verdicts for this segment.
+    public var tcp = TCPSegmentAnalysis()
+    /// `tcp.completeness` as it stands after this frame.
+    public var completeness: UInt8?
+    public var application = ApplicationVerdict.asDecoded
+    /// The HTTP message this frame completed, if any.
+    public var http: HTTPMessage?
+    /// For a segment of an HTTP message completed later: the message's first line, when
+    /// tshark shows it in the Info column.
+    public var pduFirstLine: [UInt8]?
+    /// For an ICMP echo reply: the frame of its request.
+    public var echoRequestFrame: Int?
+    public init() {}
+
+    /// True when this frame's data is a segment of a PDU that a later frame completes.
+    public var isPDUSegment: Bool { application == .transportOnly && !tcp.flags.hidesPayload }
+}
+
+extension TCPAnalysisFlags {
+    /// Flags for which Wireshark does not hand the payload to the application dissector.
+    public var hidesPayload: Bool {
+        !intersection([.retransmission, .fastRetransmission, .spuriousRetransmission, .outOfOrder, .keepAlive]).isEmpty
+    }
+}

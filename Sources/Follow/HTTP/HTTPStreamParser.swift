@@ -1,0 +1,259 @@
+import Dissect
+
+/// Finds HTTP/1.x message boundaries in one direction of a reassembled TCP stream:
+/// head, then a body framed by Content-Length, chunked encoding, or the connection's end.
+struct HTTPStreamParser {
+    enum Event {
+        /// A message's head was read; its body (if any) follows.
+        case headRead(HTTPMessage)
+        case completed(HTTPMessage)
+    }
+
+    private enum Phase {
+        case idle
+        case head
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailer
+        case untilClose
+        /// The stream is not HTTP (or went wrong beyond repair): stop looking.
+        case abandoned
+    }
+
+    static let maxHeadBytes = 64 * 1024
+    static let maxLineBytes = 4 * 1024
+
+    private var phase = Phase.idle
+    private var buffer: [UInt8] = []
+    private var message: HTTPMessage?
+    private(set) var isResponseSide: Bool
+    /// Keep up to this many body bytes per message (0: keep none).
+    var bodyLimit: Int
+
+    init(isResponseSide: Bool, bodyLimit: Int) {
+        self.isResponseSide = isResponseSide
+        self.bodyLimit = bodyLimit
+    }
+
+    /// True while a message has started and not ended.
+    var inMessage: Bool { message != nil }
+    var currentMessage: HTTPMessage? { message }
+    var isAbandoned: Bool { if case .abandoned = phase { true } else { false } }
+    var isChunkedOrHead: Bool {
+        switch phase {
+        case .head, .chunkSize, .chunkData, .chunkDataEnd, .trailer: true
+        default: false
+        }
+    }
+
+    /// Feeds in-order stream bytes. `requestMethodFor` answers which request a response
+    /// belongs to, since a response to HEAD has no body.
+    mutating func consume(_ bytes: ByteView, frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) {
+        var i = 0
+        while i < bytes.count {
+            switch phase {
+            case .abandoned:
+                return
+            case .idle:
+                // Tolerate stray CRLFs between messages (RFC 9112 §2.2).
+                if bytes[i] == 13 || bytes[i] == 10 {
+                    i += 1
+                    continue
+                }
+                buffer.removeAll(keepingCapacity: true)
+                phase = .head
+                message = HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
+                                      firstFrame: frame, lastFrame: frame)
+            case .head:
+                let start = i
+                var headEnd: Int?
+                while i < bytes.count {
+                    let b = bytes[i]
+                    i += 1
+                    buffer.append(b)
+                    if b == 10 && endsHead(buffer) {
+                        headEnd = i
+                        break
+                    }
+                }
+                _ = start
+                if headEnd == nil {
+                    if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) { abandon() }
+                    continue
+                }
+                guard parseHead(frame: frame, requestWasHEAD: requestWasHEAD, emit) else {
+                    abandon()
+                    return
+                }
+                if case .idle = phase { finishMessage(frame: frame, emit) }
+            case .fixedBody(let remaining):
+                let n = min(remaining, bytes.count - i)
+                appendBody(bytes.slice(i..<(i + n)))
+                i += n
+                if remaining - n == 0 {
+                    phase = .idle
+                    finishMessage(frame: frame, emit)
+                } else {
+                    phase = .fixedBody(remaining: remaining - n)
+                }
+            case .chunkSize, .trailer:
+                let b = bytes[i]
+                i += 1
+                buffer.append(b)
+                guard b == 10 else {
+                    if buffer.count > Self.maxLineBytes { abandon() }
+                    continue
+                }
+                let line = buffer
+                buffer.removeAll(keepingCapacity: true)
+                if case .trailer = phase {
+                    if line.count <= 2 {  // the empty line ends the message
+                        phase = .idle
+                        finishMessage(frame: frame, emit)
+                    }
+                    continue
+                }
+                guard let size = Self.chunkSize(line) else { return abandon() }
+                phase = size == 0 ? .trailer : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let n = min(remaining, bytes.count - i)
+                appendBody(bytes.slice(i..<(i + n)))
+                i += n
+                phase = remaining - n == 0 ? .chunkDataEnd : .chunkData(remaining: remaining - n)
+            case .chunkDataEnd:
+                let b = bytes[i]
+                i += 1
+                if b == 10 { phase = .chunkSize } else if b != 13 { abandon() }
+            case .untilClose:
+                appendBody(bytes.slice(i..<bytes.count))
+                i = bytes.count
+            }
+        }
+        if message != nil { message?.lastFrame = frame }
+    }
+
+    /// The connection closed in this direction: a body that runs until close ends here.
+    mutating func streamEnded(frame: Int, _ emit: (Event) -> Void) {
+        if case .untilClose = phase {
+            phase = .idle
+            finishMessage(frame: frame, emit)
+        }
+    }
+
+    private mutating func abandon() {
+        phase = .abandoned
+        message = nil
+        buffer = []
+    }
+
+    private mutating func appendBody(_ bytes: ByteView) {
+        guard message != nil else { return }
+        message!.bodyLength += bytes.count
+        guard bodyLimit > 0 else { return }
+        let room = bodyLimit - (message!.body?.count ?? 0)
+        if room <= 0 {
+            if !bytes.isEmpty { message!.bodyTruncated = true }
+            return
+        }
+        if message!.body == nil { message!.body = [] }
+        bytes.slice(0..<min(room, bytes.count)).withUnsafeBytes { message!.body!.append(contentsOf: $0) }
+        if bytes.count > room { message!.bodyTruncated = true }
+    }
+
+    private mutating func finishMessage(frame: Int, _ emit: (Event) -> Void) {
+        guard var done = message else { return }
+        done.lastFrame = frame
+        message = nil
+        emit(.completed(done))
+    }
+
+    private func endsHead(_ b: [UInt8]) -> Bool {
+        let n = b.count
+        if n >= 2 && b[n - 2] == 10 { return true }
+        return n >= 4 && b[n - 4] == 13 && b[n - 3] == 10 && b[n - 2] == 13
+    }
+
+    private func looksLikeHTTP(_ b: [UInt8]) -> Bool {
+        // Decide early on the first bytes, so a non-HTTP stream is dropped quickly.
+        guard b.count >= 8 else { return true }
+        return b.withUnsafeBytes { raw in
+            let view = ByteView(raw)
+            return view.hasBytes("HTTP/1.", at: 0) || HTTPHead.decode(view, at: 0, end: view.count).issue != nil
+                || HTTPHead.decode(view, at: 0, end: view.count).layer != nil
+        }
+    }
+
+    /// Parses the buffered head; sets the body phase. False when it is not HTTP.
+    private mutating func parseHead(frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) -> Bool {
+        let parsed: HTTPMessage? = buffer.withUnsafeBytes { raw in
+            let view = ByteView(raw)
+            guard let head = HTTPHead.decode(view, at: 0, end: view.count).layer else { return nil }
+            var m = message ?? HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
+                                           firstFrame: frame, lastFrame: frame)
+            m.isResponse = head.kind == .response
+            m.firstLine = Array(view.slice(head.firstLine))
+            if head.kind == .request {
+                m.method = String(decoding: view.slice(head.part1), as: UTF8.self)
+                m.uri = String(decoding: view.slice(head.part2), as: UTF8.self)
+            } else {
+                m.statusCode = head.statusCode
+            }
+            m.contentLength = head.contentLength
+            m.isChunked = head.isChunked
+            if let range = head.value(of: "Host", in: view) {
+                m.host = String(decoding: view.slice(range), as: UTF8.self)
+            }
+            if let range = head.value(of: "Content-Type", in: view) {
+                let full = String(decoding: view.slice(range), as: UTF8.self)
+                m.contentType = String(full.prefix { $0 != ";" }).trimmingSpaces
+            }
+            return m
+        }
+        guard let m = parsed else { return false }
+        message = m
+        buffer.removeAll(keepingCapacity: true)
+        emit(.headRead(m))
+        let status = m.statusCode ?? 0
+        if m.isResponse && (requestWasHEAD() || (100..<200).contains(status) || status == 204 || status == 304) {
+            phase = .idle
+        } else if m.isChunked {
+            phase = .chunkSize
+        } else if let length = m.contentLength {
+            phase = length > 0 ? .fixedBody(remaining: length) : .idle
+        } else {
+            phase = m.isResponse ? .untilClose : .idle
+        }
+        return true
+    }
+
+    /// The size of a chunk-size line (`1a;ext=1\r\n`), or nil when it is not hex.
+    static func chunkSize(_ line: [UInt8]) -> Int? {
+        var size = 0, digits = 0
+        for b in line {
+            let v: Int
+            switch b {
+            case 48...57: v = Int(b) - 48
+            case 65...70: v = Int(b) - 55
+            case 97...102: v = Int(b) - 87
+            default:
+                guard digits > 0 else { return b == 32 || b == 9 ? nil : nil }
+                return size
+            }
+            digits += 1
+            guard digits <= 15 else { return nil }
+            size = size << 4 | v
+        }
+        return digits > 0 ? size : nil
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

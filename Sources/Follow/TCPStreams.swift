@@ -1,0 +1,121 @@
+import Dissect
+
+/// The two reassembled byte streams of one TCP conversation, and what runs on them:
+/// the HTTP message parser and an optional consumer (the `follow` view).
+final class TCPStreams {
+    /// Chunks of stream data as they become available: direction A→B is `fromA`.
+    typealias Consumer = (_ fromA: Bool, _ chunk: StreamChunk) -> Void
+
+    private var aToB: StreamReassembler!
+    private var bToA: StreamReassembler!
+    private var httpA: HTTPStreamParser?
+    private var httpB: HTTPStreamParser?
+    private let consumer: Consumer?
+    private(set) var transactions: [HTTPTransaction] = []
+    private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
+    let stream: Int
+    let keepTransactions: Bool
+
+    // What happened while delivering the current frame.
+    private var completed: [HTTPMessage] = []
+    private var touchedMessage = false
+    private var headReadThisFrame = false
+
+    init(stream: Int, budget: ReassemblyBudget, http: Bool, bodyLimit: Int, keepTransactions: Bool,
+         aIsClientGuess: Bool, consumer: Consumer?) {
+        self.stream = stream
+        self.consumer = consumer
+        self.keepTransactions = keepTransactions
+        if http {
+            httpA = HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit)
+            httpB = HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit)
+        }
+        aToB = StreamReassembler(budget: budget) { [unowned self] chunk in self.deliver(chunk, fromA: true) }
+        bToA = StreamReassembler(budget: budget) { [unowned self] chunk in self.deliver(chunk, fromA: false) }
+    }
+
+    var counters: (ReassemblyCounters, ReassemblyCounters) { (aToB.counters, bToA.counters) }
+
+    /// Feeds one segment; returns what the stream says about the frame's application layer.
+    func add(_ tcp: TCP, payload: ByteView, fromA: Bool, frame: Int) -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
+        completed.removeAll(keepingCapacity: true)
+        touchedMessage = false
+        headReadThisFrame = false
+        if fromA {
+            aToB.add(seq: tcp.sequenceNumber, flags: tcp.flags, payload: payload, segmentLength: tcp.segmentLength, frame: frame)
+            if tcp.flags.contains(.ack) { bToA.acknowledged(upTo: tcp.acknowledgmentNumber) }
+            if aToB.finReached { httpA?.streamEnded(frame: frame) { self.handle($0, fromA: true) } }
+        } else {
+            bToA.add(seq: tcp.sequenceNumber, flags: tcp.flags, payload: payload, segmentLength: tcp.segmentLength, frame: frame)
+            if tcp.flags.contains(.ack) { aToB.acknowledged(upTo: tcp.acknowledgmentNumber) }
+            if bToA.finReached { httpB?.streamEnded(frame: frame) { self.handle($0, fromA: false) } }
+        }
+        if let last = completed.last { return (.layers(.http, last.bodyLayer), last, nil) }
+        let parser = fromA ? httpA : httpB
+        if touchedMessage, let parser, parser.inMessage {
+            let showFirstLine = parser.isChunkedOrHead || headReadThisFrame
+            return (.transportOnly, nil, showFirstLine ? parser.currentMessage?.firstLine : nil)
+        }
+        return (.asDecoded, nil, nil)
+    }
+
+    /// The capture ended: flush what is buffered and end bodies that run until close.
+    func finish(frame: Int) {
+        aToB.finish()
+        bToA.finish()
+        httpA?.streamEnded(frame: frame) { handle($0, fromA: true) }
+        httpB?.streamEnded(frame: frame) { handle($0, fromA: false) }
+    }
+
+    private func deliver(_ chunk: StreamChunk, fromA: Bool) {
+        consumer?(fromA, chunk)
+        guard case .data(let frame, let bytes) = chunk else { return }
+        if fromA {
+            guard var parser = httpA, !parser.isAbandoned else { return }
+            httpA = nil  // parse outside the stored property, then put it back
+            let other = httpB
+            parser.consume(bytes, frame: frame, requestWasHEAD: { self.nextRequestWasHEAD(other) }) { handle($0, fromA: true) }
+            touchedMessage = touchedMessage || parser.inMessage || !completed.isEmpty
+            httpA = parser
+        } else {
+            guard var parser = httpB, !parser.isAbandoned else { return }
+            httpB = nil
+            let other = httpA
+            parser.consume(bytes, frame: frame, requestWasHEAD: { self.nextRequestWasHEAD(other) }) { handle($0, fromA: false) }
+            touchedMessage = touchedMessage || parser.inMessage || !completed.isEmpty
+            httpB = parser
+        }
+    }
+
+    private func nextRequestWasHEAD(_ other: HTTPStreamParser?) -> Bool {
+        guard let index = pendingRequests.first else { return false }
+        return transactions[index].request?.method == "HEAD"
+    }
+
+    private func handle(_ event: HTTPStreamParser.Event, fromA: Bool) {
+        switch event {
+        case .headRead:
+            headReadThisFrame = true
+            touchedMessage = true
+        case .completed(let message):
+            completed.append(message)
+            touchedMessage = true
+            record(message)
+        }
+    }
+
+    private func record(_ message: HTTPMessage) {
+        var kept = message
+        if !keepTransactions { kept.body = nil }
+        if !message.isResponse {
+            transactions.append(HTTPTransaction(stream: stream, request: kept, response: nil))
+            pendingRequests.append(transactions.count - 1)
+        } else if !pendingRequests.isEmpty {
+            let index = pendingRequests.removeFirst()
+            transactions[index].response = kept
+        } else {
+            transactions.append(HTTPTransaction(stream: stream, request: nil, response: kept))
+        }
+        if !keepTransactions && pendingRequests.isEmpty { transactions.removeAll(keepingCapacity: true) }
+    }
+}
