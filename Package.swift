@@ -34,6 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

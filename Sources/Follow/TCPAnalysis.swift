@@ -17,8 +17,8 @@ public struct TCPSequenceAnalyzer: Sendable {
         var baseSeqSet = false
         /// Last raw (unscaled) window field seen; Wireshark starts it at `G_MAXUINT32`.
         var window: UInt32 = .max
-        /// Window-scale shift: nil unknown (Wireshark -1); 0 also covers "no scaling" (-2).
-        var windowScale: Int?
+        /// Wireshark's `win_scale`: -1 unknown, -2 scaling not in use, else the shift.
+        var windowScale: Int8 = -1
         /// True from a SYN until this side's first pure ACK: its window is not scaled yet.
         var isFirstAck = false
         /// Flags of the last segment sent in this direction.
@@ -32,8 +32,10 @@ public struct TCPSequenceAnalyzer: Sendable {
         /// Last acknowledgment number this side sent, and when.
         var lastAck: UInt32 = 0
         var lastAckTime = Timestamp.zero
-        /// Duplicate ACKs this side has sent in a row (-1 after an "ACKed unseen segment").
-        var dupAckNum = 0
+        /// Duplicate ACKs this side has sent in a row. An "ACKed unseen segment" sets it to
+        /// -1 stored unsigned (`ackedUnseenMark`), as Wireshark 4.0's `guint32` does: the next
+        /// duplicate ACK restarts at 1, and meanwhile it counts as ">= 2" for fast retransmission.
+        var dupAckNum: UInt32 = 0
         var lastNonDupAck = 0
         var unacked = TCPUnackedSegments()
     }
@@ -69,12 +71,12 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - flags: the TCP flags.
     ///   - seq, ack: the RAW (absolute) sequence and acknowledgment numbers.
     ///   - window: the raw 16-bit window field (not scaled).
-    ///   - windowScale: the shift that applies to this direction's window, nil when unknown
-    ///     (`TCPWindowScaling` derives it from the SYNs as Wireshark does); only used for
-    ///     "window full" of segments sent the other way.
+    ///   - windowScaleOption: the shift in this segment's Window Scale option, if it has
+    ///     one (normally only SYNs do); the analyzer works out from the handshake which
+    ///     shift applies to each side, as Wireshark does.
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
-                                 seq: UInt32, ack: UInt32, window: UInt16, windowScale: Int?,
+                                 seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
                                  segmentLength: Int) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
@@ -88,6 +90,10 @@ public struct TCPSequenceAnalyzer: Sendable {
             completeness = TCPCompleteness.synSent
             startsNewConversation = true
             result.flags.insert(.reusedPorts)
+        } else if syn && !ackFlag && sender.baseSeqSet {
+            // The same ISN again (a retransmitted SYN): restore nextseq, which a RST with
+            // SEQ = the ACK received may have moved (Wireshark issue 17616).
+            if fromClient { client.nextSeq = client.maxSeqToBeAcked } else { server.nextSeq = server.maxSeqToBeAcked }
         } else if syn && ackFlag && sender.baseSeqSet && seq != sender.baseSeq {
             if fromClient { client.baseSeq = seq } else { server.baseSeq = seq }
             result.flags.insert(.reusedPorts)
@@ -108,9 +114,11 @@ public struct TCPSequenceAnalyzer: Sendable {
         // the SYN timestamp, the initial RTT and the first-ACK rule.
         let pureACK = ackFlag && !syn
         if fromClient {
-            Self.afterAnalysis(&client, syn: syn, pureACK: pureACK, windowScale: windowScale)
+            Self.afterAnalysis(fwd: &client, rev: &server, syn: syn, ack: ackFlag, pureACK: pureACK,
+                               windowScaleOption: windowScaleOption)
         } else {
-            Self.afterAnalysis(&server, syn: syn, pureACK: pureACK, windowScale: windowScale)
+            Self.afterAnalysis(fwd: &server, rev: &client, syn: syn, ack: ackFlag, pureACK: pureACK,
+                               windowScaleOption: windowScaleOption)
         }
         if syn && !ackFlag { lastSYNTime = time }
         if pureACK && lastSYNTime != .zero && firstRTT == 0 {
@@ -119,10 +127,30 @@ public struct TCPSequenceAnalyzer: Sendable {
         return result
     }
 
-    private static func afterAnalysis(_ flow: inout Flow, syn: Bool, pureACK: Bool, windowScale: Int?) {
-        flow.windowScale = windowScale
-        if syn { flow.isFirstAck = true }
-        if pureACK { flow.isFirstAck = false }
+    private static func afterAnalysis(fwd: inout Flow, rev: inout Flow, syn: Bool, ack: Bool, pureACK: Bool,
+                                      windowScaleOption: UInt8?) {
+        // pdu_store_window_scale_option() (shifts above 14 are treated as 14).
+        if let option = windowScaleOption { fwd.windowScale = Int8(min(option, 14)) }
+        if syn {
+            // verify_tcp_window_scaling()
+            if fwd.windowScale == -1 {
+                // No option in this SYN / SYN-ACK: neither side scales.
+                fwd.windowScale = -2
+                rev.windowScale = -2
+            } else if ack && rev.windowScale == -2 {
+                // The SYN-ACK has the option but the SYN did not.
+                fwd.windowScale = -2
+            }
+            fwd.isFirstAck = true
+        }
+        if pureACK { fwd.isFirstAck = false }
+    }
+
+    /// The window-scale shift that applies to one side's (non-SYN) window fields, as
+    /// Wireshark works it out from the handshake: nil when unknown, 0 when not in use.
+    public func windowShift(fromClient: Bool) -> Int? {
+        let scale = (fromClient ? client : server).windowScale
+        return scale == -1 ? nil : max(Int(scale), 0)
     }
 
     private mutating func updateCompleteness(flags: TCPFlags, segmentLength: Int, newConversation: Bool) {
@@ -191,8 +219,8 @@ public struct TCPSequenceAnalyzer: Sendable {
 
             // WINDOW FULL: data reaching exactly the right edge of the other side's window
             // (only when that side's scaling is known).
-            if seglen > 0, let scale = rev.windowScale, !synFinRst {
-                let shift = rev.isFirstAck ? 0 : UInt32(scale)
+            if seglen > 0 && rev.windowScale != -1 && !synFinRst {
+                let shift = rev.isFirstAck || rev.windowScale < 0 ? 0 : UInt32(rev.windowScale)
                 if seq &+ len == rev.lastAck &+ (rev.window << shift) {
                     result.flags.insert(.windowFull)
                 }
@@ -215,9 +243,9 @@ public struct TCPSequenceAnalyzer: Sendable {
 
             // DUPLICATE ACK: no data, same window/seq/ack as the previous segment.
             if repeatsLastSegment && window != 0 {
-                fwd.dupAckNum = fwd.dupAckNum == -1 ? 1 : fwd.dupAckNum + 1
+                fwd.dupAckNum = fwd.dupAckNum == Self.ackedUnseenMark ? 1 : fwd.dupAckNum &+ 1
                 result.flags.insert(.duplicateAck)
-                result.duplicateAckNumber = fwd.dupAckNum
+                result.duplicateAckNumber = Int(fwd.dupAckNum)
                 result.duplicateAckOf = fwd.lastNonDupAck
             }
         }
@@ -230,12 +258,15 @@ public struct TCPSequenceAnalyzer: Sendable {
 
         // ACKED UNSEEN SEGMENT: acknowledges beyond the contiguous data seen the other way.
         if rev.maxSeqToBeAcked != 0 && SeqNum.gt(ack, rev.maxSeqToBeAcked) && flags.contains(.ack) {
-            if rev.maxSeqToBeAcked > rev.nextSeq {  // plain comparison, as in Wireshark
+            if rev.maxSeqToBeAcked < rev.nextSeq {
+                // Move the mark so the same hole is reported once.
                 rev.maxSeqToBeAcked = rev.nextSeq
                 result.flags.insert(.ackLostSegment)
             } else {
+                // The other side may be stalled sending pure ACKs: report the hole once,
+                // and mark its duplicate-ACK count (-1) so the next duplicate ACK counts as 1.
                 if rev.dupAckNum == 0 { result.flags.insert(.ackLostSegment) }
-                rev.dupAckNum = -1
+                rev.dupAckNum = Self.ackedUnseenMark
             }
         }
 
@@ -295,42 +326,12 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
     }
 
+    /// Wireshark's `dupacknum = -1` in an unsigned field.
+    static let ackedUnseenMark = UInt32.max
+
     /// `now - then < limit` with Wireshark's unsigned arithmetic (negative never qualifies).
     private static func within(_ now: Timestamp, since then: Timestamp, below limit: Int64) -> Bool {
         let delta = now.nanoseconds(since: then)
         return delta >= 0 && delta < limit
-    }
-}
-
-/// Wireshark's window-scale bookkeeping for the two sides of a conversation
-/// (`win_scale` in `tcp_flow_t`: -1 unknown, -2 not in use, else the shift), fed with the
-/// Window Scale option of every SYN / SYN-ACK as `pdu_store_window_scale_option()` and
-/// `verify_tcp_window_scaling()` do.
-public struct TCPWindowScaling: Sendable {
-    private var clientScale: Int8 = -1
-    private var serverScale: Int8 = -1
-
-    public init() {}
-
-    /// Records a SYN (`isSYNACK` false) or SYN-ACK and its Window Scale option, if any.
-    public mutating func sawSYN(fromClient: Bool, isSYNACK: Bool, option: UInt8?) {
-        var fwd = fromClient ? clientScale : serverScale
-        var rev = fromClient ? serverScale : clientScale
-        if let option { fwd = Int8(min(option, 14)) }
-        if fwd == -1 {
-            // No option: scaling is not in use in either direction.
-            fwd = -2
-            rev = -2
-        } else if isSYNACK && rev == -2 {
-            // The SYN-ACK has the option but the SYN did not.
-            fwd = -2
-        }
-        if fromClient { clientScale = fwd; serverScale = rev } else { serverScale = fwd; clientScale = rev }
-    }
-
-    /// The shift for one side's window fields: nil unknown, 0 when scaling is not in use.
-    public func shift(fromClient: Bool) -> Int? {
-        let s = fromClient ? clientScale : serverScale
-        return s == -1 ? nil : max(Int(s), 0)
     }
 }
