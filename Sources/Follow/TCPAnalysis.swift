@@ -258,7 +258,7 @@ public struct TCPSequenceAnalyzer: Sendable {
 
         // ACKED UNSEEN SEGMENT: acknowledges beyond the contiguous data seen the other way.
         if rev.maxSeqToBeAcked != 0 && SeqNum.gt(ack, rev.maxSeqToBeAcked) && flags.contains(.ack) {
-            if rev.maxSeqToBeAcked < rev.nextSeq {
+            if SeqNum.lt(rev.maxSeqToBeAcked, rev.nextSeq) {
                 // Move the mark so the same hole is reported once.
                 rev.maxSeqToBeAcked = rev.nextSeq
                 result.flags.insert(.ackLostSegment)

@@ -9,45 +9,38 @@ struct TCPUnackedSegment: Sendable {
 }
 
 /// Wireshark's per-direction list of unacknowledged segments, kept inline with a fixed
-/// capacity so that analysing a segment never allocates. Wireshark keeps up to 10 000;
-/// when this buffer is full the oldest entry is dropped. The list only feeds
-/// `tcp.analysis.acks_frame` / `ack_rtt`, never the flags.
+/// capacity so that analysing a segment never allocates. Like Wireshark at its own limit
+/// (`TCP_MAX_UNACKED_SEGMENTS`, 10 000) a full list takes no new segments until ACKs make
+/// room; the limit here is 32. The list only feeds `tcp.analysis.acks_frame` / `ack_rtt`,
+/// never the flags, so with more than 32 segments in flight some ACKs name no frame.
 struct TCPUnackedSegments: Sendable {
-    static let capacity = 16
-    private typealias Storage = (
-        TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment,
-        TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment,
+    static let capacity = 32
+    private typealias Eight = (
         TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment,
         TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment, TCPUnackedSegment
     )
+    private typealias Storage = (Eight, Eight, Eight, Eight)
     private static let empty = TCPUnackedSegment(frame: 0, seq: 0, nextSeq: 0, time: .zero)
+    private static let emptyEight: Eight = (empty, empty, empty, empty, empty, empty, empty, empty)
     /// Oldest first; `count` entries are valid.
-    private var storage: Storage = (
-        empty, empty, empty, empty, empty, empty, empty, empty,
-        empty, empty, empty, empty, empty, empty, empty, empty
-    )
+    private var storage: Storage = (emptyEight, emptyEight, emptyEight, emptyEight)
     private(set) var count = 0
 
     init() {}
 
     private mutating func withBuffer<R>(_ body: (UnsafeMutablePointer<TCPUnackedSegment>) -> R) -> R {
-        withUnsafeMutablePointer(to: &storage) { tuple in
+        assert(MemoryLayout<Storage>.stride == Self.capacity * MemoryLayout<TCPUnackedSegment>.stride)
+        return withUnsafeMutablePointer(to: &storage) { tuple in
             tuple.withMemoryRebound(to: TCPUnackedSegment.self, capacity: Self.capacity) { body($0) }
         }
     }
 
-    /// Adds the newest segment, dropping the oldest if the buffer is full.
+    /// Adds the newest segment; ignored when the buffer is full.
     mutating func append(_ segment: TCPUnackedSegment) {
         let n = count
-        withBuffer { buf in
-            if n == Self.capacity {
-                for i in 1..<n { buf[i - 1] = buf[i] }
-                buf[n - 1] = segment
-            } else {
-                buf[n] = segment
-            }
-        }
-        if n < Self.capacity { count += 1 }
+        guard n < Self.capacity else { return }
+        withBuffer { buf in buf[n] = segment }
+        count = n + 1
     }
 
     /// Applies an acknowledgment number as Wireshark's loop at the end of

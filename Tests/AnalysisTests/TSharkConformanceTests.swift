@@ -17,10 +17,11 @@ import Testing
         var dupAckNumber: Int?
         var dupAckFrame: Int?
         var ackedFrame: Int?
+        var ackRTT: Int64?
         var completenessAfter: Int?
         var description: String {
             let f = fields.sorted().joined(separator: ",")
-            return "[\(f.isEmpty ? "-" : f)] dup=\(dupAckNumber.map(String.init) ?? "-")/\(dupAckFrame.map(String.init) ?? "-") acks=\(ackedFrame.map(String.init) ?? "-") completeness=\(completenessAfter.map(String.init) ?? "-")"
+            return "[\(f.isEmpty ? "-" : f)] dup=\(dupAckNumber.map(String.init) ?? "-")/\(dupAckFrame.map(String.init) ?? "-") acks=\(ackedFrame.map(String.init) ?? "-") rtt=\(ackRTT.map(String.init) ?? "-") completeness=\(completenessAfter.map(String.init) ?? "-")"
         }
     }
 
@@ -41,7 +42,8 @@ import Testing
                 timeMicros: Int64(f[6])!, windowScale: f[7] == "-" ? nil : UInt8(f[7])!)
             let names = e[0] == "-" ? [] : e[0].split(separator: ",").map { "tcp.analysis.\($0)" }
             let expected = Expected(fields: Set(names), dupAckNumber: optInt(e[1]), dupAckFrame: optInt(e[2]),
-                                    ackedFrame: optInt(e[3]), completenessAfter: optInt(e[4]))
+                                    ackedFrame: optInt(e[3]), ackRTT: optInt(e[4]).map(Int64.init),
+                                    completenessAfter: optInt(e[5]))
             scenarios[scenarios.count - 1].segments.append((segment, expected))
         }
         return scenarios
@@ -56,7 +58,7 @@ import Testing
             for (i, (segment, expected)) in scenario.segments.enumerated() {
                 let a = segment.run(on: &analyzer, frame: i + 1)
                 let got = Expected(fields: Set(a.flags.fieldNames), dupAckNumber: a.duplicateAckNumber,
-                                   dupAckFrame: a.duplicateAckOf, ackedFrame: a.ackedFrame,
+                                   dupAckFrame: a.duplicateAckOf, ackedFrame: a.ackedFrame, ackRTT: a.ackRTT,
                                    completenessAfter: expected.completenessAfter == nil ? nil : Int(analyzer.completeness))
                 if got != expected {
                     failures += 1

@@ -2,11 +2,11 @@
 """Builds TCP conversations, asks tshark for its TCP analysis, and writes the answers
 as test vectors for TCPSequenceAnalyzer (Tests/AnalysisTests/TSharkVectors.swift).
 
-    python3 Tests/AnalysisTests/Support/gen_tshark_vectors.py   # needs tshark (4.0.x)
+    python3 Tests/AnalysisTests/Support/gen_tshark_vectors.py [COUNT [SEED]]   # needs tshark (4.0.x)
 
 Every scenario is one conversation on its own client port, all in one pcap written to
 /tmp. The expected values are whatever tshark says in a single pass: flags, duplicate-ACK
-number/frame, acks_frame, and tcp.completeness (which tshark shows as it was before
+number/frame, acks_frame, ack_rtt, and tcp.completeness (which tshark shows as it was before
 each frame, so a sentinel frame closes every conversation).
 """
 import json, os, random, struct, subprocess, sys
@@ -266,52 +266,66 @@ def random_scenario(rng, idx):
     sisn = rng.choice([5000, rng.randrange(1 << 32), 0xFFFFFFFF - rng.randrange(3000)])
     v = Conv('random %d' % idx, cisn, sisn)
     mss = rng.choice([1, 10, 100])
+    shift = {'c': 0, 's': 0}
     if rng.random() < 0.8:
         ws = rng.choice([None, 0, 2, 7]) if rng.random() < 0.7 else None
         ws2 = ws if rng.random() < 0.8 else rng.choice([None, 3])
         v.add('c', 'S', v.c, 0, 65535, 0, 1000, ws)
         if rng.random() < 0.9:
             v.add('s', 'SA', v.s, v.c + 1, 65535, 0, rng.choice([200, 2000, 40000]), ws2)
+            if ws is not None and ws2 is not None:
+                shift = {'c': ws, 's': ws2}
         v.c += 1
         v.s += 1
         v.add('c', 'A', v.c, v.s, rng.choice([8192, 100, 50]), 0, rng.choice([200, 2000, 40000]))
     sent = {'c': v.c, 's': v.s}   # highest next seq each side sent
     acked = {'c': v.s, 's': v.c}  # what each side acknowledges
     wins = {'c': 8192, 's': 8192}
-    for _ in range(rng.randrange(5, 25)):
+    for _ in range(rng.randrange(5, 30)):
         d = rng.choice('cs')
         o = 's' if d == 'c' else 'c'
-        dt = rng.choice([100, 500, 2000, 10000, 30000, 300000])
+        dt = rng.choice([100, 500, 2000, 2900, 3100, 10000, 19000, 21000, 30000, 300000])
         r = rng.random()
         if rng.random() < 0.15:
-            wins[d] = rng.choice([0, 50, 100, 8192, 300])
+            wins[d] = rng.choice([0, 1, 50, 100, 8192, 300])
         win = wins[d]
-        if r < 0.35:      # new data
+        if r < 0.30:      # new data
             ln = rng.choice([mss, mss, 2 * mss, 1])
             seq = sent[d]
             if rng.random() < 0.1:
                 seq += mss            # a hole
             v.add(d, 'PA', seq, acked[d], win, ln, dt)
             sent[d] = (seq + ln) & 0xffffffff
-        elif r < 0.5:     # old data again
-            back = rng.choice([mss, 2 * mss, 1])
-            v.add(d, 'PA', sent[d] - back, acked[d], win, rng.choice([mss, 1, 2 * mss]), dt)
-        elif r < 0.75:    # an ack (new or the same again)
+        elif r < 0.40:    # old data again (or what the peer asks for)
+            if rng.random() < 0.5:
+                seq = acked[o]
+            else:
+                seq = sent[d] - rng.choice([mss, 2 * mss, 1])
+            v.add(d, 'PA', seq, acked[d], win, rng.choice([mss, 1, 2 * mss]), dt)
+        elif r < 0.45:    # fill the peer's window exactly
+            edge = (acked[o] + (wins[o] << shift[o])) & 0xffffffff
+            ln = (edge - sent[d]) & 0xffffffff
+            if 0 < ln < 5000:
+                v.add(d, 'PA', sent[d], acked[d], win, ln, dt)
+                sent[d] = edge
+        elif r < 0.68:    # an ack (new or the same again), sometimes a burst
             if rng.random() < 0.6:
                 acked[d] = sent[o] if rng.random() < 0.7 else (sent[o] - rng.choice([mss, 1])) & 0xffffffff
             if rng.random() < 0.05:
                 acked[d] = (acked[d] + 1000) & 0xffffffff
-            v.add(d, 'A', sent[d], acked[d], win, 0, dt)
-        elif r < 0.82:    # keep-alive
+            for _ in range(rng.choice([1, 1, 1, 3])):
+                v.add(d, 'A', sent[d], acked[d], win, 0, dt)
+                dt = rng.choice([100, 1000])
+        elif r < 0.76:    # keep-alive
             v.add(d, 'A', sent[d] - 1, acked[d], win, rng.choice([0, 1]), dt)
-        elif r < 0.88:    # one byte (probe?)
+        elif r < 0.84:    # one byte (probe?)
             v.add(d, 'A', sent[d], acked[d], win, 1, dt)
             if rng.random() < 0.5:
                 sent[d] = (sent[d] + 1) & 0xffffffff
-        elif r < 0.93:    # fin
+        elif r < 0.90:    # fin
             v.add(d, 'FA', sent[d], acked[d], win, 0, dt)
             sent[d] = (sent[d] + 1) & 0xffffffff
-        elif r < 0.96:    # rst
+        elif r < 0.94:    # rst
             v.add(d, rng.choice(['R', 'RA']), sent[d], acked[d], 0, 0, dt)
         else:             # repeated syn / syn-ack
             if d == 'c':
@@ -324,8 +338,9 @@ def random_scenario(rng, idx):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out_path = os.path.join(here, '..', 'TSharkVectors.swift')
-    rng = random.Random(20240601)
-    convs = named_scenarios() + [random_scenario(rng, i) for i in range(int(sys.argv[1]) if len(sys.argv) > 1 else 150)]
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 20240601)
+    convs = named_scenarios() + [random_scenario(rng, i) for i in range(count)]
     frames, owner = [], []
     base = 1_700_000_000 * 1_000_000
     for i, v in enumerate(convs):
@@ -358,8 +373,10 @@ def main():
         flags = [x for x in NAMES if x in ks]
         first = owner.index((i, 0)) + 1   # frame numbers are made relative to the scenario
         rel = lambda f: str(int(field(f)) - first + 1) if f is not None else '-'
+        rtt = field(a.get('tcp.analysis.ack_rtt'))
+        rtt_ns = '-' if rtt is None else str(round(float(rtt) * 1e9))
         exp[i][j] = [','.join(flags) or '-', field(a.get('tcp.analysis.duplicate_ack_num')) or '-',
-                     rel(a.get('tcp.analysis.duplicate_ack_frame')), rel(a.get('tcp.analysis.acks_frame'))]
+                     rel(a.get('tcp.analysis.duplicate_ack_frame')), rel(a.get('tcp.analysis.acks_frame')), rtt_ns]
     lines = []
     for i, v in enumerate(convs):
         lines.append('# %s | completeness %s' % (v.name, comps[i][-1]))
@@ -375,7 +392,7 @@ def main():
     with open(out_path, 'w') as f:
         f.write('// Generated by Support/gen_tshark_vectors.py from %s; do not edit.\n' % ver)
         f.write('// Per scenario: "# name | completeness N" (the final value), then one line per segment:\n')
-        f.write('// dir flags seq ack window len time_us wscale | flags dupAckNum dupAckFrame acksFrame completenessAfter\n')
+        f.write('// dir flags seq ack window len time_us wscale | flags dupAckNum dupAckFrame acksFrame ackRTTns completenessAfter\n')
         f.write('// (frame numbers count from 1 within the scenario; "-" is none).\n\n')
         f.write('let tsharkVectors = """\n')
         f.write('\n'.join(lines))
