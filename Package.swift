@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
