@@ -188,6 +188,11 @@ public final class Follower {
             if let slot = udp.slot(for: key) {
                 analysis.quotedUDPStream = udp.update(slot) { $0.stream }
             }
+            let client = Endpoint(address: addresses.0, port: datagram.sourcePort)
+            let server = Endpoint(address: addresses.1, port: datagram.destinationPort)
+            if !datagram.payload.isEmpty, isTFTP(source: client, destination: server) {
+                analysis.application = .layers(.tftp, nil)
+            }
         }
     }
 
@@ -238,11 +243,15 @@ public final class Follower {
                 tftpPeers.insert(TFTPPeer(client: source, server: destination.address))
             }
         }
-        guard !payload.isEmpty, !tftpPeers.isEmpty else { return }
-        if tftpPeers.contains(TFTPPeer(client: source, server: destination.address))
-            || tftpPeers.contains(TFTPPeer(client: destination, server: source.address)) {
+        if !payload.isEmpty, isTFTP(source: source, destination: destination) {
             analysis.application = .layers(.tftp, nil)
         }
+    }
+
+    private func isTFTP(source: Endpoint, destination: Endpoint) -> Bool {
+        guard !tftpPeers.isEmpty else { return false }
+        return tftpPeers.contains(TFTPPeer(client: source, server: destination.address))
+            || tftpPeers.contains(TFTPPeer(client: destination, server: source.address))
     }
 
     // MARK: ICMP echo
@@ -301,6 +310,7 @@ extension Frame {
 extension TCPConversation {
     mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analysis: inout FrameAnalysis) {
         let fromA = source == sideA
+        analysis.tcpStream = stream
         var forward = fromA ? aToB : bToA
         var reverse = fromA ? bToA : aToB
         let flags = segment.flags

@@ -48,8 +48,10 @@ public struct FrameAnalysis: Sendable {
 }
 
 extension TCPAnalysisFlags {
-    /// Flags for which Wireshark does not hand the payload to the application dissector.
+    /// Flags for which Wireshark does not hand the payload to the application dissector
+    /// (`tcp_no_subdissector_on_error`): plain retransmissions and out-of-order segments.
+    /// Fast and spurious retransmissions carry flags of their own and are dissected.
     public var hidesPayload: Bool {
-        !intersection([.retransmission, .fastRetransmission, .spuriousRetransmission, .outOfOrder, .keepAlive]).isEmpty
+        !intersection([.retransmission, .outOfOrder]).isEmpty
     }
 }

@@ -23,7 +23,7 @@ enum FrameFields {
         },
         field("frame.protocols", "Protocols in frame", .string) { i, o in
             o.next()
-            for (n, layer) in i.frame.protocols.enumerated() {
+            for (n, layer) in i.protocols.enumerated() {
                 if n > 0 { o.out.byte(58) }
                 o.out.string(layer.description)
             }

@@ -154,6 +154,12 @@ public final class OutputBuffer {
         }
     }
 
+    /// A string from the packet (a header value, a name), escaped like payload bytes.
+    public func escaped(_ text: String) {
+        var copy = text
+        copy.withUTF8 { escaped(ByteView(UnsafeRawBufferPointer($0))) }
+    }
+
     /// Pads with spaces to `width` from `start` (a position in `bytes`), right-aligning
     /// when asked, as tshark pads its columns.
     public func pad(from start: Int, to width: Int, rightAlign: Bool = false) {

@@ -67,17 +67,46 @@ enum ICMPInfo {
                 out.ascii(" for ")
                 out.ipv6(target)
             }
+            if let mac = linkLayerAddress(icmp, frame: frame, option: 1) {
+                out.ascii(" from ")
+                out.mac(mac)
+            }
         case 136:
             out.ascii("Neighbor Advertisement")
             if let target = icmp.ndpTarget {
                 out.byte(32)
                 out.ipv6(target)
             }
+            let flags = [(UInt32(1) << 31, "rtr"), (1 << 30, "sol"), (1 << 29, "ovr")]
+                .filter { icmp.restOfHeader & $0.0 != 0 }.map(\.1)
+            if !flags.isEmpty {
+                out.ascii(" (")
+                out.string(flags.joined(separator: ", "))
+                out.byte(41)
+            }
+            if let mac = linkLayerAddress(icmp, frame: frame, option: 2) {
+                out.ascii(" is at ")
+                out.mac(mac)
+            }
         case 143: out.ascii("Multicast Listener Report Message v2")
         default:
             out.ascii("Type ")
             out.decimal(icmp.type)
         }
+    }
+
+    /// The source (1) or target (2) link-layer address option of a neighbor message.
+    static func linkLayerAddress(_ icmp: ICMPv6, frame: Frame, option wanted: UInt8) -> MACAddress? {
+        let bytes = frame.bytes
+        var offset = icmp.offset + 24
+        let end = icmp.payload.upperBound
+        while offset + 2 <= end {
+            let type = bytes[offset], length = Int(bytes[offset + 1]) * 8
+            guard length > 0, offset + length <= end else { return nil }
+            if type == wanted && length >= 8 { return MACAddress(bytes, at: offset + 2) }
+            offset += length
+        }
+        return nil
     }
 
     static let unreachableV6Codes: [Int: String] = [

@@ -5,13 +5,40 @@ import Follow
 enum InfoColumn {
     static func write(_ input: FieldInput, to out: OutputBuffer) {
         let frame = input.frame
-        if let http = frame.http {
+        let analysis = input.analysis
+        if frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
+        switch analysis.application {
+        case .layers(.http, _):
+            if let message = analysis.http {
+                writeHTTP(message, to: out)
+                return
+            }
+        case .layers(.tftp, _):
+            if let udp = frame.udp { return TFTPInfo.write(frame.bytes.slice(udp.payload), to: out) }
+        case .transportOnly where analysis.isPDUSegment:
+            if let firstLine = analysis.pduFirstLine {
+                writeEscaped(firstLine, to: out)
+                out.ascii("  [TCP segment of a reassembled PDU]")
+            } else if let tcp = frame.tcp {
+                writeTCP(tcp, input: input, to: out)
+                out.ascii(" [TCP segment of a reassembled PDU]")
+            }
+            return
+        default:
+            break
+        }
+        if let http = frame.http, analysis.application == .asDecoded {
             writeHTTP(http, frame: frame, to: out)
         } else if let dns = frame.dns {
             DNSInfo.write(dns, frame: frame, to: out)
         } else if let tcp = frame.tcp {
             writeTCP(tcp, input: input, to: out)
         } else if let udp = frame.udp {
+            if frame.protocols.last == .echo {
+                out.ascii(udp.destinationPort == 7 ? "Request" : "Response")
+                return
+            }
+            if frame.protocols.last == .tftp { return TFTPInfo.write(frame.bytes.slice(udp.payload), to: out) }
             out.decimal(udp.sourcePort)
             out.ascii(" → ")
             out.decimal(udp.destinationPort)
@@ -19,8 +46,10 @@ enum InfoColumn {
             out.decimal(max(udp.length - 8, 0))
         } else if let icmp = frame.icmp {
             ICMPInfo.write(icmp, frame: frame, to: out)
+            writeEchoMatch(analysis, to: out)
         } else if let icmp = frame.icmpv6 {
             ICMPInfo.write(icmp, frame: frame, to: out)
+            writeEchoMatch(analysis, to: out)
         } else if let arp = frame.arp {
             writeARP(arp, to: out)
         } else if let issue = frame.issues.first {
@@ -30,6 +59,62 @@ enum InfoColumn {
             out.ascii(" [")
             out.string(issue.description)
             out.byte(93)
+        }
+    }
+
+    static func writeEchoMatch(_ analysis: FrameAnalysis, to out: OutputBuffer) {
+        guard let request = analysis.echoRequestFrame else { return }
+        out.ascii(" (request in ")
+        out.decimal(request)
+        out.byte(41)
+    }
+
+    /// tshark's expert tags, each prepended, so the last one added comes first.
+    static func writeAnalysisPrefix(_ analysis: TCPSegmentAnalysis, to out: OutputBuffer) {
+        let flags = analysis.flags
+        guard !flags.isEmpty else { return }
+        for (flag, _) in TCPAnalysisFlags.printOrder.reversed() where flags.contains(flag) {
+            switch flag {
+            case .reusedPorts: out.ascii("[TCP Port numbers reused] ")
+            case .retransmission:
+                if !flags.contains(.fastRetransmission) && !flags.contains(.spuriousRetransmission) {
+                    out.ascii("[TCP Retransmission] ")
+                }
+            case .fastRetransmission: out.ascii("[TCP Fast Retransmission] ")
+            case .spuriousRetransmission: out.ascii("[TCP Spurious Retransmission] ")
+            case .outOfOrder: out.ascii("[TCP Out-Of-Order] ")
+            case .lostSegment: out.ascii("[TCP Previous segment not captured] ")
+            case .ackLostSegment: out.ascii("[TCP ACKed unseen segment] ")
+            case .windowUpdate: out.ascii("[TCP Window Update] ")
+            case .windowFull: out.ascii("[TCP Window Full] ")
+            case .keepAlive: out.ascii("[TCP Keep-Alive] ")
+            case .keepAliveAck: out.ascii("[TCP Keep-Alive ACK] ")
+            case .duplicateAck:
+                out.ascii("[TCP Dup ACK ")
+                out.decimal(analysis.duplicateAckOf ?? 0)
+                out.byte(35)
+                out.decimal(analysis.duplicateAckNumber ?? 0)
+                out.ascii("] ")
+            case .zeroWindowProbe: out.ascii("[TCP ZeroWindowProbe] ")
+            case .zeroWindow: out.ascii("[TCP ZeroWindow] ")
+            case .zeroWindowProbeAck: out.ascii("[TCP ZeroWindowProbeAck] ")
+            default: break
+            }
+        }
+    }
+
+    static func writeEscaped(_ bytes: [UInt8], to out: OutputBuffer) {
+        bytes.withUnsafeBytes { out.escaped(ByteView($0)) }
+    }
+
+    /// `HTTP/1.1 200 OK  (text/html)`: the first line, and the body's type when there is one.
+    static func writeHTTP(_ message: HTTPMessage, to out: OutputBuffer) {
+        writeEscaped(message.firstLine, to: out)
+        out.byte(32)
+        if message.bodyLength > 0, let type = message.contentType {
+            out.ascii(" (")
+            out.escaped(type)
+            out.byte(41)
         }
     }
 
@@ -72,31 +157,40 @@ enum InfoColumn {
         }
         out.ascii(" Len=")
         out.decimal(tcp.segmentLength)
-        let options = tcp.options
-        if let mss = options.mss {
-            out.ascii(" MSS=")
-            out.decimal(mss)
-        }
-        if options.sackPermitted { out.ascii(" SACK_PERM") }
-        if options.sackBlocks.count > 0 {
-            for i in 0..<options.sackBlocks.count {
-                let block = options.sackBlocks[i]
-                // SACK edges are relative to the peer's... own sequence space: the acked side.
-                out.ascii(" SLE=")
-                out.decimal(block.left &- (tcp.acknowledgmentNumber &- a.relativeAck))
-                out.ascii(" SRE=")
-                out.decimal(block.right &- (tcp.acknowledgmentNumber &- a.relativeAck))
+        // Options in the order they appear, as tshark lists them.
+        let bytes = input.frame.bytes
+        var options = tcp.optionIterator(bytes, end: tcp.payload.lowerBound)
+        let peerBase = tcp.acknowledgmentNumber &- a.relativeAck
+        while let (kind, range) = options.next() {
+            guard range.count >= 2 else { continue }  // NOP and EOL
+            let body = (range.lowerBound + 2)..<range.upperBound
+            switch kind {
+            case 2 where body.count == 2:
+                out.ascii(" MSS=")
+                out.decimal(bytes.u16be(body.lowerBound))
+            case 3 where body.count == 1:
+                out.ascii(" WS=")
+                out.decimal(1 << Int(min(bytes[body.lowerBound], 14)))
+            case 4 where body.isEmpty:
+                out.ascii(" SACK_PERM")
+            case 5 where body.count >= 8:
+                // SACK edges count in the peer's sequence space, relative like the ack.
+                var edge = body.lowerBound
+                while edge + 8 <= body.upperBound {
+                    out.ascii(" SLE=")
+                    out.decimal(bytes.u32be(edge) &- peerBase)
+                    out.ascii(" SRE=")
+                    out.decimal(bytes.u32be(edge + 4) &- peerBase)
+                    edge += 8
+                }
+            case 8 where body.count == 8:
+                out.ascii(" TSval=")
+                out.decimal(bytes.u32be(body.lowerBound))
+                out.ascii(" TSecr=")
+                out.decimal(bytes.u32be(body.lowerBound + 4))
+            default:
+                break
             }
-        }
-        if let tsval = options.timestampValue, let tsecr = options.timestampEcho {
-            out.ascii(" TSval=")
-            out.decimal(tsval)
-            out.ascii(" TSecr=")
-            out.decimal(tsecr)
-        }
-        if let shift = options.windowScale {
-            out.ascii(" WS=")
-            out.decimal(1 << Int(min(shift, 14)))
         }
     }
 

@@ -34,7 +34,7 @@ public struct SummaryLine {
         writeAddress(frame, source: false, to: out)
         out.pad(from: start, to: 12)
         out.byte(32)
-        out.string(protocolName(frame))
+        out.string(protocolName(input))
         out.byte(32)
         out.decimal(frame.raw.originalLength)
         out.byte(32)
@@ -73,10 +73,26 @@ public struct SummaryLine {
     }
 
     /// The protocol column: the highest layer tshark names there.
-    public func protocolName(_ frame: Frame) -> String {
+    public func protocolName(_ input: FieldInput) -> String {
+        let frame = input.frame
         if frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
             return frame.raw.linkType.name ?? "\(frame.raw.linkType.rawValue)"
         }
+        switch frame.tcp != nil || frame.udp != nil ? input.analysis.application : .asDecoded {
+        case .transportOnly:
+            return frame.tcp != nil ? "TCP" : "UDP"
+        case .layers(let layer, _):
+            switch layer {
+            case .http: return "HTTP"
+            case .tftp: return "TFTP"
+            case .echo: return "ECHO"
+            default: break
+            }
+        case .asDecoded:
+            break
+        }
+        if frame.protocols.last == .echo { return "ECHO" }
+        if frame.protocols.last == .tftp { return "TFTP" }
         if frame.http != nil { return "HTTP" }
         if frame.dns != nil { return frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
         if frame.icmpv6 != nil { return "ICMPv6" }
