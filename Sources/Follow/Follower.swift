@@ -31,7 +31,9 @@ public final class Follower {
     private var nextUDPStream = 0
     private let budget: ReassemblyBudget
     private var echoRequests: [EchoKey: Int] = [:]
-    private var tftpPeers: Set<TFTPPeer> = []
+    /// TFTP clients after a read or write request, and the conversation their other
+    /// packets join (nil until the first one), as Wireshark's wildcard conversation.
+    private var tftpPeers: [TFTPPeer: FlowKey?] = [:]
     private var lastFrame = 0
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
@@ -181,15 +183,16 @@ public final class Follower {
                                    destination: Endpoint(address: addresses.1, port: segment.destinationPort), proto: 6).key
             if let slot = tcp.slot(for: key) {
                 analysis.quotedTCPStream = tcp.update(slot) { $0.stream }
+                analysis.completeness = tcp.update(slot) { $0.completeness }
             }
         } else if let datagram = quoted.udp {
             let key = FlowKey.make(source: Endpoint(address: addresses.0, port: datagram.sourcePort),
                                    destination: Endpoint(address: addresses.1, port: datagram.destinationPort), proto: 17).key
-            if let slot = udp.slot(for: key) {
-                analysis.quotedUDPStream = udp.update(slot) { $0.stream }
-            }
             let client = Endpoint(address: addresses.0, port: datagram.sourcePort)
             let server = Endpoint(address: addresses.1, port: datagram.destinationPort)
+            if let slot = udpSlot(key, source: client, destination: server) {
+                analysis.quotedUDPStream = udp.update(slot) { $0.stream }
+            }
             if !datagram.payload.isEmpty, isTFTP(source: client, destination: server) {
                 analysis.application = .layers(.tftp, nil)
             }
@@ -202,13 +205,16 @@ public final class Follower {
                         into analysis: inout FrameAnalysis) {
         let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
-        if let existing = udp.slot(for: key) {
+        if let existing = udpSlot(key, source: source, destination: destination) {
             index = existing
         } else {
             index = udp.insert(UDPConversation(stream: nextUDPStream, a: source, b: destination,
                                                frame: frame.number, time: frame.raw.timestamp),
                                key: key, now: frame.number) { end(.udp($0)) }
             nextUDPStream += 1
+            if let peer = tftpPeer(source: source, destination: destination), tftpPeers[peer] == .some(nil) {
+                tftpPeers[peer] = key
+            }
         }
         udp.touch(index, now: frame.number)
         udp.update(index) { c in
@@ -240,7 +246,8 @@ public final class Follower {
             let opcode = frame.bytes.u16be(payload.lowerBound)
             if opcode == 1 || opcode == 2 {
                 if tftpPeers.count > 10_000 { tftpPeers.removeAll() }
-                tftpPeers.insert(TFTPPeer(client: source, server: destination.address))
+                let peer = TFTPPeer(client: source, server: destination.address)
+                if tftpPeers[peer] == nil { tftpPeers[peer] = .some(nil) }
             }
         }
         if !payload.isEmpty, isTFTP(source: source, destination: destination) {
@@ -249,9 +256,24 @@ public final class Follower {
     }
 
     private func isTFTP(source: Endpoint, destination: Endpoint) -> Bool {
-        guard !tftpPeers.isEmpty else { return false }
-        return tftpPeers.contains(TFTPPeer(client: source, server: destination.address))
-            || tftpPeers.contains(TFTPPeer(client: destination, server: source.address))
+        tftpPeer(source: source, destination: destination) != nil
+    }
+
+    private func tftpPeer(source: Endpoint, destination: Endpoint) -> TFTPPeer? {
+        guard !tftpPeers.isEmpty else { return nil }
+        let forward = TFTPPeer(client: source, server: destination.address)
+        if tftpPeers[forward] != nil { return forward }
+        let backward = TFTPPeer(client: destination, server: source.address)
+        return tftpPeers[backward] != nil ? backward : nil
+    }
+
+    /// The live UDP conversation for a packet: by its 4-tuple, or the TFTP conversation
+    /// its client port joined.
+    private func udpSlot(_ key: FlowKey, source: Endpoint, destination: Endpoint) -> Int? {
+        if let slot = udp.slot(for: key) { return slot }
+        guard let peer = tftpPeer(source: source, destination: destination),
+              let joined = tftpPeers[peer], let joined else { return nil }
+        return udp.slot(for: joined)
     }
 
     // MARK: ICMP echo
@@ -362,11 +384,12 @@ extension TCPConversation {
                               ack: segment.acknowledgmentNumber, payloadLength: segment.segmentLength,
                               window: segment.window,
                               payloadCaptured: segment.payload.count >= segment.segmentLength)
+        // tshark shows the completeness as it stood before this segment.
+        analysis.completeness = analyzer.completeness
         analysis.tcp = analyzer.analyze(
             frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
             seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
             windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
-        analysis.completeness = analyzer.completeness
         analysis.fromClient = connection.flipped ? !fromA : fromA
         lastFrame = frame.number
         lastTime = frame.raw.timestamp

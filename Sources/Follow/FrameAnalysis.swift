@@ -31,7 +31,7 @@ public struct FrameAnalysis: Sendable {
     public var windowSize: Int = 0
     /// Wireshark's `tcp.analysis.*` verdicts for this segment.
     public var tcp = TCPSegmentAnalysis()
-    /// `tcp.completeness` as it stands after this frame.
+    /// `tcp.completeness` as it stood before this frame, as tshark shows it.
     public var completeness: UInt8?
     public var application = ApplicationVerdict.asDecoded
     /// The HTTP message this frame completed, if any.

@@ -21,6 +21,22 @@ public struct HTTPMessage: Sendable {
     public var firstFrame: Int
     public var lastFrame: Int
 
+    public init(isResponse: Bool, firstLine: [UInt8], method: String? = nil, uri: String? = nil,
+                statusCode: Int? = nil, host: String? = nil, contentType: String? = nil,
+                contentLength: Int? = nil, isChunked: Bool, firstFrame: Int, lastFrame: Int) {
+        self.isResponse = isResponse
+        self.firstLine = firstLine
+        self.method = method
+        self.uri = uri
+        self.statusCode = statusCode
+        self.host = host
+        self.contentType = contentType
+        self.contentLength = contentLength
+        self.isChunked = isChunked
+        self.firstFrame = firstFrame
+        self.lastFrame = lastFrame
+    }
+
     /// The layer Wireshark puts under HTTP for this body (`data-text-lines`, `media`, ...).
     public var bodyLayer: Layer? {
         guard bodyLength > 0 else { return nil }

@@ -26,7 +26,7 @@ public struct FieldDefinition: Sendable {
 /// assertions all look fields up here.
 public enum FieldRegistry {
     public static let all: [FieldDefinition] = FrameFields.all + LinkFields.all + NetworkFields.all
-        + TransportFields.all + ApplicationFields.all
+        + TransportFields.all + AnalysisFields.all + ApplicationFields.all
 
     private static let byName: [String: FieldDefinition] = {
         var table: [String: FieldDefinition] = [:]

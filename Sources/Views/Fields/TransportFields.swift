@@ -85,7 +85,7 @@ enum TransportFields {
             o.decimal(i.frame.udp?.length)
             o.decimal(i.frame.quoted?.udp?.length)
         },
-        field("udp.stream", "UDP stream index") { i, o in o.decimal(i.analysis.udpStream) },
+        field("udp.stream", "UDP stream index") { i, o in o.decimal(i.analysis.udpStream ?? i.analysis.quotedUDPStream) },
     ]
 }
 
