@@ -322,7 +322,9 @@ public struct TCPSequenceAnalyzer: Sendable {
         // it acknowledges exactly.
         if let acked = rev.unacked.acknowledge(ack) {
             result.ackedFrame = acked.frame
-            result.ackRTT = time.nanoseconds(since: acked.time)
+            // Like tshark, no RTT when it is exactly zero.
+            let rtt = time.nanoseconds(since: acked.time)
+            result.ackRTT = rtt == 0 ? nil : rtt
         }
     }
 
