@@ -19,7 +19,8 @@ import Dissect
 /// replaying thousands of generated conversations through both):
 /// - "ACKed unseen segment" moves the mark when `LT_SEQ(maxseqtobeacked, nextseq)`
 ///   (the newer source compares `maxseqtobeacked > nextseq`);
-/// - `dupacknum` is unsigned, so its -1 mark also satisfies "at least 2 duplicate ACKs";
+/// - `dupacknum` behaves as unsigned: its -1 mark also satisfies "at least 2 duplicate
+///   ACKs" for fast retransmission;
 /// - a retransmitted SYN (same ISN) restores nextseq but is not flagged "reused ports".
 ///
 /// All state is inline: analysing a segment does not allocate.
@@ -81,7 +82,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - fromClient: the direction; the client is the side that sent the first segment
     ///     (or the first SYN). Only the distinction between the two sides matters.
     ///   - flags: the TCP flags.
-    ///   - seq, ack: the RAW (absolute) sequence and acknowledgment numbers.
+    ///   - seq, ack: the RAW (absolute) sequence and acknowledgment fields; pass the
+    ///     acknowledgment field as captured even when the ACK flag is clear.
     ///   - window: the raw 16-bit window field (not scaled).
     ///   - windowScaleOption: the shift in this segment's Window Scale option, if it has
     ///     one (normally only SYNs do); the analyzer works out from the handshake which
