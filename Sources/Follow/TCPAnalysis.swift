@@ -6,8 +6,22 @@ import Dissect
 /// detection, `tcp.completeness`, the initial RTT and the first-ACK window rule).
 ///
 /// Feed every segment of the conversation once, in capture order. The answers match a
-/// single tshark pass with default preferences (relative sequence numbers on or off does
-/// not matter; `tcp.fastrt_supersedes_ooo` TRUE; no default window scaling; no MPTCP).
+/// single tshark 4.0 pass with default preferences (relative sequence numbers on or off
+/// does not matter; `tcp.fastrt_supersedes_ooo` TRUE; no default window scaling; no MPTCP).
+///
+/// Order of the checks (the first three stop the rest of the per-direction checks):
+/// zero-window probe → zero window → lost segment → keep-alive → window update →
+/// window full → keep-alive ACK → zero-window-probe ACK → duplicate ACK; then, always,
+/// ACKed unseen segment; then for data/SYN/FIN that is not a keep-alive exactly one of
+/// spurious retransmission → fast retransmission → out-of-order → retransmission.
+///
+/// Where tshark 4.0.17 differs from the newer packet-tcp.c this was ported from (found by
+/// replaying thousands of generated conversations through both):
+/// - "ACKed unseen segment" moves the mark when `LT_SEQ(maxseqtobeacked, nextseq)`
+///   (the newer source compares `maxseqtobeacked > nextseq`);
+/// - `dupacknum` behaves as unsigned: its -1 mark also satisfies "at least 2 duplicate
+///   ACKs" for fast retransmission;
+/// - a retransmitted SYN (same ISN) restores nextseq but is not flagged "reused ports".
 ///
 /// All state is inline: analysing a segment does not allocate.
 public struct TCPSequenceAnalyzer: Sendable {
@@ -25,7 +39,6 @@ public struct TCPSequenceAnalyzer: Sendable {
         var lastSegmentFlags: TCPAnalysisFlags = []
         /// Highest next sequence number seen (0 means none yet, as in Wireshark).
         var nextSeq: UInt32 = 0
-        var nextSeqFrame = 0
         var nextSeqTime = Timestamp.zero
         /// End of the contiguous data seen, for "ACKed unseen segment" (0 means none yet).
         var maxSeqToBeAcked: UInt32 = 0
@@ -69,7 +82,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - fromClient: the direction; the client is the side that sent the first segment
     ///     (or the first SYN). Only the distinction between the two sides matters.
     ///   - flags: the TCP flags.
-    ///   - seq, ack: the RAW (absolute) sequence and acknowledgment numbers.
+    ///   - seq, ack: the RAW (absolute) sequence and acknowledgment fields; pass the
+    ///     acknowledgment field as captured even when the ACK flag is clear.
     ///   - window: the raw 16-bit window field (not scaled).
     ///   - windowScaleOption: the shift in this segment's Window Scale option, if it has
     ///     one (normally only SYNs do); the analyzer works out from the handshake which
@@ -84,17 +98,18 @@ public struct TCPSequenceAnalyzer: Sendable {
         // dissect_tcp(): a SYN with a new ISN on a known conversation starts a new one,
         // and a SYN-ACK with a new ISN is marked too.
         var startsNewConversation = false
-        let sender = fromClient ? client : server
-        if syn && !ackFlag && sender.baseSeqSet && seq != sender.baseSeq {
+        let (senderBaseSet, senderBase) = fromClient ? (client.baseSeqSet, client.baseSeq)
+                                                     : (server.baseSeqSet, server.baseSeq)
+        if syn && !ackFlag && senderBaseSet && seq != senderBase {
             self = TCPSequenceAnalyzer()
             completeness = TCPCompleteness.synSent
             startsNewConversation = true
             result.flags.insert(.reusedPorts)
-        } else if syn && !ackFlag && sender.baseSeqSet {
+        } else if syn && !ackFlag && senderBaseSet {
             // The same ISN again (a retransmitted SYN): restore nextseq, which a RST with
             // SEQ = the ACK received may have moved (Wireshark issue 17616).
             if fromClient { client.nextSeq = client.maxSeqToBeAcked } else { server.nextSeq = server.maxSeqToBeAcked }
-        } else if syn && ackFlag && sender.baseSeqSet && seq != sender.baseSeq {
+        } else if syn && ackFlag && senderBaseSet && seq != senderBase {
             if fromClient { client.baseSeq = seq } else { server.baseSeq = seq }
             result.flags.insert(.reusedPorts)
         }
@@ -306,7 +321,6 @@ public struct TCPSequenceAnalyzer: Sendable {
         let isProbe = result.flags.contains(.zeroWindowProbe)
         if (SeqNum.gt(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0) && !isProbe {
             fwd.nextSeq = nextSeq
-            fwd.nextSeqFrame = frame
             fwd.nextSeqTime = time
         }
         if (seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0) && !isProbe {
@@ -322,16 +336,18 @@ public struct TCPSequenceAnalyzer: Sendable {
         // it acknowledges exactly.
         if let acked = rev.unacked.acknowledge(ack) {
             result.ackedFrame = acked.frame
-            result.ackRTT = time.nanoseconds(since: acked.time)
+            // Like tshark, no RTT when it is exactly zero.
+            let rtt = time.nanoseconds(since: acked.time)
+            result.ackRTT = rtt == 0 ? nil : rtt
         }
     }
 
     /// Wireshark's `dupacknum = -1` in an unsigned field.
     static let ackedUnseenMark = UInt32.max
 
-    /// `now - then < limit` with Wireshark's unsigned arithmetic (negative never qualifies).
+    /// `now - then < limit` in nanoseconds with Wireshark's `guint64` arithmetic: a
+    /// negative difference never qualifies, a negative limit lets everything through.
     private static func within(_ now: Timestamp, since then: Timestamp, below limit: Int64) -> Bool {
-        let delta = now.nanoseconds(since: then)
-        return delta >= 0 && delta < limit
+        UInt64(bitPattern: now.nanoseconds(since: then)) < UInt64(bitPattern: limit)
     }
 }

@@ -90,7 +90,8 @@ public struct TCPSegmentAnalysis: Sendable, Equatable {
     /// `tcp.analysis.acks_frame`: the frame of the segment (in the other direction) whose
     /// end this segment's ACK number matches exactly.
     public var ackedFrame: Int?
-    /// `tcp.analysis.ack_rtt` in nanoseconds: the time since `ackedFrame`.
+    /// `tcp.analysis.ack_rtt` in nanoseconds: the time since `ackedFrame` (nil when zero,
+    /// as tshark then omits the field).
     public var ackRTT: Int64?
 
     public init(flags: TCPAnalysisFlags = [], duplicateAckNumber: Int? = nil, duplicateAckOf: Int? = nil,

@@ -257,6 +257,17 @@ c A 1001 5001 8192 0 2000 - | - - - 2 500000 7
 c PA 1001 5001 8192 100 3000 - | - - - - - 15
 c PA 1001 5001 8192 100 303000 - | retransmission - - - - 15
 s A 5001 1101 8192 0 304000 - | - - - 4 301000000 15
+# clock going backwards in the handshake: any reorder counts as out-of-order | completeness 15
+c S 1000 0 65535 0 1000 - | - - - - - 1
+s SA 5000 1001 65535 0 1500 - | - - - 1 500000 3
+c A 1001 5001 8192 0 600 - | - - - 2 -900000 7
+c PA 1001 5001 8192 100 2600 - | - - - - - 15
+c PA 1201 5001 8192 100 3600 - | lost_segment - - - - 15
+c PA 1101 5001 8192 100 503600 - | out_of_order - - - - 15
+# segment stamped before the highest one is not out-of-order | completeness 8
+c PA 1001 5001 8192 100 1000 - | - - - - - 0
+c PA 1201 5001 8192 100 2000 - | lost_segment - - - - 8
+c PA 1101 5001 8192 100 1500 - | retransmission - - - - 8
 # rst does not count as lost segment | completeness 47
 c S 1000 0 65535 0 1000 - | - - - - - 1
 s SA 5000 1001 65535 0 1500 - | - - - 1 500000 3

@@ -2,7 +2,7 @@ import Dissect
 import Follow
 
 /// One segment of a test conversation, raw (absolute) numbers.
-struct Segment: CustomStringConvertible {
+struct Segment: Sendable, CustomStringConvertible {
     var fromClient: Bool
     var flags: TCPFlags
     var flagString: String
@@ -25,6 +25,7 @@ struct Segment: CustomStringConvertible {
             case "P": f.insert(.psh)
             case "A": f.insert(.ack)
             case "U": f.insert(.urg)
+            case "N": break  // no flags
             default: preconditionFailure("flag \(ch)")
             }
         }

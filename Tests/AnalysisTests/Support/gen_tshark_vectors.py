@@ -256,6 +256,13 @@ def named_scenarios():
     v = C('ack of a retransmitted segment names the original frame').handshake()
     v.add('c', 'PA', 1001, 5001, ln=100).add('c', 'PA', 1001, 5001, ln=100, dt=300000).add('s', 'A', 5001, 1101)
 
+    v = C('clock going backwards in the handshake: any reorder counts as out-of-order')
+    v.add('c', 'S', 1000, 0, 65535, 0, 1000).add('s', 'SA', 5000, 1001, 65535, 0, 500).add('c', 'A', 1001, 5001, dt=-900)
+    v.add('c', 'PA', 1001, 5001, ln=100, dt=2000).add('c', 'PA', 1201, 5001, ln=100).add('c', 'PA', 1101, 5001, ln=100, dt=500000)
+
+    v = C('segment stamped before the highest one is not out-of-order')
+    v.add('c', 'PA', 1001, 5001, ln=100).add('c', 'PA', 1201, 5001, ln=100).add('c', 'PA', 1101, 5001, ln=100, dt=-500)
+
     v = C('rst does not count as lost segment').handshake()
     v.add('c', 'PA', 1001, 5001, ln=100).add('c', 'RA', 5000, 5001, 0)
     return out
