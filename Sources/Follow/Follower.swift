@@ -39,8 +39,9 @@ public final class Follower {
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
     /// same 4-tuple, or still open when ``finish()`` runs.
     public var conversationEnded: ((Conversation) -> Void)?
-    /// Called with reassembled stream data of the streams being reassembled.
-    public var streamData: ((_ stream: Int, _ fromClient: Bool, _ chunk: StreamChunk) -> Void)?
+    /// Called with reassembled stream data of the streams being reassembled. `fromA` is the
+    /// direction of the conversation's first packet; `fromClient` the originator's.
+    public var streamData: ((_ stream: Int, _ fromA: Bool, _ fromClient: Bool, _ chunk: StreamChunk) -> Void)?
     /// Called with each completed HTTP transaction (when `keepHTTPTransactions`).
     public var httpTransaction: ((HTTPTransaction) -> Void)?
 
@@ -156,7 +157,13 @@ public final class Follower {
         if let slot = currentSlot(stream: stream) {
             fromClient = tcp.update(slot) { $0.connection.flipped ? !fromA : fromA }
         }
-        streamData(stream, fromClient, chunk)
+        streamData(stream, fromA, fromClient, chunk)
+    }
+
+    /// The live TCP conversation with this stream number, if it is still in the table.
+    public func tcpConversation(stream: Int) -> TCPConversation? {
+        guard let slot = currentSlot(stream: stream) else { return nil }
+        return tcp.slots[slot]
     }
 
     private var streamSlots: [Int: Int] = [:]

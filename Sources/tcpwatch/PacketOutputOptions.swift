@@ -129,3 +129,7 @@ final class PacketPrinter {
 
     func finish() { out.flush() }
 }
+
+extension ConversationsView.Style: ExpressibleByArgument {}
+extension FollowView.Format: ExpressibleByArgument {}
+extension FollowView.Direction: ExpressibleByArgument {}

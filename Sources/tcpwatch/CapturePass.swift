@@ -1,0 +1,120 @@
+import ArgumentParser
+import Dissect
+import Follow
+import PcapLive
+import Views
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The input options every offline view shares: a file (or -r), a BPF filter, a count.
+struct CaptureInputOptions: ParsableArguments {
+    @Argument(help: "The capture file, pcap or pcapng ('-' for standard input).")
+    var file: String?
+
+    @Option(name: .customShort("r"), help: "The capture file, as tshark -r.")
+    var readFile: String?
+
+    @Option(name: .customShort("f"), help: "BPF filter applied to each frame before it is followed (tcpdump syntax).")
+    var captureFilter: String?
+
+    @Option(name: .customShort("c"), help: "Stop after N packets.")
+    var count: Int?
+
+    func validate() throws {
+        if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
+        if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
+        if let count, count <= 0 { throw ValidationError("-c needs a positive count") }
+    }
+
+    var path: String { readFile ?? file ?? "-" }
+}
+
+/// One pass over a capture file through the decoder and the follower, for the views that
+/// report at the end. Shows a progress bar on stderr when it is a terminal.
+struct CapturePass {
+    let input: CaptureInputOptions
+    let follower: Follower
+
+    /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
+    /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
+    func run(stopWhen: () -> Bool = { false }, _ perFrame: (FieldInput) -> Void = { _ in }) -> Int32 {
+        let reader: CaptureFileReader
+        do {
+            reader = try CaptureFileReader(path: input.path)
+        } catch {
+            printError("\(input.path): \(error)")
+            return 2
+        }
+        let filter: BPFFilter?
+        do {
+            filter = try input.captureFilter.map { expression throws(PcapError) in
+                try BPFFilter(expression: expression, linkType: reader.interfaces.first?.linkType ?? .ethernet)
+            }
+        } catch {
+            printError("\(error)")
+            return 64
+        }
+        var loop = PacketLoop(follower: follower)
+        var progress = ProgressBar(total: reader.fileSize)
+        var shown = 0
+        var status: Int32 = 0
+        do {
+            while let raw = try reader.next() {
+                let seen: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }, perFrame)
+                if seen != nil { shown += 1 }
+                progress.update(bytes: reader.bytesConsumed, packets: reader.framesRead)
+                if let count = input.count, shown >= count { break }
+                if stopWhen() { break }
+            }
+        } catch {
+            progress.clear()
+            printError("\(input.path): \(error)")
+            status = 1
+        }
+        progress.clear()
+        follower.finish()
+        return status
+    }
+}
+
+/// A one-line progress bar on stderr: bytes read of the file, packets per second, ETA.
+/// Drawn only when stderr is a terminal, so pipes and CI logs never see it.
+struct ProgressBar {
+    let total: Int64?
+    let enabled: Bool
+    private var lastDraw = 0.0
+    private let started: Double
+    private var drawn = false
+
+    init(total: Int64?) {
+        self.total = total
+        enabled = isatty(2) == 1 && (total ?? 0) > 8 << 20
+        started = monotonicSeconds()
+    }
+
+    mutating func update(bytes: Int64, packets: Int) {
+        guard enabled, packets & 0x3FF == 0 else { return }
+        let now = monotonicSeconds()
+        guard now - lastDraw >= 0.2 else { return }
+        lastDraw = now
+        drawn = true
+        let elapsed = max(now - started, 0.001)
+        let fraction = total.map { min(Double(bytes) / Double(max($0, 1)), 1) } ?? 0
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let rate = Double(packets) / elapsed
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let line = "\r\(bar) \(Int(fraction * 100))%  \(bytes >> 20)/\((total ?? 0) >> 20) MiB  \(Int(rate)) pkt/s  ETA \(Int(eta))s "
+        var stderr = StandardError()
+        stderr.write(line)
+    }
+
+    mutating func clear() {
+        guard drawn else { return }
+        drawn = false
+        var stderr = StandardError()
+        stderr.write("\r\u{1b}[2K")
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Dissect
+import Follow
+import Views
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ConversationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conversations",
+        abstract: "List TCP and UDP conversations with Zeek's state and history (like tshark -z conv,tcp).",
+        discussion: """
+        States and history letters follow Zeek's conn.log: SF normal, S0 no answer, REJ \
+        refused, RSTO/RSTR reset by originator/responder, ... -T json prints one conn.log \
+        JSON object per line, plus the Wireshark stream index.
+
+        Examples:
+          tcpwatch conversations Fixtures/pcaps/two-conns.pcap
+          tcpwatch conversations Fixtures/pcaps/nmap-ss.pcap --style tshark
+          tcpwatch conversations Fixtures/pcaps/echo.pcap -T json
+        """
+    )
+
+    @OptionGroup var input: CaptureInputOptions
+
+    @Option(help: "table (default), or tshark for the -z conv,tcp and conv,udp layout.")
+    var style: ConversationsView.Style = .table
+
+    @Option(name: .customShort("T"), help: "json: Zeek conn.log JSON lines.")
+    var format: String?
+
+    @Option(help: "Which conversations: tcp, udp or all.")
+    var proto: String = "all"
+
+    @Option(help: "Colour: auto, always, never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if let format, format != "json" && format != "text" { throw ValidationError("-T takes json or text") }
+        if !["tcp", "udp", "all"].contains(proto) { throw ValidationError("--proto takes tcp, udp or all") }
+    }
+
+    func run() throws {
+        var options = FollowerOptions()
+        options.trackHTTP = true
+        let follower = Follower(options: options)
+        let view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
+                                     width: terminalWidth())
+        let out = OutputBuffer(fileDescriptor: 1)
+        var collected: [ConversationSummary] = []
+        let wanted: (ConversationSummary) -> Bool = { c in proto == "all" || c.transport.rawValue == proto }
+        follower.conversationEnded = { conversation in
+            let summary = ConversationSummary(conversation)
+            guard wanted(summary) else { return }
+            if view.style == .json {
+                view.writeJSON(summary, to: out)
+                out.flushIfFull()
+            } else {
+                collected.append(summary)
+            }
+        }
+        var reference: Timestamp?
+        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { input in
+            if reference == nil { reference = input.reference }
+        }
+        switch view.style {
+        case .json:
+            break
+        case .tshark:
+            for transport in [ConversationSummary.Transport.tcp, .udp] where proto == "all" || proto == transport.rawValue {
+                let list = collected.filter { $0.transport == transport }.sorted { $0.stream < $1.stream }
+                if transport == .udp && list.isEmpty && proto == "all" { continue }
+                view.writeTshark(list, transport: transport, reference: reference ?? .zero, to: out)
+            }
+        case .table:
+            let list = collected.sorted { ($0.start, $0.transport.rawValue, $0.stream) < ($1.start, $1.transport.rawValue, $1.stream) }
+            view.writeTable(list, reference: reference ?? .zero, to: out)
+            if follower.evictions > 0 {
+                printError("note: \(follower.evictions) idle conversations were evicted to bound memory")
+            }
+        }
+        out.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Columns of the terminal on stdout, or 80.
+func terminalWidth() -> Int {
+    var size = winsize()
+    if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+    return 80
+}
