@@ -31,9 +31,9 @@ public final class Follower {
     private var nextUDPStream = 0
     private let budget: ReassemblyBudget
     private var echoRequests: [EchoKey: Int] = [:]
-    /// TFTP clients after a read or write request, and the conversation their other
-    /// packets join (nil until the first one), as Wireshark's wildcard conversation.
-    private var tftpPeers: [TFTPPeer: FlowKey?] = [:]
+    /// TFTP clients after a read or write request, and the `udp.stream` their other
+    /// packets share (nil until the first one), as Wireshark's wildcard conversation.
+    private var tftpPeers: [TFTPPeer: Int?] = [:]
     private var lastFrame = 0
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
@@ -197,8 +197,10 @@ public final class Follower {
                                    destination: Endpoint(address: addresses.1, port: datagram.destinationPort), proto: 17).key
             let client = Endpoint(address: addresses.0, port: datagram.sourcePort)
             let server = Endpoint(address: addresses.1, port: datagram.destinationPort)
-            if let slot = udpSlot(key, source: client, destination: server) {
+            if let slot = udp.slot(for: key) {
                 analysis.quotedUDPStream = udp.update(slot) { $0.stream }
+            } else if let peer = tftpPeer(source: client, destination: server), let shared = tftpPeers[peer] {
+                analysis.quotedUDPStream = shared
             }
             if !datagram.payload.isEmpty, isTFTP(source: client, destination: server) {
                 analysis.application = .layers(.tftp, nil)
@@ -212,16 +214,22 @@ public final class Follower {
                         into analysis: inout FrameAnalysis) {
         let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
-        if let existing = udpSlot(key, source: source, destination: destination) {
+        if let existing = udp.slot(for: key) {
             index = existing
         } else {
-            index = udp.insert(UDPConversation(stream: nextUDPStream, a: source, b: destination,
+            // Each 4-tuple is its own conversation (as in tshark's conversation table), but
+            // packets of a TFTP client share one stream number.
+            let peer = tftpPeer(source: source, destination: destination)
+            var stream = nextUDPStream
+            if let peer, let shared = tftpPeers[peer], let shared {
+                stream = shared
+            } else {
+                nextUDPStream += 1
+                if let peer { tftpPeers[peer] = stream }
+            }
+            index = udp.insert(UDPConversation(stream: stream, a: source, b: destination,
                                                frame: frame.number, time: frame.raw.timestamp),
                                key: key, now: frame.number) { end(.udp($0)) }
-            nextUDPStream += 1
-            if let peer = tftpPeer(source: source, destination: destination), tftpPeers[peer] == .some(nil) {
-                tftpPeers[peer] = key
-            }
         }
         udp.touch(index, now: frame.number)
         udp.update(index) { c in
@@ -274,15 +282,9 @@ public final class Follower {
         return tftpPeers[backward] != nil ? backward : nil
     }
 
-    /// The live UDP conversation for a packet: by its 4-tuple, or the TFTP conversation
-    /// its client port joined.
-    private func udpSlot(_ key: FlowKey, source: Endpoint, destination: Endpoint) -> Int? {
-        if let slot = udp.slot(for: key) { return slot }
-        guard let peer = tftpPeer(source: source, destination: destination),
-              let joined = tftpPeers[peer], let joined else { return nil }
-        return udp.slot(for: joined)
-    }
+}
 
+extension Follower {
     // MARK: ICMP echo
 
     private func matchEcho(_ frame: Frame, src: IPAddress, dst: IPAddress, into analysis: inout FrameAnalysis) {

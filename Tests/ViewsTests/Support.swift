@@ -19,11 +19,12 @@ enum Paths {
 
 /// Runs the whole pipeline over a file and collects what `body` writes per frame.
 /// Returns the text and the error that ended the read, if any.
-func renderFile(_ path: String, _ body: (FieldInput, OutputBuffer) -> Void) -> (text: String, error: CaptureFileError?) {
+func renderFile(_ path: String, follower: Follower = Follower(),
+                _ body: (FieldInput, OutputBuffer) -> Void) -> (text: String, error: CaptureFileError?) {
     let out = OutputBuffer(fileDescriptor: nil)
     do {
         let reader = try CaptureFileReader(path: path)
-        var loop = PacketLoop()
+        var loop = PacketLoop(follower: follower)
         while let raw = try reader.next() {
             loop.process(raw) { body($0, out) }
         }

@@ -73,11 +73,19 @@ public final class FollowView {
             for b in bytes { out.hex(b, width: 2, prefix: false) }
             out.byte(10)
         case .ascii:
+            // Each line of the second node's data is indented, as tshark does; payload
+            // control characters are escaped so they never reach the terminal.
             if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
-            if !fromA && !color { out.byte(9) }
-            out.escaped(bytes, keepNewlines: true)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let newline = bytes.firstIndex(of: 10, in: lineStart..<bytes.count)
+                let lineEnd = newline.map { $0 + 1 } ?? bytes.count
+                if !fromA && !color { out.byte(9) }
+                out.escaped(bytes.slice(lineStart..<(newline ?? bytes.count)))
+                out.byte(10)
+                lineStart = lineEnd
+            }
             if color { out.ascii("\u{1b}[0m") }
-            out.byte(10)
         case .hex:
             var offset = fromA ? offsets.a : offsets.b
             var i = 0
