@@ -1,0 +1,50 @@
+import ArgumentParser
+import Dissect
+import Follow
+import Views
+import Foundation
+
+struct FlowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Draw the packets as a ladder diagram, one lane per endpoint (like Wireshark's Flow Graph).",
+        discussion: """
+        Examples:
+          tcpwatch flow Fixtures/pcaps/echo.pcap
+          tcpwatch flow Fixtures/pcaps/two-conns.pcap --stream 1
+          tcpwatch flow Fixtures/pcaps/refused.pcap --svg refused.svg
+        """
+    )
+
+    @OptionGroup var input: CaptureInputOptions
+
+    @Option(help: "Only this tcp.stream.")
+    var stream: Int?
+
+    @Option(help: "Also write the diagram as SVG to FILE.")
+    var svg: String?
+
+    @Option(help: "Colour: auto, always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let follower = Follower()
+        let view = FlowView(lanesByHost: stream == nil)
+        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { frame in
+            if let stream, frame.analysis.tcpStream != stream && frame.analysis.quotedTCPStream != stream { return }
+            view.add(frame)
+        }
+        let out = OutputBuffer(fileDescriptor: 1)
+        view.writeText(to: out, width: terminalWidth(), color: color.enabled)
+        out.flush()
+        if let svg {
+            do {
+                try view.svg().write(toFile: svg, atomically: true, encoding: .utf8)
+            } catch {
+                printError("cannot write \(svg): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
