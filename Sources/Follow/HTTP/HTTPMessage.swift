@@ -54,4 +54,10 @@ public struct HTTPTransaction: Sendable {
     public var stream: Int
     public var request: HTTPMessage?
     public var response: HTTPMessage?
+
+    public init(stream: Int, request: HTTPMessage?, response: HTTPMessage?) {
+        self.stream = stream
+        self.request = request
+        self.response = response
+    }
 }

@@ -1,0 +1,56 @@
+import Dissect
+import Follow
+
+/// `http`: the HTTP/1.x transactions on the reassembled streams, one line each.
+public struct HTTPView {
+    public init() {}
+
+    public func writeHeader(to out: OutputBuffer) {
+        out.ascii("stream  frames     method  host / uri                                  status  type                 body\n")
+    }
+
+    public func write(_ t: HTTPTransaction, to out: OutputBuffer) {
+        var line = pad(String(t.stream), 6, right: true) + "  "
+        let first = t.request?.firstFrame ?? t.response?.firstFrame ?? 0
+        let last = t.response?.lastFrame ?? t.request?.lastFrame ?? 0
+        line += pad("\(first)-\(last)", 9) + "  "
+        line += pad(t.request?.method ?? "-", 6) + "  "
+        let target = (t.request?.host ?? "") + (t.request?.uri ?? "(no request)")
+        line += pad(shorten(target, 42), 42) + "  "
+        line += pad(t.response?.statusCode.map(String.init) ?? "-", 6) + "  "
+        line += pad(shorten(t.response?.contentType ?? "-", 19), 19) + "  "
+        line += t.response.map { String($0.bodyLength) } ?? "-"
+        out.escaped(line)
+        out.byte(10)
+    }
+
+    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let n = text.count
+        guard n < width else { return text }
+        let spaces = String(repeating: " ", count: width - n)
+        return right ? spaces + text : text + spaces
+    }
+
+    func shorten(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    }
+
+    /// A safe file name for an exported body: the URI's last path component with every
+    /// character outside [A-Za-z0-9._-] replaced, never empty, never `.` or `..`, prefixed
+    /// with the stream and index so names never collide.
+    public static func exportName(for t: HTTPTransaction, index: Int) -> String {
+        var base = t.request?.uri ?? "response"
+        if let query = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<query]) }
+        let last = base.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? "index"
+        var safe = String(last.unicodeScalars.map { scalar -> Character in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_": Character(scalar)
+            default: "_"
+            }
+        })
+        while safe.hasPrefix(".") { safe.removeFirst() }
+        if safe.isEmpty { safe = "index" }
+        if safe.count > 100 { safe = String(safe.prefix(100)) }
+        return "\(t.stream)-\(index)-\(safe)"
+    }
+}
