@@ -78,7 +78,10 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
     public var caretLines: String {
         let at = location
         let indent = "    "
-        return indent + at.filter + "\n" + indent + String(repeating: " ", count: at.column)
+        // Tabs and newlines in the filter would misplace the caret: show them as spaces.
+        var shown = String.UnicodeScalarView()
+        for scalar in at.filter.unicodeScalars { shown.append(scalar.value < 0x20 ? " " : scalar) }
+        return indent + String(shown) + "\n" + indent + String(repeating: " ", count: at.column)
             + "^" + String(repeating: "~", count: at.length - 1)
     }
 

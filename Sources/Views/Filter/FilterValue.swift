@@ -95,7 +95,7 @@ enum FilterValues {
         case .ipv6:
             return ipv6(text).map { .wide($0.0, $0.1) }
         case .mac:
-            return mac(text).map { .scalar($0) }
+            return (occurrenceMAC(text) ?? mac(text)).map { .scalar($0) }
         case .time:
             return time(text).map { .scalar($0) }
         case .string, .bytes:
@@ -234,6 +234,21 @@ enum FilterValues {
     static func mac<C: Collection<UInt8>>(_ text: C) -> UInt64? {
         guard let bytes = byteString(text), bytes.count == 6 else { return nil }
         return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// `xx:xx:xx:xx:xx:xx` exactly, as the registry writes MACs, without allocating.
+    static func occurrenceMAC(_ text: ArraySlice<UInt8>) -> UInt64? {
+        guard text.count == 17 else { return nil }
+        var value: UInt64 = 0
+        for (n, b) in text.enumerated() {
+            if n % 3 == 2 {
+                guard b == 58 else { return nil }
+                continue
+            }
+            guard let d = hexValue(Unicode.Scalar(b)) else { return nil }
+            value = value << 4 | UInt64(d)
+        }
+        return value
     }
 
     /// A byte string: bytes of one or two hex digits separated by `:`, `-` or `.` (one
