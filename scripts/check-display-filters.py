@@ -14,11 +14,6 @@ PCAPS = os.path.join(ROOT, "Fixtures/pcaps")
 ROW = re.compile(r'Row\("([^"]+)", #"(.*?)"#, \[([0-9, ]*)\]\)')
 
 
-def swift_raw_string(text):
-    # The filters are Swift raw strings #"..."#: the text is literal.
-    return text
-
-
 def tshark(capture, filter_text):
     result = subprocess.run(
         ["tshark", "-n", "-r", os.path.join(PCAPS, capture), "-Y", filter_text, "-T", "fields", "-e", "frame.number"],
@@ -39,7 +34,7 @@ def main():
         capture, filter_text, expected_text = match.groups()
         rows += 1
         expected = [int(n) for n in expected_text.replace(" ", "").split(",") if n]
-        actual = tshark(capture, swift_raw_string(filter_text))
+        actual = tshark(capture, filter_text)  # Swift raw strings: the text is literal
         if actual != expected:
             mismatches += 1
             print(f"{capture}: {filter_text}\n  table  {expected}\n  tshark {actual}")
