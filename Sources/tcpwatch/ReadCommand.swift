@@ -19,6 +19,7 @@ struct ReadCommand: ParsableCommand {
           tcpwatch read Fixtures/pcaps/echo.pcap
           tcpwatch read Fixtures/pcaps/http-get.pcap -T fields -e frame.number -e tcp.stream -e tcp.flags
           tcpwatch read -r - < Fixtures/pcaps/dns.pcap -f 'udp port 53' -x
+          tcpwatch read Fixtures/pcaps/nmap-ss.pcap -Y 'tcp.flags.reset == 1 && ip.src == 10.77.0.0/24'
         """
     )
 
@@ -35,6 +36,9 @@ struct ReadCommand: ParsableCommand {
 
     @Option(name: .customShort("f"), help: "BPF capture filter applied to each frame (tcpdump syntax, compiled by libpcap).")
     var captureFilter: String?
+
+    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): print only matching frames; the follower still sees every frame.")
+    var displayFilter: String?
 
     func validate() throws {
         if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
@@ -65,13 +69,21 @@ struct ReadCommand: ParsableCommand {
             printError("\(error)")
             return 64
         }
+        let display: DisplayFilter?
+        do {
+            display = try displayFilter.map { text throws(DisplayFilterError) in try DisplayFilter(text) }
+        } catch {
+            printError("\(error)")
+            return 64
+        }
         let printer = try output.makePrinter()
         var loop = PacketLoop()
         var shown = 0
         do {
             while let raw = try reader.next() {
+                // -c counts frames read, as tshark's -c does with -Y.
                 let printed: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }) { input in
-                    printer.write(input)
+                    if display?.matches(input) ?? true { printer.write(input) }
                 }
                 if printed != nil { shown += 1 }
                 if let count, shown >= count { break }

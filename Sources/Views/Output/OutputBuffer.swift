@@ -183,6 +183,11 @@ public final class OutputBuffer {
         if let keep = first ? parts.first : parts.last { bytes.append(contentsOf: keep) }
     }
 
+    /// Drops everything after the first `count` bytes, keeping the capacity (scratch use).
+    func truncate(to count: Int) {
+        bytes.removeSubrange(count...)
+    }
+
     /// Everything written since `start`, removed from the buffer.
     func take(from start: Int) -> [UInt8] {
         let taken = Array(bytes[start...])
