@@ -33,6 +33,8 @@ enum TransportFields {
         field("tcp.port", "TCP source or destination port") { i, o in
             o.decimal(i.frame.tcp?.sourcePort)
             o.decimal(i.frame.tcp?.destinationPort)
+            o.decimal(i.frame.quoted?.tcp?.sourcePort)
+            o.decimal(i.frame.quoted?.tcp?.destinationPort)
         },
         field("tcp.stream", "TCP stream index") { i, o in o.decimal(i.analysis.tcpStream ?? i.analysis.quotedTCPStream) },
         field("tcp.seq", "Relative sequence number") { i, o in
@@ -80,6 +82,8 @@ enum TransportFields {
         field("udp.port", "UDP source or destination port") { i, o in
             o.decimal(i.frame.udp?.sourcePort)
             o.decimal(i.frame.udp?.destinationPort)
+            o.decimal(i.frame.quoted?.udp?.sourcePort)
+            o.decimal(i.frame.quoted?.udp?.destinationPort)
         },
         field("udp.length", "UDP length") { i, o in
             o.decimal(i.frame.udp?.length)
