@@ -50,6 +50,18 @@ struct ConversationTable<Conversation> {
         body(&slots[slot]!)
     }
 
+    /// Takes the conversation out of `slot` and frees the slot.
+    mutating func remove(_ slot: Int) -> Conversation? {
+        guard slots.indices.contains(slot), let c = slots[slot] else { return nil }
+        release(slot)
+        return c
+    }
+
+    /// The slots whose conversation satisfies `isDone`, for periodic sweeps.
+    func slots(where isDone: (Conversation) -> Bool) -> [Int] {
+        index.values.filter { slots[$0].map(isDone) ?? false }
+    }
+
     private mutating func release(_ slot: Int) {
         if let key = keys[slot] { index[key] = nil }
         slots[slot] = nil

@@ -17,6 +17,12 @@ public struct FollowerOptions: Sendable {
     public var httpBodyLimit = 0
     /// Total out-of-order bytes buffered across all streams.
     public var reassemblyBudget = 64 << 20
+    /// Seconds of capture time a closed TCP conversation is kept for stragglers (late
+    /// ACKs, retransmitted FINs) before it is reported and forgotten.
+    public var closedLinger: Int64 = 60
+    /// Seconds of capture time after which a silent conversation is reported and forgotten.
+    /// Wireshark never forgets; a packet after this long starts a new stream here.
+    public var idleTimeout: Int64 = 600
     public init() {}
 }
 
@@ -35,6 +41,11 @@ public final class Follower {
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     private var tftpPeers: [TFTPPeer: Int?] = [:]
     private var lastFrame = 0
+    private var now = Timestamp.zero
+    private var nextSweep = Timestamp.zero
+    /// Closed TCP conversations waiting out their linger time, oldest first.
+    private var closing: [(slot: Int, stream: Int)] = []
+    private var closingHead = 0
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
     /// same 4-tuple, or still open when ``finish()`` runs.
@@ -64,6 +75,8 @@ public final class Follower {
     public func process(_ frame: Frame) -> FrameAnalysis {
         var analysis = FrameAnalysis()
         lastFrame = frame.number
+        if frame.raw.timestamp > now { now = frame.raw.timestamp }
+        retireFinished()
         guard let (src, dst) = frame.ipAddresses else { return analysis }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
@@ -91,6 +104,41 @@ public final class Follower {
         for c in ended { end(c) }
     }
 
+    /// Reports and forgets conversations that closed long enough ago, and (every so
+    /// often) ones that went silent, so memory follows the live conversations only.
+    private func retireFinished() {
+        let linger = options.closedLinger * 1_000_000_000
+        while closingHead < closing.count {
+            let (slot, stream) = closing[closingHead]
+            guard let c = tcp.slots.indices.contains(slot) ? tcp.slots[slot] : nil, c.stream == stream else {
+                closingHead += 1
+                continue
+            }
+            guard now.nanoseconds(since: c.lastTime) >= linger else { break }
+            closingHead += 1
+            if c.isClosed, var done = tcp.remove(slot) {
+                done.streams?.finish(frame: lastFrame)
+                end(.tcp(done))
+            }
+        }
+        if closingHead > 4096 && closingHead * 2 > closing.count {
+            closing.removeFirst(closingHead)
+            closingHead = 0
+        }
+        guard now >= nextSweep else { return }
+        nextSweep = Timestamp(seconds: now.seconds &+ max(options.idleTimeout / 4, 1), nanoseconds: now.nanoseconds)
+        let idle = options.idleTimeout * 1_000_000_000
+        for slot in tcp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
+            if var done = tcp.remove(slot) {
+                done.streams?.finish(frame: lastFrame)
+                end(.tcp(done))
+            }
+        }
+        for slot in udp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
+            if let done = udp.remove(slot) { end(.udp(done)) }
+        }
+    }
+
     private func end(_ conversation: Conversation) {
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
@@ -115,10 +163,12 @@ public final class Follower {
         }
         let index = slot ?? newTCPConversation(key, a: source, b: destination, frame: frame)
         tcp.touch(index, now: frame.number)
-        let streams = tcp.update(index) { c -> TCPStreams? in
+        let (streams, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
+            let wasClosed = c.isClosed
             c.update(with: segment, from: source, frame: frame, analysis: &analysis)
-            return c.streams
+            return (c.streams, !wasClosed && c.isClosed)
         }
+        if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
         if let streams {
             let fromA = tcp.update(index) { $0.sideA == source }
             let payload = frame.bytes.slice(segment.payload)
@@ -339,6 +389,9 @@ extension Frame {
 }
 
 extension TCPConversation {
+    /// Both sides sent FIN, or one reset: nothing more belongs to this conversation.
+    public var isClosed: Bool { (aToB.sawFIN && bToA.sawFIN) || aToB.sawRST || bToA.sawRST }
+
     mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analysis: inout FrameAnalysis) {
         let fromA = source == sideA
         analysis.tcpStream = stream

@@ -97,8 +97,7 @@ struct FollowCommand: ParsableCommand {
     /// True once both sides of the stream have closed or it was reset: nothing more can
     /// belong to it, so the pass may stop early.
     func isClosed(_ follower: Follower, _ stream: Int) -> Bool {
-        guard let c = follower.tcpConversation(stream: stream) else { return false }
-        return (c.aToB.sawFIN && c.bToA.sawFIN) || c.aToB.sawRST || c.bToA.sawRST
+        follower.tcpConversation(stream: stream)?.isClosed ?? false
     }
 
     /// The first stream between the two endpoints, found with a quick pass.
