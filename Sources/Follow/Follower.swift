@@ -31,8 +31,10 @@ public struct FollowerOptions: Sendable {
 /// retransmissions and friends, keeps Zeek's connection state, and reassembles streams.
 public final class Follower {
     public let options: FollowerOptions
-    private var tcp: ConversationTable<TCPConversation>
-    private var udp: ConversationTable<UDPConversation>
+    // Hot per-packet state of a final class that never crosses threads: skip the dynamic
+    // exclusivity checks.
+    @exclusivity(unchecked) private var tcp: ConversationTable<TCPConversation>
+    @exclusivity(unchecked) private var udp: ConversationTable<UDPConversation>
     private var nextTCPStream = 0
     private var nextUDPStream = 0
     private let budget: ReassemblyBudget

@@ -6,10 +6,12 @@ final class TCPStreams {
     /// Chunks of stream data as they become available: direction A→B is `fromA`.
     typealias Consumer = (_ fromA: Bool, _ chunk: StreamChunk) -> Void
 
-    private var aToB: StreamReassembler!
-    private var bToA: StreamReassembler!
-    private var httpA: HTTPStreamParser?
-    private var httpB: HTTPStreamParser?
+    // Hot per-segment state of a final class that never crosses threads: skip the dynamic
+    // exclusivity checks, which cost more than the work itself.
+    @exclusivity(unchecked) private var aToB: StreamReassembler!
+    @exclusivity(unchecked) private var bToA: StreamReassembler!
+    @exclusivity(unchecked) private var httpA: HTTPStreamParser?
+    @exclusivity(unchecked) private var httpB: HTTPStreamParser?
     private let consumer: Consumer?
     private(set) var transactions: [HTTPTransaction] = []
     private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
@@ -30,8 +32,11 @@ final class TCPStreams {
             httpA = HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit)
             httpB = HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit)
         }
-        aToB = StreamReassembler(budget: budget) { [unowned self] chunk in self.deliver(chunk, fromA: true) }
-        bToA = StreamReassembler(budget: budget) { [unowned self] chunk in self.deliver(chunk, fromA: false) }
+        // The history of delivered bytes only serves to count inconsistent retransmissions,
+        // which matters when the stream itself is shown, not for finding HTTP messages.
+        let history = consumer == nil ? 0 : 64 * 1024
+        aToB = StreamReassembler(budget: budget, maxHistoryBytes: history) { [unowned self] chunk in self.deliver(chunk, fromA: true) }
+        bToA = StreamReassembler(budget: budget, maxHistoryBytes: history) { [unowned self] chunk in self.deliver(chunk, fromA: false) }
     }
 
     var counters: (ReassemblyCounters, ReassemblyCounters) { (aToB.counters, bToA.counters) }

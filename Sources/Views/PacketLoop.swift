@@ -7,6 +7,9 @@ public struct PacketLoop {
     private var reference: Timestamp?
     private var previous = Timestamp.zero
     private var number = 0
+    /// Reused for every frame: decoding writes into it in place.
+    private var input = FieldInput(frame: Frame(number: 0, raw: RawFrame(bytes: .empty, timestamp: .zero, originalLength: 0, linkType: .ethernet)),
+                                   analysis: FrameAnalysis(), reference: .zero, previous: .zero)
 
     public init(follower: Follower = Follower()) {
         self.follower = follower
@@ -19,12 +22,13 @@ public struct PacketLoop {
                                     _ body: (FieldInput) throws -> R) rethrows -> R? {
         number += 1
         guard accept(raw) else { return nil }
-        let frame = FrameDecoder.decode(raw, number: number)
-        let analysis = follower.process(frame)
+        FrameDecoder.decode(raw, number: number, into: &input.frame)
+        input.analysis = follower.process(input.frame)
         let ref = reference ?? raw.timestamp
         reference = ref
+        input.reference = ref
+        input.previous = number == 1 ? raw.timestamp : previous
         defer { previous = raw.timestamp }
-        return try body(FieldInput(frame: frame, analysis: analysis, reference: ref,
-                                   previous: number == 1 ? raw.timestamp : previous))
+        return try body(input)
     }
 }

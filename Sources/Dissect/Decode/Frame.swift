@@ -22,8 +22,13 @@ public struct Frame {
     public var udp: UDP?
     public var dns: DNS?
     public var http: HTTPHead?
-    /// The packet quoted inside an ICMP or ICMPv6 error.
-    public var quoted: QuotedPacket?
+    /// The packet quoted inside an ICMP or ICMPv6 error. Kept out of line: it is rare and
+    /// as large as the rest of the frame, which is copied and cleared for every packet.
+    public var quoted: QuotedPacket? {
+        get { quotedBox?.packet }
+        set { quotedBox = newValue.map(QuotedBox.init) }
+    }
+    private var quotedBox: QuotedBox?
     /// What went wrong, layer by layer; the layers listed above still decoded.
     public var issues = IssueList()
 
@@ -38,6 +43,11 @@ public struct Frame {
     public var transportPayload: Range<Int> {
         tcp?.payload ?? udp?.payload ?? 0..<0
     }
+}
+
+final class QuotedBox {
+    let packet: QuotedPacket
+    init(_ packet: QuotedPacket) { self.packet = packet }
 }
 
 /// The IP header and transport header that an ICMP error quotes.

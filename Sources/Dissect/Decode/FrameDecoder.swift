@@ -7,6 +7,14 @@ public enum FrameDecoder {
 
     public static func decode(_ raw: RawFrame, number: Int) -> Frame {
         var frame = Frame(number: number, raw: raw)
+        decode(raw, number: number, into: &frame)
+        return frame
+    }
+
+    /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame so
+    /// that a large value is not copied for every packet.
+    public static func decode(_ raw: RawFrame, number: Int, into frame: inout Frame) {
+        frame = Frame(number: number, raw: raw)
         let bytes = raw.bytes
         let end = bytes.count
         switch raw.linkType {
@@ -14,14 +22,14 @@ public enum FrameDecoder {
             decodeEthernet(&frame, end: end)
         case .linuxSLL, .linuxSLL2:
             let result = LinuxSLL.decode(bytes, at: 0, end: end, version: raw.linkType == .linuxSLL ? .v1 : .v2)
-            guard let sll = result.layer else { return stop(&frame, result.issue) }
+            guard let sll = result.layer else { return frame.issues.append(result.issue) }
             frame.sll = sll
             frame.protocols.append(.sll)
             frame.protocols.append(.ethertype)
             decodeEtherType(&frame, sll.protocolType, at: sll.headerLength, end: end)
         case .null, .loop:
             let result = NullLoopback.decode(bytes, at: 0, end: end, networkOrder: raw.linkType == .loop)
-            guard let null = result.layer else { return stop(&frame, result.issue) }
+            guard let null = result.layer else { return frame.issues.append(result.issue) }
             frame.null = null
             frame.protocols.append(.null)
             switch null.ipVersion {
@@ -41,12 +49,6 @@ public enum FrameDecoder {
         default:
             frame.issues.append(.malformed(.frame, .unsupportedLinkType(raw.linkType)))
         }
-        return frame
-    }
-
-    private static func stop(_ frame: inout Frame, _ issue: DecodeIssue?) -> Frame {
-        frame.issues.append(issue)
-        return frame
     }
 
     private static func appendData(_ frame: inout Frame, _ range: Range<Int>) {

@@ -67,22 +67,18 @@ struct HTTPStreamParser {
                 message = HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
                                       firstFrame: frame, lastFrame: frame)
             case .head:
-                let start = i
-                var headEnd: Int?
-                while i < bytes.count {
-                    let b = bytes[i]
-                    i += 1
-                    buffer.append(b)
-                    if b == 10 && endsHead(buffer) {
-                        headEnd = i
-                        break
-                    }
-                }
-                _ = start
-                if headEnd == nil {
+                // Append the rest of the chunk, then look for the blank line that ends the
+                // head, starting where the previous search stopped.
+                let searchFrom = max(buffer.count - 3, 0)
+                bytes.slice(i..<bytes.count).withUnsafeBytes { buffer.append(contentsOf: $0) }
+                guard let headEnd = Self.endOfHead(buffer, from: searchFrom) else {
+                    i = bytes.count
                     if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) { abandon() }
                     continue
                 }
+                // Bytes past the head belong to the body: give them back to the loop.
+                i = bytes.count - (buffer.count - headEnd)
+                buffer.removeSubrange(headEnd...)
                 guard parseHead(frame: frame, requestWasHEAD: requestWasHEAD, emit) else {
                     abandon()
                     return
@@ -169,10 +165,17 @@ struct HTTPStreamParser {
         emit(.completed(done))
     }
 
-    private func endsHead(_ b: [UInt8]) -> Bool {
-        let n = b.count
-        if n >= 2 && b[n - 2] == 10 { return true }
-        return n >= 4 && b[n - 4] == 13 && b[n - 3] == 10 && b[n - 2] == 13
+    /// The index just past the blank line (`\n\n` or `\n\r\n`) ending a head, if any.
+    static func endOfHead(_ b: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i < b.count {
+            if b[i] == 10 {
+                if i + 1 < b.count && b[i + 1] == 10 { return i + 2 }
+                if i + 2 < b.count && b[i + 1] == 13 && b[i + 2] == 10 { return i + 3 }
+            }
+            i += 1
+        }
+        return nil
     }
 
     private func looksLikeHTTP(_ b: [UInt8]) -> Bool {

@@ -26,12 +26,13 @@ struct DeliveredHistory {
         precondition(newCapacity > capacity)
         var new = [UInt8](repeating: 0, count: newCapacity)
         let old = capacity
-        if count > 0 {
-            var o = endOffset - Int64(count)
-            while o < endOffset {
-                new[Int(o % Int64(newCapacity))] = storage[Int(o % Int64(old))]
-                o += 1
-            }
+        // Copy the live bytes in runs that are contiguous in both rings.
+        var o = endOffset - Int64(count)
+        while o < endOffset {
+            let from = Int(o % Int64(old)), to = Int(o % Int64(newCapacity))
+            let run = min(Int(endOffset - o), old - from, newCapacity - to)
+            new[to..<(to + run)] = storage[from..<(from + run)]
+            o += Int64(run)
         }
         storage = new
     }

@@ -8,7 +8,9 @@ import Dissect
 /// One large output buffer in front of a file descriptor: views append bytes and numbers
 /// without building Strings, and the buffer writes in big chunks.
 public final class OutputBuffer {
-    public private(set) var bytes: [UInt8] = []
+    // Appends happen per byte in the hot path; the class is never shared across threads
+    // and no method hands out `bytes` while appending, so dynamic checks are not needed.
+    @exclusivity(unchecked) public private(set) var bytes: [UInt8] = []
     private let fd: Int32?
     private let flushThreshold: Int
     /// Set when a write failed (for example EPIPE when the reader went away).
@@ -67,20 +69,25 @@ public final class OutputBuffer {
             decimal(UInt64(0 &- Int64(value)))
             return
         }
-        var v = UInt64(value)
+        let v = UInt64(value)
         if v < 10 {
             bytes.append(48 &+ UInt8(v))
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, no allocation
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            while v > 0 {
-                scratch[23 - count] = 48 &+ UInt8(v % 10)
-                v /= 10
-                count += 1
-            }
-            bytes.append(contentsOf: scratch[(24 - count)...])
+        var digits = 1
+        var probe = v
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let start = bytes.count
+        for _ in 0..<digits { bytes.append(48) }
+        var rest = v
+        var i = start + digits - 1
+        while rest > 0 {
+            bytes[i] = 48 &+ UInt8(rest % 10)
+            rest /= 10
+            i -= 1
         }
     }
 
@@ -165,12 +172,16 @@ public final class OutputBuffer {
     public func pad(from start: Int, to width: Int, rightAlign: Bool = false) {
         let written = bytes.count - start
         guard written < width else { return }
-        let spaces = repeatElement(UInt8(32), count: width - written)
-        if rightAlign {
-            bytes.insert(contentsOf: spaces, at: start)
-        } else {
-            bytes.append(contentsOf: spaces)
+        let padding = width - written
+        for _ in 0..<padding { bytes.append(32) }
+        guard rightAlign else { return }
+        // Shift what was written right by `padding`, then blank the front.
+        var i = bytes.count - 1
+        while i >= start + padding {
+            bytes[i] = bytes[i - padding]
+            i -= 1
         }
+        for j in start..<(start + padding) { bytes[j] = 32 }
     }
 
     public var count: Int { bytes.count }

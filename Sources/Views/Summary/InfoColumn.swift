@@ -4,9 +4,8 @@ import Follow
 /// The Info column, written the way tshark writes it for each protocol.
 enum InfoColumn {
     static func write(_ input: FieldInput, to out: OutputBuffer) {
-        let frame = input.frame
-        let analysis = input.analysis
-        if frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
+                let analysis = input.analysis
+        if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
         case .layers(.http, _):
             if let message = analysis.http {
@@ -14,12 +13,12 @@ enum InfoColumn {
                 return
             }
         case .layers(.tftp, _):
-            if let udp = frame.udp { return TFTPInfo.write(frame.bytes.slice(udp.payload), to: out) }
+            if let udp = input.frame.udp { return TFTPInfo.write(input.frame.bytes.slice(udp.payload), to: out) }
         case .transportOnly where analysis.isPDUSegment:
             if let firstLine = analysis.pduFirstLine {
                 writeEscaped(firstLine, to: out)
                 out.ascii("  [TCP segment of a reassembled PDU]")
-            } else if let tcp = frame.tcp {
+            } else if let tcp = input.frame.tcp {
                 writeTCP(tcp, input: input, to: out)
                 out.ascii(" [TCP segment of a reassembled PDU]")
             }
@@ -27,35 +26,35 @@ enum InfoColumn {
         default:
             break
         }
-        if let http = frame.http, analysis.application == .asDecoded {
-            writeHTTP(http, frame: frame, to: out)
-        } else if let dns = frame.dns {
-            DNSInfo.write(dns, frame: frame, to: out)
-        } else if let tcp = frame.tcp {
+        if let http = input.frame.http, analysis.application == .asDecoded {
+            writeHTTP(http, frame: input.frame, to: out)
+        } else if let dns = input.frame.dns {
+            DNSInfo.write(dns, frame: input.frame, to: out)
+        } else if let tcp = input.frame.tcp {
             writeTCP(tcp, input: input, to: out)
-        } else if let udp = frame.udp {
-            if frame.protocols.last == .echo {
+        } else if let udp = input.frame.udp {
+            if input.frame.protocols.last == .echo {
                 out.ascii(udp.destinationPort == 7 ? "Request" : "Response")
                 return
             }
-            if frame.protocols.last == .tftp { return TFTPInfo.write(frame.bytes.slice(udp.payload), to: out) }
+            if input.frame.protocols.last == .tftp { return TFTPInfo.write(input.frame.bytes.slice(udp.payload), to: out) }
             out.decimal(udp.sourcePort)
             out.ascii(" → ")
             out.decimal(udp.destinationPort)
             out.ascii(" Len=")
             out.decimal(max(udp.length - 8, 0))
-        } else if let icmp = frame.icmp {
-            ICMPInfo.write(icmp, frame: frame, to: out)
+        } else if let icmp = input.frame.icmp {
+            ICMPInfo.write(icmp, frame: input.frame, to: out)
             writeEchoMatch(analysis, to: out)
-        } else if let icmp = frame.icmpv6 {
-            ICMPInfo.write(icmp, frame: frame, to: out)
+        } else if let icmp = input.frame.icmpv6 {
+            ICMPInfo.write(icmp, frame: input.frame, to: out)
             writeEchoMatch(analysis, to: out)
-        } else if let arp = frame.arp {
+        } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
-        } else if let issue = frame.issues.first {
+        } else if let issue = input.frame.issues.first {
             out.string(issue.description)
         }
-        if let issue = frame.issues.first, frame.tcp != nil || frame.udp != nil || frame.ipv4 != nil || frame.ipv6 != nil {
+        if let issue = input.frame.issues.first, input.frame.tcp != nil || input.frame.udp != nil || input.frame.ipv4 != nil || input.frame.ipv6 != nil {
             out.ascii(" [")
             out.string(issue.description)
             out.byte(93)

@@ -16,10 +16,9 @@ public struct SummaryLine {
     }
 
     public func write(_ input: FieldInput, to out: OutputBuffer) {
-        let frame = input.frame
-        if color, let code = ColorRule.code(for: input) { out.string(code) }
+                if color, let code = ColorRule.code(for: input) { out.string(code) }
         var start = out.count
-        out.decimal(frame.number)
+        out.decimal(input.frame.number)
         out.pad(from: start, to: 5, rightAlign: true)
         out.byte(32)
         start = out.count
@@ -27,16 +26,16 @@ public struct SummaryLine {
         out.pad(from: start, to: 10, rightAlign: true)
         out.byte(32)
         start = out.count
-        writeAddress(frame, source: true, to: out)
+        writeAddress(input.frame, source: true, to: out)
         out.pad(from: start, to: 12, rightAlign: true)
         out.ascii(" → ")
         start = out.count
-        writeAddress(frame, source: false, to: out)
+        writeAddress(input.frame, source: false, to: out)
         out.pad(from: start, to: 12)
         out.byte(32)
         out.string(protocolName(input))
         out.byte(32)
-        out.decimal(frame.raw.originalLength)
+        out.decimal(input.frame.raw.originalLength)
         out.byte(32)
         InfoColumn.write(input, to: out)
         if color { out.ascii("\u{1b}[0m") }
@@ -74,13 +73,12 @@ public struct SummaryLine {
 
     /// The protocol column: the highest layer tshark names there.
     public func protocolName(_ input: FieldInput) -> String {
-        let frame = input.frame
-        if frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
-            return frame.raw.linkType.name ?? "\(frame.raw.linkType.rawValue)"
+                if input.frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
+            return input.frame.raw.linkType.name ?? "\(input.frame.raw.linkType.rawValue)"
         }
-        switch frame.tcp != nil || frame.udp != nil ? input.analysis.application : .asDecoded {
+        switch input.frame.tcp != nil || input.frame.udp != nil ? input.analysis.application : .asDecoded {
         case .transportOnly:
-            return frame.tcp != nil ? "TCP" : "UDP"
+            return input.frame.tcp != nil ? "TCP" : "UDP"
         case .layers(let layer, _):
             switch layer {
             case .http: return "HTTP"
@@ -91,18 +89,18 @@ public struct SummaryLine {
         case .asDecoded:
             break
         }
-        if frame.protocols.last == .echo { return "ECHO" }
-        if frame.protocols.last == .tftp { return "TFTP" }
-        if frame.http != nil { return "HTTP" }
-        if frame.dns != nil { return frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
-        if frame.icmpv6 != nil { return "ICMPv6" }
-        if frame.icmp != nil { return "ICMP" }
-        if frame.tcp != nil { return "TCP" }
-        if frame.udp != nil { return "UDP" }
-        if frame.arp != nil { return "ARP" }
-        if frame.ipv6 != nil { return "IPv6" }
-        if frame.ipv4 != nil { return "IPv4" }
-        if frame.ethernet != nil || frame.sll != nil { return "Ethernet" }
+        if input.frame.protocols.last == .echo { return "ECHO" }
+        if input.frame.protocols.last == .tftp { return "TFTP" }
+        if input.frame.http != nil { return "HTTP" }
+        if input.frame.dns != nil { return input.frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
+        if input.frame.icmpv6 != nil { return "ICMPv6" }
+        if input.frame.icmp != nil { return "ICMP" }
+        if input.frame.tcp != nil { return "TCP" }
+        if input.frame.udp != nil { return "UDP" }
+        if input.frame.arp != nil { return "ARP" }
+        if input.frame.ipv6 != nil { return "IPv6" }
+        if input.frame.ipv4 != nil { return "IPv4" }
+        if input.frame.ethernet != nil || input.frame.sll != nil { return "Ethernet" }
         return "Frame"
     }
 }
