@@ -8,9 +8,9 @@ import Dissect
 /// One large output buffer in front of a file descriptor: views append bytes and numbers
 /// without building Strings, and the buffer writes in big chunks.
 public final class OutputBuffer {
-    // Appends happen per byte in the hot path; the class is never shared across threads
-    // and no method hands out `bytes` while appending, so dynamic checks are not needed.
-    @exclusivity(unchecked) public private(set) var bytes: [UInt8] = []
+    @usableFromInline let sink: ByteSink
+    /// What was written and not yet flushed, copied out (for tests and scratch use).
+    public var bytes: [UInt8] { sink.copy() }
     private let fd: Int32?
     private let flushThreshold: Int
     /// Set when a write failed (for example EPIPE when the reader went away).
@@ -20,21 +20,21 @@ public final class OutputBuffer {
     public init(fileDescriptor fd: Int32? = 1, flushThreshold: Int = 1 << 16) {
         self.fd = fd
         self.flushThreshold = flushThreshold
-        bytes.reserveCapacity(flushThreshold + 4096)
+        sink = ByteSink(capacity: flushThreshold + 4096)
     }
 
     deinit { flush() }
 
     /// What was written so far, when collecting (fd nil).
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { sink.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
     public func flushIfFull() {
-        if bytes.count >= flushThreshold { flush() }
+        if sink.count >= flushThreshold { flush() }
     }
 
     public func flush() {
-        guard let fd, !bytes.isEmpty, writeError == nil else { return }
-        bytes.withUnsafeBytes { buffer in
+        guard let fd, sink.count > 0, writeError == nil else { return }
+        sink.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -46,32 +46,35 @@ public final class OutputBuffer {
                 offset += n
             }
         }
-        bytes.removeAll(keepingCapacity: true)
+        sink.truncate(to: 0)
     }
 
     // MARK: appending
 
-    public func byte(_ b: UInt8) { bytes.append(b) }
+    @inlinable public func byte(_ b: UInt8) { sink.append(b) }
 
     public func ascii(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { sink.append(UnsafeRawBufferPointer($0)) }
     }
 
-    public func string(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public func string(_ s: String) {
+        var copy = s
+        copy.withUTF8 { sink.append(UnsafeRawBufferPointer($0)) }
+    }
 
     public func raw(_ view: ByteView) {
-        view.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        view.withUnsafeBytes { sink.append($0) }
     }
 
     public func decimal<T: BinaryInteger>(_ value: T) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            sink.append(UInt8(ascii: "-"))
             decimal(UInt64(0 &- Int64(value)))
             return
         }
         let v = UInt64(value)
         if v < 10 {
-            bytes.append(48 &+ UInt8(v))
+            sink.append(48 &+ UInt8(v))
             return
         }
         var digits = 1
@@ -80,12 +83,12 @@ public final class OutputBuffer {
             probe /= 10
             digits += 1
         }
-        let start = bytes.count
-        for _ in 0..<digits { bytes.append(48) }
+        let start = sink.count
+        for _ in 0..<digits { sink.append(48) }
         var rest = v
         var i = start + digits - 1
         while rest > 0 {
-            bytes[i] = 48 &+ UInt8(rest % 10)
+            sink[i] = 48 &+ UInt8(rest % 10)
             rest /= 10
             i -= 1
         }
@@ -97,7 +100,7 @@ public final class OutputBuffer {
         for _ in 1..<width { divisor &*= 10 }
         var v = value
         for _ in 0..<width {
-            bytes.append(48 &+ UInt8((v / divisor) % 10))
+            sink.append(48 &+ UInt8((v / divisor) % 10))
             v %= divisor
             divisor /= 10
             if divisor == 0 { divisor = 1 }
@@ -113,7 +116,7 @@ public final class OutputBuffer {
         digits = Swift.max(digits, width)
         var shift = 4 * (digits - 1)
         while shift >= 0 {
-            bytes.append(hexDigits[Int(v >> UInt64(shift) & 0xf)])
+            sink.append(hexDigits[Int(v >> UInt64(shift) & 0xf)])
             shift -= 4
         }
     }
@@ -137,8 +140,8 @@ public final class OutputBuffer {
         for i in 0..<6 {
             if i > 0 { byte(58) }
             let b = address.byte(i)
-            bytes.append(hexDigits[Int(b >> 4)])
-            bytes.append(hexDigits[Int(b & 0xf)])
+            sink.append(hexDigits[Int(b >> 4)])
+            sink.append(hexDigits[Int(b & 0xf)])
         }
     }
 
@@ -147,16 +150,16 @@ public final class OutputBuffer {
     public func escaped(_ view: ByteView, keepNewlines: Bool = false) {
         for b in view {
             switch b {
-            case 0x20..<0x7f where b != 0x5c: bytes.append(b)
+            case 0x20..<0x7f where b != 0x5c: sink.append(b)
             case 0x5c: ascii("\\\\")
-            case 0x0a where keepNewlines: bytes.append(b)
+            case 0x0a where keepNewlines: sink.append(b)
             case 0x0a: ascii("\\n")
             case 0x0d: ascii("\\r")
             case 0x09: ascii("\\t")
             default:
                 ascii("\\x")
-                bytes.append(hexDigits[Int(b >> 4)])
-                bytes.append(hexDigits[Int(b & 0xf)])
+                sink.append(hexDigits[Int(b >> 4)])
+                sink.append(hexDigits[Int(b & 0xf)])
             }
         }
     }
@@ -170,39 +173,35 @@ public final class OutputBuffer {
     /// Pads with spaces to `width` from `start` (a position in `bytes`), right-aligning
     /// when asked, as tshark pads its columns.
     public func pad(from start: Int, to width: Int, rightAlign: Bool = false) {
-        let written = bytes.count - start
+        let written = sink.count - start
         guard written < width else { return }
         let padding = width - written
-        for _ in 0..<padding { bytes.append(32) }
-        guard rightAlign else { return }
-        // Shift what was written right by `padding`, then blank the front.
-        var i = bytes.count - 1
-        while i >= start + padding {
-            bytes[i] = bytes[i - padding]
-            i -= 1
+        if rightAlign {
+            sink.insert(32, count: padding, at: start)
+        } else {
+            for _ in 0..<padding { sink.append(32) }
         }
-        for j in start..<(start + padding) { bytes[j] = 32 }
     }
 
-    public var count: Int { bytes.count }
+    public var count: Int { sink.count }
 
     /// Of the NUL-separated occurrences written since `start`, keeps the first or last.
     func keepOccurrence(from start: Int, first: Bool) {
-        let written = Array(bytes[start...])
+        let written = sink.copy(from: start)
         let parts = written.split(separator: 0, omittingEmptySubsequences: false)
-        bytes.removeSubrange(start...)
-        if let keep = first ? parts.first : parts.last { bytes.append(contentsOf: keep) }
+        sink.truncate(to: start)
+        if let keep = first ? parts.first : parts.last { sink.append(contentsOf: keep) }
     }
 
     /// Drops everything after the first `count` bytes, keeping the capacity (scratch use).
     func truncate(to count: Int) {
-        bytes.removeSubrange(count...)
+        sink.truncate(to: count)
     }
 
     /// Everything written since `start`, removed from the buffer.
     func take(from start: Int) -> [UInt8] {
-        let taken = Array(bytes[start...])
-        bytes.removeSubrange(start...)
+        let taken = sink.copy(from: start)
+        sink.truncate(to: start)
         return taken
     }
 }

@@ -1,0 +1,94 @@
+/// A growable byte buffer for output: appends are a bounds check and a store, with none
+/// of Array's per-append uniqueness and capacity bookkeeping.
+///
+/// Like ``ByteView`` this is one of the few audited places with raw pointer code. Every
+/// index is checked with `precondition`, which stays on in release builds.
+public final class ByteSink {
+    // A sink belongs to one writer on one thread and never lends out its storage while
+    // appending, so the per-access dynamic exclusivity checks are skipped.
+    @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var storedCount = 0
+    @exclusivity(unchecked) @usableFromInline var storedCapacity: Int
+
+    public var count: Int { storedCount }
+    public var capacity: Int { storedCapacity }
+
+    public init(capacity: Int = 1 << 16) {
+        storedCapacity = max(capacity, 16)
+        base = .allocate(capacity: storedCapacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `n` more bytes.
+    @inlinable
+    public func reserve(_ n: Int) {
+        if storedCapacity - storedCount < n { grow(to: storedCount + n) }
+    }
+
+    @usableFromInline
+    func grow(to needed: Int) {
+        var newCapacity = storedCapacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        new.update(from: base, count: storedCount)
+        base.deallocate()
+        base = new
+        storedCapacity = newCapacity
+    }
+
+    @inlinable
+    public func append(_ byte: UInt8) {
+        if storedCount == storedCapacity { grow(to: storedCount + 1) }
+        base[storedCount] = byte
+        storedCount += 1
+    }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + storedCount).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        storedCount += bytes.count
+    }
+
+    public func append(contentsOf bytes: some Sequence<UInt8>) {
+        for b in bytes { append(b) }
+    }
+
+    @inlinable
+    public subscript(index: Int) -> UInt8 {
+        get {
+            precondition(index >= 0 && index < storedCount, "ByteSink index out of range")
+            return base[index]
+        }
+        set {
+            precondition(index >= 0 && index < storedCount, "ByteSink index out of range")
+            base[index] = newValue
+        }
+    }
+
+    /// Drops everything from `index` on.
+    public func truncate(to index: Int) {
+        precondition(index >= 0 && index <= storedCount)
+        storedCount = index
+    }
+
+    /// Inserts `n` copies of `fill` at `index`, moving what follows to the right.
+    public func insert(_ fill: UInt8, count n: Int, at index: Int) {
+        precondition(index >= 0 && index <= storedCount && n >= 0)
+        reserve(n)
+        (base + index + n).update(from: base + index, count: storedCount - index)
+        (base + index).update(repeating: fill, count: n)
+        storedCount += n
+    }
+
+    /// The bytes from `start` to the end, copied out.
+    public func copy(from start: Int = 0) -> [UInt8] {
+        precondition(start >= 0 && start <= count)
+        return Array(UnsafeBufferPointer(start: base + start, count: count - start))
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
