@@ -138,8 +138,18 @@ public struct SocketTable: Sendable {
     }
 
     /// The process that owns the local end of a conversation, if it can still be found.
+    /// A connection still in a listener's accept queue (no inode yet) is the listener's
+    /// owner's; one that is closing after its process let go (TIME-WAIT, ...) is nobody's.
     public func owner(of tuple: SocketTuple) -> (pid: Int32, program: String)? {
-        guard let process = entry(for: tuple)?.owner else { return nil }
+        guard var found = entry(for: tuple) else { return nil }
+        if found.processes.isEmpty, !found.isListening, found.inode == 0,
+           [.established, .synRecv, .newSynRecv, .closeWait].contains(found.state) {
+            var listenerEntries = self
+            listenerEntries.entries = entries.filter(\.isListening)
+            guard let listener = listenerEntries.entry(for: tuple) else { return nil }
+            found = listener
+        }
+        guard let process = found.owner else { return nil }
         return (process.pid, process.program)
     }
 

@@ -33,8 +33,15 @@ public struct SocketsView: Sendable {
         var out = [render(SocketsView.headers, widths: widths, entry: nil)]
         for (row, entry) in zip(rows, table.entries) {
             var cells = row
-            cells[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: widths[2])
-            cells[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: widths[3])
+            if entry.family == .ipv6 && entry.local.address.isIPv4 && !entry.local.address.isUnspecified
+                && (row[2].count > widths[2] || row[3].count > widths[3]) {
+                // A dual-stack socket talking IPv4: both ends as the IPv4 addresses on the wire.
+                cells[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: 0)
+                cells[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: 0)
+            } else {
+                cells[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: widths[2])
+                cells[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: widths[3])
+            }
             cells[4] = SocketsView.truncate(cells[4], to: widths[4])
             cells[5] = SocketsView.processText(entry.processes, width: widths[5])
             out.append(render(cells, widths: widths, entry: entry))
@@ -113,7 +120,10 @@ public struct SocketsView: Sendable {
                 let kept = p + chars.count - s
                 guard let current = best else { best = (p, s); continue }
                 let currentKept = current.0 + chars.count - current.1
-                if kept > currentKept || (kept == currentKept && s < current.1) { best = (p, s) }
+                // On a tie: both ends kept beats one end only; then the longer end.
+                let bothEnds = p > 0 && s < chars.count, currentBoth = current.0 > 0 && current.1 < chars.count
+                if kept > currentKept || (kept == currentKept && (bothEnds && !currentBoth
+                    || bothEnds == currentBoth && s < current.1)) { best = (p, s) }
             }
         }
         guard let (p, s) = best, p + chars.count - s > 0 else {
