@@ -17,49 +17,69 @@ public struct SocketsView: Sendable {
     static let addressMinimum = 21
 
     /// The header line and one line per entry, without trailing newlines.
+    ///
+    /// When the table is wider than `width`, dual-stack sockets talking IPv4 first show the
+    /// IPv4 addresses they carry on the wire (`127.0.0.1:631` for `[::ffff:127.0.0.1]:631`),
+    /// then long IPv6 addresses lose their middle, then the service and the program name
+    /// are cut, in that order.
     public func lines(_ table: SocketTable, services names: ServiceNames) -> [String] {
         let services = table.services(names: names)
-        let rows: [[String]] = zip(table.entries, services).map { entry, service in
-            [entry.proto.rawValue, entry.state.ssName,
-             SocketsView.endpointText(entry, entry.local, peer: false),
-             SocketsView.endpointText(entry, entry.remote, peer: true),
-             service ?? "-", SocketsView.processText(entry.processes)]
-        }
-        var widths = SocketsView.headers.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        if !wide { widths = fit(widths) }
-        var out = [render(SocketsView.headers, widths: widths, entry: nil)]
-        for (row, entry) in zip(rows, table.entries) {
-            var cells = row
-            if entry.family == .ipv6 && entry.local.address.isIPv4 && !entry.local.address.isUnspecified
-                && (row[2].count > widths[2] || row[3].count > widths[3]) {
-                // A dual-stack socket talking IPv4: both ends as the IPv4 addresses on the wire.
-                cells[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: 0)
-                cells[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: 0)
-            } else {
-                cells[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: widths[2])
-                cells[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: widths[3])
+        func rows(collapsingMapped: Bool) -> [[String]] {
+            zip(table.entries, services).map { entry, service in
+                let collapse = collapsingMapped && entry.family == .ipv6 && entry.local.address.isIPv4
+                    && !entry.local.address.isUnspecified
+                return [entry.proto.rawValue, entry.state.ssName,
+                        SocketsView.endpointText(entry, entry.local, peer: false, width: collapse ? 0 : .max),
+                        SocketsView.endpointText(entry, entry.remote, peer: true, width: collapse ? 0 : .max),
+                        service ?? "-", SocketsView.processText(entry.processes)]
             }
-            cells[4] = SocketsView.truncate(cells[4], to: widths[4])
-            cells[5] = SocketsView.processText(entry.processes, width: widths[5])
-            out.append(render(cells, widths: widths, entry: entry))
+        }
+        func naturalWidths(_ rows: [[String]]) -> [Int] {
+            var widths = SocketsView.headers.map(\.count)
+            for row in rows {
+                for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+            }
+            return widths
+        }
+        func total(_ widths: [Int]) -> Int { widths.reduce(0, +) + widths.count - 1 }
+
+        var collapse = false
+        var cells = rows(collapsingMapped: false)
+        var widths = naturalWidths(cells)
+        if !wide && total(widths) > width {
+            collapse = true
+            cells = rows(collapsingMapped: true)
+            widths = fit(naturalWidths(cells))
+        }
+        var out = [render(SocketsView.headers, widths: widths, entry: nil)]
+        for (row, entry) in zip(cells, table.entries) {
+            var row = row
+            let mapped = collapse && entry.family == .ipv6 && entry.local.address.isIPv4 && !entry.local.address.isUnspecified
+            if !mapped {
+                row[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: widths[2])
+                row[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: widths[3])
+            }
+            row[4] = SocketsView.truncate(row[4], to: widths[4])
+            row[5] = SocketsView.processText(entry.processes, width: widths[5])
+            out.append(render(row, widths: widths, entry: entry))
         }
         return out
     }
 
-    /// Shrinks the flexible columns (addresses, service, process), the one furthest above its
-    /// minimum first, until the line fits `width` or nothing can shrink any more.
+    /// Shrinks the flexible columns until the line fits `width` or nothing can shrink any
+    /// more: the address columns first (the wider one first, down to a whole IPv4 endpoint),
+    /// then the service (down to 7), then the process (down to 12).
     func fit(_ natural: [Int]) -> [Int] {
         var widths = natural
         let minimum = [natural[0], natural[1],
                        min(natural[2], SocketsView.addressMinimum), min(natural[3], SocketsView.addressMinimum),
                        min(natural[4], 7), min(natural[5], 12)]
-        while widths.reduce(0, +) + widths.count - 1 > width {
-            let slack = (0..<widths.count).map { widths[$0] - minimum[$0] }
-            guard let i = slack.indices.max(by: { slack[$0] < slack[$1] }), slack[i] > 0 else { break }
-            widths[i] -= 1
+        let stages = [[2, 3], [4], [5]]
+        for stage in stages {
+            while widths.reduce(0, +) + widths.count - 1 > width {
+                guard let i = stage.filter({ widths[$0] > minimum[$0] }).max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[i] -= 1
+            }
         }
         return widths
     }

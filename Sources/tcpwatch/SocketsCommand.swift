@@ -16,6 +16,9 @@ struct SocketsCommand: ParsableCommand {
         the port the socket is about (the listener's own port, or the server's port of a \
         connection) from /etc/services.
 
+        The ss options -t -u -l -4 -6 mean the same here, and -p -n -a are accepted and \
+        always on, so `tcpwatch sockets -tulpn` works as `ss -tulpn` does.
+
         Examples:
           sudo tcpwatch sockets --listening
           sudo tcpwatch sockets --port 53 --port 631
@@ -26,7 +29,7 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: [.customShort("l"), .long], help: "Only listening TCP sockets and unconnected UDP sockets (ss -l).")
     var listening = false
 
-    @Option(name: [.customShort("p"), .long], help: "Only sockets with this local or remote port (repeatable).")
+    @Option(name: .long, help: "Only sockets with this local or remote port (repeatable).")
     var port: [UInt16] = []
 
     @Flag(name: [.customShort("t"), .long], help: "TCP sockets (with --udp: both; default both).")
@@ -41,7 +44,13 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: .customShort("6"), help: "Only sockets from the IPv6 tables (/proc/net/tcp6, udp6).")
     var ipv6Only = false
 
-    @Option(name: .customShort("T"), help: "Output: text (default) or json (one object per line).")
+    // ss habits: `tcpwatch sockets -tulpn` works. Processes are always shown, addresses
+    // and ports are always numeric (the service has its own column), all states by default.
+    @Flag(name: .customShort("p"), help: .hidden) var processes = false
+    @Flag(name: .customShort("n"), help: .hidden) var numeric = false
+    @Flag(name: .customShort("a"), help: .hidden) var all = false
+
+    @Option(name: .customShort("T"), help: ArgumentHelp("Output: text (default) or json (one object per line).", valueName: "format"))
     var format: String = "text"
 
     @Flag(name: [.customShort("W"), .long], help: "Never shorten addresses to fit the terminal.")
@@ -65,8 +74,8 @@ struct SocketsCommand: ParsableCommand {
         filter.listeningOnly = listening
         filter.ports = Set(port)
 
-        let all = SocketTable.load(source)
-        let table = all.filtered(filter)
+        let everything = SocketTable.load(source)
+        let table = everything.filtered(filter)
         let services = ServiceNames.load()
         let out = OutputBuffer(fileDescriptor: 1)
         if format == "json" {
@@ -85,8 +94,8 @@ struct SocketsCommand: ParsableCommand {
         }
         out.flush()
         let hidden = table.entries.filter { $0.inode != 0 && $0.processes.isEmpty }.count
-        if hidden > 0 && all.unreadableProcesses > 0 && geteuid() != 0 {
-            printError("note: \(hidden) sockets belong to processes you may not inspect (\(all.unreadableProcesses) unreadable); run as root to see their owners")
+        if hidden > 0 && everything.unreadableProcesses > 0 && geteuid() != 0 {
+            printError("note: \(hidden) sockets belong to processes you may not inspect (\(everything.unreadableProcesses) unreadable); run as root to see their owners")
         }
     }
 }
