@@ -25,10 +25,12 @@ let package = Package(
         .target(name: "Views", dependencies: ["Dissect", "Follow"]),
         // libpcap at the edge: live capture and the BPF compiler.
         .target(name: "PcapLive", dependencies: ["CPcap", "Dissect"]),
+        // Pure Swift: the socket table from /proc/net and /proc/*/fd (tcpwatch sockets).
+        .target(name: "Sockets"),
         .executableTarget(
             name: "tcpwatch",
             dependencies: [
-                "Dissect", "Follow", "Views", "PcapLive",
+                "Dissect", "Follow", "Views", "PcapLive", "Sockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Sockets
+import Views
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SocketsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockets",
+        abstract: "List TCP and UDP sockets with the program that owns them (like ss -tuanp).",
+        discussion: """
+        Reads /proc/net/tcp, tcp6, udp and udp6 of the current network namespace, and finds \
+        each socket's owner through the socket:[inode] links in /proc/*/fd. Without root only \
+        your own processes can be attributed; the others show '-'. The Service column names \
+        the port the socket is about (the listener's own port, or the server's port of a \
+        connection) from /etc/services.
+
+        The ss options -t -u -l -4 -6 mean the same here, and -p -n -a are accepted and \
+        always on, so `tcpwatch sockets -tulpn` works as `ss -tulpn` does.
+
+        Examples:
+          sudo tcpwatch sockets --listening
+          sudo tcpwatch sockets --port 53 --port 631
+          tcpwatch sockets --tcp -T json
+        """
+    )
+
+    @Flag(name: [.customShort("l"), .long], help: "Only listening TCP sockets and unconnected UDP sockets (ss -l).")
+    var listening = false
+
+    @Option(name: .long, help: "Only sockets with this local or remote port (repeatable).")
+    var port: [UInt16] = []
+
+    @Flag(name: [.customShort("t"), .long], help: "TCP sockets (with --udp: both; default both).")
+    var tcp = false
+
+    @Flag(name: [.customShort("u"), .long], help: "UDP sockets (with --tcp: both; default both).")
+    var udp = false
+
+    @Flag(name: .customShort("4"), help: "Only sockets from the IPv4 tables (/proc/net/tcp, udp).")
+    var ipv4Only = false
+
+    @Flag(name: .customShort("6"), help: "Only sockets from the IPv6 tables (/proc/net/tcp6, udp6).")
+    var ipv6Only = false
+
+    // ss habits: `tcpwatch sockets -tulpn` works. Processes are always shown, addresses
+    // and ports are always numeric (the service has its own column), all states by default.
+    @Flag(name: .customShort("p"), help: .hidden) var processes = false
+    @Flag(name: .customShort("n"), help: .hidden) var numeric = false
+    @Flag(name: .customShort("a"), help: .hidden) var all = false
+
+    @Option(name: .customShort("T"), help: ArgumentHelp("Output: text (default) or json (one object per line).", valueName: "format"))
+    var format: String = "text"
+
+    @Flag(name: [.customShort("W"), .long], help: "Never shorten addresses to fit the terminal.")
+    var wide = false
+
+    @Option(help: "Colour: auto, always, never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if format != "json" && format != "text" { throw ValidationError("-T takes json or text") }
+        if ipv4Only && ipv6Only { throw ValidationError("-4 and -6 exclude each other") }
+    }
+
+    func run() throws {
+        var source = SocketTable.Source()
+        var filter = SocketFilter()
+        if tcp != udp { filter.protocols = tcp ? [.tcp] : [.udp] }
+        source.protocols = filter.protocols
+        if ipv4Only { filter.families = [.ipv4] }
+        if ipv6Only { filter.families = [.ipv6] }
+        filter.listeningOnly = listening
+        filter.ports = Set(port)
+
+        let everything = SocketTable.load(source)
+        let table = everything.filtered(filter)
+        let services = ServiceNames.load()
+        let out = OutputBuffer(fileDescriptor: 1)
+        if format == "json" {
+            for line in SocketsView().jsonLines(table, services: services) {
+                out.string(line)
+                out.byte(10)
+                out.flushIfFull()
+            }
+        } else {
+            let view = SocketsView(width: max(80, terminalWidth()), wide: wide, color: color.enabled)
+            for line in view.lines(table, services: services) {
+                out.string(line)
+                out.byte(10)
+                out.flushIfFull()
+            }
+        }
+        out.flush()
+        let hidden = table.entries.filter { $0.inode != 0 && $0.processes.isEmpty }.count
+        if hidden > 0 && everything.unreadableProcesses > 0 && geteuid() != 0 {
+            printError("note: \(hidden) sockets belong to processes you may not inspect (\(everything.unreadableProcesses) unreadable); run as root to see their owners")
+        }
+    }
+}
