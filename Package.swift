@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tcpwatch", targets: ["tcpwatch"]),
         .library(name: "Dissect", targets: ["Dissect"]),
+        .library(name: "TcpwatchKit", targets: ["TcpwatchKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,8 @@ let package = Package(
         .target(name: "Follow", dependencies: ["Dissect"]),
         // Field registry and the views (summary line, -T fields, JSON, ...).
         .target(name: "Views", dependencies: ["Dissect", "Follow"]),
+        // The Swift API for tests over recorded captures.
+        .target(name: "TcpwatchKit", dependencies: ["Dissect", "Follow", "Views"]),
         // libpcap at the edge: live capture and the BPF compiler.
         .target(name: "PcapLive", dependencies: ["CPcap", "Dissect"]),
         // Pure Swift: the socket table from /proc/net and /proc/*/fd (tcpwatch sockets).
@@ -35,6 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
+        .testTarget(name: "TcpwatchKitTests", dependencies: ["TcpwatchKit"]),
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),

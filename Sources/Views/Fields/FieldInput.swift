@@ -25,6 +25,9 @@ public struct Occurrences {
     let separator: UInt8
     public private(set) var count = 0
 
+    /// Occurrences separated by NUL bytes in `out`, for callers that split them again.
+    public static func collecting(into out: OutputBuffer) -> Occurrences { Occurrences(out, separator: 0) }
+
     init(_ out: OutputBuffer, separator: UInt8 = 44) {
         self.out = out
         self.separator = separator

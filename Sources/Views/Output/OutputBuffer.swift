@@ -185,6 +185,9 @@ public final class OutputBuffer {
 
     public var count: Int { sink.count }
 
+    /// Empties the buffer without writing it (scratch use).
+    public func truncateAll() { sink.truncate(to: 0) }
+
     /// Of the NUL-separated occurrences written since `start`, keeps the first or last.
     func keepOccurrence(from start: Int, first: Bool) {
         let written = sink.copy(from: start)
