@@ -37,6 +37,7 @@ demo: release
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) test --package-path Examples/LabCheck
 
 # The man page and the shell completions come from swift-argument-parser, not by hand.
 man: release

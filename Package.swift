@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "tcpwatch",
             dependencies: [
-                "Dissect", "Follow", "Views", "PcapLive", "Sockets",
+                "Dissect", "Follow", "Views", "PcapLive", "Sockets", "TcpwatchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,7 +13,7 @@ struct Tcpwatch: ParsableCommand {
         version: BuildInfo.versionText,
         subcommands: [
             ReadCommand.self, CaptureCommand.self, InterfacesCommand.self, ConversationsCommand.self,
-            FollowCommand.self, FlowCommand.self, HTTPCommand.self, SocketsCommand.self,
+            FollowCommand.self, FlowCommand.self, HTTPCommand.self, SocketsCommand.self, ExpectCommand.self,
         ]
     )
 }

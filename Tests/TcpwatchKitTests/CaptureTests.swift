@@ -54,3 +54,39 @@ import TcpwatchKit
         #expect(throws: CaptureError.self) { try Capture(contentsOf: "/nonexistent.pcap") }
     }
 }
+
+@Suite struct ExpectationTests {
+    @Test func reportsNearestCandidateWhenAConversationFails() throws {
+        let capture = try Capture(contentsOf: CaptureTests.fixture("refused.pcap"))
+        let result = capture.check(.conversation(where: "id.resp_p==81", state: .SF, clientSends: nil, serverSends: nil))
+        #expect(!result.passed)
+        #expect(result.found.contains("stream 0, state REJ (RST from server, frame 2)"))
+    }
+
+    @Test func echoAssertionsHold() throws {
+        let capture = try Capture(contentsOf: CaptureTests.fixture("echo.pcap"))
+        for expectation in [
+            Expectation.handshake(host: "10.77.0.15", port: 6789),
+            .conversation(where: "id.resp_p==6789 && id.orig_h==10.77.0.4", state: .SF, clientSends: "Hello server", serverSends: "Hello 10.77.0.4"),
+            .packets(filter: "tcp.flags.syn == 1", count: 2, atLeast: nil),
+        ] {
+            let result = capture.check(expectation)
+            #expect(result.passed, "\(expectation): \(result.found)")
+        }
+    }
+
+    @Test func portStatesFromAScan() throws {
+        let capture = try Capture(contentsOf: CaptureTests.fixture("nmap-ss.pcap"))
+        #expect(capture.check(.port(host: "10.77.0.15", port: 80, state: "open")).passed)
+        #expect(capture.check(.port(host: "10.77.0.15", port: 81, state: "closed")).passed)
+        #expect(capture.check(.port(host: "10.77.0.15", port: 25, state: "filtered")).passed)
+        #expect(!capture.check(.port(host: "10.77.0.15", port: 25, state: "open")).passed)
+    }
+
+    @Test func badConditionIsReported() throws {
+        let capture = try Capture(contentsOf: CaptureTests.fixture("echo.pcap"))
+        let result = capture.check(.conversation(where: "resp_port==6789", state: nil, clientSends: nil, serverSends: nil))
+        #expect(!result.passed)
+        #expect(result.found.contains("unknown conversation field"))
+    }
+}

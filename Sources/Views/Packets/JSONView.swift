@@ -56,7 +56,7 @@ public struct JSONView {
     }
 
     /// A JSON string: quotes, backslashes and control bytes escaped; invalid UTF-8 replaced.
-    func writeString(_ value: ArraySlice<UInt8>, to out: OutputBuffer) {
+    public func writeString(_ value: ArraySlice<UInt8>, to out: OutputBuffer) {
         out.byte(34)
         let text = String(decoding: value, as: UTF8.self)
         for scalar in text.unicodeScalars {
