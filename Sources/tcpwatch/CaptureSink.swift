@@ -30,7 +30,11 @@ final class CaptureSink {
     }
 
     func write(_ frame: RawFrame) throws(CaptureWriteError) {
-        if let pcap { try pcap.write(frame) }
+        if let pcap {
+            // A pcap file holds one link type; pcapng keeps one per interface.
+            guard frame.linkType == pcap.linkType else { throw .mixedLinkTypes(frame.linkType.rawValue, pcap.linkType.rawValue) }
+            try pcap.write(frame)
+        }
         if let pcapng { try pcapng.write(frame) }
     }
 

@@ -40,6 +40,15 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): print only matching frames; the follower still sees every frame.")
     var displayFilter: String?
 
+    @Option(name: .customShort("w"), help: "Write the selected frames to FILE instead of printing them (tshark -w; '-' for stdout).")
+    var writeFile: String?
+
+    @Option(help: "File format for -w: pcap (default) or pcapng (keeps each frame's interface).")
+    var format: FileFormatChoice = .pcap
+
+    @Option(help: "Only the frames of this tcp.stream (with -w: extract one conversation).")
+    var stream: Int?
+
     func validate() throws {
         if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
@@ -76,26 +85,65 @@ struct ReadCommand: ParsableCommand {
             printError("\(error)")
             return 64
         }
+        var sink: CaptureSink?
+        if let writeFile {
+            if writeFile != "-" && path != "-" && Self.sameFile(writeFile, path) {
+                printError("refusing to write over the input file \(path)")
+                return 64
+            }
+            do {
+                sink = try CaptureSink(path: writeFile, format: format, interfaces: reader.interfaces)
+            } catch {
+                printError("\(error)")
+                return 2
+            }
+        }
         let printer = try output.makePrinter()
         var loop = PacketLoop()
         var shown = 0
+        var failure: String?
         do {
             while let raw = try reader.next() {
                 // -c counts frames read, as tshark's -c does with -Y.
-                let printed: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }) { input in
-                    if display?.matches(input) ?? true { printer.write(input) }
+                let seen: Bool? = loop.process(raw, accept: { filter?.matches($0) ?? true }) { input in
+                    if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return false }
+                    guard display?.matches(input) ?? true else { return true }
+                    if let sink {
+                        do { try sink.write(raw) } catch { failure = "\(error)" }
+                    } else {
+                        printer.write(input)
+                    }
+                    return true
                 }
-                if printed != nil { shown += 1 }
+                if seen == true { shown += 1 }
+                if let failure {
+                    printError(failure)
+                    return 2
+                }
                 if let count, shown >= count { break }
                 if printer.out.writeError != nil { return 0 }
             }
         } catch {
             printer.finish()
+            try? sink?.close()
             printError("\(path): \(error)")
             return 1
         }
         printer.finish()
+        do { try sink?.close() } catch {
+            printError("\(error)")
+            return 2
+        }
         return 0
+    }
+}
+
+extension ReadCommand {
+    /// True when both paths name the same file (device and inode), so -w would destroy -r.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 }
 

@@ -16,6 +16,8 @@ public enum CaptureWriteError: Error, CustomStringConvertible, Equatable, Sendab
     case ioError(reason: String, errno: Int32)
     /// A frame names an interface the writer was not given.
     case unknownInterface(Int, count: Int)
+    /// A frame's link type differs from the pcap file's one link type.
+    case mixedLinkTypes(UInt32, UInt32)
 
     init(errno code: Int32) {
         switch code {
@@ -34,6 +36,8 @@ public enum CaptureWriteError: Error, CustomStringConvertible, Equatable, Sendab
         case .brokenPipe: return "write failed: the reading end of the pipe was closed"
         case let .ioError(reason, _): return "write failed: \(reason)"
         case let .unknownInterface(id, count): return "frame on interface \(id), but only \(count) interface(s) were declared"
+        case let .mixedLinkTypes(frame, file):
+            return "a frame has link type \(frame) but the pcap file holds link type \(file); use --format pcapng"
         }
     }
 
