@@ -12,6 +12,9 @@ public struct FollowerOptions: Sendable {
     /// Follow HTTP/1.x messages on HTTP ports, so the frame that completes a message is
     /// the HTTP frame, as in Wireshark.
     public var trackHTTP = true
+    /// Run Wireshark's sequence analysis (`tcp.analysis.*`, `tcp.completeness`). Views that
+    /// only report conversations turn it off.
+    public var analyzeSequences = true
     /// Keep request/response pairs (and up to `httpBodyLimit` body bytes each) for the `http` view.
     public var keepHTTPTransactions = false
     public var httpBodyLimit = 0
@@ -167,7 +170,7 @@ public final class Follower {
         tcp.touch(index, now: frame.number)
         let (streams, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
-            c.update(with: segment, from: source, frame: frame, analysis: &analysis)
+            c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences, analysis: &analysis)
             return (c.streams, !wasClosed && c.isClosed)
         }
         if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
@@ -394,7 +397,7 @@ extension TCPConversation {
     /// Both sides sent FIN, or one reset: nothing more belongs to this conversation.
     public var isClosed: Bool { (aToB.sawFIN && bToA.sawFIN) || aToB.sawRST || bToA.sawRST }
 
-    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analysis: inout FrameAnalysis) {
+    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analyze: Bool, analysis: inout FrameAnalysis) {
         let fromA = source == sideA
         analysis.tcpStream = stream
         var forward = fromA ? aToB : bToA
@@ -448,12 +451,14 @@ extension TCPConversation {
                               ack: segment.acknowledgmentNumber, payloadLength: segment.segmentLength,
                               window: segment.window,
                               payloadCaptured: segment.payload.count >= segment.segmentLength)
-        // tshark shows the completeness as it stood before this segment.
-        analysis.completeness = analyzer.completeness
-        analysis.tcp = analyzer.analyze(
-            frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
-            seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
-            windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+        if analyze {
+            // tshark shows the completeness as it stood before this segment.
+            analysis.completeness = analyzer.completeness
+            analysis.tcp = analyzer.analyze(
+                frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
+                seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
+                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+        }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         lastFrame = frame.number
         lastTime = frame.raw.timestamp

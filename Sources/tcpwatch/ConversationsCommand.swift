@@ -43,7 +43,9 @@ struct ConversationsCommand: ParsableCommand {
 
     func run() throws {
         var options = FollowerOptions()
-        options.trackHTTP = true
+        // The table needs states and counters, not Wireshark's per-segment analysis.
+        options.trackHTTP = false
+        options.analyzeSequences = false
         let follower = Follower(options: options)
         let view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())

@@ -53,7 +53,9 @@ public struct ConversationSummary: Sendable {
             start = c.startTime
             end = c.lastTime
             firstFrame = c.firstFrame
-            service = c.httpTransactions.isEmpty ? Self.service(tcpPort: c.server.port) : "http"
+            // Zeek names a service only once it saw the protocol talk: here, both sides sent data.
+            let talked = c.clientToServer.payloadBytes > 0 && c.serverToClient.payloadBytes > 0
+            service = !c.httpTransactions.isEmpty ? "http" : talked ? Self.service(tcpPort: c.server.port) : nil
         case .udp(let c):
             transport = .udp
             stream = c.stream
@@ -77,13 +79,13 @@ public struct ConversationSummary: Sendable {
             start = c.startTime
             end = c.lastTime
             firstFrame = c.firstFrame
-            service = Self.service(udpPort: c.server.port)
+            service = c.aPackets > 0 && c.bPackets > 0 ? Self.service(udpPort: c.server.port) : nil
         }
     }
 
     static func service(tcpPort port: UInt16) -> String? {
         switch port {
-        case 80, 8080: "http"
+        case 80, 8080, 8000, 3128: "http"
         case 443: "ssl"
         case 22: "ssh"
         case 25: "smtp"
