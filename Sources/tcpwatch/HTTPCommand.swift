@@ -39,7 +39,7 @@ struct HTTPCommand: ParsableCommand {
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { _ in }
         transactions.sort { ($0.request?.firstFrame ?? $0.response?.firstFrame ?? 0) < ($1.request?.firstFrame ?? $1.response?.firstFrame ?? 0) }
         let out = OutputBuffer(fileDescriptor: 1)
-        let view = HTTPView()
+        let view = HTTPView(width: terminalWidth())
         view.writeHeader(to: out)
         for t in transactions { view.write(t, to: out) }
         out.flush()

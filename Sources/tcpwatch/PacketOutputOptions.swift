@@ -45,6 +45,9 @@ struct PacketOutputOptions: ParsableArguments {
     @Option(help: "Colour: auto (when stdout is a terminal), always, never. NO_COLOR is honoured.")
     var color: ColorChoice = .auto
 
+    @Flag(help: "Do not cut summary lines to the terminal's width.")
+    var wide = false
+
     func validate() throws {
         if format == .fields && fields.isEmpty { throw ValidationError("-T fields needs at least one -e FIELD") }
         if SummaryLine.TimeFormat(rawValue: timeFormat) == nil {
@@ -82,7 +85,8 @@ struct PacketOutputOptions: ParsableArguments {
             }
         }
         let summary = SummaryLine(timeFormat: SummaryLine.TimeFormat(rawValue: timeFormat) ?? .relative,
-                                  color: color.enabled)
+                                  color: color.enabled,
+                                  width: !wide && isatty(1) == 1 ? terminalWidth() : nil)
         return PacketPrinter(out: out, format: format, fieldsView: fieldsView, summary: summary,
                              verbose: verbose, hex: hex)
     }

@@ -185,6 +185,29 @@ public final class OutputBuffer {
 
     public var count: Int { sink.count }
 
+    /// Cuts what was written since `start` (one line, no escape sequences) to `width`
+    /// terminal columns, ending with `…` when something was cut. UTF-8 continuation bytes
+    /// take no column of their own.
+    public func fitColumns(from start: Int, width: Int) {
+        var columns = 0, i = start
+        while i < sink.count {
+            if sink[i] & 0xC0 != 0x80 {
+                if columns == width - 1 {
+                    // Is there more than one more character?
+                    var j = i + 1
+                    while j < sink.count && sink[j] & 0xC0 == 0x80 { j += 1 }
+                    if j < sink.count {
+                        sink.truncate(to: i)
+                        ascii("…")
+                    }
+                    return
+                }
+                columns += 1
+            }
+            i += 1
+        }
+    }
+
     /// Empties the buffer without writing it (scratch use).
     public func truncateAll() { sink.truncate(to: 0) }
 

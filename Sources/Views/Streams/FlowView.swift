@@ -117,7 +117,7 @@ public final class FlowView {
             let shortened = name.count > gap - 2 && i < lanes.count - 1 ? String(name.prefix(max(gap - 3, 4))) + "…" : name
             var start = position(i) - shortened.count / 2
             if i == 0 { start = position(0) }
-            if i == lanes.count - 1 { start = max(position(i) - shortened.count + 1, start) }
+            if i == lanes.count - 1 && i > 0 { start = max(position(i) - shortened.count + 1, position(i - 1) + 2) }
             for (k, ch) in shortened.enumerated() where start + k < header.count && start + k >= 0 { header[start + k] = ch }
         }
         out.string(String(header).replacingTrailingSpaces())

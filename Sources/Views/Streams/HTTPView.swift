@@ -3,23 +3,31 @@ import Follow
 
 /// `http`: the HTTP/1.x transactions on the reassembled streams, one line each.
 public struct HTTPView {
-    public init() {}
+    /// The host/URI column takes what the terminal width leaves.
+    public var width: Int
+
+    public init(width: Int = 80) {
+        self.width = width
+    }
+
+    var targetWidth: Int { max(16, width - 57) }
 
     public func writeHeader(to out: OutputBuffer) {
-        out.ascii("stream  frames     method  host / uri                                  status  type                 body\n")
+        out.string(pad("stream", 6, right: true) + " " + pad("frames", 9) + " " + pad("method", 7) + " "
+            + pad("host / uri", targetWidth) + " " + pad("code", 4) + " " + pad("type", 16) + " " + pad("body", 9, right: true) + "\n")
     }
 
     public func write(_ t: HTTPTransaction, to out: OutputBuffer) {
-        var line = pad(String(t.stream), 6, right: true) + "  "
+        var line = pad(String(t.stream), 6, right: true) + " "
         let first = t.request?.firstFrame ?? t.response?.firstFrame ?? 0
         let last = t.response?.lastFrame ?? t.request?.lastFrame ?? 0
-        line += pad("\(first)-\(last)", 9) + "  "
-        line += pad(t.request?.method ?? "-", 6) + "  "
+        line += pad("\(first)-\(last)", 9) + " "
+        line += pad(shorten(t.request?.method ?? "-", 7), 7) + " "
         let target = (t.request?.host ?? "") + (t.request?.uri ?? "(no request)")
-        line += pad(shorten(target, 42), 42) + "  "
-        line += pad(t.response?.statusCode.map(String.init) ?? "-", 6) + "  "
-        line += pad(shorten(t.response?.contentType ?? "-", 19), 19) + "  "
-        line += t.response.map { String($0.bodyLength) } ?? "-"
+        line += pad(shorten(target, targetWidth), targetWidth) + " "
+        line += pad(t.response?.statusCode.map(String.init) ?? "-", 4) + " "
+        line += pad(shorten(t.response?.contentType ?? "-", 16), 16) + " "
+        line += pad(t.response.map { String($0.bodyLength) } ?? "-", 9, right: true)
         out.escaped(line)
         out.byte(10)
     }

@@ -9,14 +9,18 @@ public struct SummaryLine {
 
     public var timeFormat: TimeFormat = .relative
     public var color = false
+    /// Cut lines to this many columns (for a terminal), ending them with `…`.
+    public var width: Int?
 
-    public init(timeFormat: TimeFormat = .relative, color: Bool = false) {
+    public init(timeFormat: TimeFormat = .relative, color: Bool = false, width: Int? = nil) {
         self.timeFormat = timeFormat
         self.color = color
+        self.width = width
     }
 
     public func write(_ input: FieldInput, to out: OutputBuffer) {
-                if color, let code = ColorRule.code(for: input) { out.string(code) }
+        if color, let code = ColorRule.code(for: input) { out.string(code) }
+        let lineStart = out.count
         var start = out.count
         out.decimal(input.frame.number)
         out.pad(from: start, to: 5, rightAlign: true)
@@ -38,6 +42,7 @@ public struct SummaryLine {
         out.decimal(input.frame.raw.originalLength)
         out.byte(32)
         InfoColumn.write(input, to: out)
+        if let width { out.fitColumns(from: lineStart, width: width) }
         if color { out.ascii("\u{1b}[0m") }
         out.byte(10)
     }
