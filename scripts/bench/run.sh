@@ -152,19 +152,21 @@ measure() {
   local id=$1 t0 t1 rc=0
   F=$2 FNG=${3:-}
   t0=$EPOCHREALTIME
-  eval "$TIME -f %M -o \"$W/$id.rss1\" ${CMD[$id]}" >/dev/null 2>"$W/$id.err" || rc=$?
+  eval "$TIME -f '%M %U %S' -o \"$W/$id.rss1\" ${CMD[$id]}" >/dev/null 2>"$W/$id.err" || rc=$?
   t1=$EPOCHREALTIME
   if [ "$rc" -gt 1 ]; then
     log "  $id failed (exit $rc): $(tail -n 2 "$W/$id.err" | tr '\n' ' ')"
     STATUS[$id]="fail($rc)"
   fi
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$W/$id.t"
-  tail -n 1 "$W/$id.rss1" >>"$W/$id.rss"
+  tail -n 1 "$W/$id.rss1" | awk '{ print $1 }' >>"$W/$id.rss"
+  tail -n 1 "$W/$id.rss1" | awk '{ printf "%.2f\n", $2 + $3 }' >>"$W/$id.cpu"
 }
 
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 maxof() { sort -g "$1" | tail -n 1; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 log "capture: $F ($PACKETS packets, $((BYTES / 1000000)) MB), $RUNS runs per command"
 ORDER=()
 for g in read fields conv follow pcapng; do
@@ -190,30 +192,33 @@ printf '\n'
 printf 'Capture: %s packets, %s MB (%s), seed %s; median of %s paired runs; %s\n\n' \
   "$PACKETS" "$(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(basename "$F")" "$SEED" "$RUNS" \
   "$(date -u +%Y-%m-%d)"
-printf '| command | median s | min–max s | packets/s | MB/s | peak RSS MiB | × tcpdump | × C floor |\n'
-printf '|---|--:|--:|--:|--:|--:|--:|--:|\n'
+printf '| command | median s | min–max s | CPU s | packets/s | MB/s | peak RSS MiB | × tcpdump | × C floor |\n'
+printf '|---|--:|--:|--:|--:|--:|--:|--:|--:|\n'
 for id in "${ORDER[@]}"; do
   st=${STATUS[$id]:-}
   if [ "$st" = "n/a" ] || [ ! -s "$W/$id.t" ]; then
-    printf '| `%s` | n/a | | | | | | |\n' "${LABEL[$id]}"
+    printf '| `%s` | n/a | | | | | | | |\n' "${LABEL[$id]}"
     continue
   fi
   med=$(median "$W/$id.t")
   lo=$(sort -g "$W/$id.t" | head -n 1)
   hi=$(sort -g "$W/$id.t" | tail -n 1)
   rss=$(maxof "$W/$id.rss")
+  cpu=$(median "$W/$id.cpu")
   bytes=$BYTES
   case $id in *_ng) bytes=$(stat -c %s "$FNG") ;; esac
   awk -v id="${LABEL[$id]}" -v m="$med" -v lo="$lo" -v hi="$hi" -v p="$PACKETS" -v b="$bytes" \
-      -v rss="$rss" -v td="$ref_td" -v fl="$ref_floor" -v st="$st" 'BEGIN {
+      -v rss="$rss" -v cpu="$cpu" -v td="$ref_td" -v fl="$ref_floor" -v st="$st" 'BEGIN {
     ratio_td = (td == "" ? "" : sprintf("%.2f", m / td))
     ratio_fl = (fl == "" ? "" : sprintf("%.1f", m / fl))
     note = (st == "" ? "" : " " st)
-    printf "| `%s`%s | %.3f | %.3f–%.3f | %.0f k | %.0f | %.1f | %s | %s |\n",
-      id, note, m, lo, hi, p / m / 1000, b / 1e6 / m, rss / 1024, ratio_td, ratio_fl
+    printf "| `%s`%s | %.3f | %.3f–%.3f | %.2f | %.0f k | %.0f | %.1f | %s | %s |\n",
+      id, note, m, lo, hi, cpu, p / m / 1000, b / 1e6 / m, rss / 1024, ratio_td, ratio_fl
   }'
 done
-printf '\n× tcpdump = median time / median time of `tcpdump -n -r` on the same pcap; × C floor likewise with scripts/bench/floor.c.\n'
+printf '\nmedian s: wall clock; CPU s: median user+sys (less sensitive to other load on the machine).\n'
+printf '× tcpdump = median wall time / median wall time of `tcpdump -n -r` on the same pcap; × C floor likewise with scripts/bench/floor.c.\n'
+printf 'Load average before: %s; after: %s.\n' "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- memory
 if [ "$MEMORY" = 1 ]; then
