@@ -188,11 +188,13 @@ done
 # ---------------------------------------------------------------- table
 ref_td=$( [ -s "$W/td_read.t" ] && median "$W/td_read.t" || echo "")
 ref_floor=$( [ -s "$W/floor.t" ] && median "$W/floor.t" || echo "")
+ref_td_cpu=$( [ -s "$W/td_read.cpu" ] && median "$W/td_read.cpu" || echo "")
+ref_floor_cpu=$( [ -s "$W/floor.cpu" ] && median "$W/floor.cpu" || echo "")
 printf '\n'
 printf 'Capture: %s packets, %s MB (%s), seed %s; median of %s paired runs; %s\n\n' \
   "$PACKETS" "$(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(basename "$F")" "$SEED" "$RUNS" \
   "$(date -u +%Y-%m-%d)"
-printf '| command | median s | min–max s | CPU s | packets/s | MB/s | peak RSS MiB | × tcpdump | × C floor |\n'
+printf '| command | median s | min–max s | CPU s | packets/s | MB/s | peak RSS MiB | × tcpdump wall / CPU | × C floor wall / CPU |\n'
 printf '|---|--:|--:|--:|--:|--:|--:|--:|--:|\n'
 for id in "${ORDER[@]}"; do
   st=${STATUS[$id]:-}
@@ -208,16 +210,16 @@ for id in "${ORDER[@]}"; do
   bytes=$BYTES
   case $id in *_ng) bytes=$(stat -c %s "$FNG") ;; esac
   awk -v id="${LABEL[$id]}" -v m="$med" -v lo="$lo" -v hi="$hi" -v p="$PACKETS" -v b="$bytes" \
-      -v rss="$rss" -v cpu="$cpu" -v td="$ref_td" -v fl="$ref_floor" -v st="$st" 'BEGIN {
-    ratio_td = (td == "" ? "" : sprintf("%.2f", m / td))
-    ratio_fl = (fl == "" ? "" : sprintf("%.1f", m / fl))
+      -v rss="$rss" -v cpu="$cpu" -v td="$ref_td" -v fl="$ref_floor" -v tdc="$ref_td_cpu" -v flc="$ref_floor_cpu" -v st="$st" 'BEGIN {
+    ratio_td = (td == "" ? "" : sprintf("%.2f", m / td)) (tdc + 0 > 0 ? sprintf(" / %.2f", cpu / tdc) : "")
+    ratio_fl = (fl == "" ? "" : sprintf("%.1f", m / fl)) (flc + 0 > 0 ? sprintf(" / %.1f", cpu / flc) : "")
     note = (st == "" ? "" : " " st)
     printf "| `%s`%s | %.3f | %.3f–%.3f | %.2f | %.0f k | %.0f | %.1f | %s | %s |\n",
       id, note, m, lo, hi, cpu, p / m / 1000, b / 1e6 / m, rss / 1024, ratio_td, ratio_fl
   }'
 done
 printf '\nmedian s: wall clock; CPU s: median user+sys (less sensitive to other load on the machine).\n'
-printf '× tcpdump = median wall time / median wall time of `tcpdump -n -r` on the same pcap; × C floor likewise with scripts/bench/floor.c.\n'
+printf '× tcpdump = median time / median time of `tcpdump -n -r` on the same pcap, by wall clock and by CPU time; × C floor likewise with scripts/bench/floor.c.\n'
 printf 'Load average before: %s; after: %s.\n' "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- memory
