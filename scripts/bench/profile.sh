@@ -52,6 +52,7 @@ run_cg fields read "$small" -T fields -e tcp.stream -e tcp.flags
 if [ "$PERF" = 1 ] && command -v perf >/dev/null && perf record -e cpu-clock -o /dev/null true >/dev/null 2>&1; then
   big=$OUT/lan-1000000-s1.pcap
   [ -s "$big" ] || python3 "$ROOT/scripts/bench/gen-capture.py" --packets 1000000 --seed 1 -o "$big"
+  set +o pipefail   # `head` closes the report pipes early
   for name in read fields; do
     args=(read "$big"); [ $name = fields ] && args+=(-T fields -e tcp.stream -e tcp.flags)
     perf record -q -e cpu-clock -F 2000 -o "$OUT/perf.$name.data" -- "$TW" "${args[@]}" >/dev/null 2>/dev/null
