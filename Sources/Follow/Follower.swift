@@ -23,9 +23,11 @@ public struct FollowerOptions: Sendable {
     /// Seconds of capture time a closed TCP conversation is kept for stragglers (late
     /// ACKs, retransmitted FINs) before it is reported and forgotten.
     public var closedLinger: Int64 = 60
-    /// Seconds of capture time after which a silent conversation is reported and forgotten.
-    /// Wireshark never forgets; a packet after this long starts a new stream here.
-    public var idleTimeout: Int64 = 600
+    /// Seconds of capture time after which a silent TCP or UDP conversation is reported and
+    /// forgotten, as Zeek's tcp/udp_inactivity_timeout (5 min, 1 min). Wireshark never
+    /// forgets; a packet after this long starts a new stream here.
+    public var tcpIdleTimeout: Int64 = 300
+    public var udpIdleTimeout: Int64 = 60
     public init() {}
 }
 
@@ -131,15 +133,17 @@ public final class Follower {
             closingHead = 0
         }
         guard now >= nextSweep else { return }
-        nextSweep = Timestamp(seconds: now.seconds &+ max(options.idleTimeout / 4, 1), nanoseconds: now.nanoseconds)
-        let idle = options.idleTimeout * 1_000_000_000
+        let period = max(min(options.tcpIdleTimeout, options.udpIdleTimeout) / 4, 1)
+        nextSweep = Timestamp(seconds: now.seconds &+ period, nanoseconds: now.nanoseconds)
+        let idle = options.tcpIdleTimeout * 1_000_000_000
         for slot in tcp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
             if var done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }
         }
-        for slot in udp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
+        let udpIdle = options.udpIdleTimeout * 1_000_000_000
+        for slot in udp.slots(where: { now.nanoseconds(since: $0.lastTime) >= udpIdle }) {
             if let done = udp.remove(slot) { end(.udp(done)) }
         }
     }

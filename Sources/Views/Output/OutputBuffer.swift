@@ -132,8 +132,34 @@ public final class OutputBuffer {
         decimal(v & 0xff)
     }
 
+    /// RFC 5952 text, as Wireshark prints IPv6 addresses, without building a String.
     public func ipv6(_ address: IPv6Address) {
-        string(address.description)
+        func group(_ i: Int) -> UInt16 {
+            UInt16(truncatingIfNeeded: (i < 4 ? address.high : address.low) >> (48 - 16 * UInt64(i % 4)))
+        }
+        // The longest run of two or more zero groups becomes "::" (the first on ties).
+        var bestStart = -1, bestLength = 0, i = 0
+        while i < 8 {
+            if group(i) == 0 {
+                var j = i
+                while j < 8 && group(j) == 0 { j += 1 }
+                if j - i > bestLength && j - i >= 2 { bestStart = i; bestLength = j - i }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        var k = 0
+        while k < 8 {
+            if k == bestStart {
+                ascii("::")
+                k += bestLength
+                continue
+            }
+            if k > 0 && k != bestStart + bestLength { byte(58) }
+            hex(group(k), width: 1, prefix: false)
+            k += 1
+        }
     }
 
     public func mac(_ address: MACAddress) {
