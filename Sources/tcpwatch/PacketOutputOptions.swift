@@ -112,6 +112,12 @@ final class PacketPrinter {
         self.hex = hex
     }
 
+    /// What the follower must compute for this output: everything for the summary, JSON
+    /// and details; only what the chosen fields need for -T fields.
+    var needs: FieldNeeds {
+        format == .fields ? fieldsView?.needs ?? [] : .everything
+    }
+
     func write(_ input: FieldInput) {
         switch format {
         case .fields:

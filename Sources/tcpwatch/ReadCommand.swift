@@ -99,7 +99,12 @@ struct ReadCommand: ParsableCommand {
             }
         }
         let printer = try output.makePrinter()
-        var loop = PacketLoop()
+        var options = FollowerOptions()
+        // A display filter may name any field; otherwise do only what the output needs.
+        let needs: FieldNeeds = display != nil || sink != nil ? .everything : printer.needs
+        options.analyzeSequences = needs.contains(.analysis)
+        options.trackHTTP = needs.contains(.http)
+        var loop = PacketLoop(follower: Follower(options: options))
         var shown = 0
         var failure: String?
         do {

@@ -13,11 +13,24 @@ public enum FieldKind: Sendable {
     case time
 }
 
+/// What a field needs the follower to compute, so a view that prints only cheap fields
+/// can run a lighter pass.
+public struct FieldNeeds: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Wireshark's sequence analysis (`tcp.analysis.*`, `tcp.completeness`).
+    public static let analysis = FieldNeeds(rawValue: 1)
+    /// HTTP message tracking on the reassembled streams.
+    public static let http = FieldNeeds(rawValue: 2)
+    public static let everything: FieldNeeds = [.analysis, .http]
+}
+
 /// One named field, readable from a frame and its analysis.
 public struct FieldDefinition: Sendable {
     public let name: String
     public let summary: String
     public let kind: FieldKind
+    public var needs: FieldNeeds = []
     /// Writes every occurrence of the field, each after `occurrences.next()`.
     public let write: @Sendable (FieldInput, inout Occurrences) -> Void
 }
@@ -25,8 +38,18 @@ public struct FieldDefinition: Sendable {
 /// The one table of fields, by Wireshark's names. `-T fields`, `-T json`, filters and
 /// assertions all look fields up here.
 public enum FieldRegistry {
-    public static let all: [FieldDefinition] = FrameFields.all + LinkFields.all + NetworkFields.all
-        + TransportFields.all + AnalysisFields.all + ApplicationFields.all
+    public static let all: [FieldDefinition] = (FrameFields.all + LinkFields.all + NetworkFields.all
+        + TransportFields.all + AnalysisFields.all + ApplicationFields.all).map(withNeeds)
+
+    /// Which follower work each field depends on. `frame.protocols` and the summary line
+    /// depend on both: the application layer is decided by HTTP tracking and analysis.
+    private static func withNeeds(_ field: FieldDefinition) -> FieldDefinition {
+        var f = field
+        if f.name == "frame.protocols" { f.needs = .everything }
+        if f.name.hasPrefix("tcp.analysis.") || f.name == "tcp.completeness" { f.needs.insert(.analysis) }
+        if f.name.hasPrefix("http.") { f.needs = .everything }
+        return f
+    }
 
     private static let byName: [String: FieldDefinition] = {
         var table: [String: FieldDefinition] = [:]

@@ -22,6 +22,9 @@ public struct FieldsView {
         self.fields = fields
     }
 
+    /// The follower work the chosen fields need.
+    public var needs: FieldNeeds { fields.reduce(into: []) { $0.formUnion($1.needs) } }
+
     public func writeHeader(to out: OutputBuffer) {
         for (i, field) in fields.enumerated() {
             if i > 0 { out.bytes(separator) }
