@@ -20,7 +20,7 @@ extension LiveCapture {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         var list: UnsafeMutablePointer<pcap_if_t>?
         guard pcap_findalldevs(&list, &errbuf) == 0 else {
-            throw PcapError.capture(message: "cannot list interfaces: \(String(cString: errbuf))")
+            throw PcapError.capture(message: "cannot list interfaces: \(cString(errbuf))")
         }
         defer { pcap_freealldevs(list) }
         var result: [InterfaceInfo] = []

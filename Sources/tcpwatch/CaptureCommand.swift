@@ -38,8 +38,12 @@ struct CaptureCommand: ParsableCommand {
     @Flag(name: .customShort("p"), help: "Do not put the interface in promiscuous mode (tcpdump -p).")
     var noPromiscuous = false
 
-    @Option(name: .customShort("B"), help: "Kernel capture buffer in MiB (tcpdump -B, which counts KiB).")
-    var bufferMiB: Int = 64
+    @Option(name: .customShort("B"), help: ArgumentHelp("Kernel capture buffer in MiB (tcpdump -B, which counts KiB).",
+                                                          valueName: "MiB"))
+    var bufferMiB: Int = LiveCapture.defaultBufferMiB
+
+    @Flag(name: .customLong("immediate-mode"), help: "Hand over each packet the moment it arrives (libpcap immediate mode). Without it packets are seen within 10 ms; with it a packet flood drops sooner.")
+    var immediate = false
 
     @Option(name: .customShort("c"), help: "Stop after N packets.")
     var count: Int?
@@ -82,11 +86,23 @@ struct CaptureCommand: ParsableCommand {
         return (0...300).lazy.map { LinkType(rawValue: $0) }.first { $0.name == name.uppercased() }
     }
 
+    /// Why the capture loop ended.
+    enum Ending {
+        case count, signal, duration
+        /// The interface went away or down, or libpcap failed: reported, exit 1.
+        case captureFailed(String)
+        /// `-w` could not be written: reported, exit 1.
+        case writeFailed(String)
+        /// The reader of `-w -` went away: a clean stop, as `head` expects.
+        case pipeClosed
+    }
+
     func run() throws {
         var options = LiveCapture.Options(interface: interface)
         options.snaplen = snaplen
         options.promiscuous = !noPromiscuous
         options.bufferMiB = bufferMiB
+        options.immediate = immediate
         options.filter = filter
         options.linkType = linkType.flatMap(Self.linkType(named:))
         let capture: LiveCapture
@@ -94,6 +110,7 @@ struct CaptureCommand: ParsableCommand {
             capture = try LiveCapture(options: options)
         } catch {
             printError("\(error)")
+            if case .filter = error { throw ExitCode(64) }
             throw ExitCode(2)
         }
         for warning in capture.warnings { printError("warning: \(warning)") }
@@ -102,61 +119,93 @@ struct CaptureCommand: ParsableCommand {
         if let writeFile {
             do {
                 sink = try CaptureSink(path: writeFile, format: format, linkType: capture.linkType,
-                                       snaplen: Int(snaplen), interfaceName: interface)
+                                       snaplen: capture.snapshotLength, interfaceName: interface)
             } catch {
                 printError("\(error)")
                 throw ExitCode(2)
             }
         }
+        raisePriority()
         if let user {
             do { try PrivilegeDrop.drop(to: user) } catch {
                 printError("\(error)")
                 throw ExitCode(2)
             }
         }
-        StopSignal.install()
         let printer = sink == nil ? try output.makePrinter() : nil
         if sink != nil || printer?.format == .text {
-            printError("capturing on \(interface), link type \(capture.linkType.name ?? "\(capture.linkType.rawValue)"), snapshot length \(snaplen) bytes")
+            printError("capturing on \(interface), link type \(capture.linkType.description), snapshot length \(capture.snapshotLength) bytes")
         }
-        let deadline = autostop.flatMap(parseDuration).map { monotonicSeconds() + $0 }
+
+        StopSignal.install()
+        capture.armForSignals()
+        if let seconds = autostop.flatMap(parseDuration) { StopSignal.arm(after: seconds) }
+
         var loop = PacketLoop()
         var captured = 0
-        var failure: String?
-        while !StopSignal.isRaised {
-            if let deadline, monotonicSeconds() >= deadline { break }
-            let raw: RawFrame?
-            do {
-                raw = try capture.next()
-            } catch {
-                failure = "\(error)"
-                break
-            }
-            guard let raw else {
-                do { try sink?.flush() } catch {
-                    failure = "\(error)"
-                    break
-                }
-                continue
-            }
+        var writeError: CaptureWriteError?
+        /// Hands one frame to the file or the printer; false stops the batch.
+        func take(_ raw: RawFrame) {
+            guard writeError == nil else { return }
             captured += 1
             if let sink {
-                do {
-                    try sink.write(raw)
-                    if sink.isStream { try sink.flush() }
-                } catch {
-                    failure = "\(error)"
-                    break
+                do { try sink.write(raw) } catch {
+                    writeError = error
+                    capture.breakLoop()
                 }
             } else if let printer {
                 loop.process(raw) { printer.write($0) }
-                printer.out.flush()
             }
-            if let count, captured >= count { break }
         }
-        var exitCode: Int32 = 0
+        /// After each batch: a pipe or terminal sees the batch at once; a file waits for its buffer.
+        func endBatch() {
+            if let sink, sink.isStream, writeError == nil {
+                do { try sink.flush() } catch { writeError = error }
+            }
+            printer?.out.flush()
+        }
+        func remaining() -> Int { count.map { max($0 - captured, 0) } ?? 0 }
+
+        var ending = Ending.signal
+        while true {
+            if StopSignal.isRaised {
+                ending = StopSignal.interruptCount > 0 ? .signal : .duration
+                break
+            }
+            do {
+                _ = try capture.readBatch(limit: remaining(), take)
+            } catch {
+                endBatch()
+                ending = .captureFailed(explain(error))
+                break
+            }
+            endBatch()
+            if let writeError {
+                ending = writeEnding(writeError)
+                break
+            }
+            if let count, captured >= count {
+                ending = .count
+                break
+            }
+        }
+
+        // Ctrl-C, SIGTERM and -a: hand over what the kernel ring already holds (a part-filled
+        // block is released within the read timeout), unless a second Ctrl-C says hurry.
+        if case .signal = ending { drain(capture, limit: remaining, take: take, endBatch: endBatch) }
+        if case .duration = ending { drain(capture, limit: remaining, take: take, endBatch: endBatch) }
+        switch ending {
+        case .count, .signal, .duration:
+            if let writeError { ending = writeEnding(writeError) }
+        default:
+            break
+        }
+
         do { try sink?.close() } catch {
-            failure = failure ?? "\(error)"
+            switch ending {
+            case .writeFailed, .pipeClosed: break
+            default: ending = writeEnding(error)
+            }
         }
         printer?.finish()
         if let stats = capture.statistics() {
@@ -164,12 +213,68 @@ struct CaptureCommand: ParsableCommand {
             printError("\(stats.received) packets received by filter")
             printError("\(stats.droppedByKernel) packets dropped by kernel")
             if stats.droppedByInterface > 0 { printError("\(stats.droppedByInterface) packets dropped by interface") }
+        } else {
+            printError("\(captured) packets captured")
         }
-        if let failure {
-            printError(failure)
-            exitCode = 1
+        switch ending {
+        case .count, .signal, .duration:
+            return
+        case .pipeClosed:
+            printError("the output pipe was closed; capture stopped")
+            return
+        case .captureFailed(let message):
+            printError("\(message); capture stopped\(sink != nil ? ", \(writeFile ?? "-") holds the \(captured) packets captured before" : "")")
+            throw ExitCode(1)
+        case .writeFailed(let message):
+            printError("\(message); capture stopped")
+            throw ExitCode(1)
         }
-        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    private func writeEnding(_ error: CaptureWriteError) -> Ending {
+        if error == .brokenPipe { return .pipeClosed }
+        if error == .diskFull { return .writeFailed("cannot write \(writeFile ?? "-"): no space left on device (disk full)") }
+        return .writeFailed("cannot write \(writeFile ?? "-"): \(error)")
+    }
+
+    /// Reads, without blocking, what is left in the ring for at most twice the read
+    /// timeout (when a part-filled TPACKET_V3 block is released), or until a second
+    /// Ctrl-C or a write error.
+    private func drain(_ capture: LiveCapture, limit: () -> Int, take: (RawFrame) -> Void, endBatch: () -> Void) {
+        guard StopSignal.interruptCount < 2, (try? capture.setNonBlocking(true)) != nil else { return }
+        let deadline = monotonicSeconds() + 2 * Double(LiveCapture.defaultTimeoutMilliseconds) / 1000 + 0.01
+        while StopSignal.interruptCount < 2 {
+            if let count, limit() == 0, count > 0 { return }
+            let end = try? capture.readBatch(limit: limit(), take)
+            endBatch()
+            guard let end else { return }
+            if case .packets(let n) = end, n == 0 {
+                if monotonicSeconds() >= deadline { return }
+                usleep(2_000)
+            }
+        }
+    }
+
+    /// The kernel ring is all that stands between a busy sender and dropped packets: when
+    /// the reader is not scheduled for the few milliseconds the ring lasts, packets are
+    /// lost. On a loaded machine (or a 2-core VM where sender, receiver and capture share
+    /// two cores) ordinary priority is not enough, so when allowed (root or CAP_SYS_NICE)
+    /// the capture runs at nice -10. The reader sleeps whenever the ring is empty, so it
+    /// only takes the CPU that keeping up costs. Before `-Z`, which could not do it later.
+    private func raisePriority() {
+        if getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) > -10 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
+        }
+    }
+
+    /// Turns a read failure into one line, naming the interface when it went away.
+    private func explain(_ error: PcapError) -> String {
+        guard interface != "any" else { return "\(error)" }
+        if if_nametoindex(interface) == 0 { return "interface \(interface) disappeared" }
+        if let info = try? LiveCapture.interfaces().first(where: { $0.name == interface }), !info.isUp {
+            return "interface \(interface) went down"
+        }
+        return "\(error)"
     }
 }
 

@@ -1,19 +1,43 @@
+import PcapLive
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Set by SIGINT and SIGTERM; the capture loop checks it between packets. Once
-/// installed, further signals only set it again, so a second Ctrl-C during shutdown
-/// cannot cut the output file short.
+/// Why the capture stops, set from signal handlers; the capture loop checks it after
+/// every batch. The handlers only store to atomics and call `pcap_breakloop` (which sets
+/// a flag and writes an eventfd), so they are async-signal-safe, and a second Ctrl-C
+/// during shutdown cannot cut the output file short: it only cuts the final drain short.
 enum StopSignal {
-    static let raised = Atomic<Int>(0)
+    /// SIGINT and SIGTERM received so far.
+    static let interrupts = Atomic<Int>(0)
+    /// The `-a duration:` timer (SIGALRM) fired.
+    static let timerFired = Atomic<Bool>(false)
 
     static func install() {
         for sig in [SIGINT, SIGTERM] {
-            signal(sig) { _ in StopSignal.raised.store(1, ordering: .relaxed) }
+            signal(sig) { _ in
+                StopSignal.interrupts.add(1, ordering: .sequentiallyConsistent)
+                LiveCapture.interruptFromSignalHandler()
+            }
         }
+        signal(SIGALRM) { _ in
+            StopSignal.timerFired.store(true, ordering: .sequentiallyConsistent)
+            LiveCapture.interruptFromSignalHandler()
+        }
+        // A closed pipe on `-w -` becomes EPIPE, reported and handled as a clean stop.
+        signal(SIGPIPE, SIG_IGN)
     }
 
-    static var isRaised: Bool { raised.load(ordering: .relaxed) != 0 }
+    /// Raises SIGALRM after `seconds` (`-a duration:SECONDS`).
+    static func arm(after seconds: Double) {
+        var timer = itimerval()
+        let whole = seconds.rounded(.down)
+        timer.it_value.tv_sec = Int(whole)
+        timer.it_value.tv_usec = max(Int((seconds - whole) * 1_000_000), whole == 0 ? 1 : 0)
+        setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
+    }
+
+    static var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
+    static var isRaised: Bool { interruptCount > 0 || timerFired.load(ordering: .sequentiallyConsistent) }
 }
