@@ -3,9 +3,10 @@
 // The input is a whole capture file. It is read twice: once from a regular (unlinked
 // temporary) file, where the reader knows the file size, and once from a pipe, where
 // it does not. Every frame is read to the end or to the first error. The frames are
-// decoded and followed too (cheap, and it makes replaying real damaged captures through
-// this target exercise the whole pipeline); with FUZZ_PIPELINE=1 every view is rendered
-// as well (scripts/fuzz.sh sets it when it replays ../shared/corpus/malformed).
+// decoded and followed too, and (on the file pass) the first frames are rendered by every view
+// (so timestamps, lengths and interfaces from the file reach the views); with
+// FUZZ_PIPELINE=1 every frame is rendered (scripts/fuzz.sh sets it when it replays
+// ../shared/corpus/malformed, which then goes through the whole pipeline).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,8 @@ private let scratch: Int32 = {
     return fd
 }()
 
-private let renderViews = getenv("FUZZ_PIPELINE") != nil
+/// Frames of each file rendered by the views.
+private let framesRendered = getenv("FUZZ_PIPELINE") != nil ? Int.max : 4
 private let pipeCapacity = 1 << 20
 /// F_SETPIPE_SZ from <linux/fcntl.h> (not exported to Swift).
 private let F_SETPIPE_SZ_: Int32 = 1031
@@ -37,7 +39,7 @@ private func writeAll(_ fd: Int32, _ data: UnsafeRawBufferPointer) -> Bool {
     return true
 }
 
-private func readAll(fd: Int32, name: String) {
+private func readAll(fd: Int32, name: String, render: Bool) {
     let reader: CaptureFileReader
     do {
         reader = try CaptureFileReader(fileDescriptor: fd, name: name)
@@ -46,7 +48,7 @@ private func readAll(fd: Int32, name: String) {
         return
     }
     let follower = Follower()
-    var views = renderViews ? ViewSet() : nil
+    var views = ViewSet()
     var frames = 0
     var check: UInt8 = 0
     do {
@@ -56,7 +58,7 @@ private func readAll(fd: Int32, name: String) {
             _ = reader.interfaces.count
             let frame = FrameDecoder.decode(raw, number: frames)
             let analysis = follower.process(frame)
-            views?.render(frame, analysis)
+            if render && frames <= framesRendered { views.render(frame, analysis) }
         }
     } catch {
         if fuzzVerbose { print("\(name): after \(frames) frames: \(error)") }
@@ -72,7 +74,7 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Regular file.
     guard ftruncate(scratch, 0) == 0, lseek(scratch, 0, SEEK_SET) == 0, writeAll(scratch, input),
           lseek(scratch, 0, SEEK_SET) == 0 else { fatalError("scratch file: \(errno)") }
-    readAll(fd: scratch, name: "file")
+    readAll(fd: scratch, name: "file", render: true)
 
     // Pipe: the whole input is written first, then the write end is closed.
     if size <= pipeCapacity {
@@ -81,7 +83,7 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if size > 65536 { _ = fcntl(fds[1], F_SETPIPE_SZ_, Int32(pipeCapacity)) }
         let ok = writeAll(fds[1], input)
         close(fds[1])
-        if ok { readAll(fd: fds[0], name: "pipe") }
+        if ok { readAll(fd: fds[0], name: "pipe", render: false) }
         close(fds[0])
     }
     return 0

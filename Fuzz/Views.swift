@@ -11,8 +11,10 @@ private let viewSink: Int32 = fuzzVerbose ? 1 : open("/dev/null", O_WRONLY | O_C
 
 struct ViewSet {
     private let out = OutputBuffer(fileDescriptor: viewSink)
-    private let summary = SummaryLine()
-    private let colored = SummaryLine(timeFormat: .relative, color: true)
+    /// The summary line in every time format, the first one colored.
+    private let summaries = SummaryLine.TimeFormat.allCases.enumerated().map { i, format in
+        SummaryLine(timeFormat: format, color: i == 0)
+    }
     private let json = JSONView()
     private let fields: FieldsView = try! FieldsView(names: FieldRegistry.all.map(\.name))
     private var reference: Timestamp?
@@ -24,13 +26,11 @@ struct ViewSet {
         let input = FieldInput(frame: frame, analysis: analysis, reference: ref,
                                previous: frame.number == 1 ? frame.raw.timestamp : previous)
         previous = frame.raw.timestamp
-        summary.write(input, to: out)
-        colored.write(input, to: out)
+        for summary in summaries { summary.write(input, to: out) }
         json.write(input, to: out)
         fields.write(input, to: out)
         DetailTree.write(input, to: out)
         HexDump.write(frame.bytes, to: out)
-        _ = summary.protocolName(frame)
         out.flush()
     }
 }

@@ -177,6 +177,15 @@ public final class OutputBuffer {
         if let keep = first ? parts.first : parts.last { bytes.append(contentsOf: keep) }
     }
 
+    /// Cuts what was written since `start` to at most `length` bytes, at a UTF-8
+    /// character boundary (as tshark cuts a column at its maximum length).
+    func truncate(from start: Int, toLength length: Int) {
+        guard bytes.count - start > length else { return }
+        var cut = start + length
+        while cut > start && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+        bytes.removeSubrange(cut...)
+    }
+
     /// Everything written since `start`, removed from the buffer.
     func take(from start: Int) -> [UInt8] {
         let taken = Array(bytes[start...])

@@ -3,12 +3,23 @@ import Follow
 
 /// The Info column, written the way tshark writes it for each protocol.
 enum InfoColumn {
+    /// tshark's `COL_MAX_INFO_LEN` (4096, NUL included): the column keeps at most 4095
+    /// bytes. It also bounds the line a hostile frame can make (a DNS message of 60000
+    /// compressed questions would otherwise write megabytes).
+    static let maximumLength = 4095
+
     static func write(_ input: FieldInput, to out: OutputBuffer) {
+        let start = out.count
+        writeUnbounded(input, to: out)
+        out.truncate(from: start, toLength: maximumLength)
+    }
+
+    private static func writeUnbounded(_ input: FieldInput, to out: OutputBuffer) {
         let frame = input.frame
         if let http = frame.http {
             writeHTTP(http, frame: frame, to: out)
         } else if let dns = frame.dns {
-            DNSInfo.write(dns, frame: frame, to: out)
+            DNSInfo.write(dns, frame: frame, to: out, limit: out.count + maximumLength)
         } else if let tcp = frame.tcp {
             writeTCP(tcp, input: input, to: out)
         } else if let udp = frame.udp {
