@@ -250,6 +250,15 @@ public final class OutputBuffer {
         sink.truncate(to: count)
     }
 
+    /// Cuts what was written since `start` to at most `length` bytes, at a UTF-8
+    /// character boundary (as tshark cuts a column at its maximum length).
+    func truncate(from start: Int, toLength length: Int) {
+        guard sink.count - start > length else { return }
+        var cut = start + length
+        while cut > start && sink[cut] & 0xC0 == 0x80 { cut -= 1 }
+        sink.truncate(to: cut)
+    }
+
     /// Everything written since `start`, removed from the buffer.
     func take(from start: Int) -> [UInt8] {
         let taken = sink.copy(from: start)

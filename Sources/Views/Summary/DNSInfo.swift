@@ -2,7 +2,9 @@ import Dissect
 
 /// DNS Info text as tshark writes it: `Standard query response 0x1a2b A www.lab.test A 10.77.0.80 OPT`.
 enum DNSInfo {
-    static func write(_ dns: DNS, frame: Frame, to out: OutputBuffer) {
+    /// Stops adding questions and records once the buffer passes `limit` (the Info
+    /// column's cap), so a message of thousands of names costs no more than the column.
+    static func write(_ dns: DNS, frame: Frame, to out: OutputBuffer, limit: Int = .max) {
         let bytes = frame.bytes
         out.ascii(dns.isResponse ? "Standard query response " : "Standard query ")
         out.hex(dns.id, width: 4)
@@ -11,7 +13,7 @@ enum DNSInfo {
             out.ascii(rcode)
         }
         var questions = dns.questions(bytes)
-        while let question = questions.next() {
+        while out.count < limit, let question = questions.next() {
             out.byte(32)
             writeType(question.type, to: out)
             out.byte(32)
@@ -19,7 +21,7 @@ enum DNSInfo {
         }
         guard dns.isResponse || dns.additionalCount > 0 else { return }
         var records = dns.records(bytes)
-        while let record = records.next() {
+        while out.count < limit, let record = records.next() {
             out.byte(32)
             writeType(record.type, to: out)
             writeRecordData(record, bytes, to: out)

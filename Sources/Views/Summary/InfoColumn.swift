@@ -3,8 +3,19 @@ import Follow
 
 /// The Info column, written the way tshark writes it for each protocol.
 enum InfoColumn {
+    /// tshark's `COL_MAX_INFO_LEN` (4096, NUL included): the column keeps at most 4095
+    /// bytes. It also bounds the line a hostile frame can make (a DNS message of 60000
+    /// compressed questions would otherwise write megabytes).
+    static let maximumLength = 4095
+
     static func write(_ input: FieldInput, to out: OutputBuffer) {
-                let analysis = input.analysis
+        let start = out.count
+        writeUnbounded(input, to: out)
+        out.truncate(from: start, toLength: maximumLength)
+    }
+
+    private static func writeUnbounded(_ input: FieldInput, to out: OutputBuffer) {
+        let analysis = input.analysis
         if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
         case .layers(.http, _):
@@ -29,7 +40,7 @@ enum InfoColumn {
         if let http = input.frame.http, analysis.application == .asDecoded {
             writeHTTP(http, frame: input.frame, to: out)
         } else if let dns = input.frame.dns {
-            DNSInfo.write(dns, frame: input.frame, to: out)
+            DNSInfo.write(dns, frame: input.frame, to: out, limit: out.count + maximumLength)
         } else if let tcp = input.frame.tcp {
             writeTCP(tcp, input: input, to: out)
         } else if let udp = input.frame.udp {

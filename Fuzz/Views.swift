@@ -1,0 +1,36 @@
+// Renders one decoded frame through every view into a collecting OutputBuffer.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dissect
+import Follow
+import Views
+
+/// Where rendered views go: /dev/null, or stdout with FUZZ_VERBOSE=1.
+private let viewSink: Int32 = fuzzVerbose ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC)
+
+struct ViewSet {
+    private let out = OutputBuffer(fileDescriptor: viewSink)
+    /// The summary line in every time format, the first one colored.
+    private let summaries = SummaryLine.TimeFormat.allCases.enumerated().map { i, format in
+        SummaryLine(timeFormat: format, color: i == 0)
+    }
+    private let json = JSONView()
+    private let fields: FieldsView = try! FieldsView(names: FieldRegistry.all.map(\.name))
+    private var reference: Timestamp?
+    private var previous = Timestamp.zero
+
+    mutating func render(_ frame: Frame, _ analysis: FrameAnalysis) {
+        let ref = reference ?? frame.raw.timestamp
+        reference = ref
+        let input = FieldInput(frame: frame, analysis: analysis, reference: ref,
+                               previous: frame.number == 1 ? frame.raw.timestamp : previous)
+        previous = frame.raw.timestamp
+        for summary in summaries { summary.write(input, to: out) }
+        json.write(input, to: out)
+        fields.write(input, to: out)
+        DetailTree.write(input, to: out)
+        HexDump.write(frame.bytes, to: out)
+        out.flush()
+    }
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/ and runs them (issue 7, "Fuzzing").
+#
+#   scripts/fuzz.sh [SECONDS]   build, replay, then fuzz each target for SECONDS (default 60)
+#   scripts/fuzz.sh --smoke     build, replay, then fuzz each target for 20 s (CI)
+#   scripts/fuzz.sh --replay    build, then only replay ../shared/corpus/malformed and
+#                               Fuzz/regressions/ through the targets
+#   scripts/fuzz.sh --build     build only
+#
+# Targets (each Fuzz/Fuzz<Name>.swift + Fuzz/Common.swift + Fuzz/Views.swift):
+#   capture  the pcap/pcapng reader (from a regular file and from a pipe)
+#   decode   FrameDecoder for every supported link type, and every view
+#   follow   Follower, StreamReassembler and ConnectionState over synthesized segments
+#
+# The modules Dissect, Follow and Views are compiled by swiftc (not SwiftPM) with
+# -sanitize=fuzzer,address into .build/fuzz/obj and linked into each target. Seeds are
+# generated from Fixtures/pcaps and ../shared/corpus into .build/fuzz/seeds; what the
+# fuzzer finds grows .build/fuzz/corpus/<target>. Crashes land in .build/fuzz/artifacts.
+# Environment: SWIFTC (default swiftc), FUZZ_JOBS (parallel fuzzers, default 1),
+# FUZZ_TARGETS (default "capture decode follow").
+# Exit status: non-zero when a build fails, a replayed file crashes, or a fuzzer finds a crash.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+OUT=$ROOT/.build/fuzz
+SWIFTC=${SWIFTC:-swiftc}
+TARGETS=${FUZZ_TARGETS:-capture decode follow}
+SHARED=$ROOT/../shared/corpus
+MALFORMED=$SHARED/malformed
+LIBFUZZER_FLAGS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1)
+
+mode=run
+seconds=60
+case "${1:-}" in
+    --smoke) mode=smoke; seconds=20 ;;
+    --replay) mode=replay ;;
+    --build) mode=build ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    '') ;;
+    *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS | --smoke | --replay | --build]" >&2; exit 64 ;;
+    *) seconds=$1 ;;
+esac
+
+mkdir -p "$OUT/obj" "$OUT/modules" "$OUT/logs" "$OUT/artifacts" "$OUT/corpus"
+# The linker: lld when the toolchain has it (gold warns about every ASan symbol).
+LD=()
+if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$SWIFTC")")/ld.lld" ]; then LD=(-use-ld=lld); fi
+SWIFT_FLAGS=(-parse-as-library -O -sanitize=fuzzer,address -enable-testing -swift-version 6)
+
+# newer OUTPUT INPUT...: true when OUTPUT is missing or older than an input.
+stale() {
+    local out=$1; shift
+    [ -f "$out" ] || return 0
+    [ -n "$(find "$@" -newer "$out" -print -quit)" ]
+}
+
+build_module() {
+    local name=$1; shift
+    local deps=("$@") dep_objs=()
+    for dep in "${deps[@]}"; do dep_objs+=("$OUT/obj/$dep.o"); done
+    if ! stale "$OUT/obj/$name.o" "Sources/$name" "${dep_objs[@]}"; then return; fi
+    echo "fuzz: compiling $name"
+    mapfile -t sources < <(find "Sources/$name" -name '*.swift' | sort)
+    "$SWIFTC" "${SWIFT_FLAGS[@]}" -wmo -module-name "$name" -I "$OUT/modules" \
+        -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
+        -c "${sources[@]}" -o "$OUT/obj/$name.o"
+}
+
+build_target() {
+    local target=$1 main
+    main=Fuzz/Fuzz${target^}.swift
+    local bin=$OUT/fuzz-$target
+    if ! stale "$bin" "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/*.o; then return; fi
+    echo "fuzz: linking fuzz-$target"
+    "$SWIFTC" "${SWIFT_FLAGS[@]}" "${LD[@]}" -module-name "Fuzz${target^}" -I "$OUT/modules" \
+        "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
+}
+
+build_module Dissect
+build_module Follow Dissect
+build_module Views Dissect Follow
+for t in $TARGETS; do build_target "$t"; done
+[ "$mode" = build ] && exit 0
+
+max_len() {
+    case $1 in
+        capture) echo 65536 ;;
+        decode) echo 16384 ;;
+        follow) echo 16384 ;;
+    esac
+}
+
+status=0
+
+# replay TARGET LABEL FILE...: runs each file once through the target.
+replay() {
+    local target=$1 label=$2; shift 2
+    [ $# -gt 0 ] || return 0
+    local log=$OUT/logs/replay-$target-$label.log
+    if "$OUT/fuzz-$target" "${LIBFUZZER_FLAGS[@]}" -artifact_prefix="$OUT/artifacts/$target-" "$@" >"$log" 2>&1; then
+        echo "fuzz: replay $label through $target: $# files clean"
+    else
+        echo "fuzz: replay $label through $target: CRASH (see $log)"
+        grep -E '^Running:|ERROR|Fatal error|deadly signal|timeout' "$log" | tail -n 5
+        status=1
+    fi
+}
+
+if [ -d "$MALFORMED" ]; then
+    mapfile -t files < <(find "$MALFORMED" -maxdepth 1 -type f | sort)
+    FUZZ_PIPELINE=1 replay capture malformed "${files[@]}"
+else
+    echo "fuzz: $MALFORMED is absent; skipping its replay"
+fi
+for t in $TARGETS; do
+    if [ -d "Fuzz/regressions/$t" ]; then
+        mapfile -t files < <(find "Fuzz/regressions/$t" -type f ! -name '*.md' | sort)
+        replay "$t" regressions "${files[@]}"
+    fi
+done
+[ "$mode" = replay ] && exit $status
+
+# Seeds: regenerated when the generator or the fixtures change.
+if command -v python3 >/dev/null 2>&1; then
+    if stale "$OUT/seeds/.stamp" Fuzz/make-seeds.py Fixtures/pcaps; then
+        echo "fuzz: generating seeds"
+        mapfile -t captures < <( { find Fixtures/pcaps -maxdepth 1 -type f; \
+            [ -d "$SHARED" ] && find "$SHARED/pcap" "$SHARED/pcapng" "$MALFORMED" -maxdepth 1 -type f; } \
+            2>/dev/null | grep -E '\.pcap(ng)?$' | sort)
+        python3 Fuzz/make-seeds.py "$OUT/seeds" "${captures[@]}"
+        touch "$OUT/seeds/.stamp"
+    fi
+else
+    echo "fuzz: python3 not found; fuzzing without generated seeds"
+    mkdir -p "$OUT/seeds/capture" "$OUT/seeds/decode" "$OUT/seeds/follow"
+fi
+
+# One fuzzer per target, FUZZ_JOBS at a time.
+run_target() {
+    local t=$1 log=$OUT/logs/fuzz-$t.log
+    mkdir -p "$OUT/corpus/$t"
+    local dirs=("$OUT/corpus/$t" "$OUT/seeds/$t")
+    [ -d "Fuzz/regressions/$t" ] && dirs+=("Fuzz/regressions/$t")
+    "$OUT/fuzz-$t" "${LIBFUZZER_FLAGS[@]}" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
+        -artifact_prefix="$OUT/artifacts/$t-" "${dirs[@]}" >"$log" 2>&1
+}
+
+echo "fuzz: running each of [$TARGETS] for ${seconds}s"
+pids=() names=()
+for t in $TARGETS; do
+    run_target "$t" & pids+=($!); names+=("$t")
+    if [ ${#pids[@]} -ge "${FUZZ_JOBS:-1}" ]; then
+        wait "${pids[0]}" || true
+        pids=("${pids[@]:1}")
+    fi
+done
+wait || true
+
+for t in $TARGETS; do
+    log=$OUT/logs/fuzz-$t.log
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    if grep -qE '^==[0-9]+== ?ERROR|^SUMMARY: (libFuzzer|AddressSanitizer)|deadly signal|Fatal error' "$log"; then
+        echo "fuzz: $t: CRASH after ${runs:-?} executions (see $log)"
+        grep -E 'Test unit written|Fatal error|ERROR' "$log" | head -n 5
+        status=1
+    else
+        echo "fuzz: $t: ${runs:-?} executions clean"
+    fi
+done
+exit $status
