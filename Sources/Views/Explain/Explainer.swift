@@ -79,8 +79,8 @@ public final class Explainer {
         options.reassembleAll = true
         options.trackHTTP = false
         let follower = Follower(options: options)
-        follower.streamData = { [unowned self] stream, fromA, _, chunk in self.streamData(stream: stream, fromA: fromA, chunk: chunk) }
-        follower.conversationEnded = { [unowned self] in self.ended($0) }
+        follower.streamData = { [weak self] stream, fromA, _, chunk in self?.streamData(stream: stream, fromA: fromA, chunk: chunk) }
+        follower.conversationEnded = { [weak self] in self?.ended($0) }
         return follower
     }
 
