@@ -4,7 +4,7 @@ import Dissect
 public struct FollowerOptions: Sendable {
     /// Live conversations kept at once (TCP and UDP each); the least recently active are
     /// evicted beyond this, counted in ``Follower/evictions``.
-    public var maxLiveConversations = 200_000
+    public var maxLiveConversations = 100_000
     /// Reassemble the byte streams of these TCP streams (nil: none beyond HTTP tracking).
     public var reassembleStreams: Set<Int>? = nil
     /// Reassemble every TCP stream.

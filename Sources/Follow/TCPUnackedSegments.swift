@@ -25,7 +25,7 @@ struct TCPUnackedSegments: Sendable {
     /// Adds the newest segment; ignored when the list is full.
     mutating func append(_ segment: TCPUnackedSegment) {
         guard segments.count < Self.capacity else { return }
-        if segments.capacity == 0 { segments.reserveCapacity(8) }
+        if segments.capacity == 0 { segments.reserveCapacity(2) }
         segments.append(segment)
     }
 

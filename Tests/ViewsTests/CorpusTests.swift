@@ -127,3 +127,38 @@ import Views
         #expect(files.count > 100)
     }
 }
+
+/// `-T json` must be valid JSON for any input, including invalid UTF-8 in names and URIs.
+@Suite struct JSONValidityTests {
+    @Test func everyJSONLineOfTheCorpusParses() throws {
+        let folders = ["pcap", "pcapng", "malformed"].map { Paths.corpus.appendingPathComponent($0) }
+        guard FileManager.default.fileExists(atPath: Paths.corpus.path) else {
+            print("skipping the JSON corpus test: \(Paths.corpus.path) is not there")
+            return
+        }
+        var lines = 0, bad: [String] = []
+        for folder in folders {
+            for file in Paths.files(in: folder, suffixes: [".pcap", ".pcapng"]) {
+                let (text, _) = renderFile(file.path) { input, out in JSONView().write(input, to: out) }
+                for line in text.split(separator: "\n") {
+                    lines += 1
+                    if (try? JSONSerialization.jsonObject(with: Data(line.utf8))) == nil && bad.count < 5 {
+                        bad.append("\(file.lastPathComponent): \(line.prefix(200))")
+                    }
+                }
+            }
+        }
+        print("json: \(lines) lines from the corpus parsed")
+        #expect(bad.isEmpty, "\(bad)")
+        #expect(lines > 5_000)
+    }
+
+    @Test func fixturesJSONParses() throws {
+        for file in Paths.files(in: Paths.fixtures, suffixes: [".pcap", ".pcapng"]) {
+            let (text, _) = renderFile(file.path) { input, out in JSONView().write(input, to: out) }
+            for line in text.split(separator: "\n") {
+                #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(file.lastPathComponent): \(line.prefix(120))")
+            }
+        }
+    }
+}
