@@ -39,6 +39,8 @@ let package = Package(
         ),
         .testTarget(name: "DissectTests", dependencies: ["Dissect"]),
         .testTarget(name: "TcpwatchKitTests", dependencies: ["TcpwatchKit"]),
+        // Runs the built binary; depends on it so `swift test` builds it first.
+        .testTarget(name: "CLITests", dependencies: ["tcpwatch"]),
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),

@@ -49,6 +49,9 @@ struct ReadCommand: ParsableCommand {
     @Option(help: "Only the frames of this tcp.stream (with -w: extract one conversation).")
     var stream: Int?
 
+    @Flag(help: "Print an integrity report instead of the packets (like capinfos): format, link types, counts, times, damaged frames, the first file error. With -T json, one JSON object.")
+    var check = false
+
     func validate() throws {
         if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
@@ -69,6 +72,7 @@ struct ReadCommand: ParsableCommand {
             printError("\(path): \(error)")
             return 2
         }
+        if check { return checkFile(reader, path: path) }
         let filter: BPFFilter?
         do {
             filter = try captureFilter.map { expression throws(PcapError) in
@@ -144,6 +148,32 @@ struct ReadCommand: ParsableCommand {
 }
 
 extension ReadCommand {
+    /// `--check`: decode every frame (no follower needed) and report the damage.
+    func checkFile(_ reader: CaptureFileReader, path: String) -> Int32 {
+        var report = CheckReport()
+        report.format = "\(reader.format)"
+        var progress = ProgressBar(total: reader.fileSize)
+        var number = 0
+        do {
+            while let raw = try reader.next() {
+                number += 1
+                report.add(FrameDecoder.decode(raw, number: number))
+                progress.update(bytes: reader.bytesConsumed, packets: number)
+            }
+        } catch {
+            report.fileError = "\(error)"
+        }
+        progress.clear()
+        let out = OutputBuffer(fileDescriptor: 1)
+        if output.format == .json {
+            report.writeJSON(name: path, to: out)
+        } else {
+            report.writeText(name: path, to: out)
+        }
+        out.flush()
+        return report.isClean ? 0 : 1
+    }
+
     /// True when both paths name the same file (device and inode), so -w would destroy -r.
     static func sameFile(_ a: String, _ b: String) -> Bool {
         var x = stat(), y = stat()
