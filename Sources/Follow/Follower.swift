@@ -102,7 +102,7 @@ public final class Follower {
     /// order) and flushes the reassembled streams.
     public func finish() {
         var ended: [Conversation] = []
-        for var c in tcp.drain() {
+        for c in tcp.drain() {
             c.streams?.finish(frame: lastFrame)
             ended.append(.tcp(c))
         }
@@ -123,7 +123,7 @@ public final class Follower {
             }
             guard now.nanoseconds(since: c.lastTime) >= linger else { break }
             closingHead += 1
-            if c.isClosed, var done = tcp.remove(slot) {
+            if c.isClosed, let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }
@@ -137,7 +137,7 @@ public final class Follower {
         nextSweep = Timestamp(seconds: now.seconds &+ period, nanoseconds: now.nanoseconds)
         let idle = options.tcpIdleTimeout * 1_000_000_000
         for slot in tcp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
-            if var done = tcp.remove(slot) {
+            if let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }

@@ -69,6 +69,14 @@ enum AnalysisFields {
         field("tcp.completeness", "Conversation completeness (SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32)") { i, o in
             o.decimal(i.analysis.completeness)
         },
+        field("http.request", "An HTTP request", .boolean) { i, o in
+            guard let message = httpMessage(i), !message.isResponse else { return }
+            o.boolean(true)
+        },
+        field("http.response", "An HTTP response", .boolean) { i, o in
+            guard let message = httpMessage(i), message.isResponse else { return }
+            o.boolean(true)
+        },
         field("http.request.method", "HTTP request method", .string) { i, o in
             guard let method = httpMessage(i)?.method else { return }
             o.next()

@@ -94,10 +94,38 @@ public enum DetailTree {
             tree.line(1, "Answer RRs: \(dns.answerCount)")
             tree.line(1, "Authority RRs: \(dns.authorityCount)")
             tree.line(1, "Additional RRs: \(dns.additionalCount)")
+            let bytes = frame.bytes
+            var questions = dns.questions(bytes)
+            if dns.questionCount > 0 { tree.line(1, "Queries") }
+            while let q = questions.next() {
+                let name = text { out in q.name.write(bytes) { out.byte($0) } }
+                tree.line(2, "\(name): type \(DNS.typeName(q.type) ?? String(q.type)), class \(DNS.className(q.questionClass) ?? String(q.questionClass))")
+            }
+            var records = dns.records(bytes)
+            var section: DNSSection?
+            while let r = records.next() {
+                if r.section != section {
+                    section = r.section
+                    tree.line(1, r.section == .answer ? "Answers" : r.section == .authority ? "Authoritative nameservers" : "Additional records")
+                }
+                let name = text { out in r.name.write(bytes) { out.byte($0) } }
+                let data = text { out in DNSInfo.writeRecordData(r, bytes, to: out) }
+                tree.line(2, "\(name.isEmpty ? "<Root>" : name): type \(DNS.typeName(r.type) ?? String(r.type)), class \(DNS.className(r.recordClass) ?? String(r.recordClass)), ttl \(r.ttl)\(data.isEmpty ? "" : ", " + data.trimmingLeadingSpace)")
+            }
         }
         if let http = frame.http {
             tree.line(0, "Hypertext Transfer Protocol")
             tree.line(1, text { $0.escaped(frame.bytes.slice(http.firstLine)); $0.ascii("\\r\\n") })
+            var headers = http.headers(frame.bytes)
+            while let (name, value) = headers.next() {
+                tree.line(1, text { out in
+                    out.escaped(frame.bytes.slice(name))
+                    out.ascii(": ")
+                    out.escaped(frame.bytes.slice(value))
+                    out.ascii("\\r\\n")
+                })
+            }
+            if http.bodyStart != nil { tree.line(1, "\\r\\n") }
         }
         for issue in frame.issues {
             tree.line(0, "[Malformed Packet: \(issue)]")
@@ -243,6 +271,8 @@ struct TreeWriter {
 }
 
 extension String {
+    var trimmingLeadingSpace: String { String(drop { $0 == " " }) }
+
     func leftPadded(_ width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
