@@ -166,14 +166,22 @@ struct CaptureCommand: ParsableCommand {
         }
         func remaining() -> Int { count.map { max($0 - captured, 0) } ?? 0 }
 
+        let watch = capture.watchInterface()
+        defer { watch.stop() }
         var ending = Ending.signal
         while true {
             if StopSignal.isRaised {
                 ending = StopSignal.interruptCount > 0 ? .signal : .duration
                 break
             }
-            do {
-                _ = try capture.readBatch(limit: remaining(), take)
+            do throws(PcapError) {
+                if case .interrupted = try capture.readBatch(limit: remaining(), take) {
+                    switch watch.event {
+                    case .disappeared: throw PcapError.capture(message: "interface \(interface) disappeared")
+                    case .wentDown: throw PcapError.capture(message: "interface \(interface) went down")
+                    case .none: break
+                    }
+                }
             } catch {
                 endBatch()
                 ending = .captureFailed(explain(error))
@@ -269,12 +277,12 @@ struct CaptureCommand: ParsableCommand {
 
     /// Turns a read failure into one line, naming the interface when it went away.
     private func explain(_ error: PcapError) -> String {
-        guard interface != "any" else { return "\(error)" }
-        if if_nametoindex(interface) == 0 { return "interface \(interface) disappeared" }
-        if let info = try? LiveCapture.interfaces().first(where: { $0.name == interface }), !info.isUp {
-            return "interface \(interface) went down"
+        if case .capture(let message) = error, message.hasPrefix("interface ") { return message }
+        return switch LiveCapture.state(of: interface) {
+        case .missing: "interface \(interface) disappeared"
+        case .down: "interface \(interface) went down"
+        case .up: "\(error)"
         }
-        return "\(error)"
     }
 }
 
