@@ -36,6 +36,8 @@ let package = Package(
         .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
+        // Runs the built tcpwatch binary against live traffic in network namespaces (root).
+        .testTarget(name: "CaptureTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -157,10 +157,14 @@ struct CaptureCommand: ParsableCommand {
                 loop.process(raw) { printer.write($0) }
             }
         }
-        /// After each batch: a pipe or terminal sees the batch at once; a file waits for its buffer.
+        /// After each batch: a pipe or terminal sees the batch at once; a file is written
+        /// when its 1 MiB buffer fills, and at least once a second while packets arrive, so
+        /// a full disk shows up at once and a crash loses at most a second.
+        var nextFileFlush = monotonicSeconds() + 1
         func endBatch() {
-            if let sink, sink.isStream, writeError == nil {
+            if let sink, writeError == nil, sink.isStream || monotonicSeconds() >= nextFileFlush {
                 do { try sink.flush() } catch { writeError = error }
+                nextFileFlush = monotonicSeconds() + 1
             }
             printer?.out.flush()
         }
