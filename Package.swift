@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
+        // Runs the built tcpwatch binary against live traffic in network namespaces (root).
+        .testTarget(name: "CaptureTests", dependencies: ["tcpwatch"]),
     ],
     swiftLanguageModes: [.v6]
 )

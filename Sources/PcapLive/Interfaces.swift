@@ -43,6 +43,13 @@ extension LiveCapture {
         return result
     }
 
+    /// Whether `name` still exists and is up; `any` is always up.
+    public enum InterfaceState: Sendable, Equatable { case up, down, missing }
+
+    public static func state(of name: String) -> InterfaceState {
+        InterfaceWatch.state(of: name)
+    }
+
     static func socketAddressText(_ address: UnsafeMutablePointer<sockaddr>?) -> String? {
         guard let address else { return nil }
         switch Int32(address.pointee.sa_family) {

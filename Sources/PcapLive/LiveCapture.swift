@@ -67,6 +67,7 @@ public final class LiveCapture {
     /// Warnings pcap_activate returned (a positive result): shown, not fatal.
     public let warnings: [String]
     private let handle: OpaquePointer
+    var rawHandle: OpaquePointer { handle }
 
     public init(options: Options) throws(PcapError) {
         self.options = options

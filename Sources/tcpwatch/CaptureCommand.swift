@@ -157,23 +157,35 @@ struct CaptureCommand: ParsableCommand {
                 loop.process(raw) { printer.write($0) }
             }
         }
-        /// After each batch: a pipe or terminal sees the batch at once; a file waits for its buffer.
+        /// After each batch: a pipe or terminal sees the batch at once; a file is written
+        /// when its 1 MiB buffer fills, and at least once a second while packets arrive, so
+        /// a full disk shows up at once and a crash loses at most a second.
+        var nextFileFlush = monotonicSeconds() + 1
         func endBatch() {
-            if let sink, sink.isStream, writeError == nil {
+            if let sink, writeError == nil, sink.isStream || monotonicSeconds() >= nextFileFlush {
                 do { try sink.flush() } catch { writeError = error }
+                nextFileFlush = monotonicSeconds() + 1
             }
             printer?.out.flush()
         }
         func remaining() -> Int { count.map { max($0 - captured, 0) } ?? 0 }
 
+        let watch = capture.watchInterface()
+        defer { watch.stop() }
         var ending = Ending.signal
         while true {
             if StopSignal.isRaised {
                 ending = StopSignal.interruptCount > 0 ? .signal : .duration
                 break
             }
-            do {
-                _ = try capture.readBatch(limit: remaining(), take)
+            do throws(PcapError) {
+                if case .interrupted = try capture.readBatch(limit: remaining(), take) {
+                    switch watch.event {
+                    case .disappeared: throw PcapError.capture(message: "interface \(interface) disappeared")
+                    case .wentDown: throw PcapError.capture(message: "interface \(interface) went down")
+                    case .none: break
+                    }
+                }
             } catch {
                 endBatch()
                 ending = .captureFailed(explain(error))
@@ -269,12 +281,12 @@ struct CaptureCommand: ParsableCommand {
 
     /// Turns a read failure into one line, naming the interface when it went away.
     private func explain(_ error: PcapError) -> String {
-        guard interface != "any" else { return "\(error)" }
-        if if_nametoindex(interface) == 0 { return "interface \(interface) disappeared" }
-        if let info = try? LiveCapture.interfaces().first(where: { $0.name == interface }), !info.isUp {
-            return "interface \(interface) went down"
+        if case .capture(let message) = error, message.hasPrefix("interface ") { return message }
+        return switch LiveCapture.state(of: interface) {
+        case .missing: "interface \(interface) disappeared"
+        case .down: "interface \(interface) went down"
+        case .up: "\(error)"
         }
-        return "\(error)"
     }
 }
 

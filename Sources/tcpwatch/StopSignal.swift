@@ -25,6 +25,13 @@ enum StopSignal {
             StopSignal.timerFired.store(true, ordering: .sequentiallyConsistent)
             LiveCapture.interruptFromSignalHandler()
         }
+        // A parent may have started us with these signals blocked (a blocked mask is
+        // inherited across exec; Foundation's Process does this): unblock them, or Ctrl-C,
+        // SIGTERM and -a would never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGALRM] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         // A closed pipe on `-w -` becomes EPIPE, reported and handled as a clean stop.
         signal(SIGPIPE, SIG_IGN)
     }

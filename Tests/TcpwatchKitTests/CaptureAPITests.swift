@@ -3,7 +3,7 @@ import Testing
 import TcpwatchKit
 
 /// The test API on the lab captures, used the way a lab grader or a CI check would.
-@Suite struct CaptureTests {
+@Suite struct CaptureAPITests {
     static func fixture(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures/pcaps/\(name)").path
@@ -57,14 +57,14 @@ import TcpwatchKit
 
 @Suite struct ExpectationTests {
     @Test func reportsNearestCandidateWhenAConversationFails() throws {
-        let capture = try Capture(contentsOf: CaptureTests.fixture("refused.pcap"))
+        let capture = try Capture(contentsOf: CaptureAPITests.fixture("refused.pcap"))
         let result = capture.check(.conversation(where: "id.resp_p==81", state: .SF, clientSends: nil, serverSends: nil))
         #expect(!result.passed)
         #expect(result.found.contains("stream 0, state REJ (RST from server, frame 2)"))
     }
 
     @Test func echoAssertionsHold() throws {
-        let capture = try Capture(contentsOf: CaptureTests.fixture("echo.pcap"))
+        let capture = try Capture(contentsOf: CaptureAPITests.fixture("echo.pcap"))
         for expectation in [
             Expectation.handshake(host: "10.77.0.15", port: 6789),
             .conversation(where: "id.resp_p==6789 && id.orig_h==10.77.0.4", state: .SF, clientSends: "Hello server", serverSends: "Hello 10.77.0.4"),
@@ -76,7 +76,7 @@ import TcpwatchKit
     }
 
     @Test func portStatesFromAScan() throws {
-        let capture = try Capture(contentsOf: CaptureTests.fixture("nmap-ss.pcap"))
+        let capture = try Capture(contentsOf: CaptureAPITests.fixture("nmap-ss.pcap"))
         #expect(capture.check(.port(host: "10.77.0.15", port: 80, state: "open")).passed)
         #expect(capture.check(.port(host: "10.77.0.15", port: 81, state: "closed")).passed)
         #expect(capture.check(.port(host: "10.77.0.15", port: 25, state: "filtered")).passed)
@@ -84,7 +84,7 @@ import TcpwatchKit
     }
 
     @Test func badConditionIsReported() throws {
-        let capture = try Capture(contentsOf: CaptureTests.fixture("echo.pcap"))
+        let capture = try Capture(contentsOf: CaptureAPITests.fixture("echo.pcap"))
         let result = capture.check(.conversation(where: "resp_port==6789", state: nil, clientSends: nil, serverSends: nil))
         #expect(!result.passed)
         #expect(result.found.contains("unknown conversation field"))
