@@ -21,9 +21,13 @@ struct CaptureInputOptions: ParsableArguments {
     @Option(name: .customShort("c"), help: "Stop after N packets.")
     var count: Int?
 
+    @Option(name: .customShort("i"), help: "Work live on this interface instead of a file (needs capture rights); Ctrl-C stops and reports.")
+    var interface: String?
+
     func validate() throws {
-        if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
+        if file == nil && readFile == nil && interface == nil { throw ValidationError("give a capture file, -r FILE, or -i IFACE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
+        if interface != nil && (file != nil || readFile != nil) { throw ValidationError("give either a file or -i IFACE, not both") }
         if let count, count <= 0 { throw ValidationError("-c needs a positive count") }
     }
 
@@ -39,6 +43,7 @@ struct CapturePass {
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
     func run(stopWhen: () -> Bool = { false }, _ perFrame: (FieldInput) -> Void = { _ in }) -> Int32 {
+        if let interface = input.interface { return runLive(interface, stopWhen: stopWhen, perFrame) }
         let reader: CaptureFileReader
         do {
             reader = try CaptureFileReader(path: input.path)
@@ -74,6 +79,46 @@ struct CapturePass {
         }
         progress.clear()
         follower.finish()
+        return status
+    }
+}
+
+extension CapturePass {
+    /// The same pass over live packets: until Ctrl-C, SIGTERM, `-c` or `stopWhen`.
+    func runLive(_ interface: String, stopWhen: () -> Bool, _ perFrame: (FieldInput) -> Void) -> Int32 {
+        var options = LiveCapture.Options(interface: interface)
+        options.filter = input.captureFilter
+        let capture: LiveCapture
+        do {
+            capture = try LiveCapture(options: options)
+        } catch {
+            printError("\(error)")
+            return 2
+        }
+        StopSignal.install()
+        capture.armForSignals()
+        printError("capturing on \(interface); Ctrl-C stops and reports")
+        var loop = PacketLoop(follower: follower)
+        var seen = 0
+        var status: Int32 = 0
+        while !StopSignal.isRaised && !stopWhen() {
+            let limit = input.count.map { $0 - seen } ?? 0
+            do {
+                _ = try capture.readBatch(limit: limit) { raw in
+                    loop.process(raw, perFrame)
+                    seen += 1
+                }
+            } catch {
+                printError("\(error)")
+                status = 1
+                break
+            }
+            if let count = input.count, seen >= count { break }
+        }
+        follower.finish()
+        if let stats = capture.statistics() {
+            printError("\(seen) packets captured, \(stats.droppedByKernel) dropped by kernel")
+        }
         return status
     }
 }

@@ -92,6 +92,20 @@ struct LiveCaptureTests {
         }
     }
 
+    /// The views work live too: `conversations -i lo` and `follow -i lo` in a namespace.
+    @Test func viewsWorkLive() throws {
+        let ns = Namespaces()
+        defer { ns.remove() }
+        let n = try ns.make("views")
+        let conversations = Background(["ip", "netns", "exec", n, tcpwatch, "conversations", "-i", "lo", "-c", "4", "--style", "tshark"])
+        #expect(conversations.waitForStderr("capturing on"), "\(conversations.stderr)")
+        run(["ip", "netns", "exec", n, "ping", "-c", "2", "-i", "0.05", "127.0.0.1"])
+        let done = conversations.wait(timeout: 10)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stderr.contains("4 packets captured"), "\(done.stderr)")
+        #expect(done.stdout.contains("TCP Conversations"), "\(done.stdout)")
+    }
+
     /// `-w -` into a pipe: `tcpwatch capture -i lo -w - | tcpwatch read -r -`.
     @Test func pipeToRead() throws {
         let ns = Namespaces()
