@@ -21,6 +21,9 @@ struct CaptureInputOptions: ParsableArguments {
     @Option(name: .customShort("c"), help: "Stop after N packets.")
     var count: Int?
 
+    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): only matching frames count for the view.")
+    var displayFilter: String?
+
     @Option(name: .customShort("i"), help: "Work live on this interface instead of a file (needs capture rights); Ctrl-C stops and reports.")
     var interface: String?
 
@@ -43,6 +46,22 @@ struct CapturePass {
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
     func run(stopWhen: () -> Bool = { false }, _ perFrame: (FieldInput) -> Void = { _ in }) -> Int32 {
+        // The follower sees every frame (its state needs them all); -Y only narrows what
+        // the view is shown.
+        let display: DisplayFilter?
+        do {
+            display = try input.displayFilter.map { text throws(DisplayFilterError) in try DisplayFilter(text) }
+        } catch {
+            printError("\(error)")
+            return 64
+        }
+        let shown: (FieldInput) -> Void = { frame in
+            if display?.matches(frame) ?? true { perFrame(frame) }
+        }
+        return run(display: shown, stopWhen: stopWhen)
+    }
+
+    private func run(display perFrame: (FieldInput) -> Void, stopWhen: () -> Bool) -> Int32 {
         if let interface = input.interface { return runLive(interface, stopWhen: stopWhen, perFrame) }
         let reader: CaptureFileReader
         do {

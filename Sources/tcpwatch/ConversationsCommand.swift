@@ -44,14 +44,22 @@ struct ConversationsCommand: ParsableCommand {
     func run() throws {
         var options = FollowerOptions()
         // The table needs states and counters, not Wireshark's per-segment analysis.
-        options.trackHTTP = false
-        options.analyzeSequences = false
+        // A display filter may name any field, so it gets the full analysis.
+        options.trackHTTP = input.displayFilter != nil
+        options.analyzeSequences = input.displayFilter != nil
         let follower = Follower(options: options)
         let view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
         let out = OutputBuffer(fileDescriptor: 1)
         var collected: [ConversationSummary] = []
-        let wanted: (ConversationSummary) -> Bool = { c in proto == "all" || c.transport.rawValue == proto }
+        // With -Y, only conversations that hold a matching frame are listed.
+        var matchingTCP = Set<Int>(), matchingUDP = Set<Int>()
+        let filtered = input.displayFilter != nil
+        let wanted: (ConversationSummary) -> Bool = { c in
+            guard proto == "all" || c.transport.rawValue == proto else { return false }
+            guard filtered else { return true }
+            return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
+        }
         follower.conversationEnded = { conversation in
             let summary = ConversationSummary(conversation)
             guard wanted(summary) else { return }
@@ -65,6 +73,10 @@ struct ConversationsCommand: ParsableCommand {
         var reference: Timestamp?
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { input in
             if reference == nil { reference = input.reference }
+            if filtered {
+                if let stream = input.analysis.tcpStream { matchingTCP.insert(stream) }
+                if let stream = input.analysis.udpStream { matchingUDP.insert(stream) }
+            }
         }
         switch view.style {
         case .json:
