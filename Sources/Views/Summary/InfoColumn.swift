@@ -63,7 +63,11 @@ enum InfoColumn {
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
         } else if let issue = input.frame.issues.first {
-            out.string(issue.description)
+            if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
+                out.string(why.description)
+            } else {
+                out.string(issue.description)
+            }
         }
         if let issue = input.frame.issues.first, input.frame.tcp != nil || input.frame.udp != nil || input.frame.ipv4 != nil || input.frame.ipv6 != nil {
             out.ascii(" [")
