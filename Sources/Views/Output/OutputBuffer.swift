@@ -64,7 +64,7 @@ public final class OutputBuffer {
     public func decimal<T: BinaryInteger>(_ value: T) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
-            decimal(UInt64(0 &- Int64(value)))
+            decimal(UInt64(value.magnitude))  // 0 - Int64.min would not fit
             return
         }
         var v = UInt64(value)
@@ -86,6 +86,7 @@ public final class OutputBuffer {
 
     /// Zero-padded decimal of exactly `width` digits (for fractions of a second).
     public func decimal(_ value: UInt64, width: Int) {
+        guard width > 0 else { return }
         var divisor: UInt64 = 1
         for _ in 1..<width { divisor &*= 10 }
         var v = value
