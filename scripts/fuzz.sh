@@ -28,6 +28,8 @@ SWIFTC=${SWIFTC:-swiftc}
 TARGETS=${FUZZ_TARGETS:-capture decode follow}
 SHARED=$ROOT/../shared/corpus
 MALFORMED=$SHARED/malformed
+# Swift's own crash backtracer fights ASan over the crashed process; libFuzzer reports.
+export SWIFT_BACKTRACE=enable=no
 LIBFUZZER_FLAGS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1)
 
 mode=run

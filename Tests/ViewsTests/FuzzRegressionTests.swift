@@ -43,3 +43,46 @@ import Views
         #expect(line.utf8.count < 4200)
     }
 }
+
+/// Time columns for the pcapng timestamp extremes the capture target found.
+@Suite struct FuzzTimestampRegressionTests {
+    static func lines(_ name: String, _ format: SummaryLine.TimeFormat) -> [String] {
+        let (text, error) = renderFile(FuzzRegressionTests.regression(name)) { input, out in
+            SummaryLine(timeFormat: format).write(input, to: out)
+        }
+        #expect(error == nil)
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// `if_tsresol` 0 (whole seconds) gave 0 decimal places, and writing a 0-digit
+    /// fraction trapped on the range `1..<0`. Now there is no point and no fraction.
+    @Test(arguments: SummaryLine.TimeFormat.allCases)
+    func wholeSecondResolutionHasNoFraction(format: SummaryLine.TimeFormat) {
+        let lines = Self.lines("pcapng-tsresol-seconds.pcapng", format)
+        #expect(lines.count == 2)
+        for line in lines {
+            let time = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+            let expected = switch format {
+            case .relative, .delta: "0"
+            case .epoch: "5"
+            case .absolute, .absoluteWithDate: "00:00:05"
+            }
+            #expect(time == (format == .absoluteWithDate ? "1970-01-01" : expected), "\(line)")
+            #expect(!line.contains("00:00:05."))
+        }
+    }
+
+    /// `if_tsoffset` = Int64.min saturates the seconds to Int64.min, and the civil-time
+    /// conversion trapped on `seconds - 86399`.
+    @Test(arguments: SummaryLine.TimeFormat.allCases)
+    func mostNegativeOffsetRenders(format: SummaryLine.TimeFormat) {
+        #expect(Self.lines("pcapng-tsoffset-min.pcapng", format).count == 2)
+    }
+
+    @Test func mostNegativeDecimal() {
+        let out = OutputBuffer(fileDescriptor: nil)
+        out.decimal(Int64.min)
+        out.decimal(UInt64(7), width: 0)
+        #expect(out.text == "-9223372036854775808")
+    }
+}

@@ -69,7 +69,7 @@ public final class OutputBuffer {
     public func decimal<T: BinaryInteger>(_ value: T) {
         if value < 0 {
             sink.append(UInt8(ascii: "-"))
-            decimal(UInt64(0 &- Int64(value)))
+            decimal(UInt64(value.magnitude))  // 0 - Int64.min would not fit
             return
         }
         let v = UInt64(value)
@@ -96,6 +96,7 @@ public final class OutputBuffer {
 
     /// Zero-padded decimal of exactly `width` digits (for fractions of a second).
     public func decimal(_ value: UInt64, width: Int) {
+        guard width > 0 else { return }
         var divisor: UInt64 = 1
         for _ in 1..<width { divisor &*= 10 }
         var v = value

@@ -115,8 +115,9 @@ struct CivilTime {
     var year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: UInt32
 
     init(_ t: Timestamp) {
-        let days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400
-        let secondsOfDay = Int(t.seconds - days * 86400)
+        // Floor division that cannot overflow, even at Int64.min (a saturated if_tsoffset).
+        let days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds + 1) / 86400 - 1
+        let secondsOfDay = Int(t.seconds &- days &* 86400)  // exact: the result is in 0..<86400
         hour = secondsOfDay / 3600
         minute = secondsOfDay / 60 % 60
         second = secondsOfDay % 60
@@ -147,9 +148,6 @@ struct CivilTime {
         out.decimal(UInt64(minute), width: 2)
         out.byte(58)
         out.decimal(UInt64(second), width: 2)
-        out.byte(46)
-        var fraction = UInt64(nanosecond)
-        for _ in digits..<9 { fraction /= 10 }
-        out.decimal(fraction, width: digits)
+        out.fraction(UInt64(nanosecond), digits: digits)
     }
 }
