@@ -60,8 +60,11 @@ struct ConversationsCommand: ParsableCommand {
             guard filtered else { return true }
             return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
         }
+        // Live, local conversations are annotated with the program that owns the socket.
+        let owners = input.interface != nil ? SocketOwners() : nil
         follower.conversationEnded = { conversation in
-            let summary = ConversationSummary(conversation)
+            var summary = ConversationSummary(conversation)
+            if summary.transport == .tcp { summary.owner = owners?.owners[summary.stream] }
             guard wanted(summary) else { return }
             if view.style == .json {
                 view.writeJSON(summary, to: out)
@@ -73,6 +76,7 @@ struct ConversationsCommand: ParsableCommand {
         var reference: Timestamp?
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { input in
             if reference == nil { reference = input.reference }
+            owners?.observe(input)
             if filtered {
                 if let stream = input.analysis.tcpStream { matchingTCP.insert(stream) }
                 if let stream = input.analysis.udpStream { matchingUDP.insert(stream) }

@@ -106,6 +106,28 @@ struct LiveCaptureTests {
         #expect(done.stdout.contains("TCP Conversations"), "\(done.stdout)")
     }
 
+    /// Live conversations name the local program that owns the socket (from /proc).
+    @Test func liveConversationsNameTheOwningProgram() throws {
+        let ns = Namespaces()
+        defer { ns.remove() }
+        let n = try ns.make("owner")
+        let conversations = Background(["ip", "netns", "exec", n, tcpwatch, "conversations", "-i", "lo", "-c", "10", "-T", "json"])
+        #expect(conversations.waitForStderr("capturing on"), "\(conversations.stderr)")
+        let script = """
+        import socket, threading, time
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(('127.0.0.1', 6789)); s.listen()
+        def serve():
+            c, _ = s.accept(); c.recv(100); time.sleep(0.3); c.sendall(b'Hello 127.0.0.1'); c.close()
+        t = threading.Thread(target=serve); t.start()
+        c = socket.create_connection(('127.0.0.1', 6789)); c.sendall(b'Hello server'); c.recv(100); c.close(); t.join()
+        """
+        run(["ip", "netns", "exec", n, "python3", "-c", script])
+        let done = conversations.wait(timeout: 10)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("\"owner\":\"") && done.stdout.contains("/python3\""), "\(done.stdout)")
+    }
+
     /// `-w -` into a pipe: `tcpwatch capture -i lo -w - | tcpwatch read -r -`.
     @Test func pipeToRead() throws {
         let ns = Namespaces()

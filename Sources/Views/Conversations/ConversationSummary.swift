@@ -24,6 +24,8 @@ public struct ConversationSummary: Sendable {
     public var end: Timestamp
     public var firstFrame: Int
     public var service: String?
+    /// The local program that owned one end, found during a live capture (`1234/curl`).
+    public var owner: String?
 
     public var duration: Int64 { end.nanoseconds(since: start) }
     public var frames: Int { aFrames + bFrames }

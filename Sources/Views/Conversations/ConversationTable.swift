@@ -25,6 +25,10 @@ extension ConversationsView {
             row += pad("\(c.clientPackets)/\(c.serverPackets)", 7, right: true) + " "
             row += pad("\(Self.compact(c.clientPayload))/\(Self.compact(c.serverPayload))", 9, right: true)
             out.string(row)
+            if let owner = c.owner {
+                out.byte(32)
+                out.escaped(owner)
+            }
             if showStart {
                 let start = OutputBuffer(fileDescriptor: nil)
                 start.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3)

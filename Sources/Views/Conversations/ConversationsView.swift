@@ -63,6 +63,10 @@ public struct ConversationsView {
         out.decimal(c.serverIPBytes)
         out.ascii(",\"stream\":")
         out.decimal(c.stream)
+        if let owner = c.owner {
+            out.ascii(",\"owner\":")
+            JSONView().writeString(Array(owner.utf8)[...], to: out)
+        }
         out.ascii("}\n")
     }
 
