@@ -3,7 +3,7 @@
 // The input is a whole capture file. It is read twice: once from a regular (unlinked
 // temporary) file, where the reader knows the file size, and once from a pipe, where
 // it does not. Every frame is read to the end or to the first error. The frames are
-// decoded and followed too, and (on the file pass) the first frames are rendered by every view
+// decoded and followed too, and (on the file pass) the first frame is rendered by every view
 // (so timestamps, lengths and interfaces from the file reach the views); with
 // FUZZ_PIPELINE=1 every frame is rendered (scripts/fuzz.sh sets it when it replays
 // ../shared/corpus/malformed, which then goes through the whole pipeline).
@@ -23,7 +23,7 @@ private let scratch: Int32 = {
 }()
 
 /// Frames of each file rendered by the views.
-private let framesRendered = getenv("FUZZ_PIPELINE") != nil ? Int.max : 4
+private let framesRendered = getenv("FUZZ_PIPELINE") != nil ? Int.max : 1
 private let pipeCapacity = 1 << 20
 /// F_SETPIPE_SZ from <linux/fcntl.h> (not exported to Swift).
 private let F_SETPIPE_SZ_: Int32 = 1031

@@ -7,7 +7,7 @@
 #                               Fuzz/regressions/ through the targets
 #   scripts/fuzz.sh --build     build only
 #
-# Targets (each Fuzz/Fuzz<Name>.swift + Fuzz/Common.swift + Fuzz/Views.swift):
+# Targets (each Fuzz/Fuzz<Name>.swift + the shared Common.swift, Views.swift, JSONCheck.swift):
 #   capture  the pcap/pcapng reader (from a regular file and from a pipe)
 #   decode   FrameDecoder for every supported link type, and every view
 #   follow   Follower, StreamReassembler and ConnectionState over synthesized segments
@@ -69,14 +69,16 @@ build_module() {
         -c "${sources[@]}" -o "$OUT/obj/$name.o"
 }
 
+# A target is Fuzz/Fuzz<Target>.swift plus the shared Fuzz/*.swift (those not named Fuzz*).
 build_target() {
     local target=$1 main
     main=Fuzz/Fuzz${target^}.swift
     local bin=$OUT/fuzz-$target
-    if ! stale "$bin" "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/*.o; then return; fi
+    mapfile -t shared < <(find Fuzz -maxdepth 1 -name '*.swift' ! -name 'Fuzz*.swift' | sort)
+    if ! stale "$bin" "$main" "${shared[@]}" "$OUT"/obj/*.o; then return; fi
     echo "fuzz: linking fuzz-$target"
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${LD[@]}" -module-name "Fuzz${target^}" -I "$OUT/modules" \
-        "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
+        "$main" "${shared[@]}" "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
 }
 
 build_module Dissect
