@@ -15,7 +15,7 @@
 //   15     extra wire length in 16-byte units (with control bit 3)
 //
 // Every frame is decoded, followed (stream numbers, relative sequence numbers) and
-// rendered by every view; every TCP segment also goes to the reassembler of its stream
+// rendered (a summary line and every field); every TCP segment also goes to the reassembler of its stream
 // and direction (its ACK to the other direction's) and to the stream's ConnectionState.
 // At the end every reassembler is finished. The caps on buffered bytes are checked.
 #if canImport(Glibc)
@@ -111,7 +111,7 @@ public func fuzzFollow(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var reassemblers: [Direction: StreamReassembler] = [:]
     var states: [Int: ConnectionState] = [:]
     var udpStates: [Int: ConnectionState] = [:]
-    var views = ViewSet()
+    var views = ViewSet(light: true)
     var number = 0
 
     while let bytes = makeSegmentFrame(&input) {

@@ -10,6 +10,9 @@ import Views
 private let viewSink: Int32 = fuzzVerbose ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC)
 
 struct ViewSet {
+    /// Light: only the first summary line and the fields view (every field, including the
+    /// follower's analysis); for the follow target, where the views are not the point.
+    let light: Bool
     private let out = OutputBuffer(fileDescriptor: viewSink)
     /// The summary line in every time format, the first one colored.
     private let summaries = SummaryLine.TimeFormat.allCases.enumerated().map { i, format in
@@ -20,15 +23,24 @@ struct ViewSet {
     private var reference: Timestamp?
     private var previous = Timestamp.zero
 
+    init(light: Bool = false) { self.light = light }
+
     mutating func render(_ frame: Frame, _ analysis: FrameAnalysis) {
         let ref = reference ?? frame.raw.timestamp
         reference = ref
         let input = FieldInput(frame: frame, analysis: analysis, reference: ref,
                                previous: frame.number == 1 ? frame.raw.timestamp : previous)
         previous = frame.raw.timestamp
-        for summary in summaries { summary.write(input, to: out) }
-        json.write(input, to: out)
+        for summary in light ? Array(summaries.prefix(1)) : summaries { summary.write(input, to: out) }
         fields.write(input, to: out)
+        guard !light else { return out.flush() }
+        // Oracle: the JSON line must parse.
+        let jsonLine = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
+        json.write(input, to: jsonLine)
+        if !isValidJSONLine(jsonLine.bytes) {
+            fatalError("invalid JSON for frame \(frame.number): \(jsonLine.text)")
+        }
+        out.bytes(jsonLine.bytes)
         DetailTree.write(input, to: out)
         HexDump.write(frame.bytes, to: out)
         out.flush()

@@ -2,12 +2,13 @@
 # Builds the libFuzzer targets in Fuzz/ and runs them (issue 7, "Fuzzing").
 #
 #   scripts/fuzz.sh [SECONDS]   build, replay, then fuzz each target for SECONDS (default 60)
-#   scripts/fuzz.sh --smoke     build, replay, then fuzz each target for 20 s (CI)
+#   scripts/fuzz.sh --smoke     build, replay, then fuzz the targets for 20 s, side by side (CI;
+#                               about a minute in all once built)
 #   scripts/fuzz.sh --replay    build, then only replay ../shared/corpus/malformed and
 #                               Fuzz/regressions/ through the targets
 #   scripts/fuzz.sh --build     build only
 #
-# Targets (each Fuzz/Fuzz<Name>.swift + Fuzz/Common.swift + Fuzz/Views.swift):
+# Targets (each Fuzz/Fuzz<Name>.swift + the shared Common.swift, Views.swift, JSONCheck.swift):
 #   capture  the pcap/pcapng reader (from a regular file and from a pipe)
 #   decode   FrameDecoder for every supported link type, and every view
 #   follow   Follower, StreamReassembler and ConnectionState over synthesized segments
@@ -16,7 +17,7 @@
 # -sanitize=fuzzer,address into .build/fuzz/obj and linked into each target. Seeds are
 # generated from Fixtures/pcaps and ../shared/corpus into .build/fuzz/seeds; what the
 # fuzzer finds grows .build/fuzz/corpus/<target>. Crashes land in .build/fuzz/artifacts.
-# Environment: SWIFTC (default swiftc), FUZZ_JOBS (parallel fuzzers, default 1),
+# Environment: SWIFTC (default swiftc), FUZZ_JOBS (fuzzers side by side: 1, or 3 with --smoke),
 # FUZZ_TARGETS (default "capture decode follow").
 # Exit status: non-zero when a build fails, a replayed file crashes, or a fuzzer finds a crash.
 set -euo pipefail
@@ -35,7 +36,7 @@ LIBFUZZER_FLAGS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_fin
 mode=run
 seconds=60
 case "${1:-}" in
-    --smoke) mode=smoke; seconds=20 ;;
+    --smoke) mode=smoke; seconds=20; FUZZ_JOBS=${FUZZ_JOBS:-3} ;;
     --replay) mode=replay ;;
     --build) mode=build ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -69,14 +70,16 @@ build_module() {
         -c "${sources[@]}" -o "$OUT/obj/$name.o"
 }
 
+# A target is Fuzz/Fuzz<Target>.swift plus the shared Fuzz/*.swift (those not named Fuzz*).
 build_target() {
     local target=$1 main
     main=Fuzz/Fuzz${target^}.swift
     local bin=$OUT/fuzz-$target
-    if ! stale "$bin" "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/*.o; then return; fi
+    mapfile -t shared < <(find Fuzz -maxdepth 1 -name '*.swift' ! -name 'Fuzz*.swift' | sort)
+    if ! stale "$bin" "$main" "${shared[@]}" "$OUT"/obj/*.o; then return; fi
     echo "fuzz: linking fuzz-$target"
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${LD[@]}" -module-name "Fuzz${target^}" -I "$OUT/modules" \
-        "$main" Fuzz/Common.swift Fuzz/Views.swift "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
+        "$main" "${shared[@]}" "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
 }
 
 build_module Dissect
