@@ -40,13 +40,6 @@ extension ConversationsView {
         }
     }
 
-    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let n = text.count
-        guard n < width else { return text }
-        let spaces = String(repeating: " ", count: width - n)
-        return right ? spaces + text : text + spaces
-    }
-
     /// Keeps both ends of a long address (the port matters most): `2001:db8:…:1]:443`.
     static func shorten(_ text: String, _ width: Int) -> String {
         guard text.count > width, width > 4 else { return text }

@@ -34,7 +34,7 @@ public struct CheckReport {
 
     public func writeText(name: String, to out: OutputBuffer) {
         func line(_ key: String, _ value: String) {
-            out.string(key.padding(21) + value + "\n")
+            out.string(key.padded(to: 21) + value + "\n")
         }
         line("File name:", name)
         line("File format:", format)
@@ -101,8 +101,3 @@ public struct CheckReport {
     }
 }
 
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-}

@@ -22,25 +22,14 @@ public struct HTTPView {
         let first = t.request?.firstFrame ?? t.response?.firstFrame ?? 0
         let last = t.response?.lastFrame ?? t.request?.lastFrame ?? 0
         line += pad("\(first)-\(last)", 9) + " "
-        line += pad(shorten(t.request?.method ?? "-", 7), 7) + " "
+        line += pad(truncate(t.request?.method ?? "-", 7), 7) + " "
         let target = (t.request?.host ?? "") + (t.request?.uri ?? "(no request)")
-        line += pad(shorten(target, targetWidth), targetWidth) + " "
+        line += pad(truncate(target, targetWidth), targetWidth) + " "
         line += pad(t.response?.statusCode.map(String.init) ?? "-", 4) + " "
-        line += pad(shorten(t.response?.contentType ?? "-", 16), 16) + " "
+        line += pad(truncate(t.response?.contentType ?? "-", 16), 16) + " "
         line += pad(t.response.map { String($0.bodyLength) } ?? "-", 9, right: true)
         out.escaped(line)
         out.byte(10)
-    }
-
-    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let n = text.count
-        guard n < width else { return text }
-        let spaces = String(repeating: " ", count: width - n)
-        return right ? spaces + text : text + spaces
-    }
-
-    func shorten(_ text: String, _ width: Int) -> String {
-        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     /// A safe file name for an exported body: the URI's last path component with every
