@@ -81,10 +81,16 @@ public final class Follower {
 
     public func process(_ frame: Frame) -> FrameAnalysis {
         var analysis = FrameAnalysis()
+        process(frame, into: &analysis)
+        return analysis
+    }
+
+    /// Follows `frame` and writes what the follower says into `analysis`, which starts out empty.
+    public func process(_ frame: Frame, into analysis: inout FrameAnalysis) {
         lastFrame = frame.number
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
         retireFinished()
-        guard let (src, dst) = frame.ipAddresses else { return analysis }
+        guard let (src, dst) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
                    to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)
@@ -95,7 +101,6 @@ public final class Follower {
             lookUpQuoted(quoted, into: &analysis)
         }
         if frame.icmp != nil || frame.icmpv6 != nil { matchEcho(frame, src: src, dst: dst, into: &analysis) }
-        return analysis
     }
 
     /// Ends every live conversation (handing each to ``conversationEnded``, in stream

@@ -7,9 +7,8 @@ public struct PacketLoop {
     private var reference: Timestamp?
     private var previous = Timestamp.zero
     private var number = 0
-    /// Reused for every frame: decoding writes into it in place.
-    private var input = FieldInput(frame: Frame(number: 0, raw: RawFrame(bytes: .empty, timestamp: .zero, originalLength: 0, linkType: .ethernet)),
-                                   analysis: FrameAnalysis(), reference: .zero, previous: .zero)
+    /// Reused for every frame: the decoder writes into it in place.
+    private let frame = Frame()
 
     public init(follower: Follower = Follower()) {
         self.follower = follower
@@ -22,13 +21,12 @@ public struct PacketLoop {
                                     _ body: (FieldInput) throws -> R) rethrows -> R? {
         number += 1
         guard accept(raw) else { return nil }
-        FrameDecoder.decode(raw, number: number, into: &input.frame)
-        input.analysis = follower.process(input.frame)
         let ref = reference ?? raw.timestamp
         reference = ref
-        input.reference = ref
-        input.previous = number == 1 ? raw.timestamp : previous
-        defer { previous = raw.timestamp }
+        let prev = number == 1 ? raw.timestamp : previous
+        previous = raw.timestamp
+        FrameDecoder.decode(raw, number: number, into: frame)
+        let input = FieldInput(frame: frame, analysis: follower.process(frame), reference: ref, previous: prev)
         return try body(input)
     }
 }

@@ -83,12 +83,14 @@ struct CapturePass {
         var progress = ProgressBar(total: reader.fileSize)
         var shown = 0
         var status: Int32 = 0
+        // Read once: an option's property wrapper costs more per read than a packet's decode.
+        let count = input.count
         do {
             while let raw = try reader.next() {
                 let seen: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }, perFrame)
                 if seen != nil { shown += 1 }
                 progress.update(bytes: reader.bytesConsumed, packets: reader.framesRead)
-                if let count = input.count, shown >= count { break }
+                if let count, shown >= count { break }
                 if stopWhen() { break }
             }
         } catch {

@@ -111,6 +111,8 @@ struct ReadCommand: ParsableCommand {
         var loop = PacketLoop(follower: Follower(options: options))
         var shown = 0
         var failure: String?
+        // Read once: an option's property wrapper costs more per read than a packet's decode.
+        let stream = stream, count = count
         do {
             while let raw = try reader.next() {
                 // -c counts frames read, as tshark's -c does with -Y.

@@ -51,6 +51,39 @@ public final class ByteSink {
         storedCount += bytes.count
     }
 
+    /// Appends `value` in decimal digits.
+    public func appendDecimal(_ value: UInt64) {
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits &+= 1
+        }
+        reserve(digits)
+        var p = base + storedCount + digits
+        var rest = value
+        repeat {
+            p -= 1
+            p.pointee = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        } while rest > 0
+        storedCount += digits
+    }
+
+    /// Appends the last `width` decimal digits of `value`, zero-padded (`width` ≤ 20).
+    public func appendDecimal(_ value: UInt64, width: Int) {
+        precondition(width >= 0 && width <= 20)
+        reserve(width)
+        var p = base + storedCount + width
+        var rest = value
+        for _ in 0..<width {
+            p -= 1
+            p.pointee = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        storedCount += width
+    }
+
     public func append(contentsOf bytes: some Sequence<UInt8>) {
         for b in bytes { append(b) }
     }

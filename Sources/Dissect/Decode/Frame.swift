@@ -1,40 +1,86 @@
 /// A decoded frame: the captured bytes once, and a view for each layer that decoded.
 ///
 /// Layers are small value types holding offsets and scalars read from `bytes`; nothing is
-/// copied. Like the bytes, a Frame from a capture source is valid only until the source
-/// reads the next frame.
-public struct Frame {
-    public var number: Int
-    public var raw: RawFrame
+/// copied. A Frame is a reference so that the packet loop can decode into one frame and
+/// hand it to the follower and the views without copying its ~1 KB of layers for every
+/// packet (Swift copies a large struct whenever it passes one out of a mutable place).
+/// Like the bytes, a Frame from a capture source is valid only until the source reads
+/// the next frame: the decoder then overwrites it.
+public final class Frame {
+    // Written only by the decoder, read by everyone. Inlinable getters over unchecked
+    // storage: other modules would otherwise check exclusivity dynamically at every read,
+    // which costs more than the reads themselves.
+    @usableFromInline @exclusivity(unchecked) var _number: Int
+    @inlinable public var number: Int { _number }
+    @usableFromInline @exclusivity(unchecked) var _raw: RawFrame
+    @inlinable public var raw: RawFrame { _raw }
     /// The protocols in order, as Wireshark lists them in `frame.protocols`.
-    public var protocols = ProtocolStack()
+    @usableFromInline @exclusivity(unchecked) var _protocols = ProtocolStack()
+    @inlinable public var protocols: ProtocolStack { _protocols }
 
-    public var ethernet: Ethernet?
-    public var vlans = VLANTags()
-    public var sll: LinuxSLL?
-    public var null: NullLoopback?
-    public var arp: ARP?
-    public var ipv4: IPv4?
-    public var ipv6: IPv6?
-    public var icmp: ICMPv4?
-    public var icmpv6: ICMPv6?
-    public var tcp: TCP?
-    public var udp: UDP?
-    public var dns: DNS?
-    public var http: HTTPHead?
-    /// The packet quoted inside an ICMP or ICMPv6 error. Kept out of line: it is rare and
-    /// as large as the rest of the frame, which is copied and cleared for every packet.
-    public var quoted: QuotedPacket? {
-        get { quotedBox?.packet }
-        set { quotedBox = newValue.map(QuotedBox.init) }
-    }
-    private var quotedBox: QuotedBox?
+    @usableFromInline @exclusivity(unchecked) var _ethernet: Ethernet?
+    @inlinable public var ethernet: Ethernet? { _ethernet }
+    @usableFromInline @exclusivity(unchecked) var _vlans = VLANTags()
+    @inlinable public var vlans: VLANTags { _vlans }
+    @usableFromInline @exclusivity(unchecked) var _sll: LinuxSLL?
+    @inlinable public var sll: LinuxSLL? { _sll }
+    @usableFromInline @exclusivity(unchecked) var _null: NullLoopback?
+    @inlinable public var null: NullLoopback? { _null }
+    @usableFromInline @exclusivity(unchecked) var _arp: ARP?
+    @inlinable public var arp: ARP? { _arp }
+    @usableFromInline @exclusivity(unchecked) var _ipv4: IPv4?
+    @inlinable public var ipv4: IPv4? { _ipv4 }
+    @usableFromInline @exclusivity(unchecked) var _ipv6: IPv6?
+    @inlinable public var ipv6: IPv6? { _ipv6 }
+    @usableFromInline @exclusivity(unchecked) var _icmp: ICMPv4?
+    @inlinable public var icmp: ICMPv4? { _icmp }
+    @usableFromInline @exclusivity(unchecked) var _icmpv6: ICMPv6?
+    @inlinable public var icmpv6: ICMPv6? { _icmpv6 }
+    @usableFromInline @exclusivity(unchecked) var _tcp: TCP?
+    @inlinable public var tcp: TCP? { _tcp }
+    @usableFromInline @exclusivity(unchecked) var _udp: UDP?
+    @inlinable public var udp: UDP? { _udp }
+    @usableFromInline @exclusivity(unchecked) var _dns: DNS?
+    @inlinable public var dns: DNS? { _dns }
+    @usableFromInline @exclusivity(unchecked) var _http: HTTPHead?
+    @inlinable public var http: HTTPHead? { _http }
+    /// The packet quoted inside an ICMP or ICMPv6 error.
+    @usableFromInline @exclusivity(unchecked) var _quoted: QuotedPacket?
+    @inlinable public var quoted: QuotedPacket? { _quoted }
     /// What went wrong, layer by layer; the layers listed above still decoded.
-    public var issues = IssueList()
+    @usableFromInline @exclusivity(unchecked) var _issues = IssueList()
+    @inlinable public var issues: IssueList { _issues }
 
     public init(number: Int, raw: RawFrame) {
-        self.number = number
-        self.raw = raw
+        self._number = number
+        self._raw = raw
+    }
+
+    /// An empty frame for a decoder to fill.
+    public convenience init() {
+        self.init(number: 0, raw: RawFrame(bytes: .empty, timestamp: .zero, originalLength: 0, linkType: .ethernet))
+    }
+
+    /// Forgets every layer, ready for the next frame's.
+    func reset(number: Int, raw: RawFrame) {
+        self._number = number
+        self._raw = raw
+        _protocols = ProtocolStack()
+        _ethernet = nil
+        _vlans = VLANTags()
+        _sll = nil
+        _null = nil
+        _arp = nil
+        _ipv4 = nil
+        _ipv6 = nil
+        _icmp = nil
+        _icmpv6 = nil
+        _tcp = nil
+        _udp = nil
+        _dns = nil
+        _http = nil
+        _quoted = nil
+        _issues = IssueList()
     }
 
     @inlinable public var bytes: ByteView { raw.bytes }
@@ -43,11 +89,6 @@ public struct Frame {
     public var transportPayload: Range<Int> {
         tcp?.payload ?? udp?.payload ?? 0..<0
     }
-}
-
-final class QuotedBox {
-    let packet: QuotedPacket
-    init(_ packet: QuotedPacket) { self.packet = packet }
 }
 
 /// The IP header and transport header that an ICMP error quotes.

@@ -6,184 +6,183 @@ public enum FrameDecoder {
     static let maxVLANTags = 8
 
     public static func decode(_ raw: RawFrame, number: Int) -> Frame {
-        var frame = Frame(number: number, raw: raw)
-        decode(raw, number: number, into: &frame)
+        let frame = Frame(number: number, raw: raw)
+        decode(raw, number: number, into: frame)
         return frame
     }
 
-    /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame so
-    /// that a large value is not copied for every packet.
-    public static func decode(_ raw: RawFrame, number: Int, into frame: inout Frame) {
-        frame = Frame(number: number, raw: raw)
+    /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame.
+    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame) {
+        frame.reset(number: number, raw: raw)
         let bytes = raw.bytes
         let end = bytes.count
         switch raw.linkType {
         case .ethernet:
-            decodeEthernet(&frame, end: end)
+            decodeEthernet(frame, end: end)
         case .linuxSLL, .linuxSLL2:
             let result = LinuxSLL.decode(bytes, at: 0, end: end, version: raw.linkType == .linuxSLL ? .v1 : .v2)
-            guard let sll = result.layer else { return frame.issues.append(result.issue) }
-            frame.sll = sll
-            frame.protocols.append(.sll)
-            frame.protocols.append(.ethertype)
-            decodeEtherType(&frame, sll.protocolType, at: sll.headerLength, end: end)
+            guard let sll = result.layer else { return frame._issues.append(result.issue) }
+            frame._sll = sll
+            frame._protocols.append(.sll)
+            frame._protocols.append(.ethertype)
+            decodeEtherType(frame, sll.protocolType, at: sll.headerLength, end: end)
         case .null, .loop:
             let result = NullLoopback.decode(bytes, at: 0, end: end, networkOrder: raw.linkType == .loop)
-            guard let null = result.layer else { return frame.issues.append(result.issue) }
-            frame.null = null
-            frame.protocols.append(.null)
+            guard let null = result.layer else { return frame._issues.append(result.issue) }
+            frame._null = null
+            frame._protocols.append(.null)
             switch null.ipVersion {
-            case 4: decodeIPv4(&frame, at: NullLoopback.headerLength, end: end)
-            case 6: decodeIPv6(&frame, at: NullLoopback.headerLength, end: end)
+            case 4: decodeIPv4(frame, at: NullLoopback.headerLength, end: end)
+            case 6: decodeIPv6(frame, at: NullLoopback.headerLength, end: end)
             default:
-                frame.issues.append(.malformed(.null, .unknownAddressFamily(null.family)))
-                appendData(&frame, NullLoopback.headerLength..<end)
+                frame._issues.append(.malformed(.null, .unknownAddressFamily(null.family)))
+                appendData(frame, NullLoopback.headerLength..<end)
             }
         case .raw:
-            frame.protocols.append(.raw)
-            decodeIPByVersion(&frame, at: 0, end: end)
+            frame._protocols.append(.raw)
+            decodeIPByVersion(frame, at: 0, end: end)
         case .ipv4:
-            decodeIPv4(&frame, at: 0, end: end)
+            decodeIPv4(frame, at: 0, end: end)
         case .ipv6:
-            decodeIPv6(&frame, at: 0, end: end)
+            decodeIPv6(frame, at: 0, end: end)
         default:
-            frame.issues.append(.malformed(.frame, .unsupportedLinkType(raw.linkType)))
+            frame._issues.append(.malformed(.frame, .unsupportedLinkType(raw.linkType)))
         }
     }
 
-    private static func appendData(_ frame: inout Frame, _ range: Range<Int>) {
-        if !range.isEmpty { frame.protocols.append(.data) }
+    private static func appendData(_ frame: Frame, _ range: Range<Int>) {
+        if !range.isEmpty { frame._protocols.append(.data) }
     }
 
-    private static func decodeEthernet(_ frame: inout Frame, end: Int) {
+    private static func decodeEthernet(_ frame: Frame, end: Int) {
         let bytes = frame.bytes
         let result = Ethernet.decode(bytes, at: 0, end: end)
-        guard let eth = result.layer else { return frame.issues.append(result.issue) }
-        frame.ethernet = eth
-        frame.protocols.append(.eth)
+        guard let eth = result.layer else { return frame._issues.append(result.issue) }
+        frame._ethernet = eth
+        frame._protocols.append(.eth)
         var type = eth.etherType
         var offset = Ethernet.headerLength
         if type <= 1500 {
-            frame.protocols.append(.llc)
+            frame._protocols.append(.llc)
             return
         }
-        frame.protocols.append(.ethertype)
+        frame._protocols.append(.ethertype)
         var depth = 0
         while EtherType.isVLAN(type) && depth < maxVLANTags {
             let tag = VLANTag.decode(bytes, at: offset, end: end)
-            guard let vlan = tag.layer else { return frame.issues.append(tag.issue) }
-            frame.vlans.append(vlan)
-            frame.protocols.append(.vlan)
-            frame.protocols.append(.ethertype)
+            guard let vlan = tag.layer else { return frame._issues.append(tag.issue) }
+            frame._vlans.append(vlan)
+            frame._protocols.append(.vlan)
+            frame._protocols.append(.ethertype)
             type = vlan.etherType
             offset += VLANTag.length
             depth += 1
         }
-        decodeEtherType(&frame, type, at: offset, end: end)
+        decodeEtherType(frame, type, at: offset, end: end)
     }
 
-    private static func decodeEtherType(_ frame: inout Frame, _ type: UInt16, at offset: Int, end: Int) {
+    private static func decodeEtherType(_ frame: Frame, _ type: UInt16, at offset: Int, end: Int) {
         switch type {
-        case EtherType.ipv4: decodeIPv4(&frame, at: offset, end: end)
-        case EtherType.ipv6: decodeIPv6(&frame, at: offset, end: end)
+        case EtherType.ipv4: decodeIPv4(frame, at: offset, end: end)
+        case EtherType.ipv6: decodeIPv6(frame, at: offset, end: end)
         case EtherType.arp:
             let result = ARP.decode(frame.bytes, at: offset, end: end)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             if let arp = result.layer {
-                frame.arp = arp
-                frame.protocols.append(.arp)
+                frame._arp = arp
+                frame._protocols.append(.arp)
             }
         default:
-            appendData(&frame, offset..<end)
+            appendData(frame, offset..<end)
         }
     }
 
-    private static func decodeIPByVersion(_ frame: inout Frame, at offset: Int, end: Int) {
-        guard offset < end else { return frame.issues.append(.truncated(.ip, needed: 1, available: 0)) }
+    private static func decodeIPByVersion(_ frame: Frame, at offset: Int, end: Int) {
+        guard offset < end else { return frame._issues.append(.truncated(.ip, needed: 1, available: 0)) }
         switch frame.bytes[offset] >> 4 {
-        case 4: decodeIPv4(&frame, at: offset, end: end)
-        case 6: decodeIPv6(&frame, at: offset, end: end)
-        case let v: frame.issues.append(.malformed(.ip, .badVersion(v)))
+        case 4: decodeIPv4(frame, at: offset, end: end)
+        case 6: decodeIPv6(frame, at: offset, end: end)
+        case let v: frame._issues.append(.malformed(.ip, .badVersion(v)))
         }
     }
 
-    private static func decodeIPv4(_ frame: inout Frame, at offset: Int, end: Int) {
+    private static func decodeIPv4(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv4.decode(frame.bytes, at: offset, end: end)
-        frame.issues.append(result.issue)
+        frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
-        frame.ipv4 = ip
-        frame.protocols.append(.ip)
+        frame._ipv4 = ip
+        frame._protocols.append(.ip)
         // Like tshark, a fragment's transport header is decoded only after reassembly.
-        if ip.isFragment { return appendData(&frame, ip.payload) }
+        if ip.isFragment { return appendData(frame, ip.payload) }
         let declared = ip.totalLength == 0 ? ip.payload.count : ip.totalLength - ip.headerLength
-        decodeTransport(&frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
+        decodeTransport(frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeIPv6(_ frame: inout Frame, at offset: Int, end: Int) {
+    private static func decodeIPv6(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv6.decode(frame.bytes, at: offset, end: end)
-        frame.issues.append(result.issue)
+        frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
-        frame.ipv6 = ip
-        frame.protocols.append(.ipv6)
+        frame._ipv6 = ip
+        frame._protocols.append(.ipv6)
         for header in ip.extensionHeaders {
             switch header {
-            case 0: frame.protocols.append(.ipv6Hopopts)
-            case 43: frame.protocols.append(.ipv6Routing)
-            case 44: frame.protocols.append(.ipv6Fraghdr)
-            case 60: frame.protocols.append(.ipv6Dstopts)
+            case 0: frame._protocols.append(.ipv6Hopopts)
+            case 43: frame._protocols.append(.ipv6Routing)
+            case 44: frame._protocols.append(.ipv6Fraghdr)
+            case 60: frame._protocols.append(.ipv6Dstopts)
             default: break
             }
         }
         if result.issue != nil { return }
-        if ip.isFragment { return appendData(&frame, ip.payload) }
+        if ip.isFragment { return appendData(frame, ip.payload) }
         let declared = ip.payloadLength == 0 ? ip.payload.count : ip.payloadLength - (ip.payload.lowerBound - offset - 40)
-        decodeTransport(&frame, ip.upperLayerProtocol, payload: ip.payload, declaredLength: max(declared, 0))
+        decodeTransport(frame, ip.upperLayerProtocol, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeTransport(_ frame: inout Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
+    private static func decodeTransport(_ frame: Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
         let bytes = frame.bytes
         let offset = payload.lowerBound, end = payload.upperBound
         switch proto {
         case 6:
             let result = TCP.decode(bytes, at: offset, end: end, ipPayloadLength: declaredLength)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             guard let tcp = result.layer else { return }
-            frame.tcp = tcp
-            frame.protocols.append(.tcp)
-            decodeTCPPayload(&frame, tcp)
+            frame._tcp = tcp
+            frame._protocols.append(.tcp)
+            decodeTCPPayload(frame, tcp)
         case 17:
             let result = UDP.decode(bytes, at: offset, end: end)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             guard let udp = result.layer else { return }
-            frame.udp = udp
-            frame.protocols.append(.udp)
-            decodeUDPPayload(&frame, udp)
+            frame._udp = udp
+            frame._protocols.append(.udp)
+            decodeUDPPayload(frame, udp)
         case 1:
             let result = ICMPv4.decode(bytes, at: offset, end: end)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             guard let icmp = result.layer else { return }
-            frame.icmp = icmp
-            frame.protocols.append(.icmp)
+            frame._icmp = icmp
+            frame._protocols.append(.icmp)
             if icmp.isError {
-                frame.quoted = decodeQuoted(&frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: false)
+                frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: false)
             } else {
-                appendData(&frame, icmp.payload)
+                appendData(frame, icmp.payload)
             }
         case 58:
             let result = ICMPv6.decode(bytes, at: offset, end: end)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             guard let icmp = result.layer else { return }
-            frame.icmpv6 = icmp
-            frame.protocols.append(.icmpv6)
+            frame._icmpv6 = icmp
+            frame._protocols.append(.icmpv6)
             if icmp.isError {
-                frame.quoted = decodeQuoted(&frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: true)
+                frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: true)
             } else if icmp.type == 128 || icmp.type == 129 {
-                appendData(&frame, icmp.payload)
+                appendData(frame, icmp.payload)
             }
         case 59:
             break
         default:
-            appendData(&frame, payload)
+            appendData(frame, payload)
         }
     }
 
@@ -195,44 +194,44 @@ public enum FrameDecoder {
         }
     }
 
-    private static func decodeTCPPayload(_ frame: inout Frame, _ tcp: TCP) {
+    private static func decodeTCPPayload(_ frame: Frame, _ tcp: TCP) {
         let payload = tcp.payload
         guard !payload.isEmpty else { return }
         let bytes = frame.bytes
         if tcp.sourcePort == 53 || tcp.destinationPort == 53 {
             let result = DNS.decode(bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: true)
             if let dns = result.layer {
-                frame.dns = dns
-                frame.protocols.append(.dns)
+                frame._dns = dns
+                frame._protocols.append(.dns)
                 return
             }
         }
         if isHTTPPort(tcp.sourcePort) || isHTTPPort(tcp.destinationPort) {
             if let head = HTTPHead.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer {
-                frame.http = head
-                frame.protocols.append(.http)
+                frame._http = head
+                frame._protocols.append(.http)
                 return
             }
         }
-        frame.protocols.append(tcp.sourcePort == 7 || tcp.destinationPort == 7 ? .echo : .data)
+        frame._protocols.append(tcp.sourcePort == 7 || tcp.destinationPort == 7 ? .echo : .data)
     }
 
-    private static func decodeUDPPayload(_ frame: inout Frame, _ udp: UDP) {
+    private static func decodeUDPPayload(_ frame: Frame, _ udp: UDP) {
         let payload = udp.payload
         let ports = (udp.sourcePort, udp.destinationPort)
         let isDNS = ports.0 == 53 || ports.1 == 53
         let isMDNS = ports.0 == 5353 || ports.1 == 5353
         if isDNS || isMDNS {
             let result = DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false)
-            frame.issues.append(result.issue)
+            frame._issues.append(result.issue)
             if let dns = result.layer {
-                frame.dns = dns
-                frame.protocols.append(isMDNS && !isDNS ? .mdns : .dns)
+                frame._dns = dns
+                frame._protocols.append(isMDNS && !isDNS ? .mdns : .dns)
                 return
             }
         }
         guard !payload.isEmpty else { return }
-        frame.protocols.append(applicationLayer(udpPorts: ports) ?? .data)
+        frame._protocols.append(applicationLayer(udpPorts: ports) ?? .data)
     }
 
     /// Protocols tshark recognises by a UDP port alone, which tcpwatch names but does not decode.
@@ -244,20 +243,20 @@ public enum FrameDecoder {
 
     /// Decodes the IP header and the start of the transport header quoted in an ICMP error.
     /// The quote is usually cut short, so only what is there is kept, without issues.
-    private static func decodeQuoted(_ frame: inout Frame, at offset: Int, end: Int, ipv6: Bool) -> QuotedPacket? {
+    private static func decodeQuoted(_ frame: Frame, at offset: Int, end: Int, ipv6: Bool) -> QuotedPacket? {
         let bytes = frame.bytes
         var quoted = QuotedPacket()
         let payload: Range<Int>, proto: UInt8
         if ipv6 {
             guard let ip = IPv6.decode(bytes, at: offset, end: end).layer else { return nil }
             quoted.ipv6 = ip
-            frame.protocols.append(.ipv6)
+            frame._protocols.append(.ipv6)
             payload = ip.payload
             proto = ip.upperLayerProtocol
         } else {
             guard let ip = IPv4.decode(bytes, at: offset, end: end).layer else { return nil }
             quoted.ipv4 = ip
-            frame.protocols.append(.ip)
+            frame._protocols.append(.ip)
             payload = ip.payload
             proto = ip.protocolNumber
         }
@@ -274,16 +273,16 @@ public enum FrameDecoder {
                     headerLength: 0, flags: TCPFlags(rawValue: 0), window: 0, checksum: 0, urgentPointer: 0,
                     options: TCPOptions(), payload: payload.upperBound..<payload.upperBound, segmentLength: 0)
             }
-            if quoted.tcp != nil { frame.protocols.append(.tcp) }
+            if quoted.tcp != nil { frame._protocols.append(.tcp) }
         case 17:
             quoted.udp = UDP.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer
-            if quoted.udp != nil { frame.protocols.append(.udp) }
+            if quoted.udp != nil { frame._protocols.append(.udp) }
         case 1:
             quoted.icmp = ICMPv4.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer
-            if quoted.icmp != nil { frame.protocols.append(.icmp) }
+            if quoted.icmp != nil { frame._protocols.append(.icmp) }
         case 58:
             quoted.icmpv6 = ICMPv6.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer
-            if quoted.icmpv6 != nil { frame.protocols.append(.icmpv6) }
+            if quoted.icmpv6 != nil { frame._protocols.append(.icmpv6) }
         default:
             break
         }

@@ -69,43 +69,16 @@ public final class OutputBuffer {
     public func decimal<T: BinaryInteger>(_ value: T) {
         if value < 0 {
             sink.append(UInt8(ascii: "-"))
-            decimal(UInt64(value.magnitude))  // 0 - Int64.min would not fit
-            return
-        }
-        let v = UInt64(value)
-        if v < 10 {
-            sink.append(48 &+ UInt8(v))
-            return
-        }
-        var digits = 1
-        var probe = v
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        let start = sink.count
-        for _ in 0..<digits { sink.append(48) }
-        var rest = v
-        var i = start + digits - 1
-        while rest > 0 {
-            sink[i] = 48 &+ UInt8(rest % 10)
-            rest /= 10
-            i -= 1
+            sink.appendDecimal(UInt64(value.magnitude))  // 0 - Int64.min would not fit
+        } else {
+            sink.appendDecimal(UInt64(value))
         }
     }
 
     /// Zero-padded decimal of exactly `width` digits (for fractions of a second).
     public func decimal(_ value: UInt64, width: Int) {
         guard width > 0 else { return }
-        var divisor: UInt64 = 1
-        for _ in 1..<width { divisor &*= 10 }
-        var v = value
-        for _ in 0..<width {
-            sink.append(48 &+ UInt8((v / divisor) % 10))
-            v %= divisor
-            divisor /= 10
-            if divisor == 0 { divisor = 1 }
-        }
+        sink.appendDecimal(value, width: min(width, 20))
     }
 
     /// Lower-case hex with `0x` and at least `width` digits, as tshark prints `0x0018`.
