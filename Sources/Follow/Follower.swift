@@ -122,13 +122,15 @@ public final class Follower {
         let linger = options.closedLinger * 1_000_000_000
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
-            guard let c = tcp.slots.indices.contains(slot) ? tcp.slots[slot] : nil, c.stream == stream else {
+            // Read the fields through the slot: binding the conversation would copy it.
+            guard tcp.slots.indices.contains(slot), tcp.slots[slot]?.stream == stream,
+                  let lastTime = tcp.slots[slot]?.lastTime else {
                 closingHead += 1
                 continue
             }
-            guard now.nanoseconds(since: c.lastTime) >= linger else { break }
+            guard now.nanoseconds(since: lastTime) >= linger else { break }
             closingHead += 1
-            if c.isClosed, let done = tcp.remove(slot) {
+            if tcp.slots[slot]?.isClosed == true, let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }

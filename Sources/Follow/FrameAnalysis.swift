@@ -34,8 +34,13 @@ public struct FrameAnalysis: Sendable {
     /// `tcp.completeness` as it stood before this frame, as tshark shows it.
     public var completeness: UInt8?
     public var application = ApplicationVerdict.asDecoded
-    /// The HTTP message this frame completed, if any.
-    public var http: HTTPMessage?
+    /// The HTTP message this frame completed, if any. Kept out of line: few frames have one,
+    /// and the analysis is built and copied for every frame.
+    public var http: HTTPMessage? {
+        get { httpBox?.message }
+        set { httpBox = newValue.map(HTTPMessageBox.init) }
+    }
+    private var httpBox: HTTPMessageBox?
     /// For a segment of an HTTP message completed later: the message's first line, when
     /// tshark shows it in the Info column.
     public var pduFirstLine: [UInt8]?
@@ -54,4 +59,9 @@ extension TCPAnalysisFlags {
     public var hidesPayload: Bool {
         !intersection([.retransmission, .outOfOrder]).isEmpty
     }
+}
+
+final class HTTPMessageBox: Sendable {
+    let message: HTTPMessage
+    init(_ message: HTTPMessage) { self.message = message }
 }

@@ -63,24 +63,26 @@ public final class Frame {
 
     /// Forgets every layer, ready for the next frame's.
     func reset(number: Int, raw: RawFrame) {
-        self._number = number
-        self._raw = raw
+        _number = number
+        _raw = raw
         _protocols = ProtocolStack()
-        _ethernet = nil
         _vlans = VLANTags()
-        _sll = nil
-        _null = nil
-        _arp = nil
-        _ipv4 = nil
-        _ipv6 = nil
-        _icmp = nil
-        _icmpv6 = nil
-        _tcp = nil
-        _udp = nil
-        _dns = nil
-        _http = nil
-        _quoted = nil
         _issues = IssueList()
+        // Clear only what the last frame set: assigning nil to a large optional copies a
+        // whole empty value, and most frames set only a few layers.
+        if _ethernet != nil { _ethernet = nil }
+        if _sll != nil { _sll = nil }
+        if _null != nil { _null = nil }
+        if _arp != nil { _arp = nil }
+        if _ipv4 != nil { _ipv4 = nil }
+        if _ipv6 != nil { _ipv6 = nil }
+        if _icmp != nil { _icmp = nil }
+        if _icmpv6 != nil { _icmpv6 = nil }
+        if _tcp != nil { _tcp = nil }
+        if _udp != nil { _udp = nil }
+        if _dns != nil { _dns = nil }
+        if _http != nil { _http = nil }
+        if _quoted != nil { _quoted = nil }
     }
 
     @inlinable public var bytes: ByteView { raw.bytes }

@@ -21,12 +21,12 @@ public final class CaptureFileReader {
     public let format: CaptureFormat
 
     let input: ReadBuffer
-    private var pcap: PcapRecordReader?
-    private var pcapng: PcapngBlockReader?
-    private var failure: CaptureFileError?
+    private let pcap: PcapRecordReader?
+    @exclusivity(unchecked) private var pcapng: PcapngBlockReader?
+    @exclusivity(unchecked) private var failure: CaptureFileError?
 
     /// Frames returned so far; the last frame's number (tshark's `frame.number`).
-    public private(set) var framesRead = 0
+    @exclusivity(unchecked) public private(set) var framesRead = 0
 
     /// Opens the file at `path`; `"-"` reads standard input.
     public convenience init(path: String) throws(CaptureFileError) {
@@ -63,6 +63,7 @@ public final class CaptureFileReader {
             var reader = PcapngBlockReader()
             try reader.readPreamble(from: input)
             pcapng = reader
+            pcap = nil
         } else if let (format, bigEndian) = PcapFileHeader.format(magic: magic.u32le(0)) {
             self.format = format
             let complete: Bool
@@ -78,6 +79,7 @@ public final class CaptureFileReader {
             input.advance(PcapFileHeader.length)
             pcap = PcapRecordReader(header: header)
         } else {
+            pcap = nil
             throw .unknownFileFormat(magic: magic.u32be(0))
         }
     }
@@ -88,8 +90,8 @@ public final class CaptureFileReader {
         if let failure { throw failure }
         do {
             let packet = framesRead &+ 1
-            let frame: RawFrame? = if pcap != nil {
-                try pcap?.next(from: input, packet: packet)
+            let frame: RawFrame? = if let pcap {
+                try pcap.next(from: input, packet: packet)
             } else {
                 try pcapng?.next(from: input, packet: packet)
             }

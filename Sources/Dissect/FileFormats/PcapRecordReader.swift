@@ -1,5 +1,6 @@
-/// Reads the records of a classic pcap file, one frame per call.
-struct PcapRecordReader {
+/// Reads the records of a classic pcap file, one frame per call. A class: the file reader
+/// calls it for every frame, and would copy a struct of this size each time.
+final class PcapRecordReader {
     let header: PcapFileHeader
     let interface: CaptureInterface
     private let maximumCaptureLength: Int
