@@ -42,6 +42,7 @@ public final class Follower {
     @exclusivity(unchecked) private var udp: ConversationTable<UDPConversation>
     private var nextTCPStream = 0
     private var nextUDPStream = 0
+    private var nextOrdinal = 0
     private let budget: ReassemblyBudget
     private var echoRequests: [EchoKey: Int] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
@@ -199,7 +200,9 @@ public final class Follower {
     }
 
     private func newTCPConversation(_ key: FlowKey, a: Endpoint, b: Endpoint, frame: Frame) -> Int {
-        var conversation = TCPConversation(stream: nextTCPStream, a: a, b: b, frame: frame.number, time: frame.raw.timestamp)
+        var conversation = TCPConversation(stream: nextTCPStream, ordinal: nextOrdinal, a: a, b: b, frame: frame.number,
+                                           time: frame.raw.timestamp)
+        nextOrdinal += 1
         let wanted = options.reassembleAll || options.reassembleStreams?.contains(nextTCPStream) == true
         let http = options.trackHTTP && (FrameDecoder.isHTTPPort(a.port) || FrameDecoder.isHTTPPort(b.port))
         if wanted || http {
@@ -293,9 +296,10 @@ public final class Follower {
                 nextUDPStream += 1
                 if let peer { tftpPeers[peer] = stream }
             }
-            index = udp.insert(UDPConversation(stream: stream, a: source, b: destination,
+            index = udp.insert(UDPConversation(stream: stream, ordinal: nextOrdinal, a: source, b: destination,
                                                frame: frame.number, time: frame.raw.timestamp),
                                key: key, now: frame.number) { end(.udp($0)) }
+            nextOrdinal += 1
         }
         udp.touch(index, now: frame.number)
         udp.update(index) { c in

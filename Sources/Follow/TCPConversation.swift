@@ -23,6 +23,8 @@ public struct TCPDirection: Sendable {
 /// One TCP conversation, numbered as Wireshark numbers `tcp.stream`.
 public struct TCPConversation {
     public let stream: Int
+    /// See ``Conversation/ordinal``.
+    public let ordinal: Int
     /// The side whose packet was seen first (Wireshark's "A"), and the other side.
     public let sideA: Endpoint
     public let sideB: Endpoint
@@ -38,8 +40,9 @@ public struct TCPConversation {
     /// Reassembled streams and HTTP, when the follower was asked to keep them.
     var streams: TCPStreams?
 
-    init(stream: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
+    init(stream: Int, ordinal: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
         self.stream = stream
+        self.ordinal = ordinal
         sideA = a
         sideB = b
         connection = ConnectionState(transport: .tcp, originatorPort: a.port, responderPort: b.port)
@@ -74,6 +77,8 @@ public struct TCPConversation {
 /// One UDP conversation, numbered as Wireshark numbers `udp.stream`.
 public struct UDPConversation: Sendable {
     public let stream: Int
+    /// See ``Conversation/ordinal``.
+    public let ordinal: Int
     public let sideA: Endpoint
     public let sideB: Endpoint
     public var aPackets = 0
@@ -88,8 +93,9 @@ public struct UDPConversation: Sendable {
     public var startTime: Timestamp
     public var lastTime: Timestamp
 
-    init(stream: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
+    init(stream: Int, ordinal: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
         self.stream = stream
+        self.ordinal = ordinal
         sideA = a
         sideB = b
         firstFrame = frame
@@ -108,6 +114,15 @@ public struct UDPConversation: Sendable {
 public enum Conversation {
     case tcp(TCPConversation)
     case udp(UDPConversation)
+
+    /// The conversation's place among all conversations, TCP and UDP, in the order they
+    /// began: 0, 1, 2, ... with no gaps, so a view can print them in that order as they end.
+    public var ordinal: Int {
+        switch self {
+        case .tcp(let c): c.ordinal
+        case .udp(let c): c.ordinal
+        }
+    }
 
     public var stream: Int {
         switch self {

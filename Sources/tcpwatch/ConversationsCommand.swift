@@ -51,29 +51,47 @@ struct ConversationsCommand: ParsableCommand {
         let view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
         let out = OutputBuffer(fileDescriptor: 1)
+        // The table lists conversations in the order they began, each as soon as it and all
+        // older ones have ended, so only the rows waiting for an older open conversation
+        // are kept. tshark's layout groups TCP before UDP, so it keeps every row, as tshark does.
+        var inOrder = InOrderRelease<ConversationSummary>()
         var collected: [ConversationSummary] = []
+        var wroteHeader = false
+        var reference: Timestamp?
         // With -Y, only conversations that hold a matching frame are listed.
         var matchingTCP = Set<Int>(), matchingUDP = Set<Int>()
         let filtered = input.displayFilter != nil
+        let proto = proto
         let wanted: (ConversationSummary) -> Bool = { c in
             guard proto == "all" || c.transport.rawValue == proto else { return false }
             guard filtered else { return true }
             return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
+        }
+        let writeRow: (ConversationSummary) -> Void = { summary in
+            if !wroteHeader {
+                view.writeTableHeader(to: out)
+                wroteHeader = true
+            }
+            view.writeTableRow(summary, reference: reference ?? .zero, to: out)
+            out.flushIfFull()
         }
         // Live, local conversations are annotated with the program that owns the socket.
         let owners = input.interface != nil ? SocketOwners() : nil
         follower.conversationEnded = { conversation in
             var summary = ConversationSummary(conversation)
             if summary.transport == .tcp { summary.owner = owners?.owners[summary.stream] }
-            guard wanted(summary) else { return }
-            if view.style == .json {
+            let keep = wanted(summary)
+            switch view.style {
+            case .json:
+                guard keep else { return }
                 view.writeJSON(summary, to: out)
                 out.flushIfFull()
-            } else {
-                collected.append(summary)
+            case .table:
+                inOrder.add(keep ? summary : nil, number: summary.ordinal, release: writeRow)
+            case .tshark:
+                if keep { collected.append(summary) }
             }
         }
-        var reference: Timestamp?
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { input in
             if reference == nil { reference = input.reference }
             owners?.observe(input)
@@ -92,8 +110,8 @@ struct ConversationsCommand: ParsableCommand {
                 view.writeTshark(list, transport: transport, reference: reference ?? .zero, to: out)
             }
         case .table:
-            let list = collected.sorted { ($0.start, $0.transport.rawValue, $0.stream) < ($1.start, $1.transport.rawValue, $1.stream) }
-            view.writeTable(list, reference: reference ?? .zero, to: out)
+            inOrder.flush(release: writeRow)
+            if !wroteHeader { view.writeTableHeader(to: out) }
             if follower.evictions > 0 {
                 printError("note: \(follower.evictions) idle conversations were evicted to bound memory")
             }

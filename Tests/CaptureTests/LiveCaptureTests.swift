@@ -83,6 +83,7 @@ struct LiveCaptureTests {
         #expect(lines.count == 4 && lines.allSatisfy { $0.contains("ICMP") && $0.contains("127.0.0.1") }, "\(read.stdout)")
 
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        try #require(bytes.count >= 24, "the capture file is empty")
         if format == "pcap" {
             #expect(Array(bytes[0..<4]) == [0x4D, 0x3C, 0xB2, 0xA1], "not a nanosecond pcap")
         } else {

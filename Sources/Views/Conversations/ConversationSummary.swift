@@ -7,6 +7,8 @@ public struct ConversationSummary: Sendable {
     public enum Transport: String, Sendable { case tcp, udp }
     public var transport: Transport
     public var stream: Int
+    /// The order in which the conversation began (``Conversation/ordinal``).
+    public var ordinal: Int
     /// Wireshark's A (first packet's source) and B.
     public var a: Endpoint
     public var b: Endpoint
@@ -35,6 +37,7 @@ public struct ConversationSummary: Sendable {
         case .tcp(let c):
             transport = .tcp
             stream = c.stream
+            ordinal = c.ordinal
             a = c.sideA
             b = c.sideB
             client = c.client
@@ -61,6 +64,7 @@ public struct ConversationSummary: Sendable {
         case .udp(let c):
             transport = .udp
             stream = c.stream
+            ordinal = c.ordinal
             a = c.sideA
             b = c.sideB
             client = c.client

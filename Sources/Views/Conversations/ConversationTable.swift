@@ -2,12 +2,19 @@ import Dissect
 import Follow
 
 extension ConversationsView {
-    /// tcpwatch's own table: one row per conversation in stream order, fitted to `width`.
+    /// tcpwatch's own table: a header, then one row per conversation (``writeTableRow``).
     public func writeTable(_ conversations: [ConversationSummary], reference: Timestamp, to out: OutputBuffer) {
-        // Fixed columns take 45 characters (53 with the start time, shown when there is room);
-        // the two endpoints share the rest.
-        let showStart = width >= 100
-        let endpointWidth = max(12, (width - (showStart ? 53 : 45)) / 2)
+        writeTableHeader(to: out)
+        for c in conversations { writeTableRow(c, reference: reference, to: out) }
+    }
+
+    // Fixed columns take 45 characters (53 with the start time, shown when there is room);
+    // the two endpoints share the rest. Widths depend on the terminal only, so rows can be
+    // written one by one as conversations end.
+    private var showStart: Bool { width >= 100 }
+    private var endpointWidth: Int { max(12, (width - (showStart ? 53 : 45)) / 2) }
+
+    public func writeTableHeader(to out: OutputBuffer) {
         var header = pad("", 3) + " " + pad("#", 3, right: true) + " " + pad("client", endpointWidth) + "   "
             + pad("server", endpointWidth) + " " + pad("state", 6) + " " + pad("history", 8) + " "
             + pad("pkts", 7, right: true) + " " + pad("bytes", 9, right: true)
@@ -16,28 +23,30 @@ extension ConversationsView {
         out.string(header)
         if color { out.ascii("\u{1b}[0m") }
         out.byte(10)
-        for c in conversations {
-            if color, let code = Self.color(for: c.state) { out.string(code) }
-            var row = c.transport.rawValue + " " + pad(String(c.stream), 3, right: true) + " "
-            row += pad(Self.shorten(c.client.description, endpointWidth), endpointWidth) + " → "
-            row += pad(Self.shorten(c.server.description, endpointWidth), endpointWidth) + " "
-            row += pad(c.state.rawValue, 6) + " " + pad(Self.shorten(c.history, 8), 8) + " "
-            row += pad("\(c.clientPackets)/\(c.serverPackets)", 7, right: true) + " "
-            row += pad("\(Self.compact(c.clientPayload))/\(Self.compact(c.serverPayload))", 9, right: true)
-            out.string(row)
-            if let owner = c.owner {
-                out.byte(32)
-                out.escaped(owner)
-            }
-            if showStart {
-                let start = OutputBuffer(fileDescriptor: nil)
-                start.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3)
-                out.byte(32)
-                out.string(pad(start.text, 7, right: true))
-            }
-            if color, Self.color(for: c.state) != nil { out.ascii("\u{1b}[0m") }
-            out.byte(10)
+    }
+
+    public func writeTableRow(_ c: ConversationSummary, reference: Timestamp, to out: OutputBuffer) {
+        let endpointWidth = endpointWidth
+        if color, let code = Self.color(for: c.state) { out.string(code) }
+        var row = c.transport.rawValue + " " + pad(String(c.stream), 3, right: true) + " "
+        row += pad(Self.shorten(c.client.description, endpointWidth), endpointWidth) + " → "
+        row += pad(Self.shorten(c.server.description, endpointWidth), endpointWidth) + " "
+        row += pad(c.state.rawValue, 6) + " " + pad(Self.shorten(c.history, 8), 8) + " "
+        row += pad("\(c.clientPackets)/\(c.serverPackets)", 7, right: true) + " "
+        row += pad("\(Self.compact(c.clientPayload))/\(Self.compact(c.serverPayload))", 9, right: true)
+        out.string(row)
+        if let owner = c.owner {
+            out.byte(32)
+            out.escaped(owner)
         }
+        if showStart {
+            let start = OutputBuffer(fileDescriptor: nil)
+            start.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3)
+            out.byte(32)
+            out.string(pad(start.text, 7, right: true))
+        }
+        if color, Self.color(for: c.state) != nil { out.ascii("\u{1b}[0m") }
+        out.byte(10)
     }
 
     /// Keeps both ends of a long address (the port matters most): `2001:db8:…:1]:443`.
