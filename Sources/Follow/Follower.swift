@@ -40,20 +40,20 @@ public final class Follower {
     // exclusivity checks.
     @exclusivity(unchecked) private var tcp: ConversationTable<TCPConversation>
     @exclusivity(unchecked) private var udp: ConversationTable<UDPConversation>
-    private var nextTCPStream = 0
-    private var nextUDPStream = 0
-    private var nextOrdinal = 0
+    @exclusivity(unchecked) private var nextTCPStream = 0
+    @exclusivity(unchecked) private var nextUDPStream = 0
+    @exclusivity(unchecked) private var nextOrdinal = 0
     private let budget: ReassemblyBudget
-    private var echoRequests: [EchoKey: Int] = [:]
+    @exclusivity(unchecked) private var echoRequests: [EchoKey: Int] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
-    private var tftpPeers: [TFTPPeer: Int?] = [:]
-    private var lastFrame = 0
-    private var now = Timestamp.zero
-    private var nextSweep = Timestamp.zero
+    @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
+    @exclusivity(unchecked) private var lastFrame = 0
+    @exclusivity(unchecked) private var now = Timestamp.zero
+    @exclusivity(unchecked) private var nextSweep = Timestamp.zero
     /// Closed TCP conversations waiting out their linger time, oldest first.
-    private var closing: [(slot: Int, stream: Int)] = []
-    private var closingHead = 0
+    @exclusivity(unchecked) private var closing: [(slot: Int, stream: Int)] = []
+    @exclusivity(unchecked) private var closingHead = 0
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
     /// same 4-tuple, or still open when ``finish()`` runs.

@@ -10,28 +10,26 @@ final class TCPStreams {
     // exclusivity checks, which cost more than the work itself.
     @exclusivity(unchecked) private var aToB: StreamReassembler!
     @exclusivity(unchecked) private var bToA: StreamReassembler!
-    @exclusivity(unchecked) private var httpA: HTTPStreamParser?
-    @exclusivity(unchecked) private var httpB: HTTPStreamParser?
+    private let httpA: HTTPStreamParser?
+    private let httpB: HTTPStreamParser?
     private let consumer: Consumer?
-    private(set) var transactions: [HTTPTransaction] = []
-    private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
+    @exclusivity(unchecked) private(set) var transactions: [HTTPTransaction] = []
+    @exclusivity(unchecked) private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
     let stream: Int
     let keepTransactions: Bool
 
     // What happened while delivering the current frame.
-    private var completed: [HTTPMessage] = []
-    private var touchedMessage = false
-    private var headReadThisFrame = false
+    @exclusivity(unchecked) private var completed: [HTTPMessage] = []
+    @exclusivity(unchecked) private var touchedMessage = false
+    @exclusivity(unchecked) private var headReadThisFrame = false
 
     init(stream: Int, budget: ReassemblyBudget, http: Bool, bodyLimit: Int, keepTransactions: Bool,
          aIsClientGuess: Bool, consumer: Consumer?) {
         self.stream = stream
         self.consumer = consumer
         self.keepTransactions = keepTransactions
-        if http {
-            httpA = HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit)
-            httpB = HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit)
-        }
+        httpA = http ? HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit) : nil
+        httpB = http ? HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit) : nil
         // The history of delivered bytes only serves to count inconsistent retransmissions,
         // which matters when the stream itself is shown, not for finding HTTP messages.
         let history = consumer == nil ? 0 : 64 * 1024
@@ -74,25 +72,13 @@ final class TCPStreams {
 
     private func deliver(_ chunk: StreamChunk, fromA: Bool) {
         consumer?(fromA, chunk)
-        guard case .data(let frame, let bytes) = chunk else { return }
-        if fromA {
-            guard var parser = httpA, !parser.isAbandoned else { return }
-            httpA = nil  // parse outside the stored property, then put it back
-            let other = httpB
-            parser.consume(bytes, frame: frame, requestWasHEAD: { self.nextRequestWasHEAD(other) }) { handle($0, fromA: true) }
-            touchedMessage = touchedMessage || parser.inMessage || !completed.isEmpty
-            httpA = parser
-        } else {
-            guard var parser = httpB, !parser.isAbandoned else { return }
-            httpB = nil
-            let other = httpA
-            parser.consume(bytes, frame: frame, requestWasHEAD: { self.nextRequestWasHEAD(other) }) { handle($0, fromA: false) }
-            touchedMessage = touchedMessage || parser.inMessage || !completed.isEmpty
-            httpB = parser
-        }
+        guard case .data(let frame, let bytes) = chunk,
+              let parser = fromA ? httpA : httpB, !parser.isAbandoned else { return }
+        parser.consume(bytes, frame: frame, requestWasHEAD: nextRequestWasHEAD) { handle($0, fromA: fromA) }
+        touchedMessage = touchedMessage || parser.inMessage || !completed.isEmpty
     }
 
-    private func nextRequestWasHEAD(_ other: HTTPStreamParser?) -> Bool {
+    private func nextRequestWasHEAD() -> Bool {
         guard let index = pendingRequests.first else { return false }
         return transactions[index].request?.method == "HEAD"
     }

@@ -127,7 +127,8 @@ struct ReadCommand: ParsableCommand {
                     return true
                 }
                 if seen == true { shown += 1 }
-                if let failure {
+                // Only -w can fail here; skip the (checked) read of the captured variable otherwise.
+                if sink != nil, let failure {
                     printError(failure)
                     return 2
                 }

@@ -164,7 +164,7 @@ public struct HTTPHead: Sendable {
         c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c
     }
 
-    static func equalsIgnoringCase(_ bytes: ByteView, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+    public static func equalsIgnoringCase(_ bytes: ByteView, _ range: Range<Int>, _ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard range.count == n else { return false }
         let p = literal.utf8Start

@@ -54,19 +54,13 @@ public final class ByteSink {
     /// Appends `value` in decimal digits.
     public func appendDecimal(_ value: UInt64) {
         var digits = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
+        var power: UInt64 = 10
+        while digits < 20 && value >= power {
             digits &+= 1
+            power &*= 10
         }
         reserve(digits)
-        var p = base + storedCount + digits
-        var rest = value
-        repeat {
-            p -= 1
-            p.pointee = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest > 0
+        writeDigits(value, count: digits)
         storedCount += digits
     }
 
@@ -74,14 +68,34 @@ public final class ByteSink {
     public func appendDecimal(_ value: UInt64, width: Int) {
         precondition(width >= 0 && width <= 20)
         reserve(width)
-        var p = base + storedCount + width
+        writeDigits(value, count: width)
+        storedCount += width
+    }
+
+    /// Writes the last `count` decimal digits of `value` (zero-padded) at the end, two at a
+    /// time; the caller has reserved the room.
+    private func writeDigits(_ value: UInt64, count: Int) {
+        let pairs: StaticString = """
+            00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+            40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899
+            """
+        let table = pairs.utf8Start
+        var p = base + storedCount + count
         var rest = value
-        for _ in 0..<width {
+        var left = count
+        while left >= 2 {
+            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+            rest /= 100
+            p -= 2
+            p[0] = table[pair]
+            p[1] = table[pair &+ 1]
+            left &-= 2
+        }
+        if left == 1 {
             p -= 1
             p.pointee = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
         }
-        storedCount += width
     }
 
     public func append(contentsOf bytes: some Sequence<UInt8>) {

@@ -96,18 +96,20 @@ public struct TCP: Sendable {
 
 public struct TCPFlags: OptionSet, Sendable, Hashable {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue & 0x0FFF }
-    public static let fin = TCPFlags(rawValue: 0x001)
-    public static let syn = TCPFlags(rawValue: 0x002)
-    public static let rst = TCPFlags(rawValue: 0x004)
-    public static let psh = TCPFlags(rawValue: 0x008)
-    public static let ack = TCPFlags(rawValue: 0x010)
-    public static let urg = TCPFlags(rawValue: 0x020)
-    public static let ece = TCPFlags(rawValue: 0x040)
-    public static let cwr = TCPFlags(rawValue: 0x080)
-    public static let ae = TCPFlags(rawValue: 0x100)
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue & 0x0FFF }
+    // Computed rather than `static let`: a stored global is read through a lazy-init
+    // accessor on every use, in the hottest code there is.
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x001) }
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x002) }
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x004) }
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x008) }
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x010) }
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x020) }
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x040) }
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x080) }
+    @inlinable public static var ae: TCPFlags { TCPFlags(rawValue: 0x100) }
     /// The three reserved bits (`tcp.flags.res`).
-    public static let reserved = TCPFlags(rawValue: 0xE00)
+    @inlinable public static var reserved: TCPFlags { TCPFlags(rawValue: 0xE00) }
 }
 
 /// TCP option kinds (IANA "TCP Option Kind Numbers").

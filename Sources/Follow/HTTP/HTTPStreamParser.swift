@@ -2,7 +2,8 @@ import Dissect
 
 /// Finds HTTP/1.x message boundaries in one direction of a reassembled TCP stream:
 /// head, then a body framed by Content-Length, chunked encoding, or the connection's end.
-struct HTTPStreamParser {
+/// A class: it lives in its stream's ``TCPStreams`` and is fed in place, segment by segment.
+final class HTTPStreamParser {
     enum Event {
         /// A message's head was read; its body (if any) follows.
         case headRead(HTTPMessage)
@@ -25,12 +26,12 @@ struct HTTPStreamParser {
     static let maxHeadBytes = 64 * 1024
     static let maxLineBytes = 4 * 1024
 
-    private var phase = Phase.idle
-    private var buffer: [UInt8] = []
-    private var message: HTTPMessage?
-    private(set) var isResponseSide: Bool
+    @exclusivity(unchecked) private var phase = Phase.idle
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var message: HTTPMessage?
+    let isResponseSide: Bool
     /// Keep up to this many body bytes per message (0: keep none).
-    var bodyLimit: Int
+    let bodyLimit: Int
 
     init(isResponseSide: Bool, bodyLimit: Int) {
         self.isResponseSide = isResponseSide
@@ -50,7 +51,7 @@ struct HTTPStreamParser {
 
     /// Feeds in-order stream bytes. `requestMethodFor` answers which request a response
     /// belongs to, since a response to HEAD has no body.
-    mutating func consume(_ bytes: ByteView, frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) {
+    func consume(_ bytes: ByteView, frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) {
         var i = 0
         while i < bytes.count {
             switch phase {
@@ -131,20 +132,20 @@ struct HTTPStreamParser {
     }
 
     /// The connection closed in this direction: a body that runs until close ends here.
-    mutating func streamEnded(frame: Int, _ emit: (Event) -> Void) {
+    func streamEnded(frame: Int, _ emit: (Event) -> Void) {
         if case .untilClose = phase {
             phase = .idle
             finishMessage(frame: frame, emit)
         }
     }
 
-    private mutating func abandon() {
+    private func abandon() {
         phase = .abandoned
         message = nil
         buffer = []
     }
 
-    private mutating func appendBody(_ bytes: ByteView) {
+    private func appendBody(_ bytes: ByteView) {
         guard message != nil else { return }
         message!.bodyLength += bytes.count
         guard bodyLimit > 0 else { return }
@@ -158,7 +159,7 @@ struct HTTPStreamParser {
         if bytes.count > room { message!.bodyTruncated = true }
     }
 
-    private mutating func finishMessage(frame: Int, _ emit: (Event) -> Void) {
+    private func finishMessage(frame: Int, _ emit: (Event) -> Void) {
         guard var done = message else { return }
         done.lastFrame = frame
         message = nil
@@ -183,34 +184,46 @@ struct HTTPStreamParser {
         guard b.count >= 8 else { return true }
         return b.withUnsafeBytes { raw in
             let view = ByteView(raw)
-            return view.hasBytes("HTTP/1.", at: 0) || HTTPHead.decode(view, at: 0, end: view.count).issue != nil
-                || HTTPHead.decode(view, at: 0, end: view.count).layer != nil
+            if view.hasBytes("HTTP/1.", at: 0) { return true }
+            let head = HTTPHead.decode(view, at: 0, end: view.count)
+            return head.issue != nil || head.layer != nil
         }
     }
 
     /// Parses the buffered head; sets the body phase. False when it is not HTTP.
-    private mutating func parseHead(frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) -> Bool {
+    private func parseHead(frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) -> Bool {
         let parsed: HTTPMessage? = buffer.withUnsafeBytes { raw in
             let view = ByteView(raw)
             guard let head = HTTPHead.decode(view, at: 0, end: view.count).layer else { return nil }
             var m = message ?? HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
                                            firstFrame: frame, lastFrame: frame)
             m.isResponse = head.kind == .response
-            m.firstLine = Array(view.slice(head.firstLine))
+            m.firstLine = Array(UnsafeRawBufferPointer(rebasing: raw[head.firstLine]))
             if head.kind == .request {
-                m.method = String(decoding: view.slice(head.part1), as: UTF8.self)
-                m.uri = String(decoding: view.slice(head.part2), as: UTF8.self)
+                m.method = Self.text(raw, head.part1)
+                m.uri = Self.text(raw, head.part2)
             } else {
                 m.statusCode = head.statusCode
             }
             m.contentLength = head.contentLength
             m.isChunked = head.isChunked
-            if let range = head.value(of: "Host", in: view) {
-                m.host = String(decoding: view.slice(range), as: UTF8.self)
+            // One walk over the headers for both names.
+            var host: Range<Int>?, contentType: Range<Int>?
+            for header in head.headers(view) where host == nil || contentType == nil {
+                if host == nil, HTTPHead.equalsIgnoringCase(view, header.name, "Host") {
+                    host = header.value
+                } else if contentType == nil, HTTPHead.equalsIgnoringCase(view, header.name, "Content-Type") {
+                    contentType = header.value
+                }
             }
-            if let range = head.value(of: "Content-Type", in: view) {
-                let full = String(decoding: view.slice(range), as: UTF8.self)
-                m.contentType = String(full.prefix { $0 != ";" }).trimmingSpaces
+            if let host { m.host = Self.text(raw, host) }
+            if var range = contentType {
+                // The media type without its parameters (`text/html; charset=utf-8`).
+                if let semicolon = view.firstIndex(of: UInt8(ascii: ";"), in: range) { range = range.lowerBound..<semicolon }
+                while !range.isEmpty, view[range.upperBound - 1] == 32 || view[range.upperBound - 1] == 9 {
+                    range = range.lowerBound..<(range.upperBound - 1)
+                }
+                m.contentType = Self.text(raw, range)
             }
             return m
         }
@@ -252,11 +265,9 @@ struct HTTPStreamParser {
     }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
+extension HTTPStreamParser {
+    /// The bytes of `range` as text (invalid UTF-8 repaired), read from contiguous memory.
+    static func text(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: raw[range]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 }
