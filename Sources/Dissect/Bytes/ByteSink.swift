@@ -44,11 +44,43 @@ public final class ByteSink {
         storedCount += 1
     }
 
+    @inlinable
     public func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
-        (base + storedCount).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        let target = base + storedCount
+        if bytes.count <= 16 {
+            // Most appends are a few literal bytes (" → ", "Seq="): cheaper than calling memmove.
+            for i in 0..<bytes.count { target[i] = source.load(fromByteOffset: i, as: UInt8.self) }
+        } else {
+            target.update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
         storedCount += bytes.count
+    }
+
+    /// Appends an IPv4 address in dotted-quad form (`192.0.2.1`).
+    public func appendDottedQuad(_ address: UInt32) {
+        reserve(15)
+        var p = base + storedCount
+        var shift: UInt32 = 24
+        while true {
+            let octet = UInt8(truncatingIfNeeded: address >> shift)
+            if octet >= 100 {
+                p.pointee = 48 &+ octet / 100
+                p += 1
+            }
+            if octet >= 10 {
+                p.pointee = 48 &+ octet / 10 % 10
+                p += 1
+            }
+            p.pointee = 48 &+ octet % 10
+            p += 1
+            if shift == 0 { break }
+            p.pointee = 46
+            p += 1
+            shift -= 8
+        }
+        storedCount = p - base
     }
 
     /// Appends `value` in decimal digits.

@@ -86,9 +86,11 @@ public struct ByteView: @unchecked Sendable {
     @inlinable
     public func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        guard let base else { return nil }
+        // The range was checked once above; the loop reads without a check per byte.
         var i = range.lowerBound
         while i < range.upperBound {
-            if self[i] == byte { return i }
+            if base.load(fromByteOffset: i, as: UInt8.self) == byte { return i }
             i += 1
         }
         return nil

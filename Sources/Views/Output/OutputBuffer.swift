@@ -96,14 +96,7 @@ public final class OutputBuffer {
     }
 
     public func ipv4(_ address: IPv4Address) {
-        let v = address.rawValue
-        decimal(v >> 24)
-        byte(46)
-        decimal(v >> 16 & 0xff)
-        byte(46)
-        decimal(v >> 8 & 0xff)
-        byte(46)
-        decimal(v & 0xff)
+        sink.appendDottedQuad(address.rawValue)
     }
 
     /// RFC 5952 text, as Wireshark prints IPv6 addresses, without building a String.
