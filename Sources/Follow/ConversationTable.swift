@@ -1,7 +1,9 @@
+import Dissect
+
 /// Live conversations by symmetric key, in reusable slots, with a cap. When the cap is
 /// reached the least recently active eighth is evicted (handed to `evict`), so memory
 /// stays bounded however many flows a capture holds.
-struct ConversationTable<Conversation> {
+struct ConversationTable<Conversation: TableEntry> {
     private(set) var slots: [Conversation?] = []
     private var lastActive: [Int] = []
     private var keys: [FlowKey?] = []
@@ -57,9 +59,15 @@ struct ConversationTable<Conversation> {
         return c
     }
 
-    /// The slots whose conversation satisfies `isDone`, for periodic sweeps.
-    func slots(where isDone: (Conversation) -> Bool) -> [Int] {
-        index.values.filter { slots[$0].map(isDone) ?? false }
+    /// The slots whose conversation was last active at or before `cutoff`, for periodic
+    /// sweeps. Reads the time in place: binding each conversation would copy it.
+    func slots(idleSince cutoff: Timestamp) -> [Int] {
+        index.values.filter { slots[$0].map { !(cutoff < $0.lastTime) } ?? false }
+    }
+
+    /// The live slots in stream order.
+    func slotsInStreamOrder() -> [Int] {
+        index.values.sorted { (slots[$0]?.stream ?? 0) < (slots[$1]?.stream ?? 0) }
     }
 
     private mutating func release(_ slot: Int) {
@@ -78,14 +86,13 @@ struct ConversationTable<Conversation> {
         }
     }
 
-    /// Every live conversation, then empties the table.
-    mutating func drain() -> [Conversation] {
-        let all = slots.compactMap { $0 }
-        slots = []
-        keys = []
-        lastActive = []
-        free = []
-        index = [:]
-        return all
-    }
 }
+
+/// What the table reads of a conversation without copying it out.
+protocol TableEntry {
+    var stream: Int { get }
+    var lastTime: Timestamp { get }
+}
+
+extension TCPConversation: TableEntry {}
+extension UDPConversation: TableEntry {}

@@ -107,14 +107,15 @@ public final class Follower {
     /// Ends every live conversation (handing each to ``conversationEnded``, in stream
     /// order) and flushes the reassembled streams.
     public func finish() {
-        var ended: [Conversation] = []
-        for c in tcp.drain() {
+        // One conversation at a time, so no second copy of the whole table is made.
+        for slot in tcp.slotsInStreamOrder() {
+            guard let c = tcp.remove(slot) else { continue }
             c.streams?.finish(frame: lastFrame)
-            ended.append(.tcp(c))
+            end(.tcp(c))
         }
-        for c in udp.drain() { ended.append(.udp(c)) }
-        ended.sort { ($0.isUDP ? 1 : 0, $0.stream) < ($1.isUDP ? 1 : 0, $1.stream) }
-        for c in ended { end(c) }
+        for slot in udp.slotsInStreamOrder() {
+            if let c = udp.remove(slot) { end(.udp(c)) }
+        }
     }
 
     /// Reports and forgets conversations that closed long enough ago, and (every so
@@ -143,15 +144,13 @@ public final class Follower {
         guard now >= nextSweep else { return }
         let period = max(min(options.tcpIdleTimeout, options.udpIdleTimeout) / 4, 1)
         nextSweep = Timestamp(seconds: now.seconds &+ period, nanoseconds: now.nanoseconds)
-        let idle = options.tcpIdleTimeout * 1_000_000_000
-        for slot in tcp.slots(where: { now.nanoseconds(since: $0.lastTime) >= idle }) {
+        for slot in tcp.slots(idleSince: Timestamp(seconds: now.seconds &- options.tcpIdleTimeout, nanoseconds: now.nanoseconds)) {
             if let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }
         }
-        let udpIdle = options.udpIdleTimeout * 1_000_000_000
-        for slot in udp.slots(where: { now.nanoseconds(since: $0.lastTime) >= udpIdle }) {
+        for slot in udp.slots(idleSince: Timestamp(seconds: now.seconds &- options.udpIdleTimeout, nanoseconds: now.nanoseconds)) {
             if let done = udp.remove(slot) { end(.udp(done)) }
         }
     }

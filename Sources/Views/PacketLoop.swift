@@ -9,6 +9,8 @@ public struct PacketLoop {
     private var number = 0
     /// Reused for every frame: the decoder writes into it in place.
     private let frame = Frame()
+    /// Views that only list conversations need no layer above the transport.
+    public var depth = FrameDecoder.Depth.application
 
     public init(follower: Follower = Follower()) {
         self.follower = follower
@@ -25,7 +27,7 @@ public struct PacketLoop {
         reference = ref
         let prev = number == 1 ? raw.timestamp : previous
         previous = raw.timestamp
-        FrameDecoder.decode(raw, number: number, into: frame)
+        FrameDecoder.decode(raw, number: number, into: frame, depth: depth)
         let input = FieldInput(frame: frame, analysis: follower.process(frame), reference: ref, previous: prev)
         return try body(input)
     }

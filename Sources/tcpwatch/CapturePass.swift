@@ -42,6 +42,7 @@ struct CaptureInputOptions: ParsableArguments {
 struct CapturePass {
     let input: CaptureInputOptions
     let follower: Follower
+    var depth = FrameDecoder.Depth.application
 
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
@@ -80,6 +81,7 @@ struct CapturePass {
             return 64
         }
         var loop = PacketLoop(follower: follower)
+        loop.depth = depth
         var progress = ProgressBar(total: reader.fileSize)
         var shown = 0
         var status: Int32 = 0
@@ -120,6 +122,7 @@ extension CapturePass {
         capture.armForSignals()
         printError("capturing on \(interface); Ctrl-C stops and reports")
         var loop = PacketLoop(follower: follower)
+        loop.depth = depth
         var seen = 0
         var status: Int32 = 0
         while !StopSignal.isRaised && !stopWhen() {

@@ -92,7 +92,9 @@ struct ConversationsCommand: ParsableCommand {
                 if keep { collected.append(summary) }
             }
         }
-        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { input in
+        // Without -Y nothing above TCP and UDP is shown, so nothing above them is decoded.
+        let depth: FrameDecoder.Depth = filtered ? .application : .transport
+        let status = CapturePass(input: input, follower: follower, depth: depth).run(stopWhen: { false }) { input in
             if reference == nil { reference = input.reference }
             owners?.observe(input)
             if filtered {

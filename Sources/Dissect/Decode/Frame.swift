@@ -17,6 +17,8 @@ public final class Frame {
     /// The protocols in order, as Wireshark lists them in `frame.protocols`.
     @usableFromInline @exclusivity(unchecked) var _protocols = ProtocolStack()
     @inlinable public var protocols: ProtocolStack { _protocols }
+    /// Set by the decoder for ``FrameDecoder/Depth/transport``: no layer above TCP or UDP.
+    @exclusivity(unchecked) var stopsAtTransport = false
 
     @usableFromInline @exclusivity(unchecked) var _ethernet: Ethernet?
     @inlinable public var ethernet: Ethernet? { _ethernet }

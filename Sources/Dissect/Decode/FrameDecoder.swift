@@ -5,6 +5,14 @@ public enum FrameDecoder {
     /// Deepest VLAN stack followed before giving up.
     static let maxVLANTags = 8
 
+    /// How far down the stack to decode.
+    public enum Depth: Sendable {
+        /// Up to TCP, UDP and ICMP: what the follower needs to track conversations.
+        case transport
+        /// Every layer tcpwatch knows, as the packet views show them.
+        case application
+    }
+
     public static func decode(_ raw: RawFrame, number: Int) -> Frame {
         let frame = Frame(number: number, raw: raw)
         decode(raw, number: number, into: frame)
@@ -12,8 +20,9 @@ public enum FrameDecoder {
     }
 
     /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame.
-    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame) {
+    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame, depth: Depth = .application) {
         frame.reset(number: number, raw: raw)
+        frame.stopsAtTransport = depth == .transport
         let bytes = raw.bytes
         let end = bytes.count
         switch raw.linkType {
@@ -149,14 +158,14 @@ public enum FrameDecoder {
             guard let tcp = result.layer else { return }
             frame._tcp = tcp
             frame._protocols.append(.tcp)
-            decodeTCPPayload(frame, tcp)
+            if !frame.stopsAtTransport { decodeTCPPayload(frame, tcp) }
         case 17:
             let result = UDP.decode(bytes, at: offset, end: end)
             frame._issues.append(result.issue)
             guard let udp = result.layer else { return }
             frame._udp = udp
             frame._protocols.append(.udp)
-            decodeUDPPayload(frame, udp)
+            if !frame.stopsAtTransport { decodeUDPPayload(frame, udp) }
         case 1:
             let result = ICMPv4.decode(bytes, at: offset, end: end)
             frame._issues.append(result.issue)
