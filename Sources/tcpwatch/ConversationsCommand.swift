@@ -53,8 +53,10 @@ struct ConversationsCommand: ParsableCommand {
         let out = OutputBuffer(fileDescriptor: 1)
         // The table lists conversations in the order they began, each as soon as it and all
         // older ones have ended, so only the rows waiting for an older open conversation
-        // are kept. tshark's layout groups TCP before UDP, so it keeps every row, as tshark does.
-        var inOrder = InOrderRelease<ConversationSummary>()
+        // are kept, already rendered (about 100 bytes each). tshark's layout groups TCP
+        // before UDP, so it keeps every conversation, as tshark does.
+        var inOrder = InOrderRelease<[UInt8]>()
+        let rowScratch = OutputBuffer(fileDescriptor: nil, flushThreshold: 1024)
         var collected: [ConversationSummary] = []
         var wroteHeader = false
         var reference: Timestamp?
@@ -67,12 +69,12 @@ struct ConversationsCommand: ParsableCommand {
             guard filtered else { return true }
             return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
         }
-        let writeRow: (ConversationSummary) -> Void = { summary in
+        let writeRow: ([UInt8]) -> Void = { row in
             if !wroteHeader {
                 view.writeTableHeader(to: out)
                 wroteHeader = true
             }
-            view.writeTableRow(summary, reference: reference ?? .zero, to: out)
+            row.withUnsafeBytes { out.raw(ByteView($0)) }
             out.flushIfFull()
         }
         // Live, local conversations are annotated with the program that owns the socket.
@@ -87,7 +89,12 @@ struct ConversationsCommand: ParsableCommand {
                 view.writeJSON(summary, to: out)
                 out.flushIfFull()
             case .table:
-                inOrder.add(keep ? summary : nil, number: summary.ordinal, release: writeRow)
+                var row: [UInt8]?
+                if keep {
+                    view.writeTableRow(summary, reference: reference ?? .zero, to: rowScratch)
+                    row = rowScratch.takeBytes()
+                }
+                inOrder.add(row, number: summary.ordinal, release: writeRow)
             case .tshark:
                 if keep { collected.append(summary) }
             }

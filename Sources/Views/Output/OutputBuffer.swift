@@ -28,6 +28,12 @@ public final class OutputBuffer {
     /// What was written so far, when collecting (fd nil).
     public var text: String { sink.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
+    /// What was written so far, copied out, and the buffer emptied (for scratch use).
+    public func takeBytes() -> [UInt8] {
+        defer { sink.truncate(to: 0) }
+        return sink.copy()
+    }
+
     public func flushIfFull() {
         if sink.count >= flushThreshold { flush() }
     }
