@@ -25,28 +25,93 @@ extension ConversationsView {
         out.byte(10)
     }
 
+    /// One row, written straight into `out` (a capture can end tens of thousands of
+    /// conversations, so no Strings are built for them).
     public func writeTableRow(_ c: ConversationSummary, reference: Timestamp, to out: OutputBuffer) {
         let endpointWidth = endpointWidth
-        if color, let code = Self.color(for: c.state) { out.string(code) }
-        var row = c.transport.rawValue + " " + pad(String(c.stream), 3, right: true) + " "
-        row += pad(Self.shorten(c.client.description, endpointWidth), endpointWidth) + " → "
-        row += pad(Self.shorten(c.server.description, endpointWidth), endpointWidth) + " "
-        row += pad(c.state.rawValue, 6) + " " + pad(Self.shorten(c.history, 8), 8) + " "
-        row += pad("\(c.clientPackets)/\(c.serverPackets)", 7, right: true) + " "
-        row += pad("\(Self.compact(c.clientPayload))/\(Self.compact(c.serverPayload))", 9, right: true)
-        out.string(row)
+        let colored = color ? Self.color(for: c.state) : nil
+        if let colored { out.string(colored) }
+        out.ascii(c.transport == .tcp ? "tcp" : "udp")
+        out.byte(32)
+        column(out, 3, right: true) { out.decimal(c.stream) }
+        out.byte(32)
+        fitted(out, endpointWidth) { Self.writeEndpoint(c.client, to: out) }
+        out.ascii(" → ")
+        fitted(out, endpointWidth) { Self.writeEndpoint(c.server, to: out) }
+        out.byte(32)
+        column(out, 6) { out.string(c.state.rawValue) }
+        out.byte(32)
+        fitted(out, 8) { out.string(c.history) }
+        out.byte(32)
+        column(out, 7, right: true) {
+            out.decimal(c.clientPackets)
+            out.byte(47)
+            out.decimal(c.serverPackets)
+        }
+        out.byte(32)
+        column(out, 9, right: true) {
+            Self.writeCompact(c.clientPayload, to: out)
+            out.byte(47)
+            Self.writeCompact(c.serverPayload, to: out)
+        }
         if let owner = c.owner {
             out.byte(32)
             out.escaped(owner)
         }
         if showStart {
-            let start = OutputBuffer(fileDescriptor: nil)
-            start.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3)
             out.byte(32)
-            out.string(pad(start.text, 7, right: true))
+            column(out, 7, right: true) { out.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3) }
         }
-        if color, Self.color(for: c.state) != nil { out.ascii("\u{1b}[0m") }
+        if colored != nil { out.ascii("\u{1b}[0m") }
         out.byte(10)
+    }
+
+    /// ASCII written by `body`, padded with spaces to `width`.
+    private func column(_ out: OutputBuffer, _ width: Int, right: Bool = false, _ body: () -> Void) {
+        let start = out.count
+        body()
+        out.pad(from: start, to: width, rightAlign: right)
+    }
+
+    /// ASCII written by `body`, shortened (``shorten(_:_:)``) or padded to `width`.
+    private func fitted(_ out: OutputBuffer, _ width: Int, _ body: () -> Void) {
+        let start = out.count
+        body()
+        if out.count - start > width {
+            let text = String(decoding: out.sink.copy(from: start), as: UTF8.self)
+            out.truncate(to: start)
+            out.string(Self.shorten(text, width))
+        }
+        out.pad(from: start, to: width)
+    }
+
+    /// `10.0.0.1:80`, `[2001:db8::1]:443`, as ``Endpoint/description`` spells it.
+    static func writeEndpoint(_ endpoint: Endpoint, to out: OutputBuffer) {
+        if let v4 = endpoint.address.ipv4 {
+            out.ipv4(v4)
+        } else {
+            out.byte(91)
+            out.ipv6(IPv6Address(high: endpoint.address.high, low: endpoint.address.low))
+            out.byte(93)
+        }
+        out.byte(58)
+        out.decimal(endpoint.port)
+    }
+
+    /// 1234567 → 1M, for the narrow byte columns.
+    static func writeCompact(_ value: UInt64, to out: OutputBuffer) {
+        switch value {
+        case ..<10_000: out.decimal(value)
+        case ..<10_000_000:
+            out.decimal(value / 1000)
+            out.byte(107)
+        case ..<10_000_000_000:
+            out.decimal(value / 1_000_000)
+            out.byte(77)
+        default:
+            out.decimal(value / 1_000_000_000)
+            out.byte(71)
+        }
     }
 
     /// Keeps both ends of a long address (the port matters most): `2001:db8:…:1]:443`.
@@ -54,16 +119,6 @@ extension ConversationsView {
         guard text.count > width, width > 4 else { return text }
         let tail = (width - 1) * 2 / 3
         return String(text.prefix(width - 1 - tail)) + "…" + String(text.suffix(tail))
-    }
-
-    /// 1234567 → 1.2M, for narrow byte columns.
-    static func compact(_ value: UInt64) -> String {
-        switch value {
-        case ..<10_000: return String(value)
-        case ..<10_000_000: return "\(value / 1000)k"
-        case ..<10_000_000_000: return "\(value / 1_000_000)M"
-        default: return "\(value / 1_000_000_000)G"
-        }
     }
 
     static func color(for state: ConnState) -> String? {
