@@ -7,6 +7,8 @@ struct ConversationTable<Conversation: TableEntry> {
     private(set) var slots: [Conversation?] = []
     private var lastActive: [Int] = []
     private var keys: [FlowKey?] = []
+    /// Each slot's stream number, beside the slots so that sorting by it copies no conversation.
+    private var streams: [Int] = []
     private var free: [Int] = []
     private var index: [FlowKey: Int] = [:]
     let capacity: Int
@@ -33,11 +35,13 @@ struct ConversationTable<Conversation: TableEntry> {
             slot = reused
             slots[slot] = conversation
             keys[slot] = key
+            streams[slot] = conversation.stream
             lastActive[slot] = now
         } else {
             slot = slots.count
             slots.append(conversation)
             keys.append(key)
+            streams.append(conversation.stream)
             lastActive.append(now)
         }
         index[key] = slot
@@ -67,7 +71,7 @@ struct ConversationTable<Conversation: TableEntry> {
 
     /// The live slots in stream order.
     func slotsInStreamOrder() -> [Int] {
-        index.values.sorted { (slots[$0]?.stream ?? 0) < (slots[$1]?.stream ?? 0) }
+        index.values.sorted { streams[$0] < streams[$1] }
     }
 
     private mutating func release(_ slot: Int) {
