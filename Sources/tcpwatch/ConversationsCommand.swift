@@ -59,7 +59,7 @@ struct ConversationsCommand: ParsableCommand {
         let rowScratch = OutputBuffer(fileDescriptor: nil, flushThreshold: 1024)
         var collected: [ConversationSummary] = []
         var wroteHeader = false
-        var reference: Timestamp?
+        let first = FirstTimestamp()
         // With -Y, only conversations that hold a matching frame are listed.
         var matchingTCP = Set<Int>(), matchingUDP = Set<Int>()
         let filtered = input.displayFilter != nil
@@ -91,7 +91,7 @@ struct ConversationsCommand: ParsableCommand {
             case .table:
                 var row: [UInt8]?
                 if keep {
-                    view.writeTableRow(summary, reference: reference ?? .zero, to: rowScratch)
+                    view.writeTableRow(summary, reference: first.time ?? .zero, to: rowScratch)
                     row = rowScratch.takeBytes()
                 }
                 inOrder.add(row, number: summary.ordinal, release: writeRow)
@@ -102,7 +102,7 @@ struct ConversationsCommand: ParsableCommand {
         // Without -Y nothing above TCP and UDP is shown, so nothing above them is decoded.
         let depth: FrameDecoder.Depth = filtered ? .application : .transport
         let status = CapturePass(input: input, follower: follower, depth: depth).run(stopWhen: { false }) { input in
-            if reference == nil { reference = input.reference }
+            if first.time == nil { first.time = input.reference }
             owners?.observe(input)
             if filtered {
                 if let stream = input.analysis.tcpStream { matchingTCP.insert(stream) }
@@ -116,7 +116,7 @@ struct ConversationsCommand: ParsableCommand {
             for transport in [ConversationSummary.Transport.tcp, .udp] where proto == "all" || proto == transport.rawValue {
                 let list = collected.filter { $0.transport == transport }.sorted { $0.stream < $1.stream }
                 if transport == .udp && list.isEmpty && proto == "all" { continue }
-                view.writeTshark(list, transport: transport, reference: reference ?? .zero, to: out)
+                view.writeTshark(list, transport: transport, reference: first.time ?? .zero, to: out)
             }
         case .table:
             inOrder.flush(release: writeRow)
@@ -136,4 +136,11 @@ func terminalWidth() -> Int {
     if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
     if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
     return 80
+}
+
+/// The capture's first timestamp (the reference for relative times), set by the per-frame
+/// closure and read as rows are written. A class, because a captured `var` is checked for
+/// exclusive access at every packet.
+private final class FirstTimestamp {
+    @exclusivity(unchecked) var time: Timestamp?
 }

@@ -7,9 +7,10 @@
 /// so at most `limit` items wait: past that, the held items are released in order and the
 /// ones still open are released when they arrive, out of order.
 public struct InOrderRelease<Item> {
-    private var waiting: [Int: Item?] = [:]
-    private var next = 0
-    private let limit: Int
+    // Inlinable so that callers in other modules get code specialized to their Item.
+    @usableFromInline var waiting: [Int: Item?] = [:]
+    @usableFromInline var next = 0
+    @usableFromInline let limit: Int
 
     public init(limit: Int = 50_000) {
         self.limit = max(1, limit)
@@ -20,6 +21,7 @@ public struct InOrderRelease<Item> {
 
     /// Hands over item `number` (nil: nothing to release under that number, but later
     /// numbers need not wait for it), then releases every item now in order.
+    @inlinable
     public mutating func add(_ item: Item?, number: Int, release: (Item) -> Void) {
         guard number >= next else {
             if let item { release(item) }
@@ -34,6 +36,7 @@ public struct InOrderRelease<Item> {
     }
 
     /// Releases everything held, in order, as if every missing number had arrived empty.
+    @inlinable
     public mutating func flush(release: (Item) -> Void) {
         for (number, item) in waiting.sorted(by: { $0.key < $1.key }) {
             if let item { release(item) }
