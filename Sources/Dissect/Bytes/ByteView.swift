@@ -7,6 +7,12 @@
 ///
 /// A view handed out by a ``CaptureReader`` stays valid only until the reader's next
 /// call to `next()`; copy what must outlive that (`Array(view)`).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 public struct ByteView: @unchecked Sendable {
     @usableFromInline let base: UnsafeRawPointer?
     public let count: Int
@@ -83,17 +89,12 @@ public struct ByteView: @unchecked Sendable {
     }
 
     /// Index of the first `byte` in `range`, if any.
-    @inlinable
     public func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         precondition(range.lowerBound >= 0 && range.upperBound <= count)
-        guard let base else { return nil }
-        // The range was checked once above; the loop reads without a check per byte.
-        var i = range.lowerBound
-        while i < range.upperBound {
-            if base.load(fromByteOffset: i, as: UInt8.self) == byte { return i }
-            i += 1
-        }
-        return nil
+        guard let base, !range.isEmpty else { return nil }
+        // The range was checked once above; memchr scans a header line many bytes at a time.
+        guard let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// Runs `body` on the underlying buffer, for bulk copies and writes.

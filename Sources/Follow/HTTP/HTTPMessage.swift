@@ -40,12 +40,28 @@ public struct HTTPMessage: Sendable {
     /// The layer Wireshark puts under HTTP for this body (`data-text-lines`, `media`, ...).
     public var bodyLayer: Layer? {
         guard bodyLength > 0 else { return nil }
-        guard let type = contentType?.lowercased() else { return .media }
-        if type.hasPrefix("text/") { return .dataTextLines }
-        if type == "application/json" || type.hasSuffix("+json") { return .json }
-        if type.hasSuffix("/xml") || type.hasSuffix("+xml") { return .xml }
-        if type == "application/x-www-form-urlencoded" { return .urlencodedForm }
+        guard let type = contentType else { return .media }
+        // Compared as ASCII without case, on the UTF-8 bytes: no lower-cased copy per message.
+        let bytes = type.utf8
+        func starts(_ prefix: StaticString) -> Bool { Self.matches(bytes.prefix(prefix.utf8CodeUnitCount), prefix) }
+        func ends(_ suffix: StaticString) -> Bool { Self.matches(bytes.suffix(suffix.utf8CodeUnitCount), suffix) }
+        if starts("text/") { return .dataTextLines }
+        if (bytes.count == 16 && starts("application/json")) || ends("+json") { return .json }
+        if ends("/xml") || ends("+xml") { return .xml }
+        if bytes.count == 33 && starts("application/x-www-form-urlencoded") { return .urlencodedForm }
         return .media
+    }
+
+    /// True when `bytes` spell `literal` (lower case) in any case.
+    private static func matches(_ bytes: some Collection<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        var i = 0
+        for b in bytes {
+            let lower = b >= 65 && b <= 90 ? b | 0x20 : b
+            guard lower == literal.utf8Start[i] else { return false }
+            i += 1
+        }
+        return true
     }
 }
 
