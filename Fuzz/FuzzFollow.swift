@@ -135,7 +135,9 @@ public func fuzzFollow(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                                         segmentLength: tcp.segmentLength, frame: number)
                 if tcp.flags.contains(.ack) { reassemblers[there]!.acknowledged(upTo: tcp.acknowledgmentNumber) }
                 for d in [here, there] {
-                    precondition(reassemblers[d]!.counters.bufferedBytes <= maxBuffered, "per-direction cap exceeded")
+                    let r = reassemblers[d]!
+                    precondition(r.chargedBytes <= maxBuffered, "per-direction cap exceeded")
+                    precondition(r.counters.bufferedSegments <= r.maxBufferedSegments, "segment cap exceeded")
                 }
                 precondition(budget.usedBytes <= budget.limit, "shared budget exceeded")
 

@@ -6,8 +6,13 @@ when present, ../shared/corpus). Usage: make-seeds.py OUTDIR CAPTURE...
   OUTDIR/decode/   single frames: a link-type selector byte (index into fuzzLinkTypes in
                    Fuzz/Common.swift), an original-length selector byte, the frame bytes
   OUTDIR/follow/   each capture's TCP and UDP segments as FuzzFollow.swift chunks
+  OUTDIR/filter/   display filters: every filter of the tests (DisplayFilterTests, the
+                   TcpwatchKit and CLI tests), the `-Y` examples of README.md and docs/,
+                   and a few shapes the parser must survive (nesting, slices, sets)
 """
-import hashlib, os, shutil, struct, sys
+import glob, hashlib, os, re, shutil, struct, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 MAX_CAPTURE = 64 << 10
 MAX_FRAMES_PER_FILE = 24
@@ -133,6 +138,47 @@ def follow_seed(linktype_frames):
     return bytes(out)
 
 
+def unescape_swift(text):
+    """The value of a Swift string literal's body: enough escapes for the tests' filters."""
+    return re.sub(r'\\(["\\nt])', lambda m: {'n': '\n', 't': '\t'}.get(m.group(1), m.group(1)), text)
+
+
+# Shapes the grammar allows that the tests do not write out at length.
+EXTRA_FILTERS = [
+    '((((tcp.port == 80))))',
+    '!!!!tcp',
+    'not not not arp',
+    'tcp.payload[0:4] == 47:45:54:20',
+    'frame[-4:] contains 00',
+    'eth.src[0:1,2-3,4:,:1,-1] == 02',
+    'http.request.uri matches "^/[a-z]+$"',
+    'dns.qry.name ~ "example"',
+    'tcp.port in {1..1024, 8080, 0x1F90}',
+    'ip.addr == 10.77.0.0/16 || ipv6.addr == fd77::/16',
+    'frame.time_relative >= 0.000000001 && frame.time_delta < 1.5',
+    'tcp.flags.syn == 1 and tcp.flags.ack == 0 or udp.length > 0xFFFF',
+    'http.host == "a\\x41\\101\\u0041\\U00000041"',
+    "tcp.payload contains 'a' || tcp.len == '\\x7f'",
+]
+
+
+def filters():
+    """Display filters from the tests and docs."""
+    found = []
+    for path in glob.glob(os.path.join(ROOT, 'Tests', '*', '*.swift')):
+        text = open(path, encoding='utf-8').read()
+        if 'DisplayFilter' not in text and 'matching:' not in text and '"-Y"' not in text:
+            continue
+        found += re.findall(r'#"(.*?)"#', text)
+        found += [unescape_swift(m) for m in re.findall(r'\("((?:[^"\\]|\\.)*)", \d+, \d+,', text)]
+        found += [unescape_swift(m) for m in re.findall(r'matching: "((?:[^"\\]|\\.)*)"', text)]
+        found += [unescape_swift(m) for m in re.findall(r'"-Y", "((?:[^"\\]|\\.)*)"', text)]
+    for path in [os.path.join(ROOT, 'README.md')] + glob.glob(os.path.join(ROOT, 'docs', '*.md')):
+        text = open(path, encoding='utf-8').read()
+        found += re.findall(r"-Y +'([^']*)'", text) + re.findall(r'-Y +"([^"]*)"', text)
+    return sorted(set(found + EXTRA_FILTERS))
+
+
 def save(directory, data):
     name = hashlib.sha1(data).hexdigest()
     with open(os.path.join(directory, name), 'wb') as f:
@@ -141,7 +187,7 @@ def save(directory, data):
 
 def main():
     outdir, paths = sys.argv[1], sys.argv[2:]
-    for sub in ('capture', 'decode', 'follow'):
+    for sub in ('capture', 'decode', 'follow', 'filter'):
         shutil.rmtree(os.path.join(outdir, sub), ignore_errors=True)
         os.makedirs(os.path.join(outdir, sub))
     for path in paths:
@@ -158,6 +204,8 @@ def main():
         seed = follow_seed(fs)
         if seed:
             save(os.path.join(outdir, 'follow'), seed)
+    for text in filters():
+        save(os.path.join(outdir, 'filter'), text.encode('utf-8'))
 
 
 main()

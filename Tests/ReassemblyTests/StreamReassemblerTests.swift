@@ -140,20 +140,20 @@ let cases: [Case] = [
          steps: [.syn(1000), .data(1001, "ab"), .data(1006, "fgh"), .data(1009, "ijk"), .data(1012, "lm")],
          want: [.text("ab"), .gap(3), .text("fghijklm")],
          counters: Want(delivered: 10, missing: 3, outOfOrder: 2, capHits: 1),
-         maxBuffered: 6),
+         maxBuffered: 6 + 2 * StreamReassembler.segmentOverhead),
 
     Case(name: "per-direction cap: only the first hole is skipped, the second still fills",
          steps: [.syn(1000), .data(1004, "def"), .data(1010, "jkl"), .data(1014, "n"),
                  .data(1007, "ghi"), .data(1013, "m")],
          want: [.gap(3), .text("defghijklmn")],
          counters: Want(delivered: 11, missing: 3, outOfOrder: 3, capHits: 1),
-         maxBuffered: 6),
+         maxBuffered: 6 + 2 * StreamReassembler.segmentOverhead),
 
     Case(name: "per-direction cap: a segment larger than the cap",
          steps: [.syn(1000), .data(1005, "efghij"), .data(1001, "abcd")],
          want: [.gap(4), .text("efghij")],
          counters: Want(delivered: 6, missing: 4, duplicate: 4, outOfOrder: 0, capHits: 1),
-         maxBuffered: 4),
+         maxBuffered: 4 + StreamReassembler.segmentOverhead),
 ]
 
 @Suite struct StreamReassemblerTests {
@@ -202,17 +202,19 @@ let cases: [Case] = [
     }
 
     @Test func totalBudgetSharedAcrossTwoStreams() {
-        let budget = ReassemblyBudget(limit: 10, historyLimit: 0)
+        // Room for 10 bytes in two segments: each segment is also charged its overhead.
+        let overhead = StreamReassembler.segmentOverhead
+        let budget = ReassemblyBudget(limit: 10 + 2 * overhead, historyLimit: 0)
         let a = Collector(), b = Collector()
         var ra = StreamReassembler(budget: budget, sink: a.take)
         var rb = StreamReassembler(budget: budget, sink: b.take)
         apply(.syn(1000), to: &ra)
         apply(.syn(5000), to: &rb)
         apply(.data(1004, "defghij"), to: &ra) // 7 buffered
-        #expect(budget.bufferedBytes == 7)
+        #expect(budget.bufferedBytes == 7 + overhead)
         apply(.data(5004, "wxyz"), to: &rb) // 4 more would pass 10: B skips its hole
-        #expect(budget.bufferedBytes == 7)
-        #expect(budget.peakUsedBytes <= 10)
+        #expect(budget.bufferedBytes == 7 + overhead)
+        #expect(budget.peakUsedBytes <= 10 + 2 * overhead)
         #expect(budget.refusals == 1)
         #expect(rb.counters.capHits == 1 && ra.counters.capHits == 0)
         #expect(b.outs == [.gap(3), .text("wxyz")])
@@ -225,13 +227,13 @@ let cases: [Case] = [
         let budget = ReassemblyBudget()
         do {
             let (_, r, _) = run([.syn(1000), .data(1001, "abc"), .data(1010, "xyz")], budget: budget)
-            #expect(budget.bufferedBytes == 3)
+            #expect(budget.bufferedBytes == 3 + StreamReassembler.segmentOverhead)
             #expect(budget.historyBytes > 0)
             #expect(r.counters.bufferedBytes == 3)
         }
         #expect(budget.usedBytes == 0)
         var (_, r, _) = run([.syn(1000), .data(1010, "xyz")], budget: budget)
-        #expect(budget.bufferedBytes == 3)
+        #expect(budget.bufferedBytes == 3 + StreamReassembler.segmentOverhead)
         r.finish()
         #expect(budget.usedBytes == 0)
         #expect(r.counters.missingBytes == 9)

@@ -1,7 +1,8 @@
 /// The memory that all reassemblers sharing it may keep, across every conversation.
 ///
 /// Two kinds of bytes are charged:
-/// - **buffered** bytes: copies of out-of-order segments waiting for a hole to fill.
+/// - **buffered** bytes: copies of out-of-order segments waiting for a hole to fill,
+///   each segment charged its payload plus `StreamReassembler.segmentOverhead`.
 ///   A reassembler that is refused a reservation skips its first hole (see
 ///   ``StreamReassembler``) instead of growing.
 /// - **history** bytes: each direction's ring of recently delivered bytes, kept only to

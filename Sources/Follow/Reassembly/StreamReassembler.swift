@@ -34,6 +34,9 @@ public struct ReassemblyCounters: Sendable, Equatable {
     /// Bytes in the out-of-order buffer now, and the most there ever were.
     public var bufferedBytes = 0
     public var peakBufferedBytes = 0
+    /// Segments in the out-of-order buffer now. Each is charged
+    /// `StreamReassembler.segmentOverhead` bytes on top of its payload.
+    public var bufferedSegments = 0
     /// Times a segment could not be buffered because the per-direction cap or the shared
     /// budget was reached, so that a hole was skipped.
     public var capHits = 0
@@ -60,36 +63,37 @@ public struct ReassemblyCounters: Sendable, Equatable {
 ///   the uncaptured tail of a segment cut by the snaplen, when a memory cap forces it,
 ///   or at `finish()`.
 /// - Memory caps, always on: at most `maxBufferedBytes` of out-of-order data per
-///   direction, and whatever the shared ``ReassemblyBudget`` grants. When a segment does
-///   not fit, the reassembler skips its first hole (as a gap) and delivers the buffered
-///   data behind it up to the next hole, as gopacket does, until the segment fits or can
-///   be delivered itself; it never grows past a cap. Each such segment is a `capHit`.
+///   direction, and whatever the shared ``ReassemblyBudget`` grants, each buffered segment
+///   charged its payload plus `segmentOverhead`; at most `maxBufferedSegments` segments.
+///   When a segment does not fit, the reassembler skips its first hole (as a gap) and
+///   delivers the buffered data behind it up to the next hole, as gopacket does, until the
+///   segment fits or can be delivered itself; it never grows past a cap. Each such
+///   segment is a `capHit`.
 ///
 /// A value with one owner: do not copy it and use both copies (they share one budget
 /// lease). Its budget share is given back by `finish()`, or when it is dropped.
 public struct StreamReassembler {
     public static let defaultMaxBufferedBytes = 4 << 20
     public static let defaultHistoryBytes = 64 << 10
+    /// What one buffered segment costs besides its payload: its entry in the pending list
+    /// (32 bytes) and its own array's heap header and allocation rounding. Charged to the
+    /// caps, so that 1-byte segments cannot hold 80 times the memory the caps state.
+    public static let segmentOverhead = 80
+    /// At most this many segments are buffered per direction, whatever their size.
+    public static let defaultMaxBufferedSegments = 1 << 15
 
     /// The cap on out-of-order bytes buffered in this direction.
     public let maxBufferedBytes: Int
     /// The most delivered bytes kept to compare retransmissions with (0 disables it).
     public let maxHistoryBytes: Int
+    /// The cap on out-of-order segments buffered in this direction.
+    public let maxBufferedSegments: Int
     public private(set) var counters = ReassemblyCounters()
     /// True once the SYN was seen.
     public private(set) var sawSYN = false
     /// True once the FIN was reached in sequence (or skipped past by a gap).
     public private(set) var finReached = false
     public private(set) var isFinished = false
-
-    private struct Pending {
-        var start: Int64
-        var bytes: [UInt8]
-        var frame: Int
-        /// How far this segment proves the sender sent (past `end` when the snaplen cut it).
-        var sentEnd: Int64
-        var end: Int64 { start + Int64(bytes.count) }
-    }
 
     private let sink: (StreamChunk) -> Void
     private let lease: BudgetLease
@@ -103,18 +107,20 @@ public struct StreamReassembler {
     /// The offset the FIN takes, once a FIN was seen.
     private var fin: Int64?
     /// Out-of-order data, sorted and not overlapping, all after `next`.
-    private var pending: [Pending] = []
+    private var pending = PendingSegments()
     private var history = DeliveredHistory()
 
     public init(
         budget: ReassemblyBudget,
         maxBufferedBytes: Int = StreamReassembler.defaultMaxBufferedBytes,
         maxHistoryBytes: Int = StreamReassembler.defaultHistoryBytes,
+        maxBufferedSegments: Int = StreamReassembler.defaultMaxBufferedSegments,
         sink: @escaping (StreamChunk) -> Void
     ) {
-        precondition(maxBufferedBytes >= 0 && maxHistoryBytes >= 0)
+        precondition(maxBufferedBytes >= 0 && maxHistoryBytes >= 0 && maxBufferedSegments >= 0)
         self.maxBufferedBytes = maxBufferedBytes
         self.maxHistoryBytes = maxHistoryBytes
+        self.maxBufferedSegments = maxBufferedSegments
         self.lease = BudgetLease(budget)
         self.sink = sink
     }
@@ -123,6 +129,10 @@ public struct StreamReassembler {
     public var nextSequence: UInt32? { started ? base &+ UInt32(truncatingIfNeeded: next) : nil }
     /// Sequence positions consumed so far (data, gaps, SYN and FIN), counted from the ISN.
     public var streamOffset: Int64 { next }
+    /// What the buffered segments are charged against the caps: payload plus overhead.
+    public var chargedBytes: Int { counters.bufferedBytes + counters.bufferedSegments * Self.segmentOverhead }
+    /// Segments moved inside the out-of-order buffer so far (for tests of its cost).
+    var pendingMoves: Int { pending.moves }
 
     // MARK: - Input
 
@@ -158,8 +168,8 @@ public struct StreamReassembler {
         if wireEnd > capturedEnd {
             if capturedEnd <= next {
                 proven = max(proven, wireEnd)
-            } else if let i = pendingIndex(containing: capturedEnd - 1) {
-                pending[i].sentEnd = max(pending[i].sentEnd, wireEnd)
+            } else if let p = pending.position(containing: capturedEnd - 1) {
+                pending.raiseSentEnd(at: p, to: wireEnd)
             }
             // An out-of-order segment with nothing captured proves nothing we can keep:
             // its hole is resolved later by an ACK or at finish.
@@ -193,6 +203,7 @@ public struct StreamReassembler {
         history.clear()
         lease.releaseAll()
         counters.bufferedBytes = 0
+        counters.bufferedSegments = 0
         isFinished = true
     }
 
@@ -239,12 +250,12 @@ public struct StreamReassembler {
                 continue
             }
             // Over a buffered segment: compare, keep the buffered copy.
-            let i = firstPending(endingAfter: cursor)
-            if i < pending.count, pending[i].start <= cursor {
-                let upTo = min(end, pending[i].end)
-                pending[i].bytes.withUnsafeBytes { raw in
+            if let buffered = pending.segment(at: pending.firstPosition(endingAfter: cursor)),
+               buffered.start <= cursor {
+                let upTo = min(end, buffered.end)
+                buffered.bytes.withUnsafeBytes { raw in
                     let existing = ByteView(raw)
-                    let first = pending[i].start
+                    let first = buffered.start
                     var o = cursor
                     while o < upTo {
                         if existing[Int(o - first)] != view[Int(o - start)] { mismatched += 1 }
@@ -259,8 +270,8 @@ public struct StreamReassembler {
             // contiguous first (that moves `next` and shrinks the buffer, so look again).
             drain()
             if cursor < next { continue } // a proven hole was skipped under it
-            let j = firstPending(endingAfter: cursor)
-            let pieceEnd = j < pending.count ? min(end, pending[j].start) : end
+            let j = pending.firstPosition(endingAfter: cursor)
+            let pieceEnd = pending.segment(at: j).map { min(end, $0.start) } ?? end
             let piece = view.slice(Int(cursor - start)..<Int(pieceEnd - start))
             if cursor == next {
                 deliver(piece, frame: frame)
@@ -286,7 +297,8 @@ public struct StreamReassembler {
     /// Copies `piece` (which overlaps nothing buffered, and starts after `next`) into the
     /// buffer at `index`, or, when a cap is reached, skips holes until it fits or can be
     /// delivered.
-    private mutating func buffer(_ piece: ByteView, at start: Int64, frame: Int, index: Int) -> Placement {
+    private mutating func buffer(_ piece: ByteView, at start: Int64, frame: Int,
+                                 index: PendingSegments.Position) -> Placement {
         let n = piece.count
         if fits(n) {
             insert(piece, at: start, frame: frame, index: index)
@@ -310,21 +322,25 @@ public struct StreamReassembler {
                 return .delivered
             }
             if fits(n) {
-                insert(piece, at: start, frame: frame, index: firstPending(endingAfter: start))
+                insert(piece, at: start, frame: frame, index: pending.firstPosition(endingAfter: start))
                 return .buffered
             }
         }
     }
 
+    /// Whether a segment of `n` bytes fits under the caps; reserves its charge if so.
     private func fits(_ n: Int) -> Bool {
-        n <= maxBufferedBytes - counters.bufferedBytes && lease.reserveBuffer(n)
+        let charge = n + Self.segmentOverhead
+        return pending.count < maxBufferedSegments && charge <= maxBufferedBytes - chargedBytes
+            && lease.reserveBuffer(charge)
     }
 
-    /// Stores a copy of `piece`; its bytes were already reserved.
-    private mutating func insert(_ piece: ByteView, at start: Int64, frame: Int, index: Int) {
-        pending.insert(Pending(start: start, bytes: Array(piece), frame: frame,
-                               sentEnd: start + Int64(piece.count)), at: index)
+    /// Stores a copy of `piece`; its charge was already reserved.
+    private mutating func insert(_ piece: ByteView, at start: Int64, frame: Int, index: PendingSegments.Position) {
+        pending.insert(.init(start: start, bytes: Array(piece), frame: frame,
+                             sentEnd: start + Int64(piece.count)), at: index)
         counters.bufferedBytes += piece.count
+        counters.bufferedSegments += 1
         counters.peakBufferedBytes = max(counters.peakBufferedBytes, counters.bufferedBytes)
     }
 
@@ -333,16 +349,13 @@ public struct StreamReassembler {
     /// Delivers what is contiguous at `next` (buffered data, the FIN) and skips holes the
     /// peer proved were sent, until neither applies.
     private mutating func drain() {
-        var head = 0
-        defer { if head > 0 { pending.removeFirst(head) } }
         while true {
             if finReached {
                 // The direction is closed: whatever is still buffered lies past the FIN.
-                for entry in pending[head...] {
+                while let entry = pending.removeFirst() {
                     counters.bytesAfterFIN += entry.bytes.count
                     release(entry.bytes.count)
                 }
-                head = pending.count
                 return
             }
             if let f = fin, f == next {
@@ -351,9 +364,7 @@ public struct StreamReassembler {
                 history.reset(at: next)
                 continue
             }
-            if head < pending.count, pending[head].start <= next {
-                let entry = pending[head]
-                head += 1
+            if let first = pending.first, first.start <= next, let entry = pending.removeFirst() {
                 release(entry.bytes.count)
                 let stop = min(entry.end, fin ?? entry.end)
                 if stop > next {
@@ -367,7 +378,7 @@ public struct StreamReassembler {
                 continue
             }
             if next < proven {
-                let holeEnd = head < pending.count ? min(proven, pending[head].start) : proven
+                let holeEnd = pending.first.map { min(proven, $0.start) } ?? proven
                 skip(to: holeEnd)
                 continue
             }
@@ -375,9 +386,11 @@ public struct StreamReassembler {
         }
     }
 
+    /// Gives back the charge of one buffered segment of `n` bytes.
     private mutating func release(_ n: Int) {
         counters.bufferedBytes -= n
-        lease.releaseBuffer(n)
+        counters.bufferedSegments -= 1
+        lease.releaseBuffer(n + Self.segmentOverhead)
     }
 
     /// Reports the positions from `next` to `target` as missing (the FIN's position, if it
@@ -424,22 +437,5 @@ public struct StreamReassembler {
             if lease.reserveHistory(size - history.capacity) { history.grow(to: size) }
         }
         history.append(bytes, at: next)
-    }
-
-    // MARK: - Buffer search
-
-    /// The first buffered segment that ends after `offset`.
-    private func firstPending(endingAfter offset: Int64) -> Int {
-        var lo = 0, hi = pending.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if pending[mid].end <= offset { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    private func pendingIndex(containing offset: Int64) -> Int? {
-        let i = firstPending(endingAfter: offset)
-        return i < pending.count && pending[i].start <= offset ? i : nil
     }
 }

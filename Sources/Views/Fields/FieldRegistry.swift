@@ -61,11 +61,17 @@ public enum FieldRegistry {
 
     /// Known names closest to `name`, for "did you mean" messages.
     public static func suggestions(for name: String, limit: Int = 3) -> [String] {
+        // The edit distance is at least the difference in length: past this length no
+        // field can be close enough (or start with the name), and the quadratic distance
+        // of a 1 MB word against every field would take minutes.
+        guard name.utf8.count <= 2 * longestName + 3 else { return [] }
         let scored = all.map { ($0.name, editDistance($0.name, name)) }
         let best = scored.filter { $0.1 <= max(2, name.count / 3) || $0.0.hasPrefix(name) }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         return Array(best.prefix(limit).map(\.0))
     }
+
+    private static let longestName = all.map(\.name.utf8.count).max() ?? 0
 
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)

@@ -53,10 +53,10 @@ final class FilterProgram {
         switch node {
         case .constant(let value):
             return value
-        case .and(let a, let b):
-            return evaluate(a, input) && evaluate(b, input)
-        case .or(let a, let b):
-            return evaluate(a, input) || evaluate(b, input)
+        case .and(let operands):
+            return operands.allSatisfy { evaluate($0, input) }
+        case .or(let operands):
+            return operands.contains { evaluate($0, input) }
         case .not(let a):
             return !evaluate(a, input)
         case .exists(let reference):

@@ -20,6 +20,8 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
     case notSupported(reason: String, at: Location)
     /// A `matches` pattern that is not a valid regular expression.
     case invalidRegex(pattern: String, reason: String, at: Location)
+    /// More than `limit` levels of `(` and `not` inside one another.
+    case nestedTooDeeply(limit: Int, at: Location)
 
     /// Where the mistake is: the whole filter, the zero-based column (in Unicode scalars)
     /// of the offending text, and how many columns it spans.
@@ -39,7 +41,7 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .unexpected(_, let at), .unexpectedEnd(let at), .badString(_, let at),
              .unknownField(_, _, let at), .invalidValue(_, _, let at), .notSupported(_, let at),
-             .invalidRegex(_, _, let at):
+             .invalidRegex(_, _, let at), .nestedTooDeeply(_, let at):
             return at
         }
     }
@@ -70,6 +72,8 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
             return reason
         case .invalidRegex(let pattern, let reason, _):
             return "\"\(pattern)\" is not a valid regular expression: \(reason)"
+        case .nestedTooDeeply(let limit, _):
+            return "Parentheses and \"not\" are nested more than \(limit) levels deep."
         }
     }
 

@@ -251,7 +251,11 @@ struct FilterLexer {
             case "0": value = 0
             case "x":
                 value = 0
-                while let d = peek(), let v = hexValue(d) { value = value * 16 + UInt64(v); position += 1 }
+                while let d = peek(), let v = hexValue(d) {
+                    // Wider than a byte is an error later; saturate rather than overflow.
+                    value = value > UInt64.max >> 4 ? .max : value << 4 | UInt64(v)
+                    position += 1
+                }
             default: value = UInt64(e.value)
             }
         } else {

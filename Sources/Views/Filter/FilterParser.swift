@@ -11,8 +11,10 @@ struct SliceRange: Equatable {
     func apply(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         let from = start < 0 ? bytes.count + start : start
         guard from >= 0, from <= bytes.count else { return nil }
+        // Compared before adding: `[0:9223372036854775807]` must not overflow.
+        if let length, length > bytes.count - from { return nil }
         let to = length.map { from + $0 } ?? bytes.count
-        guard to <= bytes.count, to >= from else { return nil }
+        guard to >= from else { return nil }
         return bytes[(bytes.startIndex + from)..<(bytes.startIndex + to)]
     }
 }
@@ -40,8 +42,11 @@ enum SetElement {
 /// a typed value; evaluation never looks at the filter text again.
 indirect enum FilterNode {
     case constant(Bool)
-    case and(FilterNode, FilterNode)
-    case or(FilterNode, FilterNode)
+    /// Every operand holds, tested in order. A chain `a && b && c` is one node, so a long
+    /// chain costs no depth (and no recursion) when it is evaluated or freed.
+    case and([FilterNode])
+    /// Some operand holds, tested in order.
+    case or([FilterNode])
     case not(FilterNode)
     /// The field has at least one occurrence (with a slice: one long enough for it).
     case exists(FieldReference)
@@ -65,9 +70,14 @@ indirect enum FilterNode {
 ///
 /// Types are checked and literals read while parsing, so every error has its column.
 struct FilterParser {
+    /// Levels of `(` and `not` one inside the other. The parser, the evaluator and the
+    /// tree's deinit recurse once per level: a filter of 100,000 `(` would overflow the stack.
+    static let maxNesting = 100
+
     let filter: String
     let tokens: [FilterToken]
     var index = 0
+    private var nesting = 0
 
     init(_ filter: String) throws(DisplayFilterError) {
         self.filter = filter
@@ -106,29 +116,33 @@ struct FilterParser {
     }
 
     private mutating func expression() throws(DisplayFilterError) -> FilterNode {
-        var node = try conjunction()
+        var operands = [try conjunction()]
         while current.kind == .or {
             advance()
-            node = .or(node, try conjunction())
+            operands.append(try conjunction())
         }
-        return node
+        return operands.count == 1 ? operands[0] : .or(operands)
     }
 
     private mutating func conjunction() throws(DisplayFilterError) -> FilterNode {
-        var node = try unary()
+        var operands = [try unary()]
         while current.kind == .and {
             advance()
-            node = .and(node, try unary())
+            operands.append(try unary())
         }
-        return node
+        return operands.count == 1 ? operands[0] : .and(operands)
     }
 
     private mutating func unary() throws(DisplayFilterError) -> FilterNode {
         switch current.kind {
         case .not:
+            try enterNesting()
+            defer { nesting -= 1 }
             advance()
             return .not(try unary())
         case .leftParen:
+            try enterNesting()
+            defer { nesting -= 1 }
             advance()
             let node = try expression()
             guard current.kind == .rightParen else { throw unexpected(current) }
@@ -137,6 +151,13 @@ struct FilterParser {
         default:
             return try test()
         }
+    }
+
+    private mutating func enterNesting() throws(DisplayFilterError) {
+        guard nesting < Self.maxNesting else {
+            throw .nestedTooDeeply(limit: Self.maxNesting, at: location(current))
+        }
+        nesting += 1
     }
 
     // MARK: operands
@@ -203,7 +224,7 @@ struct FilterParser {
                 ranges.append(SliceRange(start: start, length: length))
             } else if let dash = trimmed.dropFirst().firstIndex(of: "-") {
                 guard let from = integer(trimmed[..<dash]), let to = integer(trimmed[trimmed.index(after: dash)...]),
-                      from >= 0, to >= from else { throw invalid }
+                      from >= 0, to >= from, to < Int.max else { throw invalid }
                 ranges.append(SliceRange(start: from, length: to - from + 1))
             } else {
                 guard let start = integer(trimmed[...]) else { throw invalid }

@@ -297,8 +297,9 @@ enum FilterValues {
                 if fractionDigits < 9 { nanos = nanos * 10 + Int64(b - 48); fractionDigits += 1 }
             } else {
                 let (m, o1) = seconds.multipliedReportingOverflow(by: 10)
-                guard !o1, m < Int64.max / 1_000_000_000 else { return nil }
                 seconds = m + Int64(b - 48)
+                // Whole nanoseconds must fit: seconds * 10^9 + nanos below Int64.max.
+                guard !o1, seconds < Int64.max / 1_000_000_000 else { return nil }
             }
         }
         guard digits > 0 else { return nil }

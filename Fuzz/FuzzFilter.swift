@@ -1,0 +1,90 @@
+// Target 4: the display-filter lexer, parser and evaluator (`tcpwatch read -Y`).
+//
+// The input is the filter text: any bytes, decoded as UTF-8 with invalid sequences
+// replaced, as the command line hands arguments over. The filter is compiled; a filter
+// that does not compile has its message and caret lines built, as `read -Y` prints them.
+// A filter that compiles is evaluated against fixed frames from the repo's fixtures
+// (Ethernet TCP with HTTP, DNS over UDP, ICMP echo and an nmap scan's ARP and ICMP errors,
+// IPv6 over loopback, Linux cooked v2), each fixture through a fresh `PacketLoop`, so the
+// follower's analysis fields (`tcp.stream`, `tcp.analysis.*`, `http.*`) are there too.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dissect
+import Follow
+import Views
+
+/// One fixture's first frames, copied out of the reader (whose views last one frame).
+private struct FixtureFrames {
+    struct Stored {
+        var bytes: [UInt8]
+        var timestamp: Timestamp
+        var originalLength: Int
+        var linkType: LinkType
+    }
+
+    let name: String
+    let frames: [Stored]
+}
+
+private let fixtureNames = [
+    "http-get.pcap", "dns.pcap", "icmp-ping.pcap", "nmap-ss.pcap", "loopback-v6.pcap", "any-sll2.pcap",
+]
+private let framesPerFixture = 12
+
+/// `Fixtures/pcaps/` of the checkout the binary was built in (it lives in
+/// `.build/fuzz/`), unless `FUZZ_FIXTURES` names another folder.
+private let fixtureFolder: String = {
+    if let path = getenv("FUZZ_FIXTURES") { return String(cString: path) }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard length > 0 else { return "Fixtures/pcaps" }
+    var path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+    return path + "/Fixtures/pcaps"
+}()
+
+private let fixtures: [FixtureFrames] = fixtureNames.map { name in
+    let path = fixtureFolder + "/" + name
+    var frames: [FixtureFrames.Stored] = []
+    do {
+        let reader = try CaptureFileReader(path: path)
+        while frames.count < framesPerFixture, let raw = try reader.next() {
+            let bytes = raw.bytes.withUnsafeBytes { Array($0) }
+            frames.append(.init(bytes: bytes, timestamp: raw.timestamp, originalLength: raw.originalLength,
+                                linkType: raw.linkType))
+        }
+    } catch {
+        fatalError("fuzz-filter: cannot read the fixture \(path): \(error) (set FUZZ_FIXTURES)")
+    }
+    precondition(!frames.isEmpty, "fuzz-filter: \(path) has no frames")
+    return FixtureFrames(name: name, frames: frames)
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFilter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let filter: DisplayFilter
+    do {
+        filter = try DisplayFilter(text)
+    } catch {
+        let message = error.description
+        if fuzzVerbose { print(message) }
+        return 0
+    }
+    var matched = 0
+    for fixture in fixtures {
+        var loop = PacketLoop()
+        for stored in fixture.frames {
+            stored.bytes.withUnsafeBytes { buffer in
+                let raw = RawFrame(bytes: ByteView(buffer), timestamp: stored.timestamp,
+                                   originalLength: stored.originalLength, linkType: stored.linkType)
+                let passes = loop.process(raw) { input in filter.matches(input) } ?? false
+                if passes { matched += 1 }
+                if fuzzVerbose && passes { print("\(fixture.name): frame matches") }
+            }
+        }
+    }
+    if fuzzVerbose { print("\(matched) frames match \(text)") }
+    return 0
+}
