@@ -30,7 +30,12 @@ struct ConnectionHistory: Sendable, Equatable {
     /// `TCP_Endpoint::CheckHistory`: responder masks are shifted 16 bits and the letter lowered.
     @discardableResult
     mutating func check(mask: UInt32, _ code: Character, isOrig: Bool) -> Bool {
-        isOrig ? check(mask: mask, code) : check(mask: mask << 16, Character(code.lowercased()))
+        // Most calls find the letter already seen: lower it only when it is added.
+        let bit = isOrig ? mask : mask << 16
+        if seen & bit != 0 { return true }
+        seen |= bit
+        add(code, isOrig: isOrig)
+        return false
     }
 
     /// `TCP_Endpoint::AddHistory`: the letter is lowered for the responder.

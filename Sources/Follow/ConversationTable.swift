@@ -7,8 +7,10 @@ struct ConversationTable<Conversation: TableEntry> {
     private(set) var slots: [Conversation?] = []
     private var lastActive: [Int] = []
     private var keys: [FlowKey?] = []
-    /// Each slot's stream number, beside the slots so that sorting by it copies no conversation.
-    private var streams: [Int] = []
+    /// Each slot's stream number and last packet time, beside the slots so that reading
+    /// them copies no conversation.
+    private(set) var streams: [Int] = []
+    private(set) var lastTimes: [Timestamp] = []
     private var free: [Int] = []
     private var index: [FlowKey: Int] = [:]
     let capacity: Int
@@ -36,19 +38,24 @@ struct ConversationTable<Conversation: TableEntry> {
             slots[slot] = conversation
             keys[slot] = key
             streams[slot] = conversation.stream
+            lastTimes[slot] = conversation.lastTime
             lastActive[slot] = now
         } else {
             slot = slots.count
             slots.append(conversation)
             keys.append(key)
             streams.append(conversation.stream)
+            lastTimes.append(conversation.lastTime)
             lastActive.append(now)
         }
         index[key] = slot
         return slot
     }
 
-    mutating func touch(_ slot: Int, now: Int) { lastActive[slot] = now }
+    mutating func touch(_ slot: Int, now: Int, time: Timestamp) {
+        lastActive[slot] = now
+        lastTimes[slot] = time
+    }
 
     /// Runs `body` on the conversation in `slot`, in place.
     @inline(__always)
@@ -66,7 +73,7 @@ struct ConversationTable<Conversation: TableEntry> {
     /// The slots whose conversation was last active at or before `cutoff`, for periodic
     /// sweeps. Reads the time in place: binding each conversation would copy it.
     func slots(idleSince cutoff: Timestamp) -> [Int] {
-        index.values.filter { slots[$0].map { !(cutoff < $0.lastTime) } ?? false }
+        index.values.filter { !(cutoff < lastTimes[$0]) }
     }
 
     /// The live slots in stream order.

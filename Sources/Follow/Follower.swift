@@ -124,12 +124,12 @@ public final class Follower {
         let linger = options.closedLinger * 1_000_000_000
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
-            // Read the fields through the slot: binding the conversation would copy it.
-            guard tcp.slots.indices.contains(slot), tcp.slots[slot]?.stream == stream,
-                  let lastTime = tcp.slots[slot]?.lastTime else {
+            // Read the table's columns: binding the conversation would copy it.
+            guard tcp.slots.indices.contains(slot), tcp.slots[slot] != nil, tcp.streams[slot] == stream else {
                 closingHead += 1
                 continue
             }
+            let lastTime = tcp.lastTimes[slot]
             guard now.nanoseconds(since: lastTime) >= linger else { break }
             closingHead += 1
             if tcp.slots[slot]?.isClosed == true, let done = tcp.remove(slot) {
@@ -178,7 +178,7 @@ public final class Follower {
             if reused { slot = nil }
         }
         let index = slot ?? newTCPConversation(key, a: source, b: destination, frame: frame)
-        tcp.touch(index, now: frame.number)
+        tcp.touch(index, now: frame.number, time: frame.raw.timestamp)
         let (streams, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
             c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences, analysis: &analysis)
@@ -300,7 +300,7 @@ public final class Follower {
                                key: key, now: frame.number) { end(.udp($0)) }
             nextOrdinal += 1
         }
-        udp.touch(index, now: frame.number)
+        udp.touch(index, now: frame.number, time: frame.raw.timestamp)
         udp.update(index) { c in
             let fromA = c.sideA == source
             c.connection.observeUDP(isOriginator: fromA, payloadLength: max(datagram.length - 8, 0))
