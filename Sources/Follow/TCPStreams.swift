@@ -57,7 +57,7 @@ final class TCPStreams {
         let parser = fromA ? httpA : httpB
         if touchedMessage, let parser, parser.inMessage {
             let showFirstLine = parser.isChunkedOrHead || headReadThisFrame
-            return (.transportOnly, nil, showFirstLine ? parser.currentMessage?.firstLine : nil)
+            return (.transportOnly, nil, showFirstLine ? parser.currentFirstLine : nil)
         }
         return (.asDecoded, nil, nil)
     }

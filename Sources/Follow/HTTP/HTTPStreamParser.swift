@@ -6,7 +6,7 @@ import Dissect
 final class HTTPStreamParser {
     enum Event {
         /// A message's head was read; its body (if any) follows.
-        case headRead(HTTPMessage)
+        case headRead
         case completed(HTTPMessage)
     }
 
@@ -41,6 +41,8 @@ final class HTTPStreamParser {
     /// True while a message has started and not ended.
     var inMessage: Bool { message != nil }
     var currentMessage: HTTPMessage? { message }
+    /// The current message's request or status line (without copying the message).
+    var currentFirstLine: [UInt8]? { message?.firstLine }
     var isAbandoned: Bool { if case .abandoned = phase { true } else { false } }
     var isChunkedOrHead: Bool {
         switch phase {
@@ -71,14 +73,22 @@ final class HTTPStreamParser {
                 // Append the rest of the chunk, then look for the blank line that ends the
                 // head, starting where the previous search stopped.
                 let searchFrom = max(buffer.count - 3, 0)
-                bytes.slice(i..<bytes.count).withUnsafeBytes { buffer.append(contentsOf: $0) }
+                // A head that starts and ends in this chunk (the usual case) is copied
+                // alone, not with the body bytes that follow it in the segment.
+                var take = bytes.count
+                if buffer.isEmpty, let end = bytes.withUnsafeBytes({ raw in
+                    Self.endOfHead(UnsafeRawBufferPointer(rebasing: raw[i...]), from: 0)
+                }) {
+                    take = i + end
+                }
+                bytes.slice(i..<take).withUnsafeBytes { buffer.append(contentsOf: $0) }
                 guard let headEnd = Self.endOfHead(buffer, from: searchFrom) else {
                     i = bytes.count
                     if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) { abandon() }
                     continue
                 }
                 // Bytes past the head belong to the body: give them back to the loop.
-                i = bytes.count - (buffer.count - headEnd)
+                i = take - (buffer.count - headEnd)
                 buffer.removeSubrange(headEnd...)
                 guard parseHead(frame: frame, requestWasHEAD: requestWasHEAD, emit) else {
                     abandon()
@@ -128,7 +138,6 @@ final class HTTPStreamParser {
                 i = bytes.count
             }
         }
-        if message != nil { message?.lastFrame = frame }
     }
 
     /// The connection closed in this direction: a body that runs until close ends here.
@@ -168,6 +177,10 @@ final class HTTPStreamParser {
 
     /// The index just past the blank line (`\n\n` or `\n\r\n`) ending a head, if any.
     static func endOfHead(_ b: [UInt8], from start: Int) -> Int? {
+        b.withUnsafeBytes { endOfHead($0, from: start) }
+    }
+
+    static func endOfHead(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var i = start
         while i < b.count {
             if b[i] == 10 {
@@ -230,7 +243,7 @@ final class HTTPStreamParser {
         guard let m = parsed else { return false }
         message = m
         buffer.removeAll(keepingCapacity: true)
-        emit(.headRead(m))
+        emit(.headRead)
         let status = m.statusCode ?? 0
         if m.isResponse && (requestWasHEAD() || (100..<200).contains(status) || status == 204 || status == 304) {
             phase = .idle
