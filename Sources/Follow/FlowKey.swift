@@ -49,14 +49,23 @@ public struct FlowKey: Hashable, Sendable {
     public var high: Endpoint
     public var proto: UInt8
 
-    /// One word into the hasher instead of seven: the table is looked up for every packet.
+    /// The whole key goes into the (seeded SipHash) hasher: addresses and ports come from
+    /// the capture, and a key folded into one word before hashing would let a crafted
+    /// capture make all its flows collide whatever the seed. Two IPv4 addresses fit one
+    /// word, so the common case hashes two words rather than five (SipHash counts the
+    /// bytes, so the two shapes cannot collide with each other).
     public func hash(into hasher: inout Hasher) {
-        var h = low.address.high &* 0x9E37_79B9_7F4A_7C15
-        h ^= low.address.low &+ (h << 6) &+ (h >> 2)
-        h ^= high.address.high &* 0xC2B2_AE3D_27D4_EB4F &+ (h << 6) &+ (h >> 2)
-        h ^= high.address.low &+ (h << 6) &+ (h >> 2)
-        h ^= UInt64(low.port) << 32 | UInt64(high.port) << 16 | UInt64(proto)
-        hasher.combine(h)
+        let ports = UInt64(low.port) << 32 | UInt64(high.port) << 16 | UInt64(proto)
+        if low.address.isIPv4 && high.address.isIPv4 {
+            hasher.combine(low.address.low << 32 | high.address.low & 0xFFFF_FFFF)
+            hasher.combine(ports)
+        } else {
+            hasher.combine(low.address.high)
+            hasher.combine(low.address.low)
+            hasher.combine(high.address.high)
+            hasher.combine(high.address.low)
+            hasher.combine(ports)
+        }
     }
 
     /// The key and whether `source` is the lower endpoint.
