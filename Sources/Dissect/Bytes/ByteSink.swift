@@ -85,15 +85,33 @@ public final class ByteSink {
 
     /// Appends `value` in decimal digits.
     public func appendDecimal(_ value: UInt64) {
-        var digits = 1
-        var power: UInt64 = 10
-        while digits < 20 && value >= power {
-            digits &+= 1
-            power &*= 10
-        }
+        let digits = Self.decimalDigits(value)
         reserve(digits)
         writeDigits(value, count: digits)
         storedCount += digits
+    }
+
+    /// How many decimal digits `value` has: a few comparisons, no division.
+    static func decimalDigits(_ v: UInt64) -> Int {
+        if v < 10_000 {
+            if v < 100 { return v < 10 ? 1 : 2 }
+            return v < 1000 ? 3 : 4
+        }
+        if v < 100_000_000 {
+            if v < 1_000_000 { return v < 100_000 ? 5 : 6 }
+            return v < 10_000_000 ? 7 : 8
+        }
+        if v < 1_000_000_000_000 {
+            if v < 10_000_000_000 { return v < 1_000_000_000 ? 9 : 10 }
+            return v < 100_000_000_000 ? 11 : 12
+        }
+        var digits = 13
+        var power: UInt64 = 10_000_000_000_000
+        while digits < 20 && v >= power {
+            digits &+= 1
+            power &*= 10
+        }
+        return digits
     }
 
     /// Appends the last `width` decimal digits of `value`, zero-padded (`width` ≤ 20).

@@ -57,7 +57,7 @@ public final class OutputBuffer {
 
     // MARK: appending
 
-    @inlinable public func byte(_ b: UInt8) { sink.append(b) }
+    @inlinable @inline(__always) public func byte(_ b: UInt8) { sink.append(b) }
 
     public func ascii(_ s: StaticString) {
         s.withUTF8Buffer { sink.append(UnsafeRawBufferPointer($0)) }
