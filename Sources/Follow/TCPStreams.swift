@@ -15,6 +15,11 @@ final class TCPStreams {
     private let consumer: Consumer?
     @exclusivity(unchecked) private(set) var transactions: [HTTPTransaction] = []
     @exclusivity(unchecked) private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
+    /// Without kept transactions: whether each request still awaiting a response was HEAD,
+    /// from `waitingStart` on. A client that pipelines without end keeps the last ones only.
+    @exclusivity(unchecked) private var waitingHEAD: [Bool] = []
+    @exclusivity(unchecked) private var waitingStart = 0
+    static let maxWaitingRequests = 4096
     let stream: Int
     let keepTransactions: Bool
 
@@ -79,6 +84,7 @@ final class TCPStreams {
     }
 
     private func nextRequestWasHEAD() -> Bool {
+        guard keepTransactions else { return waitingStart < waitingHEAD.count && waitingHEAD[waitingStart] }
         guard let index = pendingRequests.first else { return false }
         return transactions[index].request?.method == "HEAD"
     }
@@ -96,17 +102,31 @@ final class TCPStreams {
     }
 
     private func record(_ message: HTTPMessage) {
-        var kept = message
-        if !keepTransactions { kept.body = nil }
+        guard keepTransactions else {
+            // Only whether each waiting request was HEAD matters (its response has no body).
+            if !message.isResponse {
+                if waitingHEAD.count - waitingStart >= Self.maxWaitingRequests { waitingStart += 1 }
+                waitingHEAD.append(message.method == "HEAD")
+            } else if waitingStart < waitingHEAD.count {
+                waitingStart += 1
+            }
+            if waitingStart == waitingHEAD.count {
+                waitingHEAD.removeAll(keepingCapacity: true)
+                waitingStart = 0
+            } else if waitingStart > 64 && waitingStart * 2 > waitingHEAD.count {
+                waitingHEAD.removeFirst(waitingStart)
+                waitingStart = 0
+            }
+            return
+        }
         if !message.isResponse {
-            transactions.append(HTTPTransaction(stream: stream, request: kept, response: nil))
+            transactions.append(HTTPTransaction(stream: stream, request: message, response: nil))
             pendingRequests.append(transactions.count - 1)
         } else if !pendingRequests.isEmpty {
             let index = pendingRequests.removeFirst()
-            transactions[index].response = kept
+            transactions[index].response = message
         } else {
-            transactions.append(HTTPTransaction(stream: stream, request: nil, response: kept))
+            transactions.append(HTTPTransaction(stream: stream, request: nil, response: message))
         }
-        if !keepTransactions && pendingRequests.isEmpty { transactions.removeAll(keepingCapacity: true) }
     }
 }

@@ -8,29 +8,10 @@ import Glibc
 /// The follower's caps hold under hostile traffic: a SYN flood of two million flows, and
 /// a stream whose gap never fills. Peak memory is read from the kernel (VmHWM).
 @Suite(.serialized) struct BoundedMemoryTests {
-    /// Builds one Ethernet/IPv4/TCP frame into `buffer` and hands it to `body`.
     static func withSegment<R>(src: UInt32, dst: UInt32, sport: UInt16, dport: UInt16, seq: UInt32, flags: UInt8,
                                payload: Int = 0, time: Int64, number: Int, _ body: (Frame) -> R) -> R {
-        var b = [UInt8](repeating: 0, count: 54 + payload)
-        b[12] = 0x08
-        b[14] = 0x45
-        let total = 40 + payload
-        b[16] = UInt8(total >> 8); b[17] = UInt8(total & 0xff)
-        b[22] = 64; b[23] = 6
-        for i in 0..<4 {
-            b[26 + i] = UInt8(truncatingIfNeeded: src >> (24 - 8 * UInt32(i)))
-            b[30 + i] = UInt8(truncatingIfNeeded: dst >> (24 - 8 * UInt32(i)))
-            b[38 + i] = UInt8(truncatingIfNeeded: seq >> (24 - 8 * UInt32(i)))
-        }
-        b[34] = UInt8(sport >> 8); b[35] = UInt8(sport & 0xff)
-        b[36] = UInt8(dport >> 8); b[37] = UInt8(dport & 0xff)
-        b[46] = 0x50; b[47] = flags
-        b[48] = 0xff; b[49] = 0xff
-        return b.withUnsafeBytes { raw in
-            let rawFrame = RawFrame(bytes: ByteView(raw), timestamp: Timestamp(seconds: time, nanoseconds: 0),
-                                    originalLength: b.count, linkType: .ethernet)
-            return body(FrameDecoder.decode(rawFrame, number: number))
-        }
+        withTCPSegment(src: src, dst: dst, sport: sport, dport: dport, seq: seq, flags: flags,
+                       payload: [UInt8](repeating: 0, count: payload), time: time, number: number, body)
     }
 
     static func peakKiB() -> Int {
