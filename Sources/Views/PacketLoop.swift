@@ -21,14 +21,26 @@ public struct PacketLoop {
     /// number but are not decoded or followed.
     public mutating func process<R>(_ raw: RawFrame, accept: (RawFrame) -> Bool = { _ in true },
                                     _ body: (FieldInput) throws -> R) rethrows -> R? {
+        guard accept(raw) else {
+            skip()
+            return nil
+        }
+        return try body(follow(raw, into: frame))
+    }
+
+    /// Counts frames that a capture filter rejected: the frames after them keep their numbers.
+    public mutating func skip(_ frames: Int = 1) { number += frames }
+
+    /// Decodes one raw frame into `frame` and follows it. The result is valid while the
+    /// raw frame's bytes are and until `frame` is decoded into again.
+    public mutating func follow(_ raw: RawFrame, into frame: Frame) -> FieldInput {
         number += 1
-        guard accept(raw) else { return nil }
+        // The first frame followed is its own previous, even when a filter rejected frame 1.
+        let prev = reference == nil ? raw.timestamp : previous
         let ref = reference ?? raw.timestamp
         reference = ref
-        let prev = number == 1 ? raw.timestamp : previous
         previous = raw.timestamp
         FrameDecoder.decode(raw, number: number, into: frame, depth: depth)
-        let input = FieldInput(frame: frame, analysis: follower.process(frame), reference: ref, previous: prev)
-        return try body(input)
+        return FieldInput(frame: frame, analysis: follower.process(frame), reference: ref, previous: prev)
     }
 }

@@ -108,32 +108,34 @@ struct ReadCommand: ParsableCommand {
         let needs: FieldNeeds = display != nil || sink != nil ? .everything : printer.needs
         options.analyzeSequences = needs.contains(.analysis)
         options.trackHTTP = needs.contains(.http)
-        var loop = PacketLoop(follower: Follower(options: options))
+        let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: options)),
+                                      next: reader.next, accept: { filter?.matches($0) ?? true })
         var shown = 0
         var failure: String?
+        var writeFailed = false
         // Read once: an option's property wrapper costs more per read than a packet's decode.
         let stream = stream, count = count
         do {
-            while let raw = try reader.next() {
+            try pipeline.run { input in
+                if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return true }
                 // -c counts frames read, as tshark's -c does with -Y.
-                let seen: Bool? = loop.process(raw, accept: { filter?.matches($0) ?? true }) { input in
-                    if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return false }
-                    guard display?.matches(input) ?? true else { return true }
+                shown += 1
+                if display?.matches(input) ?? true {
                     if let sink {
-                        do { try sink.write(raw) } catch { failure = "\(error)" }
+                        do { try sink.write(input.frame.raw) } catch {
+                            failure = "\(error)"
+                            return false
+                        }
                     } else {
                         printer.write(input)
+                        if printer.out.writeError != nil {
+                            writeFailed = true
+                            return false
+                        }
                     }
-                    return true
                 }
-                if seen == true { shown += 1 }
-                // Only -w can fail here; skip the (checked) read of the captured variable otherwise.
-                if sink != nil, let failure {
-                    printError(failure)
-                    return 2
-                }
-                if let count, shown >= count { break }
-                if printer.out.writeError != nil { return 0 }
+                if let count, shown >= count { return false }
+                return true
             }
         } catch {
             printer.finish()
@@ -141,6 +143,11 @@ struct ReadCommand: ParsableCommand {
             printError("\(path): \(error)")
             return 1
         }
+        if let failure {
+            printError(failure)
+            return 2
+        }
+        if writeFailed { return 0 }
         printer.finish()
         do { try sink?.close() } catch {
             printError("\(error)")
