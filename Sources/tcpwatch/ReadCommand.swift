@@ -113,10 +113,14 @@ struct ReadCommand: ParsableCommand {
         var shown = 0
         var failure: String?
         var writeFailed = false
+        // A bar between the packet lines would garble them: only when they go elsewhere.
+        var progress = ProgressBar(total: isatty(1) == 1 ? nil : reader.fileSize)
         // Read once: an option's property wrapper costs more per read than a packet's decode.
         let stream = stream, count = count
         do {
             try pipeline.run { input in
+                // The reader belongs to this thread, as the pipeline's reading side does.
+                progress.update(bytes: reader.bytesConsumed, packets: input.frame.number)
                 if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return true }
                 // -c counts frames read, as tshark's -c does with -Y.
                 shown += 1
@@ -138,11 +142,13 @@ struct ReadCommand: ParsableCommand {
                 return true
             }
         } catch {
+            progress.clear()
             printer.finish()
             try? sink?.close()
             printError("\(path): \(error)")
             return 1
         }
+        progress.clear()
         if let failure {
             printError(failure)
             return 2
