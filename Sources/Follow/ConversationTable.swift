@@ -71,9 +71,11 @@ struct ConversationTable<Conversation: TableEntry> {
     }
 
     /// The slots whose conversation was last active at or before `cutoff`, for periodic
-    /// sweeps. Reads the time in place: binding each conversation would copy it.
+    /// sweeps, in stream order: the index's own order changes with the hash seed, and the
+    /// conversations are reported in this order. Reads the time in place: binding each
+    /// conversation would copy it.
     func slots(idleSince cutoff: Timestamp) -> [Int] {
-        index.values.filter { !(cutoff < lastTimes[$0]) }
+        index.values.filter { !(cutoff < lastTimes[$0]) }.sorted { streams[$0] < streams[$1] }
     }
 
     /// The live slots in stream order.
@@ -89,7 +91,7 @@ struct ConversationTable<Conversation: TableEntry> {
     }
 
     private mutating func evictIdle(now: Int, evict: (Conversation) -> Void) {
-        let live = index.values.sorted { lastActive[$0] < lastActive[$1] }
+        let live = index.values.sorted { (lastActive[$0], streams[$0]) < (lastActive[$1], streams[$1]) }
         for slot in live.prefix(max(1, live.count / 8)) {
             if let c = slots[slot] { evict(c) }
             release(slot)
