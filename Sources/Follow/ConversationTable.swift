@@ -11,6 +11,9 @@ struct ConversationTable<Conversation: TableEntry> {
     /// them copies no conversation.
     private(set) var streams: [Int] = []
     private(set) var lastTimes: [Timestamp] = []
+    /// Each slot's place in the order conversations began: unique, where stream numbers
+    /// may be shared (tshark gives a UDP reply from another port its request's stream).
+    private var ordinals: [Int] = []
     private var free: [Int] = []
     private var index: [FlowKey: Int] = [:]
     let capacity: Int
@@ -38,6 +41,7 @@ struct ConversationTable<Conversation: TableEntry> {
             slots[slot] = conversation
             keys[slot] = key
             streams[slot] = conversation.stream
+            ordinals[slot] = conversation.ordinal
             lastTimes[slot] = conversation.lastTime
             lastActive[slot] = now
         } else {
@@ -45,6 +49,7 @@ struct ConversationTable<Conversation: TableEntry> {
             slots.append(conversation)
             keys.append(key)
             streams.append(conversation.stream)
+            ordinals.append(conversation.ordinal)
             lastTimes.append(conversation.lastTime)
             lastActive.append(now)
         }
@@ -71,16 +76,16 @@ struct ConversationTable<Conversation: TableEntry> {
     }
 
     /// The slots whose conversation was last active at or before `cutoff`, for periodic
-    /// sweeps, in stream order: the index's own order changes with the hash seed, and the
-    /// conversations are reported in this order. Reads the time in place: binding each
-    /// conversation would copy it.
+    /// sweeps, in the order they began: the index's own order changes with the hash seed,
+    /// and the conversations are reported in this order. Reads the time in place: binding
+    /// each conversation would copy it.
     func slots(idleSince cutoff: Timestamp) -> [Int] {
-        index.values.filter { !(cutoff < lastTimes[$0]) }.sorted { streams[$0] < streams[$1] }
+        index.values.filter { !(cutoff < lastTimes[$0]) }.sorted { ordinals[$0] < ordinals[$1] }
     }
 
-    /// The live slots in stream order.
+    /// The live slots in the order their conversations began (which is stream order).
     func slotsInStreamOrder() -> [Int] {
-        index.values.sorted { streams[$0] < streams[$1] }
+        index.values.sorted { ordinals[$0] < ordinals[$1] }
     }
 
     private mutating func release(_ slot: Int) {
@@ -91,7 +96,7 @@ struct ConversationTable<Conversation: TableEntry> {
     }
 
     private mutating func evictIdle(now: Int, evict: (Conversation) -> Void) {
-        let live = index.values.sorted { (lastActive[$0], streams[$0]) < (lastActive[$1], streams[$1]) }
+        let live = index.values.sorted { (lastActive[$0], ordinals[$0]) < (lastActive[$1], ordinals[$1]) }
         for slot in live.prefix(max(1, live.count / 8)) {
             if let c = slots[slot] { evict(c) }
             release(slot)
@@ -104,6 +109,7 @@ struct ConversationTable<Conversation: TableEntry> {
 /// What the table reads of a conversation without copying it out.
 protocol TableEntry {
     var stream: Int { get }
+    var ordinal: Int { get }
     var lastTime: Timestamp { get }
 }
 

@@ -22,3 +22,23 @@ struct IdleSweepOrderTests {
         #expect(ended == Array(0..<65))
     }
 }
+
+extension IdleSweepOrderTests {
+    /// nmap's UDP scan: tshark gives the replies to the port 7 and port 9 probes one UDP
+    /// stream number, so stream order alone leaves their order to the hash seed.
+    @Test func conversationsSharingAStreamNumberEndInTheOrderTheyBegan() throws {
+        let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let reader = try CaptureFileReader(path: "/" + path + "/Fixtures/pcaps/nmap-su.pcap")
+        let follower = Follower()
+        var ended: [Int] = []
+        follower.conversationEnded = { ended.append($0.ordinal) }
+        var number = 0
+        while let raw = try reader.next() {
+            number += 1
+            _ = follower.process(FrameDecoder.decode(raw, number: number))
+        }
+        follower.finish()
+        #expect(ended == Array(0..<ended.count))
+        #expect(ended.count == 4)
+    }
+}
