@@ -34,6 +34,13 @@ public struct PacketLoop {
     /// Decodes one raw frame into `frame` and follows it. The result is valid while the
     /// raw frame's bytes are and until `frame` is decoded into again.
     public mutating func follow(_ raw: RawFrame, into frame: Frame) -> FieldInput {
+        let times = decode(raw, into: frame)
+        return FieldInput(frame: frame, analysis: follower.process(frame), reference: times.reference, previous: times.previous)
+    }
+
+    /// Numbers and decodes one raw frame into `frame`, which the follower must see next
+    /// (``PacketPipeline`` may do that on another thread).
+    public mutating func decode(_ raw: RawFrame, into frame: Frame) -> FrameTimes {
         number += 1
         // The first frame followed is its own previous, even when a filter rejected frame 1.
         let prev = reference == nil ? raw.timestamp : previous
@@ -41,6 +48,14 @@ public struct PacketLoop {
         reference = ref
         previous = raw.timestamp
         FrameDecoder.decode(raw, number: number, into: frame, depth: depth)
-        return FieldInput(frame: frame, analysis: follower.process(frame), reference: ref, previous: prev)
+        return FrameTimes(reference: ref, previous: prev)
     }
+}
+
+/// The timestamps a frame's time columns count from.
+public struct FrameTimes: Sendable {
+    /// The first frame's (`frame.time_relative`).
+    public var reference: Timestamp
+    /// The previous frame's (`frame.time_delta`).
+    public var previous: Timestamp
 }

@@ -1,18 +1,20 @@
 import Dispatch
 import Dissect
 import Follow
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The packet loop split over two threads. The caller's thread reads raw frames into a
-/// batch and later hands the decoded batch to the view; a worker decodes and follows the
-/// batches in between. Reading plus formatting cost about as much as decoding plus
-/// following, so on two cores the loop takes about half the wall time. Frames reach the
-/// view in order, exactly as ``PacketLoop`` gives them.
+/// The packet loop split over two threads. The caller's thread reads raw frames into
+/// batches; a worker decodes and follows them. The view runs either back on the caller's
+/// thread (`.caller`: reading plus formatting cost about as much as decoding plus
+/// following, so on two cores the loop takes about half the wall time) or on the worker
+/// right after the follower (`.worker`, for views that keep state of their own or read the
+/// follower's as they go). Frames reach the view in order, exactly as ``PacketLoop`` gives them.
 ///
-/// Batches go round a ring: read (caller) → decoded and followed (worker) → viewed
-/// (caller) → read again. Each batch owns a copy of its frames' bytes, so the reader may
+/// Batches go round a ring: read (caller) → decoded and followed (worker) → viewed (caller
+/// or worker) → read again. Each batch owns a copy of its frames' bytes, so the reader may
 /// reuse its buffer at once.
 public final class PacketPipeline: @unchecked Sendable {
     // Measured on the 1M-packet benchmark file: 64- and 128-frame batches spend their
@@ -27,6 +29,9 @@ public final class PacketPipeline: @unchecked Sendable {
         /// The accepted frames, their bytes in `arena`, with how many rejected frames came
         /// before each (they keep their numbers).
         var raws: [(frame: RawFrame, skippedBefore: Int)] = []
+        /// When the view runs on the worker, the caller decodes too: `frames[i]` is then
+        /// `raws[i]` decoded, with its timestamps here.
+        var times: [FrameTimes] = []
         var inputs: [FieldInput] = []
         /// Set on the batch after the last frame: the reader's error, if the file ended in one.
         var failure: CaptureFileError?
@@ -34,25 +39,29 @@ public final class PacketPipeline: @unchecked Sendable {
 
         init() {
             raws.reserveCapacity(PacketPipeline.framesPerBatch)
+            times.reserveCapacity(PacketPipeline.framesPerBatch)
             inputs.reserveCapacity(PacketPipeline.framesPerBatch)
         }
 
         func removeAll() {
             arena.removeAll()
             raws.removeAll(keepingCapacity: true)
+            times.removeAll(keepingCapacity: true)
             inputs.removeAll(keepingCapacity: true)
             failure = nil
             isLast = false
         }
     }
 
-    // The caller's thread owns the reader side, the worker owns the loop. Neither is
-    // touched by both, so the dynamic exclusivity checks are skipped.
+    // The caller's thread owns the reader side; the loop (numbering and decoding) belongs
+    // to whichever thread decodes, and the follower to the worker. Nothing is touched by
+    // both, so the dynamic exclusivity checks are skipped.
     private let next: () throws(CaptureFileError) -> RawFrame?
     private let accept: (RawFrame) -> Bool
     @exclusivity(unchecked) private var carried: RawFrame?
     @exclusivity(unchecked) private var skipped = 0
     @exclusivity(unchecked) private var loop: PacketLoop
+    private let follower: Follower
 
     private let batches = (0..<PacketPipeline.batchCount).map { _ in Batch() }
     /// Each hand-over of a batch goes through a semaphore, which also orders the memory
@@ -60,6 +69,19 @@ public final class PacketPipeline: @unchecked Sendable {
     private let free = DispatchSemaphore(value: PacketPipeline.batchCount)
     private let read = DispatchSemaphore(value: 0)
     private let followed = DispatchSemaphore(value: 0)
+    /// The view, when it runs on the worker; set only while `run` waits for the worker.
+    @exclusivity(unchecked) private var workerView: ((FieldInput) -> Bool)?
+    /// Set by the worker's view when it has seen enough; the caller then stops reading.
+    private let stopping = Atomic<Bool>(false)
+
+    /// Which thread runs the view.
+    public enum ViewThread: Sendable {
+        /// The caller's, between reading batches. The view must not touch the follower,
+        /// which the worker is running meanwhile; it gets all it needs in each FieldInput.
+        case caller
+        /// The worker's, right after the follower. The caller's thread only reads.
+        case worker
+    }
 
     /// - Parameters:
     ///   - next: the source's next raw frame; called on the caller's thread only.
@@ -67,34 +89,53 @@ public final class PacketPipeline: @unchecked Sendable {
     public init(loop: PacketLoop, next: @escaping () throws(CaptureFileError) -> RawFrame?,
                 accept: @escaping (RawFrame) -> Bool = { _ in true }) {
         self.loop = loop
+        follower = loop.follower
         self.next = next
         self.accept = accept
     }
 
     /// Calls `body` with every accepted frame in order until it returns false or the
     /// frames end, then throws the source's error if the frames ended in one.
-    public func run(_ body: (FieldInput) -> Bool) throws(CaptureFileError) {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { raw in
-            Unmanaged<PacketPipeline>.fromOpaque(raw!).takeRetainedValue().follow()
-            return nil
-        }, context) == 0 else {
-            Unmanaged<PacketPipeline>.fromOpaque(context).release()
-            return try runOnCallerThread(body)
+    /// - Parameters:
+    ///   - betweenBatches: runs on the caller's thread after each batch is read (a progress
+    ///     bar may look at the source then).
+    public func run(viewOn viewThread: ViewThread = .caller, betweenBatches: () -> Void = {},
+                    _ body: (FieldInput) -> Bool) throws(CaptureFileError) {
+        try withoutActuallyEscaping(body) { (body) throws(CaptureFileError) in
+            if viewThread == .worker { workerView = body }
+            defer { workerView = nil }
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            guard pthread_create(&thread, nil, { raw in
+                Unmanaged<PacketPipeline>.fromOpaque(raw!).takeRetainedValue().follow()
+                return nil
+            }, context) == 0 else {
+                Unmanaged<PacketPipeline>.fromOpaque(context).release()
+                return try runOnCallerThread(body)
+            }
+            switch viewThread {
+            case .caller:
+                defer { pthread_join(thread, nil) }
+                try readAndView(betweenBatches: betweenBatches, body)
+            case .worker:
+                let failure = readOnly(betweenBatches: betweenBatches)
+                pthread_join(thread, nil)
+                // An error after the frames the view wanted is none of its business.
+                if let failure, !stopping.load(ordering: .relaxed) { throw failure }
+            }
         }
-        defer { pthread_join(thread, nil) }
+    }
+
+    private func readAndView(betweenBatches: () -> Void, _ body: (FieldInput) -> Bool) throws(CaptureFileError) {
         var readIndex = 0, viewIndex = 0
         var sentLast = false
         var wanted = true
         while true {
             // Keep the worker supplied: read into every free batch before viewing one.
             while !sentLast, free.wait(timeout: .now()) == .success {
-                let batch = batches[readIndex]
+                sentLast = readBatch(at: readIndex, wanted: wanted)
                 readIndex = (readIndex + 1) % Self.batchCount
-                batch.removeAll()
-                if wanted { fill(batch) } else { batch.isLast = true }
-                sentLast = batch.isLast
+                betweenBatches()
                 read.signal()
             }
             followed.wait()
@@ -113,6 +154,29 @@ public final class PacketPipeline: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Reads batches for the worker until the frames end or its view has seen enough;
+    /// returns the source's error, if the frames ended in one.
+    private func readOnly(betweenBatches: () -> Void) -> CaptureFileError? {
+        var readIndex = 0
+        while true {
+            free.wait()
+            let isLast = readBatch(at: readIndex, wanted: !stopping.load(ordering: .relaxed))
+            let failure = batches[readIndex].failure
+            readIndex = (readIndex + 1) % Self.batchCount
+            betweenBatches()
+            read.signal()
+            if isLast { return failure }
+        }
+    }
+
+    /// Empties the batch at `index` and reads into it; returns whether it is the last.
+    private func readBatch(at index: Int, wanted: Bool) -> Bool {
+        let batch = batches[index]
+        batch.removeAll()
+        if wanted { fill(batch) } else { batch.isLast = true }
+        return batch.isLast
     }
 
     /// Without a second thread, the same loop on one.
@@ -159,24 +223,43 @@ public final class PacketPipeline: @unchecked Sendable {
             }
             var copy = raw
             copy.bytes = bytes
+            if workerView != nil {
+                // The worker has the follower and the view to run: decoding here evens the load.
+                loop.skip(skipped)
+                batch.times.append(loop.decode(copy, into: batch.frames[batch.raws.count]))
+            }
             batch.raws.append((copy, skipped))
             skipped = 0
         }
     }
 
-    /// The worker: decodes and follows each batch in ring order.
+    /// The worker: decodes (unless the caller did) and follows each batch in ring order,
+    /// and views it when the view runs here.
     private func follow() {
         var index = 0
+        var wanted = true
         while true {
             read.wait()
             let batch = batches[index]
             index = (index + 1) % Self.batchCount
-            for (i, entry) in batch.raws.enumerated() {
-                loop.skip(entry.skippedBefore)
-                batch.inputs.append(loop.follow(entry.frame, into: batch.frames[i]))
+            if let view = workerView {
+                for i in batch.times.indices where wanted {
+                    let frame = batch.frames[i], times = batch.times[i]
+                    let input = FieldInput(frame: frame, analysis: follower.process(frame),
+                                           reference: times.reference, previous: times.previous)
+                    if !view(input) {
+                        wanted = false
+                        stopping.store(true, ordering: .relaxed)
+                    }
+                }
+            } else {
+                for (i, entry) in batch.raws.enumerated() {
+                    loop.skip(entry.skippedBefore)
+                    batch.inputs.append(loop.follow(entry.frame, into: batch.frames[i]))
+                }
             }
             let isLast = batch.isLast
-            followed.signal()
+            if workerView == nil { followed.signal() } else { free.signal() }
             if isLast { return }
         }
     }

@@ -82,22 +82,26 @@ struct CapturePass {
         }
         var loop = PacketLoop(follower: follower)
         loop.depth = depth
+        // The views read and change the follower's state as frames go by, so they run on
+        // the pipeline's worker, after the follower; this thread only reads the file.
+        let pipeline = PacketPipeline(loop: loop, next: reader.next, accept: { filter?.matches($0) ?? true })
         var progress = ProgressBar(total: reader.fileSize)
         var shown = 0
         var status: Int32 = 0
         // Read once: an option's property wrapper costs more per read than a packet's decode.
         let count = input.count
         do {
-            while let raw = try reader.next() {
-                let seen: Void? = loop.process(raw, accept: { filter?.matches($0) ?? true }, perFrame)
-                if seen != nil { shown += 1 }
-                progress.update(bytes: reader.bytesConsumed, packets: reader.framesRead)
-                if let count, shown >= count { break }
-                if stopWhen() { break }
+            try pipeline.run(viewOn: .worker, betweenBatches: {
+                progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead)
+            }) { input in
+                perFrame(input)
+                shown += 1
+                if let count, shown >= count { return false }
+                return !stopWhen()
             }
         } catch {
             progress.clear()
-            printError("\(input.path): \(error)")
+            printError("\(self.input.path): \(error)")
             status = 1
         }
         progress.clear()
@@ -162,8 +166,15 @@ struct ProgressBar {
         started = monotonicSeconds()
     }
 
+    /// Per packet: looks at the clock only every 1024 packets.
     mutating func update(bytes: Int64, packets: Int) {
         guard enabled, packets & 0x3FF == 0 else { return }
+        draw(bytes: bytes, packets: packets)
+    }
+
+    /// Redraws at most five times a second.
+    mutating func draw(bytes: Int64, packets: Int) {
+        guard enabled else { return }
         let now = monotonicSeconds()
         guard now - lastDraw >= 0.2 else { return }
         lastDraw = now

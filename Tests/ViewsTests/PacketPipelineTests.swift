@@ -76,12 +76,13 @@ struct PacketPipelineTests {
         return (out.text, nil)
     }
 
-    static func twoThreads(_ source: FrameSource, stopAfter: Int = .max) -> (String, CaptureFileError?) {
+    static func twoThreads(_ source: FrameSource, viewOn thread: PacketPipeline.ViewThread,
+                           stopAfter: Int = .max) -> (String, CaptureFileError?) {
         let out = OutputBuffer(fileDescriptor: nil)
         let pipeline = PacketPipeline(loop: PacketLoop(), next: source.next, accept: accept)
         var seen = 0
         do {
-            try pipeline.run { input in
+            try pipeline.run(viewOn: thread) { input in
                 render(input, to: out)
                 seen += 1
                 return seen < stopAfter
@@ -92,21 +93,23 @@ struct PacketPipelineTests {
         return (out.text, nil)
     }
 
-    @Test func givesTheViewWhatTheLoopGives() throws {
+    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
+    func givesTheViewWhatTheLoopGives(viewOn thread: PacketPipeline.ViewThread) throws {
         let (expected, expectedError) = Self.oneThread(try FrameSource())
-        let (text, error) = Self.twoThreads(try FrameSource())
+        let (text, error) = Self.twoThreads(try FrameSource(), viewOn: thread)
         #expect(expectedError == nil && error == nil)
         // More frames than the four batches of 512 in flight hold (two lines per frame).
         #expect(expected.split(separator: "\n").count > 2 * 2048)
         #expect(text == expected)
     }
 
-    @Test func stopsWhenTheViewHasEnough() throws {
+    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
+    func stopsWhenTheViewHasEnough(viewOn thread: PacketPipeline.ViewThread) throws {
         for stop in [1, 511, 512, 513, 1500] {
             // At most one frame in five is rejected, so the error comes well after the stop.
             let failAfter = 2 * stop + 10
             let (expected, _) = Self.oneThread(try FrameSource(), stopAfter: stop)
-            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter), stopAfter: stop)
+            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter), viewOn: thread, stopAfter: stop)
             #expect(error == nil, "stopped at \(stop) before the error")
             #expect(text == expected)
             // Two lines per frame: the summary and the numbers.
@@ -114,13 +117,31 @@ struct PacketPipelineTests {
         }
     }
 
-    @Test func reportsTheErrorAfterTheFramesBeforeIt() throws {
+    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
+    func reportsTheErrorAfterTheFramesBeforeIt(viewOn thread: PacketPipeline.ViewThread) throws {
         for failAfter in [0, 1, 700, 2047, 2500] {
             let (expected, expectedError) = Self.oneThread(try FrameSource(failAfter: failAfter))
-            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter))
+            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter), viewOn: thread)
             #expect(expectedError != nil)
             #expect(error == expectedError)
             #expect(text == expected)
         }
+    }
+
+    /// With frame 1 rejected by a capture filter, the first frame followed has no previous
+    /// frame: its `frame.time_delta` is 0, not its whole timestamp.
+    @Test func firstFrameFollowedIsItsOwnPrevious() throws {
+        let source = try FrameSource(rounds: 1)
+        var loop = PacketLoop()
+        var number = 0
+        var deltas: [Int64] = []
+        while let raw = try source.next(), deltas.count < 3 {
+            number += 1
+            loop.process(raw, accept: { _ in number > 1 }) { input in
+                deltas.append(input.frame.raw.timestamp.nanoseconds(since: input.previous))
+            }
+        }
+        #expect(deltas.count == 3)
+        #expect(deltas[0] == 0)
     }
 }
