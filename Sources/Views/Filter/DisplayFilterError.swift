@@ -20,6 +20,9 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
     case notSupported(reason: String, at: Location)
     /// A `matches` pattern that is not a valid regular expression.
     case invalidRegex(pattern: String, reason: String, at: Location)
+    /// A `matches` pattern that repeats a repetition (`(a+)+`): on a hostile field it could
+    /// backtrack for longer than the capture lasts.
+    case slowRegex(pattern: String, at: Location)
     /// More than `limit` levels of `(` and `not` inside one another.
     case nestedTooDeeply(limit: Int, at: Location)
 
@@ -41,7 +44,7 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .unexpected(_, let at), .unexpectedEnd(let at), .badString(_, let at),
              .unknownField(_, _, let at), .invalidValue(_, _, let at), .notSupported(_, let at),
-             .invalidRegex(_, _, let at), .nestedTooDeeply(_, let at):
+             .invalidRegex(_, _, let at), .slowRegex(_, let at), .nestedTooDeeply(_, let at):
             return at
         }
     }
@@ -72,6 +75,9 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
             return reason
         case .invalidRegex(let pattern, let reason, _):
             return "\"\(pattern)\" is not a valid regular expression: \(reason)"
+        case .slowRegex(let pattern, _):
+            return "\"\(pattern)\" repeats a group that repeats inside (like (a+)+), which can take "
+                + "exponential time on a hostile packet; repeat one of the two only."
         case .nestedTooDeeply(let limit, _):
             return "Parentheses and \"not\" are nested more than \(limit) levels deep."
         }

@@ -381,6 +381,9 @@ struct FilterParser {
         default: throw unexpected(token)
         }
         advance()
+        if RegexSafety.nestedRepetition(in: pattern) != nil {
+            throw .slowRegex(pattern: pattern, at: location(token))
+        }
         do {
             // Wireshark's `matches` is case-insensitive unless the pattern says `(?-i)`.
             return try Regex(pattern).ignoresCase()
