@@ -25,7 +25,8 @@ public final class PacketPipeline: @unchecked Sendable {
 
     private final class Batch {
         let arena = ByteArena(capacity: PacketPipeline.arenaBytes)
-        let frames = (0..<PacketPipeline.framesPerBatch).map { _ in Frame() }
+        /// Made as the batch first fills up, so that a small file does not pay for them all.
+        var frames: [Frame] = []
         /// The accepted frames, their bytes in `arena`, with how many rejected frames came
         /// before each (they keep their numbers).
         var raws: [(frame: RawFrame, skippedBefore: Int)] = []
@@ -181,7 +182,7 @@ public final class PacketPipeline: @unchecked Sendable {
 
     /// Without a second thread, the same loop on one.
     private func runOnCallerThread(_ body: (FieldInput) -> Bool) throws(CaptureFileError) {
-        let frame = batches[0].frames[0]
+        let frame = Frame()
         while let raw = try next() {
             guard accept(raw) else {
                 loop.skip()
@@ -223,6 +224,7 @@ public final class PacketPipeline: @unchecked Sendable {
             }
             var copy = raw
             copy.bytes = bytes
+            if batch.frames.count == batch.raws.count { batch.frames.append(Frame()) }
             if workerView != nil {
                 // The worker has the follower and the view to run: decoding here evens the load.
                 loop.skip(skipped)
