@@ -83,7 +83,7 @@ struct CapturePass {
         var loop = PacketLoop(follower: follower)
         loop.depth = depth
         // The views read and change the follower's state as frames go by, so they run on
-        // the pipeline's worker, after the follower; this thread only reads the file.
+        // the pipeline's worker, after the follower; this thread reads and decodes.
         let pipeline = PacketPipeline(loop: loop, next: reader.next, accept: { filter?.matches($0) ?? true })
         var progress = ProgressBar(total: reader.fileSize)
         var shown = 0
