@@ -85,15 +85,21 @@ public final class PacketPipeline: @unchecked Sendable {
         case worker
     }
 
+    /// False for a source whose frames may trickle in (a pipe): a batch would hold the
+    /// first frames back until 512 had come, so the caller's thread does it all, frame by frame.
+    private let batching: Bool
+
     /// - Parameters:
     ///   - next: the source's next raw frame; called on the caller's thread only.
     ///   - accept: the capture filter; rejected frames keep their number but are not decoded.
+    ///   - batching: false to run frame by frame on the caller's thread.
     public init(loop: PacketLoop, next: @escaping () throws(CaptureFileError) -> RawFrame?,
-                accept: @escaping (RawFrame) -> Bool = { _ in true }) {
+                accept: @escaping (RawFrame) -> Bool = { _ in true }, batching: Bool = true) {
         self.loop = loop
         follower = loop.follower
         self.next = next
         self.accept = accept
+        self.batching = batching
     }
 
     /// Calls `body` with every accepted frame in order until it returns false or the
@@ -103,6 +109,7 @@ public final class PacketPipeline: @unchecked Sendable {
     ///     bar may look at the source then).
     public func run(viewOn viewThread: ViewThread = .caller, betweenBatches: () -> Void = {},
                     _ body: (FieldInput) -> Bool) throws(CaptureFileError) {
+        guard batching else { return try runOnCallerThread(body) }
         try withoutActuallyEscaping(body) { (body) throws(CaptureFileError) in
             if viewThread == .worker { workerView = body }
             defer { workerView = nil }
@@ -181,7 +188,7 @@ public final class PacketPipeline: @unchecked Sendable {
         return batch.isLast
     }
 
-    /// Without a second thread, the same loop on one.
+    /// Without batches or a second thread, the same loop on one.
     private func runOnCallerThread(_ body: (FieldInput) -> Bool) throws(CaptureFileError) {
         let frame = Frame()
         while let raw = try next() {

@@ -84,7 +84,8 @@ struct CapturePass {
         loop.depth = depth
         // The views read and change the follower's state as frames go by, so they run on
         // the pipeline's worker, after the follower; this thread reads and decodes.
-        let pipeline = PacketPipeline(loop: loop, next: reader.next, accept: { filter?.matches($0) ?? true })
+        let pipeline = PacketPipeline(loop: loop, next: reader.next, accept: { filter?.matches($0) ?? true },
+                                      batching: reader.fileSize != nil)
         var progress = ProgressBar(total: reader.fileSize)
         var shown = 0
         var status: Int32 = 0

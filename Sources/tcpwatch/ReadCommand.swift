@@ -109,7 +109,8 @@ struct ReadCommand: ParsableCommand {
         options.analyzeSequences = needs.contains(.analysis)
         options.trackHTTP = needs.contains(.http)
         let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: options)),
-                                      next: reader.next, accept: { filter?.matches($0) ?? true })
+                                      next: reader.next, accept: { filter?.matches($0) ?? true },
+                                      batching: reader.fileSize != nil)
         var shown = 0
         var failure: String?
         var writeFailed = false

@@ -4,7 +4,7 @@ import Follow
 import Testing
 import Views
 
-/// The two-thread pipeline must give the view exactly what the one-thread loop gives.
+/// The pipeline must give the view exactly what the one-thread loop gives.
 struct PacketPipelineTests {
     /// Every fixture, several times over (more frames than the batches in flight hold),
     /// with a 1.5 MB frame now and then (larger than a batch's arena), and optionally an
@@ -76,13 +76,18 @@ struct PacketPipelineTests {
         return (out.text, nil)
     }
 
-    static func twoThreads(_ source: FrameSource, viewOn thread: PacketPipeline.ViewThread,
-                           stopAfter: Int = .max) -> (String, CaptureFileError?) {
+    /// The pipeline's ways of running.
+    enum Mode: CaseIterable {
+        case viewOnCaller, viewOnWorker, unbatched
+    }
+
+    static func pipelined(_ source: FrameSource, _ mode: Mode, stopAfter: Int = .max) -> (String, CaptureFileError?) {
         let out = OutputBuffer(fileDescriptor: nil)
-        let pipeline = PacketPipeline(loop: PacketLoop(), next: source.next, accept: accept)
+        let pipeline = PacketPipeline(loop: PacketLoop(), next: source.next, accept: accept,
+                                      batching: mode != .unbatched)
         var seen = 0
         do {
-            try pipeline.run(viewOn: thread) { input in
+            try pipeline.run(viewOn: mode == .viewOnWorker ? .worker : .caller) { input in
                 render(input, to: out)
                 seen += 1
                 return seen < stopAfter
@@ -93,23 +98,23 @@ struct PacketPipelineTests {
         return (out.text, nil)
     }
 
-    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
-    func givesTheViewWhatTheLoopGives(viewOn thread: PacketPipeline.ViewThread) throws {
+    @Test(arguments: Mode.allCases)
+    func givesTheViewWhatTheLoopGives(mode: Mode) throws {
         let (expected, expectedError) = Self.oneThread(try FrameSource())
-        let (text, error) = Self.twoThreads(try FrameSource(), viewOn: thread)
+        let (text, error) = Self.pipelined(try FrameSource(), mode)
         #expect(expectedError == nil && error == nil)
         // More frames than the four batches of 512 in flight hold (two lines per frame).
         #expect(expected.split(separator: "\n").count > 2 * 2048)
         #expect(text == expected)
     }
 
-    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
-    func stopsWhenTheViewHasEnough(viewOn thread: PacketPipeline.ViewThread) throws {
+    @Test(arguments: Mode.allCases)
+    func stopsWhenTheViewHasEnough(mode: Mode) throws {
         for stop in [1, 511, 512, 513, 1500] {
             // At most one frame in five is rejected, so the error comes well after the stop.
             let failAfter = 2 * stop + 10
             let (expected, _) = Self.oneThread(try FrameSource(), stopAfter: stop)
-            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter), viewOn: thread, stopAfter: stop)
+            let (text, error) = Self.pipelined(try FrameSource(failAfter: failAfter), mode, stopAfter: stop)
             #expect(error == nil, "stopped at \(stop) before the error")
             #expect(text == expected)
             // Two lines per frame: the summary and the numbers.
@@ -117,11 +122,11 @@ struct PacketPipelineTests {
         }
     }
 
-    @Test(arguments: [PacketPipeline.ViewThread.caller, .worker])
-    func reportsTheErrorAfterTheFramesBeforeIt(viewOn thread: PacketPipeline.ViewThread) throws {
+    @Test(arguments: Mode.allCases)
+    func reportsTheErrorAfterTheFramesBeforeIt(mode: Mode) throws {
         for failAfter in [0, 1, 700, 2047, 2500] {
             let (expected, expectedError) = Self.oneThread(try FrameSource(failAfter: failAfter))
-            let (text, error) = Self.twoThreads(try FrameSource(failAfter: failAfter), viewOn: thread)
+            let (text, error) = Self.pipelined(try FrameSource(failAfter: failAfter), mode)
             #expect(expectedError != nil)
             #expect(error == expectedError)
             #expect(text == expected)
@@ -143,5 +148,22 @@ struct PacketPipelineTests {
         }
         #expect(deltas.count == 3)
         #expect(deltas[0] == 0)
+    }
+
+    /// From a pipe, each frame reaches the view before the next is read.
+    @Test func unbatchedHoldsNoFrameBack() throws {
+        let source = try FrameSource(rounds: 1)
+        var reads = 0
+        let pipeline = PacketPipeline(loop: PacketLoop(), next: { () throws(CaptureFileError) -> RawFrame? in
+            reads += 1
+            return try source.next()
+        }, batching: false)
+        var seen = 0
+        try pipeline.run { _ in
+            seen += 1
+            #expect(reads == seen)
+            return seen < 10
+        }
+        #expect(seen == 10)
     }
 }
