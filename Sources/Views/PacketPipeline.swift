@@ -24,20 +24,23 @@ public final class PacketPipeline: @unchecked Sendable {
     static let batchCount = 4
     static let arenaBytes = 1 << 20
 
+    /// One thread at a time owns a batch (the semaphores hand it over), so its state skips
+    /// the dynamic exclusivity checks: a view running inside the read of `inputs` would
+    /// otherwise make every other check in the view slower.
     private final class Batch {
         let arena = ByteArena(capacity: PacketPipeline.arenaBytes)
         /// Made as the batch first fills up, so that a small file does not pay for them all.
-        var frames: [Frame] = []
+        @exclusivity(unchecked) var frames: [Frame] = []
         /// The accepted frames, their bytes in `arena`, with how many rejected frames came
         /// before each (they keep their numbers).
-        var raws: [(frame: RawFrame, skippedBefore: Int)] = []
+        @exclusivity(unchecked) var raws: [(frame: RawFrame, skippedBefore: Int)] = []
         /// When the view runs on the worker, the caller decodes too: `frames[i]` is then
         /// `raws[i]` decoded, with its timestamps here.
-        var times: [FrameTimes] = []
-        var inputs: [FieldInput] = []
+        @exclusivity(unchecked) var times: [FrameTimes] = []
+        @exclusivity(unchecked) var inputs: [FieldInput] = []
         /// Set on the batch after the last frame: the reader's error, if the file ended in one.
-        var failure: CaptureFileError?
-        var isLast = false
+        @exclusivity(unchecked) var failure: CaptureFileError?
+        @exclusivity(unchecked) var isLast = false
 
         init() {
             raws.reserveCapacity(PacketPipeline.framesPerBatch)

@@ -1,12 +1,15 @@
 /// Copies of frames' bytes that outlive the reader's buffer, for a batch of frames handed
 /// to another thread. Filled, read, then emptied as a whole: no per-frame allocation.
+///
+/// One thread at a time uses an arena (its owner hands it over with the batch), so its
+/// state skips the dynamic exclusivity checks, which cost more than a short copy.
 public final class ByteArena: @unchecked Sendable {
-    private var storage: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer
     /// Bytes the arena holds before it is full.
-    public private(set) var capacity: Int
+    @exclusivity(unchecked) public private(set) var capacity: Int
     private let normalCapacity: Int
     /// Bytes copied in since the last `removeAll()`.
-    public private(set) var used = 0
+    @exclusivity(unchecked) public private(set) var used = 0
 
     public init(capacity: Int) {
         self.capacity = max(capacity, 64)
