@@ -113,6 +113,10 @@ public final class PacketPipeline: @unchecked Sendable {
     public func run(viewOn viewThread: ViewThread = .caller, betweenBatches: () -> Void = {},
                     _ body: (FieldInput) -> Bool) throws(CaptureFileError) {
         guard batching else { return try runOnCallerThread(body) }
+        // The follower needs nothing above TCP and UDP: with the view on this thread, the
+        // worker stops there and this thread decodes the rest, which evens the load.
+        let decodesAboveTransport = viewThread == .caller && loop.depth == .application
+        if decodesAboveTransport { loop.depth = .transport }
         try withoutActuallyEscaping(body) { (body) throws(CaptureFileError) in
             if viewThread == .worker { workerView = body }
             defer { workerView = nil }
@@ -128,7 +132,10 @@ public final class PacketPipeline: @unchecked Sendable {
             switch viewThread {
             case .caller:
                 defer { pthread_join(thread, nil) }
-                try readAndView(betweenBatches: betweenBatches, body)
+                try readAndView(betweenBatches: betweenBatches) { input in
+                    if decodesAboveTransport { FrameDecoder.decodeAboveTransport(input.frame) }
+                    return body(input)
+                }
             case .worker:
                 let failure = readOnly(betweenBatches: betweenBatches)
                 pthread_join(thread, nil)

@@ -58,6 +58,14 @@ struct PacketPipelineTests {
         out.decimal(input.analysis.tcpStream ?? -1)
         out.byte(32)
         out.decimal(input.analysis.relativeSeq)
+        // The layers and issues too: with the view on the caller, the layers above the
+        // transport are decoded there, after the follower.
+        for layer in input.frame.protocols {
+            out.byte(32)
+            out.decimal(layer.rawValue)
+        }
+        out.byte(32)
+        out.decimal(input.frame.issues.count)
         out.byte(10)
     }
 

@@ -59,6 +59,19 @@ public enum FrameDecoder {
         }
     }
 
+    /// Decodes the layers above TCP or UDP of a frame decoded to ``Depth/transport``, as
+    /// ``Depth/application`` would have: the follower needs none of them, so a pipeline
+    /// can leave them to the thread that views the frame.
+    public static func decodeAboveTransport(_ frame: Frame) {
+        guard frame.stopsAtTransport else { return }
+        frame.stopsAtTransport = false
+        if let tcp = frame.tcp {
+            decodeTCPPayload(frame, tcp)
+        } else if let udp = frame.udp {
+            decodeUDPPayload(frame, udp)
+        }
+    }
+
     private static func appendData(_ frame: Frame, _ range: Range<Int>) {
         if !range.isEmpty { frame._protocols.append(.data) }
     }
