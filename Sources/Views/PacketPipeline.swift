@@ -152,10 +152,7 @@ public final class PacketPipeline: @unchecked Sendable {
         while true {
             // Keep the worker supplied: read into every free batch before viewing one.
             while !sentLast, free.wait(timeout: .now()) == .success {
-                sentLast = readBatch(at: readIndex, wanted: wanted)
-                readIndex = (readIndex + 1) % Self.batchCount
-                betweenBatches()
-                read.signal()
+                sentLast = handOverBatch(&readIndex, wanted: wanted, betweenBatches: betweenBatches).isLast
             }
             followed.wait()
             let batch = batches[viewIndex]
@@ -181,32 +178,30 @@ public final class PacketPipeline: @unchecked Sendable {
         var readIndex = 0
         while true {
             free.wait()
-            let isLast = readBatch(at: readIndex, wanted: !stopping.load(ordering: .relaxed))
-            let failure = batches[readIndex].failure
-            readIndex = (readIndex + 1) % Self.batchCount
-            betweenBatches()
-            read.signal()
-            if isLast { return failure }
+            let handed = handOverBatch(&readIndex, wanted: !stopping.load(ordering: .relaxed),
+                                       betweenBatches: betweenBatches)
+            if handed.isLast { return handed.failure }
         }
     }
 
-    /// Empties the batch at `index` and reads into it; returns whether it is the last.
-    private func readBatch(at index: Int, wanted: Bool) -> Bool {
+    /// Empties the free batch at `index`, reads into it (or marks it the last, when no
+    /// more frames are wanted) and hands it to the worker; moves `index` on.
+    private func handOverBatch(_ index: inout Int, wanted: Bool,
+                               betweenBatches: () -> Void) -> (isLast: Bool, failure: CaptureFileError?) {
         let batch = batches[index]
+        index = (index + 1) % Self.batchCount
         batch.removeAll()
         if wanted { fill(batch) } else { batch.isLast = true }
-        return batch.isLast
+        let handed = (batch.isLast, batch.failure)
+        betweenBatches()
+        read.signal()
+        return handed
     }
 
     /// Without batches or a second thread, the same loop on one.
     private func runOnCallerThread(_ body: (FieldInput) -> Bool) throws(CaptureFileError) {
-        let frame = Frame()
         while let raw = try next() {
-            guard accept(raw) else {
-                loop.skip()
-                continue
-            }
-            if !body(loop.follow(raw, into: frame)) { return }
+            if loop.process(raw, accept: accept, body) == false { return }
         }
     }
 
