@@ -314,6 +314,8 @@ public final class Follower {
                 c.bIPBytes += frame.ipTotalLength
             }
             c.lastFrame = frame.number
+            analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: c.startTime),
+                                               sincePrevious: frame.raw.timestamp.nanoseconds(since: c.lastTime))
             c.lastTime = frame.raw.timestamp
             analysis.udpStream = c.stream
             analysis.fromClient = c.connection.flipped ? !fromA : fromA
@@ -434,7 +436,8 @@ extension TCPConversation {
         var length = UInt32(truncatingIfNeeded: segment.segmentLength)
         if flags.contains(.syn) { length &+= 1 }
         if flags.contains(.fin) { length &+= 1 }
-        analysis.nextSeq = length == 0 ? 0 : analysis.relativeSeq &+ length
+        // tshark 4.0 shows tcp.nxtseq on every segment; on one without data it equals tcp.seq.
+        analysis.nextSeq = analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
             forward.sawSYN = true
@@ -446,7 +449,17 @@ extension TCPConversation {
         } else {
             analysis.windowSize = Int(segment.window)
         }
-        if flags.contains(.fin) { forward.sawFIN = true }
+        if !flags.contains(.syn) {
+            if let shift = forward.windowScale, reverse.windowScale != nil {
+                analysis.windowScaleFactor = 1 << Int(min(shift, 14))
+            } else {
+                analysis.windowScaleFactor = forward.sawSYN && reverse.sawSYN ? -2 : -1
+            }
+        }
+        if flags.contains(.fin) {
+            analysis.finInitiatesClose = !reverse.sawFIN
+            forward.sawFIN = true
+        }
         if flags.contains(.rst) { forward.sawRST = true }
         forward.packets += 1
         forward.payloadBytes += segment.segmentLength
@@ -474,6 +487,8 @@ extension TCPConversation {
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
+        analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),
+                                           sincePrevious: frame.raw.timestamp.nanoseconds(since: lastTime))
         lastFrame = frame.number
         lastTime = frame.raw.timestamp
     }

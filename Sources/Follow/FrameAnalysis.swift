@@ -24,11 +24,14 @@ public struct FrameAnalysis: Sendable {
     public var fromClient = false
     public var relativeSeq: UInt32 = 0
     public var relativeAck: UInt32 = 0
-    /// The relative sequence number after this segment (`tcp.nxtseq`), 0 when it carries nothing.
+    /// The relative sequence number after this segment (`tcp.nxtseq`); tcp.seq when it carries nothing.
     public var nextSeq: UInt32 = 0
     /// The window in bytes after scaling (`tcp.window_size`), or the raw field when the
     /// scale is unknown.
     public var windowSize: Int = 0
+    /// `tcp.window_size_scalefactor` on segments other than SYNs: the multiplier, -1 when
+    /// the handshake was not seen, -2 when it was and scaling is not in use.
+    public var windowScaleFactor: Int?
     /// Wireshark's `tcp.analysis.*` verdicts for this segment.
     public var tcp = TCPSegmentAnalysis()
     /// `tcp.completeness` as it stood before this frame, as tshark shows it.
@@ -46,10 +49,25 @@ public struct FrameAnalysis: Sendable {
     public var pduFirstLine: [UInt8]?
     /// For an ICMP echo reply: the frame of its request.
     public var echoRequestFrame: Int?
+    /// For a FIN: whether it starts the close or answers the peer's FIN (Wireshark's
+    /// "initiates" / "undergoes the connection closing").
+    public var finInitiatesClose: Bool?
+    /// Times within the TCP or UDP stream (`tcp.time_relative`, `tcp.time_delta`).
+    public var streamTimes: StreamTimes?
     public init() {}
 
     /// True when this frame's data is a segment of a PDU that a later frame completes.
     public var isPDUSegment: Bool { application == .transportOnly && !tcp.flags.hidesPayload }
+}
+
+/// Nanoseconds since the stream's first frame and since its previous frame.
+public struct StreamTimes: Sendable, Equatable {
+    public var sinceFirst: Int64
+    public var sincePrevious: Int64
+    public init(sinceFirst: Int64, sincePrevious: Int64) {
+        self.sinceFirst = sinceFirst
+        self.sincePrevious = sincePrevious
+    }
 }
 
 extension TCPAnalysisFlags {

@@ -51,6 +51,9 @@ public struct TCPSequenceAnalyzer: Sendable {
         var dupAckNum: UInt32 = 0
         var lastNonDupAck = 0
         var unacked = TCPUnackedSegments()
+        /// Bytes sent since the last PSH, and whether the last data segment had PSH.
+        var pushBytesSent: UInt32 = 0
+        var pushSetLast = false
     }
 
     var client = Flow()
@@ -139,6 +142,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         if pureACK && lastSYNTime != .zero && firstRTT == 0 {
             firstRTT = time.nanoseconds(since: lastSYNTime)
         }
+        result.initialRTT = initialRTT
         return result
     }
 
@@ -325,6 +329,17 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
         if (seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0) && !isProbe {
             fwd.maxSeqToBeAcked = fwd.nextSeq
+        }
+
+        // Bytes in flight and bytes since PSH, for segments that carry data: what this
+        // side has sent up to its highest contiguous byte, less what the peer acknowledged.
+        if seglen > 0 {
+            let inFlight = fwd.maxSeqToBeAcked &- rev.lastAck
+            if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) }
+            // The count restarts with the first segment after a PSH, as Wireshark's does.
+            fwd.pushBytesSent = fwd.pushSetLast ? len : fwd.pushBytesSent &+ len
+            fwd.pushSetLast = flags.contains(.psh)
+            result.pushBytesSent = Int(fwd.pushBytesSent)
         }
 
         fwd.window = window

@@ -93,6 +93,12 @@ public struct TCPSegmentAnalysis: Sendable, Equatable {
     /// `tcp.analysis.ack_rtt` in nanoseconds: the time since `ackedFrame` (nil when zero,
     /// as tshark then omits the field).
     public var ackRTT: Int64?
+    /// `tcp.analysis.initial_rtt` in nanoseconds, once the handshake has given it.
+    public var initialRTT: Int64?
+    /// `tcp.analysis.bytes_in_flight`: data sent and not yet acknowledged, for segments with data.
+    public var bytesInFlight: Int?
+    /// `tcp.analysis.push_bytes_sent`: data sent since the last PSH, for segments with data.
+    public var pushBytesSent: Int?
 
     public init(flags: TCPAnalysisFlags = [], duplicateAckNumber: Int? = nil, duplicateAckOf: Int? = nil,
                 ackedFrame: Int? = nil, ackRTT: Int64? = nil) {

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, fields, json
+    /// tshark's -T json is the details tree; jsonl is tcpwatch's own flat object per line.
+    case text, fields, json, ek, jsonl
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -24,7 +25,7 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// The per-packet output options `read` and `capture` share, named as in tshark.
 struct PacketOutputOptions: ParsableArguments {
-    @Option(name: .customShort("T"), help: "Output format: text (default), fields (with -e) or json (tshark -T).")
+    @Option(name: .customShort("T"), help: "Output format: text (default), fields (with -e), json or ek (tshark's -T, from the details tree), jsonl (one flat object per line).")
     var format: OutputFormat = .text
 
     @Option(name: .customShort("e"), help: "A field to print with -T fields, by its Wireshark name (repeatable).")
@@ -36,8 +37,11 @@ struct PacketOutputOptions: ParsableArguments {
     @Option(name: .customShort("t"), help: "Time format: r relative (default), a absolute, ad absolute with date, e epoch, d delta (tshark -t).")
     var timeFormat: String = "r"
 
-    @Flag(name: .customShort("V"), help: "Show the packet details tree (tshark -V).")
+    @Flag(name: .customShort("V"), help: "Show the packet details tree instead of the summary line (tshark -V).")
     var verbose = false
+
+    @Flag(name: .customShort("P"), help: "With -V or -x, print the summary line too (tshark -P).")
+    var printSummary = false
 
     @Flag(name: .customShort("x"), help: "Show a hex and ASCII dump of each packet (tshark -x).")
     var hex = false
@@ -88,7 +92,7 @@ struct PacketOutputOptions: ParsableArguments {
                                   color: color.enabled,
                                   width: !wide && isatty(1) == 1 ? terminalWidth() : nil)
         return PacketPrinter(out: out, format: format, fieldsView: fieldsView, summary: summary,
-                             verbose: verbose, hex: hex)
+                             verbose: verbose, hex: hex, printSummary: printSummary || !verbose)
     }
 }
 
@@ -100,16 +104,22 @@ final class PacketPrinter {
     let summary: SummaryLine
     let verbose: Bool
     let hex: Bool
+    let printSummary: Bool
     private var wroteHeader = false
-    private let json = JSONView()
+    private let flatJSON = JSONView()
+    private let treeJSON: TSharkJSONView?
 
-    init(out: OutputBuffer, format: OutputFormat, fieldsView: FieldsView?, summary: SummaryLine, verbose: Bool, hex: Bool) {
+    init(out: OutputBuffer, format: OutputFormat, fieldsView: FieldsView?, summary: SummaryLine, verbose: Bool, hex: Bool,
+         printSummary: Bool = true) {
+        self.printSummary = printSummary
         self.out = out
         self.format = format
         self.fieldsView = fieldsView
         self.summary = summary
         self.verbose = verbose
         self.hex = hex
+        treeJSON = format == .json ? TSharkJSONView(style: .json) : format == .ek ? TSharkJSONView(style: .ek) : nil
+        treeJSON?.begin(to: out)
     }
 
     /// What the follower must compute for this output: everything for the summary, JSON
@@ -127,17 +137,22 @@ final class PacketPrinter {
                 wroteHeader = true
             }
             fieldsView.write(input, to: out)
-        case .json:
-            json.write(input, to: out)
+        case .json, .ek:
+            treeJSON?.write(PacketTree.build(input), timestamp: input.frame.raw.timestamp, to: out)
+        case .jsonl:
+            flatJSON.write(input, to: out)
         case .text:
-            summary.write(input, to: out)
-            if verbose { DetailTree.write(input, to: out) }
+            if printSummary { summary.write(input, to: out) }
+            if verbose { VerboseView.write(PacketTree.build(input), to: out) }
             if hex { HexDump.write(input.frame.bytes, to: out) }
         }
         out.flushIfFull()
     }
 
-    func finish() { out.flush() }
+    func finish() {
+        treeJSON?.end(to: out)
+        out.flush()
+    }
 }
 
 extension ConversationsView.Style: ExpressibleByArgument {}

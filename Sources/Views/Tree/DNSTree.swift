@@ -1,0 +1,189 @@
+import Dissect
+
+/// DNS (RFC 1035), over UDP and TCP: header flags, queries and resource records.
+enum DNSTree {
+    static let length = HeaderField("dns.length", "Length", .uint16)
+    static let id = HeaderField("dns.id", "Transaction ID", .uint16, .hex)
+    static let flags = HeaderField("dns.flags", "Flags", .uint16, .hex)
+    static let response = HeaderField("dns.flags.response", "Response", .boolean, width: 16, mask: 0x8000,
+                                      names: .trueFalse("Message is a response", "Message is a query"))
+    static let opcode = HeaderField("dns.flags.opcode", "Opcode", .uint16, mask: 0x7800, names: .values([
+        0: "Standard query", 1: "Inverse query", 2: "Server status request", 4: "Zone change notification", 5: "Dynamic update",
+    ]))
+    static let authoritative = HeaderField("dns.flags.authoritative", "Authoritative", .boolean, width: 16, mask: 0x0400,
+                                           names: .trueFalse("Server is an authority for domain", "Server is not an authority for domain"))
+    static let truncated = HeaderField("dns.flags.truncated", "Truncated", .boolean, width: 16, mask: 0x0200,
+                                       names: .trueFalse("Message is truncated", "Message is not truncated"))
+    static let recdesired = HeaderField("dns.flags.recdesired", "Recursion desired", .boolean, width: 16, mask: 0x0100,
+                                        names: .trueFalse("Do query recursively", "Don't do query recursively"))
+    static let recavail = HeaderField("dns.flags.recavail", "Recursion available", .boolean, width: 16, mask: 0x0080,
+                                      names: .trueFalse("Server can do recursive queries", "Server can't do recursive queries"))
+    static let z = HeaderField("dns.flags.z", "Z", .boolean, width: 16, mask: 0x0040, names: .trueFalse("reserved (1)", "reserved (0)"))
+    static let authenticated = HeaderField("dns.flags.authenticated", "Answer authenticated", .boolean, width: 16, mask: 0x0020,
+                                           names: .trueFalse("Answer/authority portion was authenticated by the server",
+                                                             "Answer/authority portion was not authenticated by the server"))
+    static let ad = HeaderField("dns.flags.authenticated", "AD bit", .boolean, width: 16, mask: 0x0020, names: .setNotSet)
+    static let checkdisable = HeaderField("dns.flags.checkdisable", "Non-authenticated data", .boolean, width: 16, mask: 0x0010,
+                                          names: .trueFalse("Acceptable", "Unacceptable"))
+    static let rcode = HeaderField("dns.flags.rcode", "Reply code", .uint16, mask: 0x000F, names: .values([
+        0: "No error", 1: "Format error", 2: "Server failure", 3: "No such name", 4: "Not implemented", 5: "Refused",
+    ]))
+    static let countQueries = HeaderField("dns.count.queries", "Questions", .uint16)
+    static let countAnswers = HeaderField("dns.count.answers", "Answer RRs", .uint16)
+    static let countAuth = HeaderField("dns.count.auth_rr", "Authority RRs", .uint16)
+    static let countAdd = HeaderField("dns.count.add_rr", "Additional RRs", .uint16)
+    static let qryName = HeaderField("dns.qry.name", "Name", .string)
+    static let qryNameLen = HeaderField("dns.qry.name.len", "Name Length", .uint16)
+    static let countLabels = HeaderField("dns.count.labels", "Label Count", .uint16)
+    static let qryType = HeaderField("dns.qry.type", "Type", .uint16, names: .values(typeNames))
+    static let qryClass = HeaderField("dns.qry.class", "Class", .uint16, .hex, names: .values([1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY"]))
+    static let respName = HeaderField("dns.resp.name", "Name", .string)
+    static let respType = HeaderField("dns.resp.type", "Type", .uint16, names: .values(typeNames))
+    static let respClass = HeaderField("dns.resp.class", "Class", .uint16, .hex, names: .values([1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY"]))
+    static let respTTL = HeaderField("dns.resp.ttl", "Time to live", .int32)
+    static let respLen = HeaderField("dns.resp.len", "Data length", .uint32)
+    static let a = HeaderField("dns.a", "Address", .ipv4)
+    static let aaaa = HeaderField("dns.aaaa", "AAAA Address", .ipv6)
+    static let cname = HeaderField("dns.cname", "CNAME", .string)
+    static let ns = HeaderField("dns.ns", "Name Server", .string)
+    static let ptr = HeaderField("dns.ptr.domain_name", "Domain Name", .string)
+    static let payloadSize = HeaderField("dns.rr.udp_payload_size", "UDP payload size", .uint16)
+    static let responseIn = HeaderField("dns.response_in", "Response In", .frameNumber)
+    static let responseTo = HeaderField("dns.response_to", "Request In", .frameNumber)
+
+    static let declaration = ProtocolDeclaration("dns", "Domain Name System", fields: [
+        length, id, flags, response, opcode, authoritative, truncated, recdesired, recavail, z, authenticated, ad,
+        checkdisable, rcode, countQueries, countAnswers, countAuth, countAdd, qryName, qryNameLen, countLabels,
+        qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, ns, ptr, payloadSize,
+        responseIn, responseTo,
+    ])
+
+    static let typeNames: [UInt64: String] = [
+        1: "A (Host Address)", 2: "NS (authoritative Name Server)", 5: "CNAME (Canonical NAME for an alias)",
+        6: "SOA (Start Of a zone of Authority)", 12: "PTR (domain name PoinTeR)", 15: "MX (Mail eXchange)",
+        16: "TXT (Text strings)", 28: "AAAA (IP6 Address)", 33: "SRV (Server Selection)", 41: "OPT",
+        64: "SVCB (General Purpose Service Endpoints)", 65: "HTTPS (HTTPS Specific Service Endpoints)", 255: "* (A request for all records the server/cache has available)",
+    ]
+
+    static func dissect(_ dns: DNS, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let o = dns.offset
+        tree.open(declaration, dns.layerStart..<min(bytes.count, dns.end), label: "Domain Name System (\(dns.isResponse ? "response" : "query"))")
+        if let prefix = dns.lengthPrefix { tree.add(length, o - 2..<o, .uint(UInt64(prefix))) }
+        tree.add(id, o..<o + 2, .uint(UInt64(dns.id)))
+        let f = UInt64(dns.flags)
+        var summary = (opcode.names?.name(for: UInt64(dns.opcode)) ?? "Unknown operation") + (dns.isResponse ? " response" : "")
+        if dns.isResponse { summary += ", " + (rcode.names?.name(for: UInt64(dns.responseCode)) ?? "Unknown error") }
+        tree.open(flags, o + 2..<o + 4, .uint(f), display: "0x\(hex(f, digits: 4)) \(summary)")
+        let r = o + 2..<o + 4
+        tree.bits(response, r, container: f)
+        tree.bits(opcode, r, container: f)
+        if dns.isResponse { tree.bits(authoritative, r, container: f) }
+        tree.bits(truncated, r, container: f)
+        tree.bits(recdesired, r, container: f)
+        if dns.isResponse { tree.bits(recavail, r, container: f) }
+        tree.bits(z, r, container: f)
+        if dns.isResponse { tree.bits(authenticated, r, container: f) } else { tree.bits(ad, r, container: f) }
+        tree.bits(checkdisable, r, container: f)
+        if dns.isResponse { tree.bits(rcode, r, container: f) }
+        tree.close()
+        tree.add(countQueries, o + 4..<o + 6, .uint(UInt64(dns.questionCount)))
+        tree.add(countAnswers, o + 6..<o + 8, .uint(UInt64(dns.answerCount)))
+        tree.add(countAuth, o + 8..<o + 10, .uint(UInt64(dns.authorityCount)))
+        tree.add(countAdd, o + 10..<o + 12, .uint(UInt64(dns.additionalCount)))
+        var questions = dns.questions(bytes)
+        var opened = false
+        while let q = questions.next() {
+            if !opened { tree.openText("Queries"); opened = true }
+            let name = text(q.name, bytes)
+            let type = UInt64(q.type)
+            tree.openText("\(name): type \(DNS.typeName(q.type) ?? String(q.type)), class \(DNS.className(q.questionClass) ?? String(q.questionClass))", range: q.range)
+            let nameEnd = q.range.upperBound - 4
+            tree.add(qryName, q.range.lowerBound..<nameEnd, .string(name))
+            tree.add(qryNameLen, nil, .uint(UInt64(name.utf8.count)), generated: true)
+            tree.add(countLabels, nil, .uint(UInt64(q.name.labelCount)), generated: true)
+            tree.add(qryType, nameEnd..<nameEnd + 2, .uint(type))
+            tree.add(qryClass, nameEnd + 2..<nameEnd + 4, .uint(UInt64(q.questionClass)))
+            tree.close()
+        }
+        if opened { tree.close() }
+        var records = dns.records(bytes)
+        var section: DNSSection?
+        while let rec = records.next() {
+            if rec.section != section {
+                if section != nil { tree.close() }
+                section = rec.section
+                tree.openText(rec.section == .answer ? "Answers" : rec.section == .authority ? "Authoritative nameservers" : "Additional records")
+            }
+            record(rec, &tree)
+        }
+        if section != nil { tree.close() }
+        tree.close()
+    }
+
+    private static func record(_ rec: DNSRecord, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let name = text(rec.name, bytes)
+        let shownName = name.isEmpty ? "<Root>" : name
+        let typeText = DNS.typeName(rec.type) ?? String(rec.type)
+        let fixed = rec.rdata.lowerBound - 10
+        if rec.type == 41 {
+            tree.openText("\(shownName): type OPT", range: rec.range)
+            tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
+            tree.add(respType, fixed..<fixed + 2, .uint(41))
+            tree.add(payloadSize, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
+            tree.add(respLen, fixed + 8..<fixed + 10, .uint(UInt64(rec.rdata.count)))
+            tree.close()
+            return
+        }
+        var summary = "\(shownName): type \(typeText), class \(DNS.className(rec.recordClass) ?? String(rec.recordClass))"
+        let ipv4 = rec.ipv4Address(bytes), ipv6 = rec.ipv6Address(bytes)
+        let domain = rec.domainName(bytes).map { text($0, bytes) }
+        if let ipv4 { summary += ", addr \(ipv4)" }
+        if let ipv6 { summary += ", addr \(ipv6)" }
+        if let domain {
+            switch rec.type {
+            case 5: summary += ", cname \(domain)"
+            case 2: summary += ", ns \(domain)"
+            case 12: summary += " \(domain)"
+            default: break
+            }
+        }
+        tree.openText(summary, range: rec.range)
+        tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
+        tree.add(respType, fixed..<fixed + 2, .uint(UInt64(rec.type)))
+        tree.add(respClass, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
+        tree.add(respTTL, fixed + 4..<fixed + 8, .uint(UInt64(rec.ttl)), display: "\(rec.ttl)" + durationSuffix(rec.ttl))
+        tree.add(respLen, fixed + 8..<fixed + 10, .uint(UInt64(rec.rdata.count)))
+        if let ipv4 { tree.add(a, rec.rdata, .ipv4(ipv4)) }
+        if let ipv6 { tree.add(aaaa, rec.rdata, .ipv6(ipv6)) }
+        if let domain {
+            switch rec.type {
+            case 5: tree.add(cname, rec.rdata, .string(domain))
+            case 2: tree.add(ns, rec.rdata, .string(domain))
+            case 12: tree.add(ptr, rec.rdata, .string(domain))
+            default: break
+            }
+        }
+        tree.close()
+    }
+
+    static func text(_ name: DNSName, _ bytes: ByteView) -> String {
+        var out: [UInt8] = []
+        name.write(bytes) { out.append($0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ` (5 minutes)`, as Wireshark's `unsigned_time_secs_to_str` writes a TTL.
+    static func durationSuffix(_ seconds: UInt32) -> String {
+        guard seconds > 0 else { return "" }
+        var parts: [String] = []
+        var rest = seconds
+        for (unit, size) in [("day", UInt32(86400)), ("hour", 3600), ("minute", 60), ("second", 1)] where rest >= size {
+            let n = rest / size
+            rest %= size
+            parts.append("\(n) \(unit)\(n == 1 ? "" : "s")")
+        }
+        return " (" + parts.joined(separator: ", ") + ")"
+    }
+}

@@ -1,0 +1,79 @@
+import Dissect
+
+/// Ethernet II, with the address subtrees Wireshark adds (LG and IG bits).
+enum EthernetTree {
+    static let dst = HeaderField("eth.dst", "Destination", .ether)
+    static let dstResolved = HeaderField("eth.dst_resolved", "Destination (resolved)", .string)
+    static let dstOUI = HeaderField("eth.dst.oui", "Destination OUI", .uint24)
+    static let src = HeaderField("eth.src", "Source", .ether)
+    static let srcResolved = HeaderField("eth.src_resolved", "Source (resolved)", .string)
+    static let srcOUI = HeaderField("eth.src.oui", "Source OUI", .uint24)
+    static let addr = HeaderField("eth.addr", "Address", .ether)
+    static let addrResolved = HeaderField("eth.addr_resolved", "Address (resolved)", .string)
+    static let addrOUI = HeaderField("eth.addr.oui", "Address OUI", .uint24)
+    static let lgNames = ValueNames.trueFalse("Locally administered address (this is NOT the factory default)",
+                                              "Globally unique address (factory default)")
+    static let igNames = ValueNames.trueFalse("Group address (multicast/broadcast)", "Individual address (unicast)")
+    static let dstLG = HeaderField("eth.dst.lg", "LG bit", .boolean, width: 24, mask: 0x020000, names: lgNames)
+    static let dstIG = HeaderField("eth.dst.ig", "IG bit", .boolean, width: 24, mask: 0x010000, names: igNames)
+    static let srcLG = HeaderField("eth.src.lg", "LG bit", .boolean, width: 24, mask: 0x020000, names: lgNames)
+    static let srcIG = HeaderField("eth.src.ig", "IG bit", .boolean, width: 24, mask: 0x010000, names: igNames)
+    static let lg = HeaderField("eth.lg", "LG bit", .boolean, width: 24, mask: 0x020000, names: lgNames)
+    static let ig = HeaderField("eth.ig", "IG bit", .boolean, width: 24, mask: 0x010000, names: igNames)
+    static let type = HeaderField("eth.type", "Type", .uint16, .hex, names: .values(EtherTypeNames.table))
+    static let padding = HeaderField("eth.padding", "Padding", .bytes)
+    static let trailer = HeaderField("eth.trailer", "Trailer", .bytes)
+
+    static let declaration = ProtocolDeclaration("eth", "Ethernet", fields: [
+        dst, dstResolved, dstOUI, src, srcResolved, srcOUI, addr, addrResolved, addrOUI,
+        dstLG, dstIG, srcLG, srcIG, lg, ig, type, padding, trailer,
+    ])
+
+    static func dissect(_ eth: Ethernet, frame: Frame, _ tree: inout TreeBuilder) {
+        let o = 0
+        tree.open(declaration, o..<o + 14, label: "Ethernet II, Src: \(eth.source), Dst: \(eth.destination)")
+        address(eth.destination, o..<o + 6, field: dst, resolved: dstResolved, oui: dstOUI, lgBit: dstLG, igBit: dstIG, &tree)
+        address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
+        tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
+        if let padding = paddingRange(frame), !padding.isEmpty {
+            tree.add(self.padding, padding, .bytes(padding))
+        }
+        tree.close()
+    }
+
+    /// Bytes after the IP datagram that pad a short Ethernet frame to 60 bytes.
+    static func paddingRange(_ frame: Frame) -> Range<Int>? {
+        let end: Int
+        if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
+        else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
+        else { return nil }
+        let captured = frame.bytes.count
+        return end < captured ? end..<captured : nil
+    }
+
+    static func address(_ mac: MACAddress, _ range: Range<Int>, field: HeaderField, resolved: HeaderField,
+                        oui: HeaderField, lgBit: HeaderField, igBit: HeaderField, _ tree: inout TreeBuilder) {
+        let text = mac.description
+        let ouiValue = UInt64(mac.rawValue >> 24)
+        tree.open(field, range, .ether(mac))
+        tree.add(resolved, range, .string(text), hidden: true)
+        tree.add(oui, range.lowerBound..<range.lowerBound + 3, .uint(ouiValue), hidden: true)
+        tree.add(addr, range, .ether(mac))
+        tree.add(addrResolved, range, .string(text), hidden: true)
+        tree.add(addrOUI, range.lowerBound..<range.lowerBound + 3, .uint(ouiValue), hidden: true)
+        tree.bits(lgBit, range.lowerBound..<range.lowerBound + 3, container: ouiValue)
+        tree.add(lg, range.lowerBound..<range.lowerBound + 3, .bool(mac.rawValue & 0x020000_000000 != 0), hidden: true)
+        tree.bits(igBit, range.lowerBound..<range.lowerBound + 3, container: ouiValue)
+        tree.add(ig, range.lowerBound..<range.lowerBound + 3, .bool(mac.rawValue & 0x010000_000000 != 0), hidden: true)
+        tree.close()
+    }
+}
+
+/// EtherType names, as Wireshark's `etype_vals`.
+enum EtherTypeNames {
+    static let table: [UInt64: String] = [
+        0x0800: "IPv4", 0x86DD: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
+        0x88A8: "802.1ad Provider Bridge (Q-in-Q)", 0x8035: "RARP", 0x88CC: "802.1 Link Layer Discovery Protocol (LLDP)",
+        0x8847: "MPLS label switched packet", 0x8863: "PPPoE Discovery", 0x8864: "PPPoE Session",
+    ]
+}

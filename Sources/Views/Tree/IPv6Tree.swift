@@ -1,0 +1,53 @@
+import Dissect
+
+/// IPv6 (RFC 8200): the fixed header; extension headers are listed by name.
+enum IPv6Tree {
+    static let version = HeaderField("ipv6.version", "Version", .uint8, mask: 0xF0)
+    static let tclass = HeaderField("ipv6.tclass", "Traffic Class", .uint32, .hex, mask: 0x0FF0_0000)
+    static let dscp = HeaderField("ipv6.tclass.dscp", "Differentiated Services Codepoint", .uint32, mask: 0x0FC0_0000, names: .values(DSCP.long))
+    static let ecn = HeaderField("ipv6.tclass.ecn", "Explicit Congestion Notification", .uint32, mask: 0x0030_0000, names: .values(ECN.long))
+    static let flow = HeaderField("ipv6.flow", "Flow Label", .uint24, .hex, mask: 0x0F_FFFF)
+    static let plen = HeaderField("ipv6.plen", "Payload Length", .uint16)
+    static let nxt = HeaderField("ipv6.nxt", "Next Header", .uint8, names: .values(IPProtocolNames.table))
+    static let hlim = HeaderField("ipv6.hlim", "Hop Limit", .uint8)
+    static let src = HeaderField("ipv6.src", "Source Address", .ipv6)
+    static let dst = HeaderField("ipv6.dst", "Destination Address", .ipv6)
+    static let addr = HeaderField("ipv6.addr", "Source or Destination Address", .ipv6)
+    static let srcHost = HeaderField("ipv6.src_host", "Source Host", .string)
+    static let dstHost = HeaderField("ipv6.dst_host", "Destination Host", .string)
+    static let host = HeaderField("ipv6.host", "Source or Destination Host", .string)
+
+    static let declaration = ProtocolDeclaration("ipv6", "Internet Protocol Version 6", fields: [
+        version, tclass, dscp, ecn, flow, plen, nxt, hlim, src, dst, addr, srcHost, dstHost, host,
+    ])
+
+    static func dissect(_ ip: IPv6, _ tree: inout TreeBuilder) {
+        let o = ip.offset
+        let bytes = tree.bytes
+        tree.open(declaration, o..<min(bytes.count, o + 40 + ip.payloadLength),
+                  label: "Internet Protocol Version 6, Src: \(ip.source), Dst: \(ip.destination)")
+        let word = UInt64(bytes.u32be(o))
+        tree.bits(version, o..<o + 1, container: UInt64(bytes[o]))
+        let tc = UInt64(ip.trafficClass)
+        tree.bits(tclass, o..<o + 4, container: word,
+                  display: "0x\(hex(tc, digits: 2)) (DSCP: \(DSCP.short[tc >> 2] ?? "Unknown"), ECN: \(ECN.short[tc & 3] ?? ""))", open: true)
+        tree.bits(dscp, o..<o + 4, container: word)
+        tree.bits(ecn, o..<o + 4, container: word)
+        tree.close()
+        tree.bits(flow, o + 1..<o + 4, container: word & 0xFF_FFFF, display: "0x" + hex(UInt64(ip.flowLabel), digits: 5))
+        tree.add(plen, o + 4..<o + 6, .uint(UInt64(ip.payloadLength)))
+        tree.add(nxt, o + 6..<o + 7, .uint(UInt64(ip.nextHeader)))
+        tree.add(hlim, o + 7..<o + 8, .uint(UInt64(ip.hopLimit)))
+        address(ip.source, o + 8..<o + 24, field: src, hostField: srcHost, &tree)
+        address(ip.destination, o + 24..<o + 40, field: dst, hostField: dstHost, &tree)
+        tree.close()
+    }
+
+    private static func address(_ a: IPv6Address, _ range: Range<Int>, field: HeaderField, hostField: HeaderField,
+                                _ tree: inout TreeBuilder) {
+        tree.add(field, range, .ipv6(a))
+        tree.add(addr, range, .ipv6(a), hidden: true)
+        tree.add(hostField, range, .string(a.description), hidden: true)
+        tree.add(host, range, .string(a.description), hidden: true)
+    }
+}
