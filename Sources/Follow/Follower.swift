@@ -44,7 +44,7 @@ public final class Follower {
     @exclusivity(unchecked) private var nextUDPStream = 0
     @exclusivity(unchecked) private var nextOrdinal = 0
     private let budget: ReassemblyBudget
-    @exclusivity(unchecked) private var echoRequests: [EchoKey: Int] = [:]
+    @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
@@ -377,9 +377,12 @@ extension Follower {
         }
         if isRequest {
             if echoRequests.count > 65_536 { echoRequests.removeAll() }
-            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = frame.number
+            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = (frame.number, frame.raw.timestamp)
         } else if isReply {
-            analysis.echoRequestFrame = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)]
+            if let request = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)] {
+                analysis.echoRequestFrame = request.frame
+                analysis.echoResponseTime = frame.raw.timestamp.nanoseconds(since: request.time)
+            }
         }
     }
 }
@@ -484,7 +487,8 @@ extension TCPConversation {
             analysis.tcp = analyzer.analyze(
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
-                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
+                sackRightEdge: segment.options.sackBlocks.highestRightEdge)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

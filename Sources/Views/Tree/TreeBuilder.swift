@@ -153,7 +153,8 @@ public struct TreeBuilder {
         case .ipv6(let a): return a.description
         case .ether(let a): return a.description
         case .string(let s): return s
-        case .bytes(let r): return colonHex(r)
+        // -T fields writes bytes as plain hex; JSON adds the colons (see TSharkJSONView).
+        case .bytes(let r): return plainHex(r)
         case .absoluteTime(let t): return TreeTime.absolute(t)
         case .relativeTime(let ns): return TreeTime.seconds(ns)
         case .double(let d, let decimals): return TreeTime.fixed(d, decimals: decimals)
@@ -185,13 +186,18 @@ public struct TreeBuilder {
         case .bool(let b):
             return (field.names ?? .trueFalse).name(for: b ? 1 : 0) ?? ""
         case .bytes(let r):
-            var s = ""
-            s.reserveCapacity(r.count * 2)
-            for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
-            return s
+            // Wireshark shows at most 36 bytes of a byte string in a line.
+            return r.count > 36 ? plainHex(r.lowerBound..<r.lowerBound + 36) + "\u{2026}" : plainHex(r)
         case .relativeTime(let ns): return TreeTime.seconds(ns) + " seconds"
         default: return fieldText(field, value) ?? ""
         }
+    }
+
+    func plainHex(_ r: Range<Int>) -> String {
+        var s = ""
+        s.reserveCapacity(r.count * 2)
+        for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
+        return s
     }
 
     func colonHex(_ r: Range<Int>) -> String {
