@@ -49,7 +49,7 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
-        if let dns = frame.dns { DNSTree.dissect(dns, &tree); return }
+        if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
         if let message = a.http, frame.http == nil || message.firstFrame != frame.number {
             HTTPTree.dissect(message, &tree)
             return
