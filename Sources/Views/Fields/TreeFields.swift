@@ -17,7 +17,7 @@ enum TreeFields {
                     guard node.field == name else { return }
                     occurrences.next()
                     let text = node.value ?? protocolText(node, declared, input)
-                    occurrences.out.string(declared.type == .none && text.isEmpty ? "1" : text)
+                    writeEscaped(declared.type == .none && text.isEmpty ? "1" : text, to: occurrences.out)
                 }
             }
         }
@@ -35,6 +35,18 @@ enum TreeFields {
             return s
         }
         return node.label == declared.label ? declared.name : node.label
+    }
+
+    /// tshark's field text escapes the control characters that would break a line.
+    static func writeEscaped(_ text: String, to out: OutputBuffer) {
+        for byte in text.utf8 {
+            switch byte {
+            case 13: out.ascii("\\r")
+            case 10: out.ascii("\\n")
+            case 9: out.ascii("\\t")
+            default: out.byte(byte)
+            }
+        }
     }
 
     static func kind(_ type: FieldType) -> FieldKind {

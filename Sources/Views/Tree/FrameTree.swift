@@ -5,7 +5,7 @@ enum FrameTree {
     static let encapType = HeaderField("frame.encap_type", "Encapsulation type", .int32, .dec, names: .values(encapsulationNames))
     static let time = HeaderField("frame.time", "Arrival Time", .absoluteTime)
     static let offsetShift = HeaderField("frame.offset_shift", "Time shift for this packet", .relativeTime)
-    static let timeEpoch = HeaderField("frame.time_epoch", "Epoch Time", .absoluteTime)
+    static let timeEpoch = HeaderField("frame.time_epoch", "Epoch Time", .absoluteTime, .epoch)
     static let timeDelta = HeaderField("frame.time_delta", "Time delta from previous captured frame", .relativeTime)
     static let timeDeltaDisplayed = HeaderField("frame.time_delta_displayed", "Time delta from previous displayed frame", .relativeTime)
     static let timeRelative = HeaderField("frame.time_relative", "Time since reference or first frame", .relativeTime)

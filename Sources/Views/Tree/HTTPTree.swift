@@ -84,7 +84,7 @@ enum HTTPTree {
             } else {
                 tree.add(field, line, .string(field == unknownHeader ? "\(nameText): \(valueText)\\r\\n" : valueText), label: label)
             }
-            tree.add(isRequest ? lineField : responseLine, line, .string("\(nameText): \(valueText)\\r\\n"), hidden: true)
+            tree.add(isRequest ? lineField : responseLine, line, .string("\(nameText): \(valueText)\r\n"), hidden: true)
         }
         if let body = head.bodyStart {
             tree.text("\\r\\n", range: body - 2..<body)

@@ -155,7 +155,7 @@ enum TCPTree {
         tree.add(ack, o + 8..<o + 12, .uint(UInt64(a.relativeAck)),
                  display: hasAck ? "\(a.relativeAck)    (relative ack number)" : "\(a.relativeAck)")
         tree.add(ackRaw, o + 8..<o + 12, .uint(UInt64(tcp.acknowledgmentNumber)))
-        tree.bits(hdrLen, o + 12..<o + 13, container: UInt64(bytes[o + 12]),
+        tree.bits(hdrLen, o + 12..<o + 13, container: UInt64(bytes[o + 12]), value: .uint(UInt64(tcp.headerLength)),
                   display: "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))")
         addFlags(tcp, o, finInitiates: a.finInitiatesClose, &tree)
         tree.add(windowValue, o + 14..<o + 16, .uint(UInt64(tcp.window)))
@@ -345,14 +345,23 @@ enum TCPTree {
         if !flagged.isEmpty {
             tree.open(analysisFlags, nil, .none, label: "TCP Analysis Flags", generated: true)
             for (flag, field, message) in flagged {
-                tree.open(field, nil, .none, label: message, generated: true)
-                tree.expert(field.name, severity(flag), .sequence, message)
-                tree.close()
+                if flag == .duplicateAck {
+                    // The duplicate ACK's expert item hangs under its frame reference instead.
+                    tree.add(field, nil, .none, label: "This is a TCP duplicate ack", generated: true)
+                } else {
+                    tree.expert(field.name, severity(flag), .sequence, message)
+                }
             }
             tree.close()
         }
         if let n = t.duplicateAckNumber { tree.add(duplicateAckNum, nil, .uint(UInt64(n)), generated: true) }
-        if let f = t.duplicateAckOf { tree.add(duplicateAckFrame, nil, .uint(UInt64(f)), generated: true) }
+        if let f = t.duplicateAckOf {
+            tree.open(duplicateAckFrame, nil, .uint(UInt64(f)), generated: true)
+            if let n = t.duplicateAckNumber {
+                tree.expert("tcp.analysis.duplicate_ack", .note, .sequence, "Duplicate ACK (#\(n))")
+            }
+            tree.close()
+        }
         tree.close()
     }
 }
