@@ -18,6 +18,9 @@ public struct FollowerOptions: Sendable {
     /// Keep request/response pairs (and up to `httpBodyLimit` body bytes each) for the `http` view.
     public var keepHTTPTransactions = false
     public var httpBodyLimit = 0
+    /// Keep up to this many bytes of each HTTP message as it crossed the wire, with the
+    /// frames it came in, for the details tree's reassembled data (0: keep none).
+    public var pduBytesLimit = 0
     /// Total out-of-order bytes buffered across all streams.
     public var reassemblyBudget = 64 << 20
     /// Seconds of capture time a closed TCP conversation is kept for stragglers (late
@@ -190,7 +193,7 @@ public final class Follower {
         if let streams {
             let fromA = tcp.update(index) { $0.sideA == source }
             let payload = frame.bytes.slice(segment.payload)
-            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number)
+            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number, time: frame.raw.timestamp)
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
@@ -212,7 +215,7 @@ public final class Follower {
                 self?.deliver(stream: stream, fromA: fromA, chunk: chunk)
             } : nil
             conversation.streams = TCPStreams(
-                stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit,
+                stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit, pduLimit: options.pduBytesLimit,
                 keepTransactions: options.keepHTTPTransactions, aIsClientGuess: !FrameDecoder.isHTTPPort(a.port),
                 consumer: consumer)
         }

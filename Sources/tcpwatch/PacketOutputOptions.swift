@@ -122,6 +122,19 @@ final class PacketPrinter {
         treeJSON?.begin(to: out)
     }
 
+    /// Reassembled HTTP messages kept for the tree, per message.
+    static let pduBytesLimit = 1 << 20
+
+    /// True when the output is built from the details tree.
+    var needsTree: Bool {
+        switch format {
+        case .json, .ek: true
+        case .text: verbose
+        case .fields: fieldsView?.fields.contains { FieldRegistry.isTreeOnly($0.name) } ?? false
+        case .jsonl: false
+        }
+    }
+
     /// What the follower must compute for this output: everything for the summary, JSON
     /// and details; only what the chosen fields need for -T fields.
     var needs: FieldNeeds {

@@ -108,6 +108,8 @@ struct ReadCommand: ParsableCommand {
         let needs: FieldNeeds = display != nil || sink != nil ? .everything : printer.needs
         options.analyzeSequences = needs.contains(.analysis)
         options.trackHTTP = needs.contains(.http)
+        // The details tree shows reassembled messages from their bytes (capped per message).
+        if printer.needsTree || display != nil { options.pduBytesLimit = PacketPrinter.pduBytesLimit }
         let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: options)),
                                       next: reader.next, accept: { filter?.matches($0) ?? true },
                                       batching: reader.fileSize != nil)

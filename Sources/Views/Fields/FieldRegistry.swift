@@ -63,6 +63,9 @@ public enum FieldRegistry {
         byName[name] ?? treeOnly[name]
     }
 
+    /// True for fields read from the details tree rather than a fast writer.
+    public static func isTreeOnly(_ name: String) -> Bool { byName[name] == nil && treeOnly[name] != nil }
+
     /// Every name `field(named:)` accepts, for completion and `tcpwatch fields`.
     public static var allNames: [String] {
         var names = Set(byName.keys)

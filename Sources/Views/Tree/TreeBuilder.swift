@@ -48,15 +48,33 @@ public enum ExpertGroup: Int, Sendable {
 /// and the byte range follow from the declaration, as `proto_tree_add_item` does.
 public struct TreeBuilder {
     public let bytes: ByteView
+    /// The data source `bytes` is (0: the frame), stamped on every node added.
+    public let source: Int
     /// The open subtrees; the first is a synthetic root whose children are the protocols.
     private var stack: [FieldNode] = [FieldNode(label: "")]
+    /// Reassembled data added while building.
+    public private(set) var sources: [DataSource] = []
 
-    public init(bytes: ByteView) { self.bytes = bytes }
+    public init(bytes: ByteView, source: Int = 0) {
+        self.bytes = bytes
+        self.source = source
+    }
 
     public var details: PacketDetails {
         var copy = self
         while copy.stack.count > 1 { copy.close() }
-        return PacketDetails(roots: copy.stack[0].children)
+        return PacketDetails(roots: copy.stack[0].children, sources: sources)
+    }
+
+    /// Registers reassembled bytes; returns the source number their nodes carry.
+    public mutating func addSource(_ source: DataSource) -> Int {
+        sources.append(source)
+        return sources.count
+    }
+
+    /// Adds nodes built by another builder (over another data source) at this level.
+    public mutating func graft(_ nodes: [FieldNode]) {
+        stack[stack.count - 1].children.append(contentsOf: nodes)
     }
 
     // MARK: structure
@@ -83,7 +101,11 @@ public struct TreeBuilder {
         stack[stack.count - 1].children.append(done)
     }
 
-    private mutating func open(_ node: FieldNode) { stack.append(node) }
+    private mutating func open(_ node: FieldNode) {
+        var n = node
+        n.source = source
+        stack.append(n)
+    }
 
     // MARK: lines
 
@@ -95,9 +117,25 @@ public struct TreeBuilder {
             node(field, range, value, label: label, display: display, generated: generated, hidden: hidden))
     }
 
+    /// Wireshark cuts a line at 239 bytes (`ITEM_LABEL_LENGTH`), on a character boundary.
+    static func capped(_ label: String) -> String {
+        guard label.utf8.count > 239 else { return label }
+        var out = ""
+        var used = 0
+        for ch in label {
+            let n = String(ch).utf8.count
+            if used + n > 239 { break }
+            out.append(ch)
+            used += n
+        }
+        return out
+    }
+
     /// Adds a line of text with no field.
     public mutating func text(_ label: String, range: Range<Int>? = nil, generated: Bool = false) {
-        stack[stack.count - 1].children.append(FieldNode(label: label, range: range, isGenerated: generated))
+        var n = FieldNode(label: Self.capped(label), range: range, isGenerated: generated)
+        n.source = source
+        stack[stack.count - 1].children.append(n)
     }
 
     /// An expert item (`expert_add_info`): the message, its severity and group, under the
@@ -136,9 +174,11 @@ public struct TreeBuilder {
     private func node(_ field: HeaderField, _ range: Range<Int>?, _ value: FieldValue,
                       label: String?, display: String?, generated: Bool, hidden: Bool) -> FieldNode {
         let text = fieldText(field, value)
-        let line = label ?? "\(field.label): \(display ?? displayText(field, value))"
-        return FieldNode(label: line, field: field.name, value: text, range: range,
-                         isGenerated: generated, isHidden: hidden)
+        let line = Self.capped(label ?? "\(field.label): \(display ?? displayText(field, value))")
+        var n = FieldNode(label: line, field: field.name, value: text, range: range,
+                          isGenerated: generated, isHidden: hidden)
+        n.source = source
+        return n
     }
 
     /// The value as `-T fields` and JSON write it.
