@@ -104,7 +104,7 @@ public final class Follower {
             follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)
         } else if let quoted = frame.quoted {
-            lookUpQuoted(quoted, into: &analysis)
+            lookUpQuoted(quoted, time: frame.raw.timestamp, into: &analysis)
         }
         if frame.icmp != nil || frame.icmpv6 != nil { matchEcho(frame, src: src, dst: dst, into: &analysis) }
     }
@@ -249,7 +249,7 @@ public final class Follower {
     }
 
     /// Finds the conversation of the packet an ICMP error quotes, without creating one.
-    private func lookUpQuoted(_ quoted: QuotedPacket, into analysis: inout FrameAnalysis) {
+    private func lookUpQuoted(_ quoted: QuotedPacket, time: Timestamp, into analysis: inout FrameAnalysis) {
         let addresses: (IPAddress, IPAddress)
         if let ip = quoted.ipv4 {
             addresses = (IPAddress(ip.source), IPAddress(ip.destination))
@@ -264,6 +264,10 @@ public final class Follower {
             if let slot = tcp.slot(for: key) {
                 analysis.quotedTCPStream = tcp.update(slot) { $0.stream }
                 analysis.completeness = tcp.update(slot) { $0.completeness }
+                // tshark times the quoted segment within its stream, like one of the stream's own.
+                analysis.streamTimes = tcp.update(slot) {
+                    StreamTimes(sinceFirst: time.nanoseconds(since: $0.startTime), sincePrevious: time.nanoseconds(since: $0.lastTime))
+                }
             }
         } else if let datagram = quoted.udp {
             let key = FlowKey.make(source: Endpoint(address: addresses.0, port: datagram.sourcePort),

@@ -239,7 +239,7 @@ enum DNSTree {
                 if length > 8 {
                     tree.add(cookieServer, data.lowerBound + 8..<data.upperBound, .bytes(data.lowerBound + 8..<data.upperBound))
                 } else {
-                    tree.text("Server Cookie: <MISSING>")
+                    tree.add(cookieServer, nil, .string("<MISSING>"))
                 }
             }
             tree.close()

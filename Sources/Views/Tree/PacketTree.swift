@@ -12,16 +12,18 @@ public enum PacketTree {
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
         ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
-        BodyTree.mediaDeclaration, DataTree.declaration, MalformedTree.declaration,
+        BodyTree.mediaDeclaration, EchoTree.declaration, TFTPTree.declaration, DataTree.declaration,
+        ExpertFields.declaration, MalformedTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
     public static let fieldsByName: [String: HeaderField] = {
+        // Fields first: a few names are both a pseudo-protocol and a field (`tcp.segments`).
         var table: [String: HeaderField] = [:]
         for proto in protocols {
-            table[proto.node.name] = proto.node
             for field in proto.fields where table[field.name] == nil { table[field.name] = field }
         }
+        for proto in protocols where table[proto.node.name] == nil { table[proto.node.name] = proto.node }
         return table
     }()
 
@@ -60,7 +62,15 @@ public enum PacketTree {
             return
         }
         let stack = input.protocols
-        if stack.last == .data { DataTree.dissect(frame.transportPayload.clamped(to: 0..<frame.bytes.count), &tree) }
+        let payload = frame.transportPayload.clamped(to: 0..<frame.bytes.count)
+        switch stack.last {
+        case .data?: DataTree.dissect(payload, &tree)
+        case .echo?:
+            let toServer = frame.udp?.destinationPort == 7 || frame.tcp?.destinationPort == 7
+            EchoTree.dissect(payload, toServer: toServer, &tree)
+        case .tftp?: TFTPTree.dissect(payload, &tree)
+        default: break
+        }
     }
 }
 

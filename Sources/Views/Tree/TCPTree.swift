@@ -121,6 +121,10 @@ enum TCPTree {
             a.relativeAck = tcp.flags.contains(.ack) ? tcp.acknowledgmentNumber : 0
             a.windowSize = Int(tcp.window)
             a.windowScaleFactor = tcp.flags.contains(.syn) ? nil : -1
+            a.completeness = input.analysis.completeness
+            a.streamTimes = input.analysis.streamTimes
+            // A quoted FIN is a probe the peer never answered with its own FIN.
+            if tcp.flags.contains(.fin) { a.finInitiatesClose = true }
         }
         let o = tcp.offset
         let bytes = tree.bytes
@@ -168,7 +172,7 @@ enum TCPTree {
         tree.add(checksumStatus, nil, .uint(2), generated: true)
         tree.add(urgentPointer, o + 18..<o + 20, .uint(UInt64(tcp.urgentPointer)))
         if tcp.headerLength > 20 { addOptions(tcp, a, &tree) }
-        if !quoted, let times = a.streamTimes {
+        if let times = a.streamTimes, a.tcpStream != nil {
             tree.openText("Timestamps", generated: true)
             tree.add(timeRelative, nil, .relativeTime(times.sinceFirst), generated: true)
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)

@@ -328,3 +328,19 @@ enum TreeTime {
         return (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
     }
 }
+
+/// The expert items' own fields, which `expert()` names: declared so that filters and
+/// `-T fields` know them (`tcp.connection.syn`, `http.chat`).
+enum ExpertFields {
+    static let declaration = ProtocolDeclaration("_ws.expert", "Expert Info", fields: [
+        HeaderField("_ws.expert.message", "Message", .string),
+        HeaderField("_ws.expert.severity", "Severity level", .uint32),
+        HeaderField("_ws.expert.group", "Group", .uint32),
+        HeaderField("tcp.connection.syn", "Connection establish request (SYN)", .none),
+        HeaderField("tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)", .none),
+        HeaderField("tcp.connection.fin", "Connection finish (FIN)", .none),
+        HeaderField("tcp.connection.fin_active", "This frame initiates the connection closing", .none),
+        HeaderField("tcp.connection.fin_passive", "This frame undergoes the connection closing", .none),
+        HeaderField("tcp.connection.rst", "Connection reset (RST)", .none),
+    ])
+}
