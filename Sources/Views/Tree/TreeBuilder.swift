@@ -286,6 +286,7 @@ enum TreeTime {
 
     /// `Nov 25, 2026 08:46:49.946081000 UTC`, as tshark prints `frame.time` with TZ=UTC.
     static func absolute(_ t: Timestamp) -> String {
+        guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
         return "\(months[mo - 1]) \(two(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
@@ -293,6 +294,7 @@ enum TreeTime {
 
     /// `2026-11-25T08:46:49.946081000Z`, as `-T ek` writes `frame.time`.
     static func iso(_ t: Timestamp) -> String {
+        guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
         return "\(y)-\(two(mo))-\(two(d))T\(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac)Z"
@@ -312,8 +314,13 @@ enum TreeTime {
         return decimals == 0 ? sign + whole : sign + whole + "." + String(repeating: "0", count: decimals - frac.count) + frac
     }
 
-    /// Days-from-civil inverse (Howard Hinnant's algorithm): no Foundation, any year.
-    static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
+    /// Times a calendar date can show: years 1 to 9999, as Wireshark's formatter.
+    static let representable: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// Days-from-civil inverse (Howard Hinnant's algorithm): no Foundation. A hostile
+    /// capture's time beyond years 1…9999 is clamped here; callers say "Not representable".
+    static func civil(_ raw: Int64) -> (Int, Int, Int, Int, Int, Int) {
+        let seconds = min(max(raw, representable.lowerBound), representable.upperBound)
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let rem = Int(seconds - days * 86400)
         let z = days + 719_468
