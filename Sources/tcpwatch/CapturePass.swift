@@ -112,7 +112,8 @@ struct CapturePass {
 }
 
 extension CapturePass {
-    /// The same pass over live packets: until Ctrl-C, SIGTERM, `-c` or `stopWhen`.
+    /// The same pass over live packets: until a stop signal (see ``StopSignal``), `-c`,
+    /// `stopWhen` or a closed output pipe; SIGUSR1 prints the counters.
     func runLive(_ interface: String, stopWhen: () -> Bool, _ perFrame: (FieldInput) -> Void) -> Int32 {
         var options = LiveCapture.Options(interface: interface)
         options.filter = input.captureFilter
@@ -130,7 +131,16 @@ extension CapturePass {
         loop.depth = depth
         var seen = 0
         var status: Int32 = 0
-        while !StopSignal.isRaised && !stopWhen() {
+        func printCounters() {
+            if let stats = capture.statistics() {
+                printError("\(seen) packets captured, \(stats.droppedByKernel) dropped by kernel")
+            }
+        }
+        // The reader of standard output went away: nothing more can be shown (| head).
+        let pipeWatch = ClosedOutputWatch { capture.breakLoop() }
+        defer { pipeWatch.stop() }
+        while !StopSignal.isRaised && !stopWhen() && !pipeWatch.isClosed {
+            if StopSignal.takeCountersRequest() { printCounters() }
             let limit = input.count.map { $0 - seen } ?? 0
             do {
                 _ = try capture.readBatch(limit: limit) { raw in
@@ -145,9 +155,7 @@ extension CapturePass {
             if let count = input.count, seen >= count { break }
         }
         follower.finish()
-        if let stats = capture.statistics() {
-            printError("\(seen) packets captured, \(stats.droppedByKernel) dropped by kernel")
-        }
+        printCounters()
         return status
     }
 }
