@@ -43,6 +43,10 @@ struct CapturePass {
     let input: CaptureInputOptions
     let follower: Follower
     var depth = FrameDecoder.Depth.application
+    /// When the view stops early (`follow` once its stream has closed), still read the
+    /// rest of the file's records, without decoding them, so that a damaged file ends
+    /// with the same message and exit status 1 as every other view.
+    var checkRestOfFile = false
 
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
@@ -100,6 +104,7 @@ struct CapturePass {
                 if let count, shown >= count { return false }
                 return !stopWhen()
             }
+            if checkRestOfFile { while try reader.next() != nil {} }
         } catch {
             progress.clear()
             printError("\(self.input.path): \(error)")

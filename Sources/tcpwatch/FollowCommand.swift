@@ -85,7 +85,9 @@ struct FollowCommand: ParsableCommand {
             found = true
             done = true
         }
-        let status = CapturePass(input: input, follower: follower).run(stopWhen: { done || wanted < follower.tcpStreamCount - 1 && isClosed(follower, wanted) })
+        var pass = CapturePass(input: input, follower: follower)
+        pass.checkRestOfFile = true
+        let status = pass.run(stopWhen: { done || wanted < follower.tcpStreamCount - 1 && isClosed(follower, wanted) })
         if !found {
             printError("tcp.stream \(wanted) is not in \(input.path) (it has \(follower.tcpStreamCount) TCP streams)")
             throw ExitCode(1)
