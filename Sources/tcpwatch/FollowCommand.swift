@@ -93,6 +93,10 @@ struct FollowCommand: ParsableCommand {
             throw ExitCode(1)
         }
         view.writeFooter()
+        // Raw bytes carry no marker: say on stderr that the copy has holes.
+        if view.isBinary, let segments = view.limitSegments {
+            printError("reassembly limit reached after \(segments) segments: \(view.limitSkippedBytes) bytes of the stream were not reassembled")
+        }
         if status != 0 { throw ExitCode(status) }
     }
 
