@@ -123,6 +123,29 @@ struct CaptureFaultTests {
         #expect(packets(in: file) == final)
     }
 
+    /// The live views stop on the same signals, with their report and counters, and
+    /// SIGUSR1 prints their counters without stopping them.
+    @Test(arguments: [SIGHUP, SIGQUIT, SIGTERM])
+    func liveViewStopsOnSignal(signal: Int32) throws {
+        let ns = Namespaces()
+        defer { ns.remove() }
+        let n = try ns.make("view")
+        let view = Background(["ip", "netns", "exec", n, tcpwatch, "conversations", "-i", "lo", "--style", "tshark"])
+        #expect(view.waitForStderr("capturing on"), "\(view.stderr)")
+        let pings = Background(["ip", "netns", "exec", n, "ping", "-i", "0.02", "-c", "50", "127.0.0.1"])
+        defer { pings.signal(SIGKILL) }
+        usleep(300_000)
+        view.signal(SIGUSR1)
+        #expect(view.waitForStderr("packets captured"), "no counters after SIGUSR1: \(view.stderr)")
+        #expect(view.process.isRunning, "SIGUSR1 ended the view: \(view.stderr)")
+        view.signal(signal)
+        let done = view.wait(timeout: 10)
+        #expect(done.status == 0, "signal \(signal): \(done.stderr)")
+        #expect(!done.stderr.contains("crashed") && !done.stderr.contains("Backtrace"), "\(done.stderr)")
+        #expect(done.stderr.split(separator: "\n").filter { $0.contains("packets captured") }.count == 2, "\(done.stderr)")
+        #expect(done.stdout.contains("TCP Conversations"), "no report: \(done.stdout)")
+    }
+
     // MARK: Files and disks
 
     /// A 300 KiB tmpfs fills under a flood of 1 KB pings: status 1, one line saying how
