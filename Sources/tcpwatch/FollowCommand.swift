@@ -66,6 +66,10 @@ struct FollowCommand: ParsableCommand {
         var options = FollowerOptions()
         options.reassembleStreams = [wanted]
         options.trackHTTP = false
+        // The stream's bytes need its reassembly and the stream numbers, not Wireshark's
+        // per-segment analysis nor any layer above TCP (as `conversations`): the same
+        // answer for less work per frame of every other conversation.
+        options.analyzeSequences = false
         let follower = Follower(options: options)
         let out = OutputBuffer(fileDescriptor: 1)
         let view = FollowView(format: format, direction: direction,
@@ -85,7 +89,7 @@ struct FollowCommand: ParsableCommand {
             found = true
             done = true
         }
-        var pass = CapturePass(input: input, follower: follower)
+        var pass = CapturePass(input: input, follower: follower, depth: .transport)
         pass.checkRestOfFile = true
         let status = pass.run(stopWhen: { done || wanted < follower.tcpStreamCount - 1 && isClosed(follower, wanted) })
         if !found {
