@@ -29,6 +29,8 @@ struct HTTPCommand: ParsableCommand {
     var maxBody: Int = 64
 
     func run() throws {
+        // The bodies are exported after the table is printed: a closed pipe must not cut that short.
+        if export != nil { BrokenPipe.handleInCommand() }
         var options = FollowerOptions()
         options.trackHTTP = true
         options.keepHTTPTransactions = true
