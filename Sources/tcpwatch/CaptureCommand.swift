@@ -246,7 +246,10 @@ struct CaptureCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let printer = sink == nil ? try output.makePrinter() : nil
+        // -v/-vv: the details tree (tshark's -V) under each summary line.
+        var printing = output
+        if verbosity > 0 { printing.verbose = true }
+        let printer = sink == nil ? try printing.makePrinter() : nil
         if !quiet && (sink != nil || printer?.format == .text) {
             printError("capturing on \(interface), link type \(capture.linkType.description), snapshot length \(capture.snapshotLength) bytes")
         }
@@ -260,7 +263,6 @@ struct CaptureCommand: ParsableCommand {
         var loop = PacketLoop()
         var captured = 0
         var writeError: CaptureWriteError?
-        let details = verbosity > 0 && printer?.format == .text && !(printer?.verbose ?? true)
         let payload: PayloadDump.Style? = printer?.format != .text ? nil : asciiPayload ? .ascii : hexPayload ? .hexAndASCII : nil
         let lineBuffered = lineBuffered
         /// Hands one frame to the file or the printer.
@@ -276,7 +278,6 @@ struct CaptureCommand: ParsableCommand {
                 loop.process(raw) { input in
                     guard display?.matches(input) ?? true else { return }
                     printer.write(input)
-                    if details { DetailTree.write(input, to: printer.out) }
                     if let payload { PayloadDump.write(input.frame, style: payload, to: printer.out) }
                     if lineBuffered { printer.out.flush() }
                 }
