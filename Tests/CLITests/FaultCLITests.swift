@@ -6,14 +6,14 @@ import Testing
     /// Runs `tcpwatch ARGS | head -c 1` in bash; returns tcpwatch's own exit status and
     /// its stderr. The outputs chosen are far larger than a pipe's 64 KiB buffer, so a
     /// write after `head` has gone is certain.
-    func intoHead(_ arguments: [String]) throws -> (status: Int32?, stderr: String) {
+    func intoHead(_ arguments: [String], reader: String = "head -c 1 > /dev/null") throws -> (status: Int32?, stderr: String) {
         let binary = try #require(CLITests.binary, "the tcpwatch binary was not built next to the tests")
         let command = ([binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let err = CLITests.temporary("head-\(UUID().uuidString).err")
         defer { try? FileManager.default.removeItem(atPath: err) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "\(command) 2> '\(err)' | head -c 1 > /dev/null; echo ${PIPESTATUS[0]}"]
+        process.arguments = ["-c", "\(command) 2> '\(err)' | { \(reader); }; echo ${PIPESTATUS[0]}"]
         process.currentDirectoryURL = CLITests.repository
         let out = Pipe()
         process.standardOutput = out
@@ -36,6 +36,19 @@ import Testing
         let (status, stderr) = try intoHead(arguments)
         #expect(status == 0, "\(arguments): status \(status.map(String.init) ?? "?"): \(stderr)")
         #expect(stderr.isEmpty, "\(arguments): not quiet: \(stderr)")
+    }
+
+    /// `http --export` writes its files even when the reader of the table has gone.
+    @Test func exportSurvivesAClosedPipe() throws {
+        let dir = CLITests.temporary("export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The reader closes its end at once, so the table's first write already fails.
+        let (status, stderr) = try intoHead(["http", "Fixtures/pcaps/http-keepalive.pcap", "--export", dir],
+                                            reader: "exec 0<&-; sleep 1")
+        #expect(status == 0, "\(stderr)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        #expect(!files.isEmpty, "nothing exported: \(stderr)")
+        #expect(stderr.contains("exported \(files.count) bodies"), "\(stderr)")
     }
 
     /// `follow` stops reading frames once its stream has closed, but a file damaged

@@ -266,6 +266,21 @@ struct CaptureFaultTests {
         #expect(!done.stdout.contains("Echo (ping) request") && done.stdout.contains("Echo (ping) reply"), "\(done.stdout)")
     }
 
+    /// `-vv` shows the details tree under the summary line, as tcpdump -v adds detail.
+    @Test func verboseShowsTheDetailsTree() throws {
+        let ns = Namespaces()
+        defer { ns.remove() }
+        let n = try ns.make("v")
+        let capture = Background(["ip", "netns", "exec", n, tcpwatch, "capture", "-i", "lo", "-c1", "-vv", "icmp"])
+        #expect(capture.waitForStderr("capturing on"), "\(capture.stderr)")
+        run(["ip", "netns", "exec", n, "ping", "-c", "1", "127.0.0.1"])
+        let done = capture.wait(timeout: 10)
+        #expect(done.status == 0, "\(done.stderr)")
+        let lines = done.stdout.split(separator: "\n")
+        #expect(lines.first?.contains("Echo (ping) request") == true, "\(done.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Frame 1:") }, "no details tree: \(done.stdout)")
+    }
+
     /// `-w x.pcapng` writes pcapng and says so.
     @Test func pcapngFromTheFileName() throws {
         let ns = Namespaces()
