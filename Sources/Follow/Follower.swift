@@ -68,6 +68,9 @@ public final class Follower {
     public var streamData: ((_ stream: Int, _ fromA: Bool, _ fromClient: Bool, _ chunk: StreamChunk) -> Void)?
     /// Called with each completed HTTP transaction (when `keepHTTPTransactions`).
     public var httpTransaction: ((HTTPTransaction) -> Void)?
+    /// Called, when the conversation ends, for each HTTP head too long to parse: its
+    /// messages are missing from ``httpTransaction``, and the view should say so.
+    public var httpHeadTooLarge: ((HTTPHeadTooLarge) -> Void)?
 
     public init(options: FollowerOptions = FollowerOptions()) {
         self.options = options
@@ -163,6 +166,9 @@ public final class Follower {
     private func end(_ conversation: Conversation) {
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
+        }
+        if case .tcp(let c) = conversation, let streams = c.streams, let httpHeadTooLarge {
+            for head in streams.oversizedHTTPHeads { httpHeadTooLarge(head) }
         }
         conversationEnded?(conversation)
     }

@@ -52,6 +52,16 @@ final class TCPStreams {
 
     var counters: (ReassemblyCounters, ReassemblyCounters) { (aToB.counters, bToA.counters) }
 
+    /// HTTP heads too long to parse (see ``HTTPStreamParser/maxHeadBytes``), per direction.
+    var oversizedHTTPHeads: [HTTPHeadTooLarge] {
+        [(httpA, true), (httpB, false)].compactMap { parser, fromA in
+            parser?.oversizedHead.map {
+                HTTPHeadTooLarge(stream: stream, firstFrame: $0.firstFrame, bytesRead: $0.bytes,
+                                 isResponse: parser?.isResponseSide ?? !fromA)
+            }
+        }
+    }
+
     /// Feeds one segment; returns what the stream says about the frame's application layer.
     func add(_ tcp: TCP, payload: ByteView, fromA: Bool, frame: Int, time: Timestamp = .zero) -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
         currentTime = time

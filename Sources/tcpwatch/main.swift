@@ -19,4 +19,5 @@ struct Tcpwatch: ParsableCommand {
     )
 }
 
-Tcpwatch.main()
+BrokenPipe.endQuietly()
+Tcpwatch.main(AttachedOptionValues.split(Array(CommandLine.arguments.dropFirst())))

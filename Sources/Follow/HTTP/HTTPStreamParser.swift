@@ -41,6 +41,10 @@ final class HTTPStreamParser {
         self.pduLimit = pduLimit
     }
 
+    /// The head that passed ``maxHeadBytes`` without ending, which stopped the parser:
+    /// the frame it started in, and the bytes read of it when the parser gave up.
+    private(set) var oversizedHead: (firstFrame: Int, bytes: Int)?
+
     /// True while a message has started and not ended.
     var inMessage: Bool { message != nil }
     var currentMessage: HTTPMessage? { message }
@@ -96,7 +100,13 @@ final class HTTPStreamParser {
                 bytes.slice(i..<take).withUnsafeBytes { buffer.append(contentsOf: $0) }
                 guard let headEnd = Self.endOfHead(buffer, from: searchFrom) else {
                     i = bytes.count
-                    if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) { abandon() }
+                    if buffer.count > Self.maxHeadBytes && looksLikeHTTP(buffer) {
+                        // An HTTP head, only too long to keep: say so rather than drop it unseen.
+                        oversizedHead = (message?.firstFrame ?? frame, buffer.count)
+                        abandon()
+                    } else if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) {
+                        abandon()
+                    }
                     continue
                 }
                 // Bytes past the head belong to the body: give them back to the loop.
