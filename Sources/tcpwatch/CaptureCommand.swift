@@ -248,7 +248,10 @@ struct CaptureCommand: ParsableCommand {
         }
         // -v/-vv: the details tree (tshark's -V) under each summary line.
         var printing = output
-        if verbosity > 0 { printing.verbose = true }
+        if verbosity > 0 {
+            printing.verbose = true
+            printing.printSummary = true
+        }
         let printer = sink == nil ? try printing.makePrinter() : nil
         if !quiet && (sink != nil || printer?.format == .text) {
             printError("capturing on \(interface), link type \(capture.linkType.description), snapshot length \(capture.snapshotLength) bytes")

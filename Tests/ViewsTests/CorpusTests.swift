@@ -153,6 +153,36 @@ import Views
         #expect(lines > 5_000)
     }
 
+    /// The details tree of every corpus frame, hostile ones included: it renders without
+    /// trapping, and each `-T ek` document line is valid JSON.
+    @Test func everyTreeOfTheCorpusRendersAndItsEkParses() throws {
+        let folders = ["pcap", "pcapng", "malformed"].map { Paths.corpus.appendingPathComponent($0) }
+        guard FileManager.default.fileExists(atPath: Paths.corpus.path) else {
+            print("skipping the tree corpus test: \(Paths.corpus.path) is not there")
+            return
+        }
+        var frames = 0, bad: [String] = []
+        for folder in folders {
+            for file in Paths.files(in: folder, suffixes: [".pcap", ".pcapng"]) {
+                let ek = TSharkJSONView(style: .ek)
+                let (text, _) = renderFile(file.path) { input, out in
+                    frames += 1
+                    let details = PacketTree.build(input)
+                    let verbose = OutputBuffer(fileDescriptor: nil)
+                    VerboseView.write(details, bytes: input.frame.bytes, to: verbose)
+                    ek.write(details, timestamp: input.frame.raw.timestamp, to: out)
+                }
+                for line in text.split(separator: "\n")
+                where (try? JSONSerialization.jsonObject(with: Data(line.utf8))) == nil && bad.count < 5 {
+                    bad.append("\(file.lastPathComponent): \(line.prefix(200))")
+                }
+            }
+        }
+        print("tree: \(frames) corpus frames rendered")
+        #expect(bad.isEmpty, "\(bad)")
+        #expect(frames > 5_000)
+    }
+
     @Test func fixturesJSONParses() throws {
         for file in Paths.files(in: Paths.fixtures, suffixes: [".pcap", ".pcapng"]) {
             let (text, _) = renderFile(file.path) { input, out in JSONView().write(input, to: out) }
