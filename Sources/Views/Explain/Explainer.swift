@@ -191,6 +191,10 @@ public final class Explainer {
         var scannedTCP: Set<Int> = [], scannedUDP: Set<Int> = []
         if onlyStream == nil {
             for report in scans.finish() {
+                // A probe of fewer ports than a scan is told as a probe only when the
+                // stories would tell it wrong: nmap's retry from a new source port is a
+                // new TCP stream, but the same probe.
+                guard report.isScan || report.ports.contains(where: \.retriedFromNewSourcePort) else { continue }
                 blocks.append((report.firstFrame, scanLines(report)))
                 for port in report.ports {
                     for probe in port.probes {
@@ -223,6 +227,10 @@ public final class Explainer {
                 out.byte(10)
             }
             out.flushIfFull()
+        }
+        if onlyStream == nil, let note = ScanView.capNote(scans) {
+            out.byte(10)
+            out.string(t(.scanCapNote, ["note": note]) + "\n")
         }
         let notes = sharedPortNotes(tcp: tcpStories, udp: udpStories)
         if !notes.isEmpty {
@@ -450,70 +458,94 @@ public final class Explainer {
         case .maimon: (typeKey, probeKey) = (.scanMaimon, .probeMaimon)
         case .udp: (typeKey, probeKey) = (.scanUDP, .probeUDP)
         }
-        var lines = [t(.headingScan, ["scanner": "\(report.scanner)", "count": "\(report.ports.count)",
-                                      "proto": report.transport.rawValue.uppercased(), "target": "\(report.target)",
-                                      "scanType": t(typeKey), "first": "\(report.firstFrame)", "last": "\(report.lastFrame)"])]
+        let heading: ExplainKey = report.isScan ? .headingScan : .headingProbe
+        var lines = [t(heading, ["scanner": "\(report.scanner)", "count": "\(report.ports.count)",
+                                 "ports": ScanView.portList(report.ports.map(\.port)),
+                                 "proto": report.transport.rawValue.uppercased(), "target": "\(report.target)",
+                                 "scanType": t(typeKey), "first": "\(report.firstFrame)", "last": "\(report.lastFrame)"])]
         let probe = t(probeKey)
+        // One paragraph per verdict class (state and reason), not one per port: a
+        // 1024-port scan is three or four sentences, with one port as the example.
+        var classes: [(key: String, ports: [PortVerdict])] = []
         for v in report.ports {
-            var clauses: [String] = []
-            if v.reason == .noResponse, v.response == nil || report.scanType != .connect {
-                clauses.append(t(.scanNoAnswer, ["probe": probe, "retries": retries(v.probes.map { ($0.frame, $0.time) })]))
-            } else if let r = v.response {
-                let answered = v.probes.last { $0.sourcePort == r.answeredPort && $0.time <= r.time } ?? v.probes[0]
-                let answer: String
-                switch r.kind {
-                case .tcp(let flags):
-                    if flags.contains(.syn) && flags.contains(.ack) { answer = t(.answerSynAck) } else if flags.contains(.rst) {
-                        answer = t(.answerReset, ["flags": ScanView.tcpFlagsName(flags)])
-                    } else { answer = t(.answerSyn) }
-                case .udp:
-                    answer = t(.answerUDP)
-                case .icmp(let type, let code, let v6):
-                    let from = r.source == v.target ? "" : t(.fromHost, ["host": "\(r.source)"])
-                    answer = t(.answerICMP, ["icmp": icmpName(type: type, code: code, v6: v6), "from": from])
-                }
-                clauses.append(t(.scanAnswered, ["probe": probe, "probeFrame": "\(answered.frame)", "answer": answer,
-                                                 "frame": "\(r.frame)", "time": duration(v.waited)]))
-                if let first = v.followUps.first {
-                    if report.scanType == .syn, first.flags.contains(.rst) {
-                        clauses.append(t(.scanHalfOpen, ["frame": "\(first.frame)"]))
-                    } else if report.scanType == .connect {
-                        clauses.append(t(.scanConnected, ["flags": v.followUps.map { ScanView.tcpFlagsName($0.flags) }.joined(separator: ", "),
-                                                          "frames": v.followUps.map { "\($0.frame)" }.joined(separator: ", ")]))
-                    }
-                }
+            let key = "\(v.state.rawValue) \(v.reason.rawValue)"
+            if let i = classes.firstIndex(where: { $0.key == key }) { classes[i].ports.append(v) } else { classes.append((key, [v])) }
+        }
+        for (_, members) in classes {
+            let v = members[0]
+            let (what, stateKey, meaning) = portStory(v, report: report, probe: probe)
+            var line: String
+            if members.count == 1 {
+                line = t(.scanPort, ["port": "\(v.port)", "what": what, "state": t(stateKey), "meaning": t(meaning)])
+            } else {
+                line = t(.scanClass, ["count": "\(members.count)", "ports": ScanView.portList(members.map(\.port)),
+                                      "state": t(stateKey), "meaning": t(meaning), "what": what, "port": "\(v.port)"])
             }
-            let meaning: ExplainKey
-            let stateKey: ExplainKey
-            switch v.state {
-            case .open:
-                stateKey = .stateOpen
-                meaning = v.transport == .udp ? .meaningOpenUDP : .meaningOpen
-            case .closed:
-                stateKey = .stateClosed
-                if case .icmp = v.response?.kind, v.transport == .tcp { meaning = .meaningClosedICMP } else { meaning = .meaningClosed }
-            case .filtered:
-                stateKey = .stateFiltered
-                if v.reason == .noResponse {
-                    meaning = .meaningFilteredDrop
-                } else if v.reason == .portUnreach && v.transport == .tcp {
-                    meaning = .meaningTCPPortUnreach
-                } else {
-                    meaning = .meaningFilteredICMP
-                }
-            case .unfiltered:
-                stateKey = .stateUnfiltered
-                meaning = .meaningUnfiltered
-            case .openFiltered:
-                stateKey = .stateOpenFiltered
-                meaning = .meaningOpenFiltered
-            }
-            var line = t(.scanPort, ["port": "\(v.port)", "what": clauses.joined(separator: "; "), "state": t(stateKey),
-                                     "meaning": t(meaning)])
             if v.closedByReset { line += " " + t(.resetLooksClosed) }
             lines.append(line)
         }
         return lines
+    }
+
+    /// What happened to one port's probes, its state and what the state means.
+    private func portStory(_ v: PortVerdict, report: ScanReport, probe: String) -> (String, ExplainKey, ExplainKey) {
+        var clauses: [String] = []
+        if v.reason == .noResponse, v.response == nil || report.scanType != .connect {
+            clauses.append(t(.scanNoAnswer, ["probe": probe, "retries": retries(v.probes.map { ($0.frame, $0.time) })]))
+            if v.retriedFromNewSourcePort {
+                clauses[clauses.count - 1] += t(.retryNewSourcePort, ["ports": v.probes.map { "\($0.sourcePort)" }.joined(separator: ", ")])
+            }
+        } else if let r = v.response {
+            let answered = v.probes.last { $0.sourcePort == r.answeredPort && $0.time <= r.time } ?? v.probes[0]
+            let answer: String
+            switch r.kind {
+            case .tcp(let flags):
+                if flags.contains(.syn) && flags.contains(.ack) { answer = t(.answerSynAck) } else if flags.contains(.rst) {
+                    answer = t(.answerReset, ["flags": ScanView.tcpFlagsName(flags)])
+                } else { answer = t(.answerSyn) }
+            case .udp:
+                answer = t(.answerUDP)
+            case .icmp(let type, let code, let v6):
+                let from = r.source == v.target ? "" : t(.fromHost, ["host": "\(r.source)"])
+                answer = t(.answerICMP, ["icmp": icmpName(type: type, code: code, v6: v6), "from": from])
+            }
+            clauses.append(t(.scanAnswered, ["probe": probe, "probeFrame": "\(answered.frame)", "answer": answer,
+                                             "frame": "\(r.frame)", "time": duration(v.waited)]))
+            if let first = v.followUps.first {
+                if report.scanType == .syn, first.flags.contains(.rst) {
+                    clauses.append(t(.scanHalfOpen, ["frame": "\(first.frame)"]))
+                } else if report.scanType == .connect {
+                    clauses.append(t(.scanConnected, ["flags": v.followUps.map { ScanView.tcpFlagsName($0.flags) }.joined(separator: ", "),
+                                                      "frames": v.followUps.map { "\($0.frame)" }.joined(separator: ", ")]))
+                }
+            }
+        }
+        let meaning: ExplainKey
+        let stateKey: ExplainKey
+        switch v.state {
+        case .open:
+            stateKey = .stateOpen
+            meaning = v.transport == .udp ? .meaningOpenUDP : .meaningOpen
+        case .closed:
+            stateKey = .stateClosed
+            if case .icmp = v.response?.kind, v.transport == .tcp { meaning = .meaningClosedICMP } else { meaning = .meaningClosed }
+        case .filtered:
+            stateKey = .stateFiltered
+            if v.reason == .noResponse {
+                meaning = .meaningFilteredDrop
+            } else if v.reason == .portUnreach && v.transport == .tcp {
+                meaning = .meaningTCPPortUnreach
+            } else {
+                meaning = .meaningFilteredICMP
+            }
+        case .unfiltered:
+            stateKey = .stateUnfiltered
+            meaning = .meaningUnfiltered
+        case .openFiltered:
+            stateKey = .stateOpenFiltered
+            meaning = .meaningOpenFiltered
+        }
+        return (clauses.joined(separator: "; "), stateKey, meaning)
     }
 
     /// Conversations to the same server port, and what tells them apart.
