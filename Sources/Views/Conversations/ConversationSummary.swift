@@ -30,6 +30,9 @@ public struct ConversationSummary: Sendable {
     public var owner: String?
 
     public var duration: Int64 { end.nanoseconds(since: start) }
+    /// Frame bytes (whole frames, as Wireshark's Conversations counts them) per side.
+    public var clientFrameBytes: Int { client == a ? aBytes : bBytes }
+    public var serverFrameBytes: Int { client == a ? bBytes : aBytes }
     public var frames: Int { aFrames + bFrames }
 
     public init(_ conversation: Conversation) {

@@ -75,6 +75,7 @@ extension ExplainLanguage {
 
         .scanClass: "{count} ports ({ports}) are {state} ({meaning}). For example port {port}: {what}.",
         .retryNewSourcePort: "; the retry came from a new source port ({ports}): it is the same probe sent again, as nmap does, not a second connection",
+        .storyCapNote: "Memory cap: {count} more conversations after the first {max} are not told one by one.",
         .scanCapNote: "Memory cap: {note}.",
         .scanPort: "Port {port}: {what}: the port is {state} ({meaning}).",
         .scanNoAnswer: "the {probe} got no answer{retries}",

@@ -75,6 +75,7 @@ extension ExplainLanguage {
 
         .scanClass: "{count} poorten ({ports}) zijn {state} — {meaning}. Bijvoorbeeld poort {port}: {what}.",
         .retryNewSourcePort: "; de herhaling kwam van een nieuwe bronpoort ({ports}): het is dezelfde aftasting opnieuw, zoals nmap doet, geen tweede verbinding",
+        .storyCapNote: "Geheugenlimiet: nog {count} gesprekken na de eerste {max} worden niet één voor één verteld.",
         .scanCapNote: "Geheugenlimiet: {note}.",
         .scanPort: "Poort {port}: {what}: de poort is {state} — {meaning}.",
         .scanNoAnswer: "de {probe} kreeg geen antwoord{retries}",

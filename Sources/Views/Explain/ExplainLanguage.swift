@@ -26,7 +26,7 @@ public enum ExplainKey: String, CaseIterable, Sendable {
     // UDP
     case udpSentOne, udpSentMany, udpAnsweredOne, udpAnsweredMany, udpNoAnswer, udpClosed
     // Scans
-    case scanPort, scanNoAnswer, scanAnswered, scanHalfOpen, scanConnected, scanClass, retryNewSourcePort, scanCapNote
+    case scanPort, scanNoAnswer, scanAnswered, scanHalfOpen, scanConnected, scanClass, retryNewSourcePort, scanCapNote, storyCapNote
     case answerSynAck, answerSyn, answerReset, answerUDP, answerICMP, fromHost
     case meaningOpen, meaningOpenUDP, meaningClosed, meaningClosedICMP, meaningFilteredDrop, meaningFilteredICMP
     case meaningTCPPortUnreach, meaningUnfiltered, meaningOpenFiltered

@@ -65,13 +65,24 @@ public final class Explainer {
 
     private var tcp: [Int: TCPStory] = [:]
     private var udp: [Int: UDPStory] = [:]
+    /// Conversations narrated at most (TCP and UDP together): a story costs a few hundred
+    /// bytes, so a million-SYN flood would otherwise take gigabytes (issue 18). Streams
+    /// beyond it are counted and the end of the narrative says so; scans are still
+    /// summarised by the scan detector, which has its own caps.
+    public let maxStories: Int
+    /// Conversations seen after `maxStories` was reached.
+    public private(set) var untoldStreams = 0
+    private var lastUntoldTCP = -1, lastUntoldUDP = -1
     /// Reassembled bytes per TCP stream and direction (from A, from B): count and first bytes.
     private var payload: [Int: [(bytes: Int, prefix: [UInt8])]] = [:]
 
-    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil) {
+    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil, maxStories: Int = 65_536) {
         self.language = language
         self.onlyStream = onlyStream
+        self.maxStories = maxStories
     }
+
+    private var full: Bool { tcp.count + udp.count >= maxStories }
 
     /// A follower set up for explaining: every stream reassembled, its callbacks wired here.
     public func makeFollower() -> Follower {
@@ -95,6 +106,11 @@ public final class Explainer {
             if let onlyStream, stream != onlyStream { return }
             let source = Endpoint(address: src, port: segment.sourcePort)
             if tcp[stream] == nil {
+                guard !full else {
+                    // stream numbers only grow, so a new one is counted once
+                    if stream > lastUntoldTCP { untoldStreams += 1; lastUntoldTCP = stream }
+                    return
+                }
                 tcp[stream] = TCPStory(stream: stream, a: source, b: Endpoint(address: dst, port: segment.destinationPort),
                                        firstFrame: frame.number)
             }
@@ -123,6 +139,10 @@ public final class Explainer {
             guard onlyStream == nil else { return }
             let source = Endpoint(address: src, port: datagram.sourcePort)
             if udp[stream] == nil {
+                guard !full else {
+                    if stream > lastUntoldUDP { untoldStreams += 1; lastUntoldUDP = stream }
+                    return
+                }
                 udp[stream] = UDPStory(stream: stream, a: source, b: Endpoint(address: dst, port: datagram.destinationPort),
                                        firstTime: time, firstFrame: frame.number)
             }
@@ -163,6 +183,7 @@ public final class Explainer {
         // Data can arrive before observe() sees the frame that carried it (the follower
         // delivers while it processes the frame), so it is kept apart until the end.
         let i = fromA ? 0 : 1
+        if payload[stream] == nil && payload.count >= maxStories { return }
         var sides = payload[stream] ?? [(0, []), (0, [])]
         sides[i].bytes += bytes.count
         let room = Self.prefixLimit - sides[i].prefix.count
@@ -227,6 +248,10 @@ public final class Explainer {
                 out.byte(10)
             }
             out.flushIfFull()
+        }
+        if untoldStreams > 0 {
+            out.byte(10)
+            out.string(t(.storyCapNote, ["count": "\(untoldStreams)", "max": "\(maxStories)"]) + "\n")
         }
         if onlyStream == nil, let note = ScanView.capNote(scans) {
             out.byte(10)

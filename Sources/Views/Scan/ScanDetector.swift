@@ -74,9 +74,9 @@ public final class ScanDetector {
     private var flows: [FlowKey: Int] = [:]
     private var nextTCPStream = 0
 
-    /// The default caps keep a million-SYN capture well under 256 MiB (issue 18):
-    /// about 200 bytes per port record and 100 per flow.
-    public init(minimumPorts: Int = 3, maxRecords: Int = 262_144, maxFlows: Int = 524_288, maxProbesPerPort: Int = 16) {
+    /// The default caps keep a million-SYN capture under 256 MiB together with the
+    /// follower (issue 18): a full 65535-port scan of one target fits.
+    public init(minimumPorts: Int = 3, maxRecords: Int = 65_536, maxFlows: Int = 131_072, maxProbesPerPort: Int = 16) {
         self.minimumPorts = minimumPorts
         self.maxRecords = maxRecords
         self.maxFlows = maxFlows
@@ -168,24 +168,26 @@ public final class ScanDetector {
             i = records.count - 1
             recordIndex[key] = i
         }
-        remember(probe, seq: seq, in: i)
+        let kept = remember(probe, seq: seq, in: i)
         if kernelOptions { records[i].kernelOptions = true }
         if flows.count < maxFlows {
             flows[flow] = i
-        } else {
-            untrackedProbes += 1
+        } else if kept {
+            untrackedProbes += 1   // counted once: remember() counted it when not kept
         }
         touch(i, frame: probe.frame, time: probe.time)
     }
 
-    private func remember(_ probe: ScanProbe, seq: UInt32, in i: Int) {
+    @discardableResult
+    private func remember(_ probe: ScanProbe, seq: UInt32, in i: Int) -> Bool {
         if records[i].probes.count < maxProbesPerPort {
             records[i].probes.append(probe)
             records[i].probeSeqs.append(seq)
-        } else {
-            records[i].uncountedProbes += 1
-            untrackedProbes += 1
+            return true
         }
+        records[i].uncountedProbes += 1
+        untrackedProbes += 1
+        return false
     }
 
     /// An ICMP error sent to the scanner, quoting one of its probes.
