@@ -3,6 +3,7 @@ import Testing
 import Dissect
 import Follow
 import Views
+import Sockets
 
 /// The lab's nmap exercises (issue 16), against nmap's own `-oN` recorded with each
 /// capture by scripts/record-lab-fixtures.sh: `nmap -p25` against an open, a closed
@@ -122,11 +123,10 @@ import Views
         #expect(ScanView.portList([80]) == "80")
     }
 
-    @Test func servicesFileFormat() {
-        let table = ServiceNames(servicesFile: "smtp\t\t25/tcp\t\tmail\n# comment\nhttp 80/tcp www # web\nbad line\n")
-        #expect(table.name(port: 25, transport: .tcp) == "smtp")
-        #expect(table.name(port: 80, transport: .tcp) == "http")
-        #expect(table.name(port: 25, transport: .udp) == "unknown")
-        #expect(ServiceNames.builtIn.name(port: 22, transport: .tcp) == "ssh")
+    @Test func builtInServicesCoverTheLabPorts() {
+        #expect(ServiceNames.builtIn.name(port: 22, proto: .tcp) == "ssh")
+        #expect(ServiceNames.builtIn.name(port: 25, proto: .tcp) == "smtp")
+        #expect(ServiceNames.builtIn.name(port: 80, proto: .tcp) == "http")
+        #expect(ServiceNames.builtIn.name(port: 4, proto: .tcp) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Dissect
 import Follow
+import Sockets
 
 /// `scan`: a table per scanned target in port order, or one JSON object per port.
 public struct ScanView: Sendable {
@@ -26,6 +27,8 @@ public struct ScanView: Sendable {
     public var showAll = false
     /// The `--min-ports` in force, for the heading of probes that are not called a scan.
     public var minimumPorts = 3
+    /// SERVICE names from /etc/services (nmap uses its own nmap-services; the two agree
+    /// on the well-known ports), or a built-in table without that file.
     public var services = ServiceNames.system
 
     public func writeTable(_ reports: [ScanReport], to out: OutputBuffer) {
@@ -47,7 +50,7 @@ public struct ScanView: Sendable {
             let hidden = showAll ? [] : Self.hiddenStates(report.ports, above: hideAbove)
             if let line = Self.notShown(report.ports, hidden: hidden, transport: report.transport) { out.string(line + "\n") }
             let rows = report.ports.filter { !hidden.contains($0.state) }.map { p -> [String] in
-                ["\(p.port)/\(p.transport.rawValue)", p.state.rawValue, services.name(port: p.port, transport: p.transport),
+                ["\(p.port)/\(p.transport.rawValue)", p.state.rawValue, Self.service(p, services),
                  p.reason.rawValue, "\(p.probeCount)", "\(p.retries)", Self.duration(p.waited), Self.frameList(p.frames),
                  Self.evidence(p)]
             }
@@ -73,6 +76,11 @@ public struct ScanView: Sendable {
                 out.string("Note: retries from a new source port are the same probe again (nmap changes the source port per retry); ports: \(Self.portList(renewed.map(\.port))).\n")
             }
         }
+    }
+
+    /// nmap prints "unknown" for a port without a name.
+    static func service(_ p: PortVerdict, _ names: ServiceNames) -> String {
+        names.name(port: p.port, proto: p.transport == .tcp ? .tcp : .udp) ?? "unknown"
     }
 
     /// The states nmap would leave out: not open, and shared by more than `above` ports.
@@ -136,7 +144,7 @@ public struct ScanView: Sendable {
                 out.string("\"state\":\"\(p.state.rawValue)\",\"reason\":\"\(p.reason.rawValue)\",\"probes\":\(p.probeCount),")
                 out.string("\"frames\":[\(p.frames.map(String.init).joined(separator: ","))],\"scan_type\":\"\(p.scanType.rawValue)\",")
                 out.string("\"scanner\":\"\(p.scanner)\",\"retries\":\(p.retries),\"waited_ms\":\(Self.milliseconds(p.waited)),")
-                out.string("\"service\":\"\(services.name(port: p.port, transport: p.transport))\",\"is_scan\":\(report.isScan)")
+                out.string("\"service\":\"\(Self.service(p, services))\",\"is_scan\":\(report.isScan)")
                 if let r = p.response {
                     out.string(",\"response\":{\"frame\":\(r.frame),\"what\":\"\(Self.responseName(r.kind))\",\"from\":\"\(r.source)\"}")
                 }
