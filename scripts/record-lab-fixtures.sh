@@ -25,6 +25,17 @@ PY=$(command -v python3)
 
 ALL=(loopback-two nmap-p25-closed-lo nmap-p25-open nmap-p25-closed nmap-p25-dropped nmap-1-1024)
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
+# tshark's -z follow,tcp,ascii references (F.ascii-N.txt) for a few captures; no root needed.
+if [[ "${1:-}" == "--ascii-references" ]]; then
+  cd "$PCAPS"
+  export TZ=UTC LC_ALL=C.UTF-8
+  for f in echo.pcap escapes.pcap http-get.pcap two-conns.pcap loopback-two.pcap lossy.pcap nc-file.pcap; do
+    for n in $(tshark -n -r "$f" -Y tcp -T fields -e tcp.stream 2>/dev/null | sort -n | uniq); do
+      tshark -n -r "$f" -q -z "follow,tcp,ascii,$n" 2>/dev/null >"$f.ascii-$n.txt"
+    done
+  done
+  exit 0
+fi
 if [[ $(id -u) -ne 0 ]]; then echo "record-lab-fixtures.sh must run as root" >&2; exit 1; fi
 
 TMP="" BG=() CAP=""

@@ -3,7 +3,9 @@ import Follow
 
 /// `follow`: one TCP stream's reassembled bytes, as tshark's Follow TCP Stream shows them.
 public final class FollowView {
-    public enum Format: String, Sendable, CaseIterable { case ascii, hex, raw }
+    /// `ascii` is tshark's `-z follow,tcp,ascii`, byte for byte; `escaped` shows every
+    /// control character as `\xHH` (so no payload can move the cursor), one line per line.
+    public enum Format: String, Sendable, CaseIterable { case ascii, escaped, hex, raw }
     public enum Direction: String, Sendable, CaseIterable { case both, client, server }
 
     public let format: Format
@@ -73,8 +75,18 @@ public final class FollowView {
             for b in bytes { out.hex(b, width: 2, prefix: false) }
             out.byte(10)
         case .ascii:
-            // Each line of the second node's data is indented, as tshark does; payload
-            // control characters are escaped so they never reach the terminal.
+            // tshark's ascii: the chunk's length (indented for the second node), then the
+            // bytes with every non-printable except \n, \r and \t shown as '.', then a newline.
+            if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
+            if !fromA { out.byte(9) }
+            out.decimal(bytes.count)
+            out.byte(10)
+            for b in bytes { out.byte((0x20..<0x7f).contains(b) || b == 10 || b == 13 ? b : 46) }
+            out.byte(10)
+            if color { out.ascii("\u{1b}[0m") }
+        case .escaped:
+            // Each line of the second node's data is indented; payload control characters
+            // are escaped so they never reach the terminal.
             if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
             var lineStart = 0
             while lineStart < bytes.count {
