@@ -50,6 +50,8 @@ struct ConversationsCommand: ParsableCommand {
         // A display filter may name any field, so it gets the full analysis.
         options.trackHTTP = input.displayFilter != nil
         options.analyzeSequences = input.displayFilter != nil
+        // Live, a closed conversation is reported after 1 s of quiet instead of 60 s.
+        if input.interface != nil { options.closedLinger = 1 }
         let follower = Follower(options: options)
         var view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())

@@ -70,6 +70,7 @@ struct FollowCommand: ParsableCommand {
         let out = OutputBuffer(fileDescriptor: 1)
         let view = FollowView(format: format, direction: direction,
                               color: (format == .ascii || format == .escaped) && color.enabled, out: out)
+        view.flushEachChunk = input.interface != nil
         var done = false
         var found = false
         follower.streamData = { stream, fromA, fromClient, chunk in

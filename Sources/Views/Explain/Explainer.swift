@@ -85,8 +85,9 @@ public final class Explainer {
     private var full: Bool { tcp.count + udp.count >= maxStories }
 
     /// A follower set up for explaining: every stream reassembled, its callbacks wired here.
-    public func makeFollower() -> Follower {
+    public func makeFollower(closedLinger: Int64? = nil) -> Follower {
         var options = FollowerOptions()
+        if let closedLinger { options.closedLinger = closedLinger }
         options.reassembleAll = true
         options.trackHTTP = false
         let follower = Follower(options: options)
@@ -96,6 +97,11 @@ public final class Explainer {
     }
 
     // MARK: - Collecting
+
+    /// Live (`explain -i`): each conversation's story goes here, flushed, as soon as the
+    /// follower reports it ended; ``write(to:)`` then tells only the rest and the scans.
+    public var live: OutputBuffer?
+    private var endedLive: [(tcp: Bool, stream: Int)] = []
 
     public func observe(_ input: FieldInput) {
         if onlyStream == nil { scans.observe(input) }
@@ -196,10 +202,46 @@ public final class Explainer {
         case .tcp(let c):
             tcp[c.stream]?.state = c.state
             tcp[c.stream]?.clientIsA = c.client == c.sideA
+            if live != nil, tcp[c.stream] != nil { endedLive.append((true, c.stream)) }
         case .udp(let c):
             udp[c.stream]?.clientIsA = c.client == c.sideA
+            if live != nil, udp[c.stream] != nil { endedLive.append((false, c.stream)) }
         }
+        // The follower reports an end between frames (a closed conversation after its
+        // linger, from the next frame's or the clock's tick), so every frame of it was seen.
+        if live != nil && !endedLive.isEmpty { tellEnded() }
     }
+
+    /// Tells the conversations that ended, and lets go of their stories.
+    private func tellEnded() {
+        guard let out = live else { return }
+        for (isTCP, stream) in endedLive {
+            let lines: [String]
+            if isTCP, var s = tcp.removeValue(forKey: stream) {
+                for i in 0..<2 {
+                    s.sides[i].bytes = payload[stream]?[i].bytes ?? 0
+                    s.sides[i].prefix = payload[stream]?[i].prefix ?? []
+                }
+                payload[stream] = nil
+                lines = tcpLines(s)
+            } else if !isTCP, let s = udp.removeValue(forKey: stream) {
+                lines = udpLines(s)
+            } else {
+                continue
+            }
+            if toldLive > 0 { out.byte(10) }
+            toldLive += 1
+            for (i, line) in lines.enumerated() {
+                if i > 0 { out.ascii("  ") }
+                out.string(line)
+                out.byte(10)
+            }
+        }
+        endedLive.removeAll()
+        out.flush()
+    }
+
+    private var toldLive = 0
 
     // MARK: - Telling
 
@@ -237,9 +279,11 @@ public final class Explainer {
         for s in tcpStories { blocks.append((s.firstFrame, tcpLines(s))) }
         for s in udpStories { blocks.append((s.firstFrame, udpLines(s))) }
         if blocks.isEmpty {
-            out.string(t(.noConversations) + "\n")
+            // Live, the conversations were told as they ended.
+            if toldLive == 0 { out.string(t(.noConversations) + "\n") }
             return
         }
+        if toldLive > 0 { out.byte(10) }
         for (n, block) in blocks.sorted(by: { $0.first < $1.first }).enumerated() {
             if n > 0 { out.byte(10) }
             for (i, line) in block.lines.enumerated() {

@@ -13,6 +13,8 @@ public final class FollowView {
     public let color: Bool
     private let out: OutputBuffer
     private var offsets = (a: 0, b: 0)
+    /// Push each chunk out at once (live capture), instead of when the buffer fills.
+    public var flushEachChunk = false
     private var wroteHeader = false
 
     public init(format: Format, direction: Direction, color: Bool, out: OutputBuffer) {
@@ -63,7 +65,7 @@ public final class FollowView {
         case .data(_, let bytes):
             writeData(bytes, fromA: fromA)
         }
-        out.flushIfFull()
+        if flushEachChunk { out.flush() } else { out.flushIfFull() }
     }
 
     private func writeData(_ bytes: ByteView, fromA: Bool) {
@@ -76,7 +78,7 @@ public final class FollowView {
             out.byte(10)
         case .ascii:
             // tshark's ascii: the chunk's length (indented for the second node), then the
-            // bytes with every non-printable except \n, \r and \t shown as '.', then a newline.
+            // bytes with every non-printable except \n and \r (tabs too) shown as '.', then a newline.
             if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
             if !fromA { out.byte(9) }
             out.decimal(bytes.count)
