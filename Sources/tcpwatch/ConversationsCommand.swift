@@ -56,6 +56,7 @@ struct ConversationsCommand: ParsableCommand {
         var view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
         view.byteCount = bytes
+        view.showOwners = input.interface != nil
         // Live, each row is printed the moment its conversation ends (not held back for
         // an older one that is still open) and pushed out at once, even into a pipe.
         let live = input.interface != nil

@@ -19,6 +19,7 @@ extension ConversationsView {
             + pad("server", endpointWidth) + " " + pad("state", 6) + " " + pad("history", 8) + " "
             + pad("pkts c/s", 8, right: true) + " " + pad(byteCount == .frame ? "frame B c/s" : "payload B c/s", 13, right: true)
         if showStart { header += " " + pad("start", 7, right: true) }
+        if showOwners { header += " programs (client -> server)" }
         if color { out.ascii("\u{1b}[1m") }
         out.string(header)
         if color { out.ascii("\u{1b}[0m") }
@@ -61,13 +62,13 @@ extension ConversationsView {
                 Self.writeCompact(c.serverPayload, to: out)
             }
         }
-        if let owner = c.owner {
-            out.byte(32)
-            out.escaped(owner)
-        }
         if showStart {
             out.byte(32)
             column(out, 7, right: true) { out.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3) }
+        }
+        if showOwners || c.owner != nil {
+            out.byte(32)
+            out.escaped(c.owner ?? "-")
         }
         if colored != nil { out.ascii("\u{1b}[0m") }
         out.byte(10)

@@ -15,6 +15,8 @@ public struct ConversationsView {
     /// statistics, the default) or TCP/UDP payload (Zeek's orig_bytes/resp_bytes).
     public enum ByteCount: String, Sendable, CaseIterable { case frame, payload }
     public var byteCount: ByteCount = .frame
+    /// Live: a last column names the local program at each end (client → server).
+    public var showOwners = false
 
     public init(style: Style, color: Bool = false, width: Int = 80) {
         self.style = style
