@@ -118,6 +118,21 @@ import Sockets
         #expect(ScanView.capNote(Self.detector("nmap-1-1024")) == nil)
     }
 
+    /// explain's story cap: conversations beyond it are counted and the narrative says so.
+    @Test func explainSaysWhenItStoppedTelling() {
+        let explainer = Explainer(maxStories: 1)
+        let follower = explainer.makeFollower()
+        _ = renderFile(Paths.fixtures.appendingPathComponent("two-conns.pcap").path, follower: follower) { input, _ in
+            explainer.observe(input)
+        }
+        follower.finish()
+        let out = OutputBuffer(fileDescriptor: nil)
+        explainer.write(to: out)
+        #expect(explainer.untoldStreams == 1)
+        #expect(out.text.contains("TCP stream 0:") && !out.text.contains("TCP stream 1:"))
+        #expect(out.text.contains("Memory cap: 1 more conversations after the first 1 are not told one by one."), "\(out.text)")
+    }
+
     @Test func portListsAreRanges() {
         #expect(ScanView.portList([1, 2, 3, 5, 7, 8]) == "1-3,5,7-8")
         #expect(ScanView.portList([80]) == "80")

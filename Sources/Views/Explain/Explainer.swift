@@ -15,7 +15,9 @@ public final class Explainer {
     public static let prefixLimit = 64
     /// Characters of escaped payload text quoted at most.
     public static let quoteLimit = 40
-    private let scans = ScanDetector()
+    /// Its own caps are tighter than `scan`'s: explain keeps stories and reassembled
+    /// prefixes beside it, and tells a scan by class, so four probes per port suffice.
+    private let scans = ScanDetector(maxRecords: 65_536, maxFlows: 65_536, maxProbesPerPort: 4)
 
     struct Side {
         var bytes = 0
@@ -76,7 +78,7 @@ public final class Explainer {
     /// Reassembled bytes per TCP stream and direction (from A, from B): count and first bytes.
     private var payload: [Int: [(bytes: Int, prefix: [UInt8])]] = [:]
 
-    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil, maxStories: Int = 65_536) {
+    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil, maxStories: Int = 16_384) {
         self.language = language
         self.onlyStream = onlyStream
         self.maxStories = maxStories
@@ -299,7 +301,9 @@ public final class Explainer {
         }
         if onlyStream == nil, let note = ScanView.capNote(scans) {
             out.byte(10)
-            out.string(t(.scanCapNote, ["note": note]) + "\n")
+            // capNote speaks to stderr ("note: scan memory cap reached: ..."); keep its facts only.
+            let facts = String(note.split(separator: ":", maxSplits: 2).last?.drop { $0 == " " } ?? Substring(note))
+            out.string(t(.scanCapNote, ["note": facts]) + "\n")
         }
         let notes = sharedPortNotes(tcp: tcpStories, udp: udpStories)
         if !notes.isEmpty {
