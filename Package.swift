@@ -23,7 +23,7 @@ let package = Package(
         // The follower: flow table, stream numbering, relative sequence numbers, analysis.
         .target(name: "Follow", dependencies: ["Dissect"]),
         // Field registry and the views (summary line, -T fields, JSON, ...).
-        .target(name: "Views", dependencies: ["Dissect", "Follow"]),
+        .target(name: "Views", dependencies: ["Dissect", "Follow", "Sockets"]),
         // The Swift API for tests over recorded captures.
         .target(name: "TcpwatchKit", dependencies: ["Dissect", "Follow", "Views"]),
         // libpcap at the edge: live capture and the BPF compiler.
@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "TcpwatchKitTests", dependencies: ["TcpwatchKit"]),
         // Runs the built binary; depends on it so `swift test` builds it first.
         .testTarget(name: "CLITests", dependencies: ["tcpwatch"]),
-        .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive"]),
+        .testTarget(name: "ViewsTests", dependencies: ["Dissect", "Follow", "Views", "PcapLive", "Sockets"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),

@@ -126,6 +126,14 @@ public final class Follower {
         }
     }
 
+    /// A live capture's clock tick: reports conversations that closed (or went silent)
+    /// long enough before `time` even when no packet arrives to move the capture's clock,
+    /// so a live view prints a conversation soon after it ends.
+    public func retire(at time: Timestamp) {
+        if time > now { now = time }
+        retireFinished()
+    }
+
     /// Reports and forgets conversations that closed long enough ago, and (every so
     /// often) ones that went silent, so memory follows the live conversations only.
     private func retireFinished() {

@@ -42,4 +42,30 @@ public struct ServiceNames: Sendable {
     }
 
     public var isEmpty: Bool { names.isEmpty }
+
+    /// `/etc/services` read once, or ``builtIn`` on a system without it (a container).
+    public static let system: ServiceNames = {
+        let table = load()
+        return table.isEmpty ? builtIn : table
+    }()
+
+    /// Well-known ports named as Debian's netbase `/etc/services` names them, for
+    /// systems without that file.
+    public static let builtIn: ServiceNames = {
+        var table = ServiceNames()
+        let tcp: [(UInt16, String)] = [
+            (7, "echo"), (20, "ftp-data"), (21, "ftp"), (22, "ssh"), (23, "telnet"), (25, "smtp"), (53, "domain"),
+            (80, "http"), (110, "pop3"), (111, "sunrpc"), (119, "nntp"), (143, "imap2"), (389, "ldap"),
+            (443, "https"), (445, "microsoft-ds"), (465, "submissions"), (587, "submission"), (631, "ipp"),
+            (636, "ldaps"), (873, "rsync"), (993, "imaps"), (995, "pop3s"), (3306, "mysql"), (5432, "postgresql"),
+            (8080, "http-alt"),
+        ]
+        let udp: [(UInt16, String)] = [
+            (7, "echo"), (53, "domain"), (67, "bootps"), (68, "bootpc"), (69, "tftp"), (123, "ntp"),
+            (161, "snmp"), (500, "isakmp"), (514, "syslog"), (631, "ipp"), (5353, "mdns"),
+        ]
+        for (port, name) in tcp { table.names[Key(port: port, proto: .tcp)] = name }
+        for (port, name) in udp { table.names[Key(port: port, proto: .udp)] = name }
+        return table
+    }()
 }

@@ -82,6 +82,15 @@ public struct SocketEntry: Hashable, Sendable {
     public var inode: UInt64
     /// Owners, in pid order; empty when unknown (not attributed, or not allowed to look).
     public var processes: [SocketProcess]
+    /// For an IPv6 socket read over netlink: IPV6_V6ONLY. A wildcard listener without it
+    /// (apache's, python's default) also takes IPv4: ss shows it as `*:80`. Nil when read
+    /// from /proc/net, which cannot tell.
+    public var v6Only: Bool?
+    /// The interface the socket is bound to (SO_BINDTODEVICE, or a link-local address's
+    /// scope), 0 for none; known over netlink only.
+    public var interface: UInt32 = 0
+    /// The interface's name, filled in by the loader.
+    public var interfaceName: String?
 
     public init(proto: SocketProtocol, family: SocketFamily, state: SocketState, local: SocketEndpoint,
                 remote: SocketEndpoint, recvQ: UInt32 = 0, sendQ: UInt32 = 0, uid: UInt32 = 0,
@@ -112,5 +121,10 @@ public struct SocketEntry: Hashable, Sendable {
     /// The address as `ss` prints it: dotted for IPv4 tables, RFC 5952 (with `::ffff:a.b.c.d`) for IPv6 ones.
     public func addressText(_ endpoint: SocketEndpoint) -> String {
         family == .ipv4 ? endpoint.address.description : endpoint.address.ipv6Text
+    }
+
+    /// An IPv6 wildcard socket that also takes IPv4 (not v6-only): `*` in ss.
+    public var isDualStackWildcard: Bool {
+        family == .ipv6 && v6Only == false && local.address == SocketIP(high: 0, low: 0)
     }
 }

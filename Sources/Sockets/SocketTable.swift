@@ -39,6 +39,14 @@ public struct SocketTable: Sendable {
     /// Processes whose sockets could not be attributed (not allowed to read their `fd`).
     public var unreadableProcesses: Int
 
+    /// Read over netlink sock_diag (with v6-only flags and interfaces), not /proc/net.
+    public var fromNetlink = false
+
+    public init(entries: [SocketEntry], unreadableProcesses: Int = 0, fromNetlink: Bool) {
+        self.init(entries: entries, unreadableProcesses: unreadableProcesses)
+        self.fromNetlink = fromNetlink
+    }
+
     public init(entries: [SocketEntry], unreadableProcesses: Int = 0) {
         self.entries = entries
         self.unreadableProcesses = unreadableProcesses
@@ -54,6 +62,8 @@ public struct SocketTable: Sendable {
         public var protocols: Set<SocketProtocol> = [.tcp, .udp]
         /// Whether to scan `/proc/*/fd` for the owning processes.
         public var attributeProcesses = true
+        /// Try netlink sock_diag first (own namespace only).
+        public var netlink = true
 
         public init(procRoot: String = "/proc", netDirectory: String? = nil) {
             self.procRoot = procRoot
@@ -70,7 +80,21 @@ public struct SocketTable: Sendable {
     public static func load(_ source: Source = Source()) -> SocketTable {
         let net = source.netDirectory ?? "\(source.procRoot)/net"
         var entries: [SocketEntry] = []
-        for proto in SocketProtocol.allCases where source.protocols.contains(proto) {
+        var fromNetlink = false
+        // The own namespace's tables come from sock_diag, as ss reads them; /proc/net is
+        // the fallback (no netlink in a sandbox) and the way to read another process's view.
+        if source.netlink && source.netDirectory == nil && source.procRoot == "/proc",
+           let dumped = try? SockDiag.dump(source.protocols) {
+            entries = dumped
+            fromNetlink = true
+            var names: [UInt32: String] = [:]
+            for i in entries.indices where entries[i].interface != 0 {
+                let index = entries[i].interface
+                if names[index] == nil { names[index] = SockDiag.interfaceName(index) }
+                entries[i].interfaceName = names[index]
+            }
+        }
+        for proto in SocketProtocol.allCases where source.protocols.contains(proto) && !fromNetlink {
             for family in [SocketFamily.ipv4, .ipv6] {
                 let file = "\(net)/\(proto.rawValue)\(family == .ipv6 ? "6" : "")"
                 guard let text = ProcFS.readText(file) else { continue }
@@ -87,7 +111,7 @@ public struct SocketTable: Sendable {
             }
         }
         entries.sort(by: SocketTable.displayOrder)
-        return SocketTable(entries: entries, unreadableProcesses: unreadable)
+        return SocketTable(entries: entries, unreadableProcesses: unreadable, fromNetlink: fromNetlink)
     }
 
     /// TCP before UDP; listeners (and unconnected UDP sockets) first, by port; then the
@@ -123,8 +147,9 @@ public struct SocketTable: Sendable {
             guard entry.isListening else { return false }
             if entry.local.address == tuple.local.address { return true }
             guard entry.local.address.isUnspecified else { return false }
-            // 0.0.0.0 takes only IPv4; `::` takes both (unless IPV6_V6ONLY, which procfs does not show).
-            return entry.family == .ipv6 || tuple.local.address.isIPv4
+            // 0.0.0.0 takes only IPv4; `::` takes both unless IPV6_V6ONLY (known over netlink).
+            if entry.family == .ipv6 { return entry.v6Only != true || !tuple.local.address.isIPv4 }
+            return tuple.local.address.isIPv4
         }
         // A socket on the exact address beats a wildcard one, as in the kernel's lookup.
         let ranked = bound.sorted { a, b in

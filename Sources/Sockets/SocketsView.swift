@@ -115,12 +115,15 @@ public struct SocketsView: Sendable {
     public static func endpointText(_ entry: SocketEntry, _ endpoint: SocketEndpoint, peer: Bool,
                                     width: Int = .max) -> String {
         let port = endpoint.port == 0 ? "*" : String(endpoint.port)
+        // ss: a dual-stack wildcard is `*`, and a bound interface follows the host as `%lo`.
+        if entry.isDualStackWildcard && (!peer || endpoint.address.isUnspecified) { return "*:" + port }
+        let scope = !peer ? entry.interfaceName.map { "%" + $0 } ?? "" : ""
         let host = entry.addressText(endpoint)
-        if entry.family == .ipv4 { return host + ":" + port }
-        let room = width - port.count - 3
-        if host.count <= room { return "[" + host + "]:" + port }
-        if endpoint.address.isIPv4 { return endpoint.address.description + ":" + port }
-        return "[" + shorten(host, to: room) + "]:" + port
+        if entry.family == .ipv4 { return host + scope + ":" + port }
+        let room = width - port.count - 3 - scope.count
+        if host.count <= room { return "[" + host + "]" + scope + ":" + port }
+        if endpoint.address.isIPv4 { return endpoint.address.description + scope + ":" + port }
+        return "[" + shorten(host, to: room) + "]" + scope + ":" + port
     }
 
     /// Cuts the middle out of an IPv6 address at group boundaries so that it fits in `room`
@@ -186,6 +189,10 @@ public struct SocketsView: Sendable {
             ("send_q", String(entry.sendQ)),
             ("uid", String(entry.uid)),
             ("inode", String(entry.inode)),
+            ("local", quote(SocketsView.endpointText(entry, entry.local, peer: false))),
+            ("peer", quote(SocketsView.endpointText(entry, entry.remote, peer: true))),
+            ("v6only", entry.v6Only.map { $0 ? "true" : "false" } ?? "null"),
+            ("interface", entry.interfaceName.map(quote) ?? "null"),
         ]
         fields.append(("pid", entry.owner.map { String($0.pid) } ?? "null"))
         fields.append(("program", entry.owner.map { quote($0.program) } ?? "null"))

@@ -71,7 +71,13 @@ extension Capture {
             let found = candidates.isEmpty
                 ? "no conversation where \(condition); the capture has \(tcpConversations.count) TCP conversation(s)"
                 : "no conversation where \(condition) \(what) with the expected data; found \(candidates.count): "
-                    + candidates.prefix(3).map(Self.summary).joined(separator: "; ")
+                    + candidates.prefix(3).map { c in
+                        // What each side did send, so that a near miss shows itself.
+                        var text = Self.summary(c)
+                        if clientSends != nil { text += ", the client sent '\(Self.escape(c.clientBytes))'" }
+                        if serverSends != nil { text += ", the server sent '\(Self.escape(c.serverBytes))'" }
+                        return text
+                    }.joined(separator: "; ")
             return ExpectationResult(expectation: expectation, passed: false, found: found)
         case .handshake(let host, let port):
             let candidates = tcpConversations.filter { $0.server.port == port && $0.server.address.description == host }
@@ -108,6 +114,27 @@ extension Capture {
         }
         let probes = candidates.reduce(0) { $0 + $1.packets }
         return ("filtered", "\(probes) probe(s), no TCP answer")
+    }
+
+    /// Bytes in the notation ``unescape(_:)`` reads, so that a report can be pasted back
+    /// as an expectation: printable ASCII as is, `\n` `\r` `\t` `\\`, others `\xHH`;
+    /// cut after `limit` bytes with "…".
+    static func escape(_ bytes: [UInt8], limit: Int = 80) -> String {
+        var out = ""
+        for b in bytes.prefix(limit) {
+            switch b {
+            case 0x0a: out += "\\n"
+            case 0x0d: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0x5c: out += "\\\\"
+            case 0x20..<0x7f: out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = String(b, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        if bytes.count > limit { out += "…" }
+        return out
     }
 
     /// `\n`, `\r`, `\t`, `\\` and `\xHH` in expected text.

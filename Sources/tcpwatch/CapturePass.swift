@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Dissect
 import Follow
 import PcapLive
@@ -144,6 +145,14 @@ extension CapturePass {
         // The reader of standard output went away: nothing more can be shown (| head).
         let pipeWatch = ClosedOutputWatch { capture.breakLoop() }
         defer { pipeWatch.stop() }
+        // A read blocks while no packet comes, so a quiet interface would hold back the
+        // conversations that just ended. Every 0.5 s a tick wakes the read (as Ctrl-C's
+        // handler does) and the wall clock moves the follower on.
+        let ticker = DispatchSource.makeTimerSource(queue: .global())
+        ticker.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        ticker.setEventHandler { LiveCapture.interruptFromSignalHandler() }
+        ticker.resume()
+        defer { ticker.cancel() }
         while !StopSignal.isRaised && !stopWhen() && !pipeWatch.isClosed {
             if StopSignal.takeCountersRequest() { printCounters() }
             let limit = input.count.map { $0 - seen } ?? 0
@@ -158,6 +167,11 @@ extension CapturePass {
                 break
             }
             if let count = input.count, seen >= count { break }
+            // Between packets the wall clock moves the follower on, so that live views hear
+            // of ended conversations without waiting for the next packet.
+            var clock = timespec()
+            clock_gettime(CLOCK_REALTIME, &clock)
+            follower.retire(at: Timestamp(seconds: Int64(clock.tv_sec), nanoseconds: UInt32(clock.tv_nsec)))
         }
         follower.finish()
         printCounters()

@@ -36,6 +36,9 @@ struct ConversationsCommand: ParsableCommand {
     @Option(help: "Colour: auto, always, never.")
     var color: ColorChoice = .auto
 
+    @Option(help: "What the table's byte column counts: frame (whole frames, as Wireshark) or payload (TCP/UDP data, as Zeek).")
+    var bytes: ConversationsView.ByteCount = .frame
+
     func validate() throws {
         if let format, format != "json" && format != "text" { throw ValidationError("-T takes json or text") }
         if !["tcp", "udp", "all"].contains(proto) { throw ValidationError("--proto takes tcp, udp or all") }
@@ -47,9 +50,16 @@ struct ConversationsCommand: ParsableCommand {
         // A display filter may name any field, so it gets the full analysis.
         options.trackHTTP = input.displayFilter != nil
         options.analyzeSequences = input.displayFilter != nil
+        // Live, a closed conversation is reported after 1 s of quiet instead of 60 s.
+        if input.interface != nil { options.closedLinger = 1 }
         let follower = Follower(options: options)
-        let view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
+        var view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
+        view.byteCount = bytes
+        view.showOwners = input.interface != nil
+        // Live, each row is printed the moment its conversation ends (not held back for
+        // an older one that is still open) and pushed out at once, even into a pipe.
+        let live = input.interface != nil
         let out = OutputBuffer(fileDescriptor: 1)
         // The table lists conversations in the order they began, each as soon as it and all
         // older ones have ended, so only the rows waiting for an older open conversation
@@ -75,7 +85,7 @@ struct ConversationsCommand: ParsableCommand {
                 wroteHeader = true
             }
             row.withUnsafeBytes { out.raw(ByteView($0)) }
-            out.flushIfFull()
+            if live { out.flush() } else { out.flushIfFull() }
         }
         // Live, local conversations are annotated with the program that owns the socket.
         let owners = input.interface != nil ? SocketOwners() : nil
@@ -87,14 +97,18 @@ struct ConversationsCommand: ParsableCommand {
             case .json:
                 guard keep else { return }
                 view.writeJSON(summary, to: out)
-                out.flushIfFull()
+                if live { out.flush() } else { out.flushIfFull() }
             case .table:
                 var row: [UInt8]?
                 if keep {
                     view.writeTableRow(summary, reference: first.time ?? .zero, to: rowScratch)
                     row = rowScratch.takeBytes()
                 }
-                inOrder.add(row, number: summary.ordinal, release: writeRow)
+                if live {
+                    if let row { writeRow(row) }
+                } else {
+                    inOrder.add(row, number: summary.ordinal, release: writeRow)
+                }
             case .tshark:
                 if keep { collected.append(summary) }
             }
@@ -120,7 +134,8 @@ struct ConversationsCommand: ParsableCommand {
             }
         case .table:
             inOrder.flush(release: writeRow)
-            if !wroteHeader { view.writeTableHeader(to: out) }
+            // No header above an error (a live capture that could not start, say).
+            if !wroteHeader && status == 0 { view.writeTableHeader(to: out) }
             if follower.evictions > 0 {
                 printError("note: \(follower.evictions) idle conversations were evicted to bound memory")
             }
@@ -144,3 +159,4 @@ func terminalWidth() -> Int {
 private final class FirstTimestamp {
     @exclusivity(unchecked) var time: Timestamp?
 }
+extension ConversationsView.ByteCount: ExpressibleByArgument {}

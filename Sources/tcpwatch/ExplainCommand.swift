@@ -38,9 +38,12 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let explainer = Explainer(language: ExplainLanguage.named(lang) ?? .english, onlyStream: stream)
-        let follower = explainer.makeFollower()
-        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { explainer.observe($0) }
+        // Live, a closed conversation is told after 1 s of quiet instead of 60 s.
+        let follower = explainer.makeFollower(closedLinger: input.interface != nil ? 1 : nil)
         let out = OutputBuffer(fileDescriptor: 1)
+        // Live, each conversation is told as it ends; Ctrl-C tells the rest and the scans.
+        if input.interface != nil { explainer.live = out }
+        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { explainer.observe($0) }
         explainer.write(to: out)
         out.flush()
         if status != 0 { throw ExitCode(status) }

@@ -27,7 +27,7 @@ struct FollowCommand: ParsableCommand {
     @Option(help: "Select the stream by its endpoints instead: ADDR:PORT,ADDR:PORT (IPv6 as [ADDR]:PORT).")
     var conv: String?
 
-    @Option(help: "ascii (default; control characters escaped), hex, or raw.")
+    @Option(help: "ascii (default; tshark's follow,tcp,ascii: non-printables as '.'), escaped (control characters as \\xHH, line by line), hex, or raw.")
     var format: FollowView.Format = .ascii
 
     @Option(help: "both (default), client or server.")
@@ -73,7 +73,8 @@ struct FollowCommand: ParsableCommand {
         let follower = Follower(options: options)
         let out = OutputBuffer(fileDescriptor: 1)
         let view = FollowView(format: format, direction: direction,
-                              color: format == .ascii && color.enabled, out: out)
+                              color: (format == .ascii || format == .escaped) && color.enabled, out: out)
+        view.flushEachChunk = input.interface != nil
         var done = false
         var found = false
         follower.streamData = { stream, fromA, fromClient, chunk in

@@ -35,17 +35,33 @@ struct HTTPCommand: ParsableCommand {
         options.trackHTTP = true
         options.keepHTTPTransactions = true
         options.httpBodyLimit = export == nil ? 0 : maxBody << 20
+        // Live, a closed conversation is reported after 1 s of quiet instead of 60 s.
+        if input.interface != nil { options.closedLinger = 1 }
         let follower = Follower(options: options)
         var transactions: [HTTPTransaction] = []
-        follower.httpTransaction = { transactions.append($0) }
         var oversized: [HTTPHeadTooLarge] = []
         follower.httpHeadTooLarge = { oversized.append($0) }
-        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { _ in }
-        transactions.sort { ($0.request?.firstFrame ?? $0.response?.firstFrame ?? 0) < ($1.request?.firstFrame ?? $1.response?.firstFrame ?? 0) }
         let out = OutputBuffer(fileDescriptor: 1)
         let view = HTTPView(width: terminalWidth())
-        view.writeHeader(to: out)
-        for t in transactions { view.write(t, to: out) }
+        // Live, each transaction is printed (under a header written with the first one)
+        // as soon as it is complete; from a file they are sorted by their first frame.
+        let live = input.interface != nil
+        var wroteHeader = false
+        follower.httpTransaction = { t in
+            guard live else { return transactions.append(t) }
+            if export != nil { transactions.append(t) }
+            if !wroteHeader { view.writeHeader(to: out); wroteHeader = true }
+            view.write(t, to: out)
+            out.flush()
+        }
+        let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { _ in }
+        if !live {
+            transactions.sort { ($0.request?.firstFrame ?? $0.response?.firstFrame ?? 0) < ($1.request?.firstFrame ?? $1.response?.firstFrame ?? 0) }
+            view.writeHeader(to: out)
+            for t in transactions { view.write(t, to: out) }
+        } else if !wroteHeader && status == 0 {
+            view.writeHeader(to: out)
+        }
         out.flush()
         for head in oversized.sorted(by: { $0.firstFrame < $1.firstFrame }) {
             printError("note: tcp.stream \(head.stream): the HTTP \(head.isResponse ? "response" : "request") head from frame \(head.firstFrame) is longer than \(HTTPHeadTooLarge.limit / 1024) KiB (\(head.bytesRead) bytes read without its end); it and the later messages in that direction are not listed")

@@ -8,8 +8,9 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Find port scans and give each probed port's state with nmap's rules and reasons.",
         discussion: """
-        A scan is one source probing at least --min-ports ports of one target: SYN (half-open \
-        or connect), FIN, NULL, Xmas, ACK, FIN-ACK or UDP probes. Each port gets nmap's state \
+        Every probed port gets a verdict: SYN (half-open or connect), FIN, NULL, Xmas, ACK, \
+        FIN-ACK or UDP probes, retries grouped by port whatever their source port. A source \
+        probing at least --min-ports ports of one target is also called a scan. Each port gets nmap's state \
         (open, closed, filtered, unfiltered, open|filtered) and reason (syn-ack, reset, \
         no-response, admin-prohibited, port-unreach, ...), with the frames, the retries and \
         the time waited. ICMP errors are matched to their probe through the quoted headers.
@@ -17,6 +18,8 @@ struct ScanCommand: ParsableCommand {
         Examples:
           tcpwatch scan Fixtures/pcaps/nmap-ss.pcap
           tcpwatch scan Fixtures/pcaps/nmap-su.pcap -T json
+          tcpwatch scan Fixtures/pcaps/nmap-p25-dropped.pcap     # nmap -p25: one port
+          tcpwatch scan Fixtures/pcaps/nmap-1-1024.pcap --all    # also the 1021 closed ports
         """
     )
 
@@ -25,8 +28,11 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customShort("T"), help: "json: one object per port.")
     var format: String?
 
-    @Option(help: "Distinct ports a source must probe on one target to count as a scan.")
+    @Option(help: "Distinct ports a source must probe on one target to be called a scan (fewer still get verdicts).")
     var minPorts: Int = 3
+
+    @Flag(help: "List every port, also the common state that nmap leaves out (\"Not shown: ...\").")
+    var all = false
 
     func validate() throws {
         if let format, format != "json" && format != "text" { throw ValidationError("-T takes json or text") }
@@ -41,13 +47,16 @@ struct ScanCommand: ParsableCommand {
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { detector.observe($0) }
         let reports = detector.finish()
         let out = OutputBuffer(fileDescriptor: 1)
+        var view = ScanView()
+        view.showAll = all
+        view.minimumPorts = minPorts
         if format == "json" {
-            ScanView().writeJSON(reports, to: out)
+            view.writeJSON(reports, to: out)
         } else {
-            ScanView().writeTable(reports, to: out)
+            view.writeTable(reports, to: out)
         }
         out.flush()
-        if detector.dropped > 0 { printError("note: \(detector.dropped) probes were not kept (memory cap)") }
+        if let note = ScanView.capNote(detector) { printError(note) }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -10,7 +10,9 @@ struct SocketsCommand: ParsableCommand {
         commandName: "sockets",
         abstract: "List TCP and UDP sockets with the program that owns them (like ss -tuanp).",
         discussion: """
-        Reads /proc/net/tcp, tcp6, udp and udp6 of the current network namespace, and finds \
+        Reads the current network namespace's sockets over netlink sock_diag as ss does (/proc/net/tcp, \
+        tcp6, udp and udp6 when netlink is not available), so a dual-stack listener shows as *:80 \
+        and a v6-only one as [::]:80, and finds \
         each socket's owner through the socket:[inode] links in /proc/*/fd. Without root only \
         your own processes can be attributed; the others show '-'. The Service column names \
         the port the socket is about (the listener's own port, or the server's port of a \
@@ -23,11 +25,15 @@ struct SocketsCommand: ParsableCommand {
           sudo tcpwatch sockets --listening
           sudo tcpwatch sockets --port 53 --port 631
           tcpwatch sockets --tcp -T json
+          tcpwatch sockets --conflicts 80        # why nginx cannot bind port 80, and who holds it
         """
     )
 
     @Flag(name: [.customShort("l"), .long], help: "Only listening TCP sockets and unconnected UDP sockets (ss -l).")
     var listening = false
+
+    @Option(help: ArgumentHelp("Say whether a bind to this TCP port would fail, why, and which program holds it.", valueName: "port"))
+    var conflicts: UInt16?
 
     @Option(name: .long, help: "Only sockets with this local or remote port (repeatable).")
     var port: [UInt16] = []
@@ -78,6 +84,16 @@ struct SocketsCommand: ParsableCommand {
         let table = everything.filtered(filter)
         let services = ServiceNames.load()
         let out = OutputBuffer(fileDescriptor: 1)
+        if let conflicts {
+            let lines = BindConflicts.report(port: conflicts, proto: udp && !tcp ? .udp : .tcp, table: everything) { e in
+                let owner = e.owner.map { "\($0.pid)/\($0.program)" } ?? "-"
+                return "\(SocketsView.endpointText(e, e.local, peer: false))  \(e.state.ssName)  \(owner)  user \(UserNames.name(e.uid))"
+                    + (e.isDualStackWildcard ? "  (IPv6 socket without IPV6_V6ONLY: also IPv4)" : e.v6Only == true ? "  (v6-only)" : "")
+            }
+            for line in lines { out.string(line + "\n") }
+            out.flush()
+            return
+        }
         if format == "json" {
             for line in SocketsView().jsonLines(table, services: services) {
                 out.string(line)
@@ -90,6 +106,15 @@ struct SocketsCommand: ParsableCommand {
                 out.string(line)
                 out.byte(10)
                 out.flushIfFull()
+            }
+            // Listeners sharing one address and port can only be an SO_REUSEPORT group.
+            let groups = Dictionary(grouping: table.entries.filter(\.isListening)) {
+                "\($0.proto) \($0.family) \($0.local.address) \($0.local.port)"
+            }
+            for (_, members) in groups.sorted(by: { $0.key < $1.key }) where members.count > 1 {
+                let e = members[0]
+                let owners = members.map { $0.owner.map { "\($0.pid)/\($0.program)" } ?? "-" }.joined(separator: ", ")
+                out.string("note: \(members.count) sockets share \(e.proto) \(SocketsView.endpointText(e, e.local, peer: false)) (SO_REUSEPORT group: \(owners)); the kernel spreads new connections over them\n")
             }
         }
         out.flush()

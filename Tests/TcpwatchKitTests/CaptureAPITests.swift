@@ -90,3 +90,16 @@ import TcpwatchKit
         #expect(result.found.contains("unknown conversation field"))
     }
 }
+
+/// A failed data expectation shows what the side did send, escaped as expectations are written.
+@Suite struct ExpectationReportTests {
+    @Test func failureShowsTheBytesSent() throws {
+        let capture = try Capture(contentsOf: CaptureAPITests.fixture("escapes.pcap"))
+        let result = capture.check(.conversation(where: "id.resp_p==2323", state: nil, clientSends: nil, serverSends: "not this"))
+        #expect(!result.passed)
+        let server = try #require(capture.tcpConversations.first { $0.server.port == 2323 }).serverBytes
+        #expect(server.contains(0x1b))
+        #expect(result.found.contains("the server sent 'Welcome to the escape lab\\r\\n\\x1b]0;pwned\\x07"))
+        #expect(!result.found.utf8.contains(0x1b))
+    }
+}

@@ -93,15 +93,17 @@ import Views
         #expect(text.contains("`Welcome to the escape lab\\r\\n\\x1b]0;pwne…`"))
     }
 
-    @Test func scanIsToldPortByPort() {
+    /// One paragraph per verdict class: ports 30 and 81 both answer with a reset.
+    @Test func scanIsToldClassByClass() {
         let lines = Self.explain("nmap-ss.pcap")
         #expect(lines[0] == "Port scan: 10.77.0.4 probed 8 TCP ports of 10.77.0.15 with a SYN scan (half-open, like nmap -sS), frames 3–19.")
-        #expect(lines[1] == "Port 25: the SYN got no answer and was retried once after 1.1 s (frame 19): the port is filtered (dropped by a firewall).")
-        let port30 = lines.first { $0.hasPrefix("Port 30:") } ?? ""
-        #expect(port30.contains("the port is closed") && port30.contains("`reject with tcp reset`"))
+        #expect(lines[1].hasPrefix("Port 25: the SYN got no answer and was retried once after 1.1 s (frame 19); the retry came from a new source port"))
+        #expect(lines[1].hasSuffix("not a second connection: the port is filtered (dropped by a firewall)."))
+        let closed = lines.first { $0.hasPrefix("2 ports (30,81) are closed") } ?? ""
+        #expect(closed.contains("For example port 30:") && closed.contains("`reject with tcp reset`"))
         let port80 = lines.first { $0.hasPrefix("Port 80:") } ?? ""
         #expect(port80.contains("SYN-ACK (frame 5)") && port80.contains("reset it (RST, frame 6)") && port80.contains("the port is open"))
-        #expect(lines.count == 9)
+        #expect(lines.count == 8)
         let udp = Self.explain("nmap-su.pcap", lang: "nl")
         #expect(udp.contains { $0.hasPrefix("Poort 69: de UDP-probe kreeg geen antwoord en werd 3 keer herhaald") })
     }

@@ -66,8 +66,26 @@ import Views
         #expect(got == Array(sent))
     }
 
-    @Test func asciiEscapesTerminalControlSequences() throws {
-        let text = Self.follow(Paths.fixtures.appendingPathComponent("escapes.pcap").path, stream: 0, format: .ascii)
+    /// tshark's `-z follow,tcp,ascii,N`, byte for byte (references made by
+    /// scripts/record-lab-fixtures.sh --ascii-references), with no control byte but \r, \n and the indenting tab.
+    static let asciiReferences = Paths.files(in: Paths.fixtures, suffixes: [".txt"]).filter { $0.lastPathComponent.contains(".ascii-") }
+
+    @Test func asciiReferencesExist() { #expect(Self.asciiReferences.count >= 5) }
+
+    @Test(arguments: asciiReferences)
+    func asciiFollowMatchesTshark(reference: URL) throws {
+        let expected = try Data(contentsOf: reference)
+        let name = reference.lastPathComponent
+        let range = try #require(name.range(of: ".ascii-"))
+        let stream = try #require(Int(name[range.upperBound...].dropLast(4)))
+        let capture = reference.deletingLastPathComponent().appendingPathComponent(String(name[..<range.lowerBound])).path
+        let actual = Self.follow(capture, stream: stream, format: .ascii)
+        #expect(actual == Array(expected), "\(name) differs from tshark's ascii follow")
+        #expect(!actual.contains { $0 < 0x20 && $0 != 10 && $0 != 13 && $0 != 9 }, "only the header tab and \\r\\n")
+    }
+
+    @Test func escapedEscapesTerminalControlSequences() throws {
+        let text = Self.follow(Paths.fixtures.appendingPathComponent("escapes.pcap").path, stream: 0, format: .escaped)
         #expect(!text.contains(0x1b), "an ESC byte reached the output")
         #expect(!text.contains(0x07), "a BEL byte reached the output")
         let shown = String(decoding: text, as: UTF8.self)

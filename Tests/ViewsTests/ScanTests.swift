@@ -64,7 +64,7 @@ import Views
         let text = try String(contentsOf: Paths.fixtures.appendingPathComponent("\(name).nmap.txt"), encoding: .utf8)
         let nmap = Self.parseNmap(text)
         #expect(!nmap.ports.isEmpty)
-        let reports = Self.scan("\(name).pcap")
+        let reports = Self.scan("\(name).pcap").filter(\.isScan)
         try #require(reports.count == 1)
         let report = reports[0]
         #expect(report.target.description == "10.77.0.15")
@@ -127,13 +127,24 @@ import Views
 
     @Test func ordinaryTrafficIsNoScan() {
         for name in ["echo.pcap", "two-conns.pcap", "dns.pcap", "filtered.pcap", "http-keepalive.pcap", "udp-echo.pcap"] {
-            #expect(Self.scan(name).isEmpty, "\(name)")
+            let scans = Self.scan(name).filter(\.isScan)
+            #expect(scans.isEmpty, "\(name)")
         }
+    }
+
+    /// --min-ports decides only what is called a scan: a single connect to a dropped port
+    /// still gets its verdict.
+    @Test func oneProbedPortGetsAVerdict() throws {
+        let reports = Self.scan("filtered.pcap")
+        let report = try #require(reports.first)
+        #expect(!report.isScan)
+        #expect(report.ports.count == 1)
+        #expect(report.ports[0].port == 25 && report.ports[0].state == .filtered && report.ports[0].reason == .noResponse)
     }
 
     @Test func jsonHasTheFields() throws {
         let out = OutputBuffer(fileDescriptor: nil)
-        ScanView().writeJSON(Self.scan("nmap-ss.pcap"), to: out)
+        ScanView().writeJSON(Self.scan("nmap-ss.pcap").filter(\.isScan), to: out)
         let lines = out.text.split(separator: "\n")
         #expect(lines.count == 8)
         for line in lines {

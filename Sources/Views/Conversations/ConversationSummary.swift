@@ -26,10 +26,14 @@ public struct ConversationSummary: Sendable {
     public var end: Timestamp
     public var firstFrame: Int
     public var service: String?
-    /// The local program that owned one end, found during a live capture (`1234/curl`).
+    /// The local programs at each end, found during a live capture (`1234/curl -> 99/python3`,
+    /// `-` for an end not on this machine).
     public var owner: String?
 
     public var duration: Int64 { end.nanoseconds(since: start) }
+    /// Frame bytes (whole frames, as Wireshark's Conversations counts them) per side.
+    public var clientFrameBytes: Int { client == a ? aBytes : bBytes }
+    public var serverFrameBytes: Int { client == a ? bBytes : aBytes }
     public var frames: Int { aFrames + bFrames }
 
     public init(_ conversation: Conversation) {

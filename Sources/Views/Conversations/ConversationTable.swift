@@ -8,17 +8,18 @@ extension ConversationsView {
         for c in conversations { writeTableRow(c, reference: reference, to: out) }
     }
 
-    // Fixed columns take 45 characters (53 with the start time, shown when there is room);
+    // Fixed columns take 50 characters (58 with the start time, shown when there is room);
     // the two endpoints share the rest. Widths depend on the terminal only, so rows can be
     // written one by one as conversations end.
     private var showStart: Bool { width >= 100 }
-    private var endpointWidth: Int { max(12, (width - (showStart ? 53 : 45)) / 2) }
+    private var endpointWidth: Int { max(12, (width - (showStart ? 58 : 50)) / 2) }
 
     public func writeTableHeader(to out: OutputBuffer) {
         var header = pad("", 3) + " " + pad("#", 3, right: true) + " " + pad("client", endpointWidth) + "   "
             + pad("server", endpointWidth) + " " + pad("state", 6) + " " + pad("history", 8) + " "
-            + pad("pkts", 7, right: true) + " " + pad("bytes", 9, right: true)
+            + pad("pkts c/s", 8, right: true) + " " + pad(byteCount == .frame ? "frame B c/s" : "payload B c/s", 13, right: true)
         if showStart { header += " " + pad("start", 7, right: true) }
+        if showOwners { header += " programs (client -> server)" }
         if color { out.ascii("\u{1b}[1m") }
         out.string(header)
         if color { out.ascii("\u{1b}[0m") }
@@ -43,24 +44,31 @@ extension ConversationsView {
         out.byte(32)
         fitted(out, 8) { out.string(c.history) }
         out.byte(32)
-        column(out, 7, right: true) {
+        column(out, 8, right: true) {
             out.decimal(c.clientPackets)
             out.byte(47)
             out.decimal(c.serverPackets)
         }
         out.byte(32)
-        column(out, 9, right: true) {
-            Self.writeCompact(c.clientPayload, to: out)
-            out.byte(47)
-            Self.writeCompact(c.serverPayload, to: out)
-        }
-        if let owner = c.owner {
-            out.byte(32)
-            out.escaped(owner)
+        column(out, 13, right: true) {
+            switch byteCount {
+            case .frame:
+                Self.writeCompact(UInt64(c.clientFrameBytes), to: out)
+                out.byte(47)
+                Self.writeCompact(UInt64(c.serverFrameBytes), to: out)
+            case .payload:
+                Self.writeCompact(c.clientPayload, to: out)
+                out.byte(47)
+                Self.writeCompact(c.serverPayload, to: out)
+            }
         }
         if showStart {
             out.byte(32)
             column(out, 7, right: true) { out.seconds(nanoseconds: c.start.nanoseconds(since: reference), digits: 3) }
+        }
+        if showOwners || c.owner != nil {
+            out.byte(32)
+            out.escaped(c.owner ?? "-")
         }
         if colored != nil { out.ascii("\u{1b}[0m") }
         out.byte(10)

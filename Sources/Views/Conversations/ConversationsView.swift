@@ -11,6 +11,13 @@ public struct ConversationsView {
     /// Terminal width for the table (long addresses are shortened to fit).
     public var width: Int
 
+    /// What the table's byte column counts: whole frames (Wireshark's Conversations
+    /// statistics, the default) or TCP/UDP payload (Zeek's orig_bytes/resp_bytes).
+    public enum ByteCount: String, Sendable, CaseIterable { case frame, payload }
+    public var byteCount: ByteCount = .frame
+    /// Live: a last column names the local program at each end (client → server).
+    public var showOwners = false
+
     public init(style: Style, color: Bool = false, width: Int = 80) {
         self.style = style
         self.color = color

@@ -3,6 +3,7 @@ extension ExplainLanguage {
     public static let english = ExplainLanguage(code: "en", decimalSeparator: ".", messages: [
         .headingTCP: "TCP stream {stream}: {client} → {server}",
         .headingUDP: "UDP stream {stream}: {client} → {server}",
+        .headingProbe: "Probe: {scanner} probed {proto} port {ports} of {target} with a {scanType}, frames {first}–{last}.",
         .headingScan: "Port scan: {scanner} probed {count} {proto} ports of {target} with a {scanType}, frames {first}–{last}.",
 
         .scanSyn: "SYN scan (half-open, like nmap -sS)",
@@ -72,6 +73,10 @@ extension ExplainLanguage {
         .udpClosed: "{from} answered with ICMP {icmp} (frame {frame}) after {time}: nothing listens on UDP port {port}, the port is closed",
         .udpNoAnswer: "no answer: UDP has no handshake, so silence means open or dropped (open|filtered)",
 
+        .scanClass: "{count} ports ({ports}) are {state} ({meaning}). For example port {port}: {what}.",
+        .retryNewSourcePort: "; the retry came from a new source port ({ports}): it is the same probe sent again, as nmap does, not a second connection",
+        .storyCapNote: "Memory cap: {count} more conversations after the first {max} are not told one by one.",
+        .scanCapNote: "Memory cap: {note}.",
         .scanPort: "Port {port}: {what}: the port is {state} ({meaning}).",
         .scanNoAnswer: "the {probe} got no answer{retries}",
         .scanAnswered: "the {probe} (frame {probeFrame}) was answered with {answer} (frame {frame}) after {time}",

@@ -3,6 +3,7 @@ extension ExplainLanguage {
     public static let dutch = ExplainLanguage(code: "nl", decimalSeparator: ",", messages: [
         .headingTCP: "TCP-stroom {stream}: {client} → {server}",
         .headingUDP: "UDP-stroom {stream}: {client} → {server}",
+        .headingProbe: "Aftasting: {scanner} heeft {proto}-poort {ports} van {target} afgetast met een {scanType}, frames {first}–{last}.",
         .headingScan: "Poortscan: {scanner} heeft {count} {proto}-poorten van {target} afgetast met een {scanType}, frames {first}–{last}.",
 
         .scanSyn: "SYN-scan (half open, zoals nmap -sS)",
@@ -72,6 +73,10 @@ extension ExplainLanguage {
         .udpClosed: "{from} antwoordde met ICMP {icmp} (frame {frame}) na {time}: er luistert niets op UDP-poort {port}, de poort is gesloten",
         .udpNoAnswer: "geen antwoord: UDP heeft geen handshake, dus stilte betekent open of weggegooid (open|filtered)",
 
+        .scanClass: "{count} poorten ({ports}) zijn {state} — {meaning}. Bijvoorbeeld poort {port}: {what}.",
+        .retryNewSourcePort: "; de herhaling kwam van een nieuwe bronpoort ({ports}): het is dezelfde aftasting opnieuw, zoals nmap doet, geen tweede verbinding",
+        .storyCapNote: "Geheugenlimiet: nog {count} gesprekken na de eerste {max} worden niet één voor één verteld.",
+        .scanCapNote: "Geheugenlimiet: {note}.",
         .scanPort: "Poort {port}: {what}: de poort is {state} — {meaning}.",
         .scanNoAnswer: "de {probe} kreeg geen antwoord{retries}",
         .scanAnswered: "op de {probe} (frame {probeFrame}) kwam {answer} (frame {frame}) na {time}",

@@ -5,7 +5,7 @@
 /// key with the same placeholders.
 public enum ExplainKey: String, CaseIterable, Sendable {
     // Headings
-    case headingTCP, headingUDP, headingScan
+    case headingTCP, headingUDP, headingScan, headingProbe
     // Scan types, as the scan heading names them
     case scanSyn, scanConnect, scanAck, scanFin, scanNull, scanXmas, scanMaimon, scanUDP
     // Probes
@@ -26,7 +26,7 @@ public enum ExplainKey: String, CaseIterable, Sendable {
     // UDP
     case udpSentOne, udpSentMany, udpAnsweredOne, udpAnsweredMany, udpNoAnswer, udpClosed
     // Scans
-    case scanPort, scanNoAnswer, scanAnswered, scanHalfOpen, scanConnected
+    case scanPort, scanNoAnswer, scanAnswered, scanHalfOpen, scanConnected, scanClass, retryNewSourcePort, scanCapNote, storyCapNote
     case answerSynAck, answerSyn, answerReset, answerUDP, answerICMP, fromHost
     case meaningOpen, meaningOpenUDP, meaningClosed, meaningClosedICMP, meaningFilteredDrop, meaningFilteredICMP
     case meaningTCPPortUnreach, meaningUnfiltered, meaningOpenFiltered

@@ -15,7 +15,9 @@ public final class Explainer {
     public static let prefixLimit = 64
     /// Characters of escaped payload text quoted at most.
     public static let quoteLimit = 40
-    private let scans = ScanDetector()
+    /// Its own caps are tighter than `scan`'s: explain keeps stories and reassembled
+    /// prefixes beside it, and tells a scan by class, so four probes per port suffice.
+    private let scans = ScanDetector(maxRecords: 65_536, maxFlows: 65_536, maxProbesPerPort: 4)
 
     struct Side {
         var bytes = 0
@@ -65,17 +67,29 @@ public final class Explainer {
 
     private var tcp: [Int: TCPStory] = [:]
     private var udp: [Int: UDPStory] = [:]
+    /// Conversations narrated at most (TCP and UDP together): a story costs a few hundred
+    /// bytes, so a million-SYN flood would otherwise take gigabytes (issue 18). Streams
+    /// beyond it are counted and the end of the narrative says so; scans are still
+    /// summarised by the scan detector, which has its own caps.
+    public let maxStories: Int
+    /// Conversations seen after `maxStories` was reached.
+    public private(set) var untoldStreams = 0
+    private var lastUntoldTCP = -1, lastUntoldUDP = -1
     /// Reassembled bytes per TCP stream and direction (from A, from B): count and first bytes.
     private var payload: [Int: [(bytes: Int, prefix: [UInt8])]] = [:]
 
-    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil) {
+    public init(language: ExplainLanguage = .english, onlyStream: Int? = nil, maxStories: Int = 16_384) {
         self.language = language
         self.onlyStream = onlyStream
+        self.maxStories = maxStories
     }
 
+    private var full: Bool { tcp.count + udp.count >= maxStories }
+
     /// A follower set up for explaining: every stream reassembled, its callbacks wired here.
-    public func makeFollower() -> Follower {
+    public func makeFollower(closedLinger: Int64? = nil) -> Follower {
         var options = FollowerOptions()
+        if let closedLinger { options.closedLinger = closedLinger }
         options.reassembleAll = true
         options.trackHTTP = false
         let follower = Follower(options: options)
@@ -86,6 +100,11 @@ public final class Explainer {
 
     // MARK: - Collecting
 
+    /// Live (`explain -i`): each conversation's story goes here, flushed, as soon as the
+    /// follower reports it ended; ``write(to:)`` then tells only the rest and the scans.
+    public var live: OutputBuffer?
+    private var endedLive: [(tcp: Bool, stream: Int)] = []
+
     public func observe(_ input: FieldInput) {
         if onlyStream == nil { scans.observe(input) }
         let frame = input.frame, analysis = input.analysis
@@ -95,6 +114,11 @@ public final class Explainer {
             if let onlyStream, stream != onlyStream { return }
             let source = Endpoint(address: src, port: segment.sourcePort)
             if tcp[stream] == nil {
+                guard !full else {
+                    // stream numbers only grow, so a new one is counted once
+                    if stream > lastUntoldTCP { untoldStreams += 1; lastUntoldTCP = stream }
+                    return
+                }
                 tcp[stream] = TCPStory(stream: stream, a: source, b: Endpoint(address: dst, port: segment.destinationPort),
                                        firstFrame: frame.number)
             }
@@ -123,6 +147,10 @@ public final class Explainer {
             guard onlyStream == nil else { return }
             let source = Endpoint(address: src, port: datagram.sourcePort)
             if udp[stream] == nil {
+                guard !full else {
+                    if stream > lastUntoldUDP { untoldStreams += 1; lastUntoldUDP = stream }
+                    return
+                }
                 udp[stream] = UDPStory(stream: stream, a: source, b: Endpoint(address: dst, port: datagram.destinationPort),
                                        firstTime: time, firstFrame: frame.number)
             }
@@ -163,6 +191,7 @@ public final class Explainer {
         // Data can arrive before observe() sees the frame that carried it (the follower
         // delivers while it processes the frame), so it is kept apart until the end.
         let i = fromA ? 0 : 1
+        if payload[stream] == nil && payload.count >= maxStories { return }
         var sides = payload[stream] ?? [(0, []), (0, [])]
         // Bytes a reassembly cap skipped were sent all the same: the totals count them.
         if case .limitReached(let skipped, _) = chunk {
@@ -182,10 +211,46 @@ public final class Explainer {
         case .tcp(let c):
             tcp[c.stream]?.state = c.state
             tcp[c.stream]?.clientIsA = c.client == c.sideA
+            if live != nil, tcp[c.stream] != nil { endedLive.append((true, c.stream)) }
         case .udp(let c):
             udp[c.stream]?.clientIsA = c.client == c.sideA
+            if live != nil, udp[c.stream] != nil { endedLive.append((false, c.stream)) }
         }
+        // The follower reports an end between frames (a closed conversation after its
+        // linger, from the next frame's or the clock's tick), so every frame of it was seen.
+        if live != nil && !endedLive.isEmpty { tellEnded() }
     }
+
+    /// Tells the conversations that ended, and lets go of their stories.
+    private func tellEnded() {
+        guard let out = live else { return }
+        for (isTCP, stream) in endedLive {
+            let lines: [String]
+            if isTCP, var s = tcp.removeValue(forKey: stream) {
+                for i in 0..<2 {
+                    s.sides[i].bytes = payload[stream]?[i].bytes ?? 0
+                    s.sides[i].prefix = payload[stream]?[i].prefix ?? []
+                }
+                payload[stream] = nil
+                lines = tcpLines(s)
+            } else if !isTCP, let s = udp.removeValue(forKey: stream) {
+                lines = udpLines(s)
+            } else {
+                continue
+            }
+            if toldLive > 0 { out.byte(10) }
+            toldLive += 1
+            for (i, line) in lines.enumerated() {
+                if i > 0 { out.ascii("  ") }
+                out.string(line)
+                out.byte(10)
+            }
+        }
+        endedLive.removeAll()
+        out.flush()
+    }
+
+    private var toldLive = 0
 
     // MARK: - Telling
 
@@ -198,6 +263,10 @@ public final class Explainer {
         var scannedTCP: Set<Int> = [], scannedUDP: Set<Int> = []
         if onlyStream == nil {
             for report in scans.finish() {
+                // A probe of fewer ports than a scan is told as a probe only when the
+                // stories would tell it wrong: nmap's retry from a new source port is a
+                // new TCP stream, but the same probe.
+                guard report.isScan || report.ports.contains(where: \.retriedFromNewSourcePort) else { continue }
                 blocks.append((report.firstFrame, scanLines(report)))
                 for port in report.ports {
                     for probe in port.probes {
@@ -219,9 +288,11 @@ public final class Explainer {
         for s in tcpStories { blocks.append((s.firstFrame, tcpLines(s))) }
         for s in udpStories { blocks.append((s.firstFrame, udpLines(s))) }
         if blocks.isEmpty {
-            out.string(t(.noConversations) + "\n")
+            // Live, the conversations were told as they ended.
+            if toldLive == 0 { out.string(t(.noConversations) + "\n") }
             return
         }
+        if toldLive > 0 { out.byte(10) }
         for (n, block) in blocks.sorted(by: { $0.first < $1.first }).enumerated() {
             if n > 0 { out.byte(10) }
             for (i, line) in block.lines.enumerated() {
@@ -230,6 +301,16 @@ public final class Explainer {
                 out.byte(10)
             }
             out.flushIfFull()
+        }
+        if untoldStreams > 0 {
+            out.byte(10)
+            out.string(t(.storyCapNote, ["count": "\(untoldStreams)", "max": "\(maxStories)"]) + "\n")
+        }
+        if onlyStream == nil, let note = ScanView.capNote(scans) {
+            out.byte(10)
+            // capNote speaks to stderr ("note: scan memory cap reached: ..."); keep its facts only.
+            let facts = String(note.split(separator: ":", maxSplits: 2).last?.drop { $0 == " " } ?? Substring(note))
+            out.string(t(.scanCapNote, ["note": facts]) + "\n")
         }
         let notes = sharedPortNotes(tcp: tcpStories, udp: udpStories)
         if !notes.isEmpty {
@@ -457,70 +538,94 @@ public final class Explainer {
         case .maimon: (typeKey, probeKey) = (.scanMaimon, .probeMaimon)
         case .udp: (typeKey, probeKey) = (.scanUDP, .probeUDP)
         }
-        var lines = [t(.headingScan, ["scanner": "\(report.scanner)", "count": "\(report.ports.count)",
-                                      "proto": report.transport.rawValue.uppercased(), "target": "\(report.target)",
-                                      "scanType": t(typeKey), "first": "\(report.firstFrame)", "last": "\(report.lastFrame)"])]
+        let heading: ExplainKey = report.isScan ? .headingScan : .headingProbe
+        var lines = [t(heading, ["scanner": "\(report.scanner)", "count": "\(report.ports.count)",
+                                 "ports": ScanView.portList(report.ports.map(\.port)),
+                                 "proto": report.transport.rawValue.uppercased(), "target": "\(report.target)",
+                                 "scanType": t(typeKey), "first": "\(report.firstFrame)", "last": "\(report.lastFrame)"])]
         let probe = t(probeKey)
+        // One paragraph per verdict class (state and reason), not one per port: a
+        // 1024-port scan is three or four sentences, with one port as the example.
+        var classes: [(key: String, ports: [PortVerdict])] = []
         for v in report.ports {
-            var clauses: [String] = []
-            if v.reason == .noResponse, v.response == nil || report.scanType != .connect {
-                clauses.append(t(.scanNoAnswer, ["probe": probe, "retries": retries(v.probes.map { ($0.frame, $0.time) })]))
-            } else if let r = v.response {
-                let answered = v.probes.last { $0.sourcePort == r.answeredPort && $0.time <= r.time } ?? v.probes[0]
-                let answer: String
-                switch r.kind {
-                case .tcp(let flags):
-                    if flags.contains(.syn) && flags.contains(.ack) { answer = t(.answerSynAck) } else if flags.contains(.rst) {
-                        answer = t(.answerReset, ["flags": ScanView.tcpFlagsName(flags)])
-                    } else { answer = t(.answerSyn) }
-                case .udp:
-                    answer = t(.answerUDP)
-                case .icmp(let type, let code, let v6):
-                    let from = r.source == v.target ? "" : t(.fromHost, ["host": "\(r.source)"])
-                    answer = t(.answerICMP, ["icmp": icmpName(type: type, code: code, v6: v6), "from": from])
-                }
-                clauses.append(t(.scanAnswered, ["probe": probe, "probeFrame": "\(answered.frame)", "answer": answer,
-                                                 "frame": "\(r.frame)", "time": duration(v.waited)]))
-                if let first = v.followUps.first {
-                    if report.scanType == .syn, first.flags.contains(.rst) {
-                        clauses.append(t(.scanHalfOpen, ["frame": "\(first.frame)"]))
-                    } else if report.scanType == .connect {
-                        clauses.append(t(.scanConnected, ["flags": v.followUps.map { ScanView.tcpFlagsName($0.flags) }.joined(separator: ", "),
-                                                          "frames": v.followUps.map { "\($0.frame)" }.joined(separator: ", ")]))
-                    }
-                }
+            let key = "\(v.state.rawValue) \(v.reason.rawValue)"
+            if let i = classes.firstIndex(where: { $0.key == key }) { classes[i].ports.append(v) } else { classes.append((key, [v])) }
+        }
+        for (_, members) in classes {
+            let v = members[0]
+            let (what, stateKey, meaning) = portStory(v, report: report, probe: probe)
+            var line: String
+            if members.count == 1 {
+                line = t(.scanPort, ["port": "\(v.port)", "what": what, "state": t(stateKey), "meaning": t(meaning)])
+            } else {
+                line = t(.scanClass, ["count": "\(members.count)", "ports": ScanView.portList(members.map(\.port)),
+                                      "state": t(stateKey), "meaning": t(meaning), "what": what, "port": "\(v.port)"])
             }
-            let meaning: ExplainKey
-            let stateKey: ExplainKey
-            switch v.state {
-            case .open:
-                stateKey = .stateOpen
-                meaning = v.transport == .udp ? .meaningOpenUDP : .meaningOpen
-            case .closed:
-                stateKey = .stateClosed
-                if case .icmp = v.response?.kind, v.transport == .tcp { meaning = .meaningClosedICMP } else { meaning = .meaningClosed }
-            case .filtered:
-                stateKey = .stateFiltered
-                if v.reason == .noResponse {
-                    meaning = .meaningFilteredDrop
-                } else if v.reason == .portUnreach && v.transport == .tcp {
-                    meaning = .meaningTCPPortUnreach
-                } else {
-                    meaning = .meaningFilteredICMP
-                }
-            case .unfiltered:
-                stateKey = .stateUnfiltered
-                meaning = .meaningUnfiltered
-            case .openFiltered:
-                stateKey = .stateOpenFiltered
-                meaning = .meaningOpenFiltered
-            }
-            var line = t(.scanPort, ["port": "\(v.port)", "what": clauses.joined(separator: "; "), "state": t(stateKey),
-                                     "meaning": t(meaning)])
             if v.closedByReset { line += " " + t(.resetLooksClosed) }
             lines.append(line)
         }
         return lines
+    }
+
+    /// What happened to one port's probes, its state and what the state means.
+    private func portStory(_ v: PortVerdict, report: ScanReport, probe: String) -> (String, ExplainKey, ExplainKey) {
+        var clauses: [String] = []
+        if v.reason == .noResponse, v.response == nil || report.scanType != .connect {
+            clauses.append(t(.scanNoAnswer, ["probe": probe, "retries": retries(v.probes.map { ($0.frame, $0.time) })]))
+            if v.retriedFromNewSourcePort {
+                clauses[clauses.count - 1] += t(.retryNewSourcePort, ["ports": v.probes.map { "\($0.sourcePort)" }.joined(separator: ", ")])
+            }
+        } else if let r = v.response {
+            let answered = v.probes.last { $0.sourcePort == r.answeredPort && $0.time <= r.time } ?? v.probes[0]
+            let answer: String
+            switch r.kind {
+            case .tcp(let flags):
+                if flags.contains(.syn) && flags.contains(.ack) { answer = t(.answerSynAck) } else if flags.contains(.rst) {
+                    answer = t(.answerReset, ["flags": ScanView.tcpFlagsName(flags)])
+                } else { answer = t(.answerSyn) }
+            case .udp:
+                answer = t(.answerUDP)
+            case .icmp(let type, let code, let v6):
+                let from = r.source == v.target ? "" : t(.fromHost, ["host": "\(r.source)"])
+                answer = t(.answerICMP, ["icmp": icmpName(type: type, code: code, v6: v6), "from": from])
+            }
+            clauses.append(t(.scanAnswered, ["probe": probe, "probeFrame": "\(answered.frame)", "answer": answer,
+                                             "frame": "\(r.frame)", "time": duration(v.waited)]))
+            if let first = v.followUps.first {
+                if report.scanType == .syn, first.flags.contains(.rst) {
+                    clauses.append(t(.scanHalfOpen, ["frame": "\(first.frame)"]))
+                } else if report.scanType == .connect {
+                    clauses.append(t(.scanConnected, ["flags": v.followUps.map { ScanView.tcpFlagsName($0.flags) }.joined(separator: ", "),
+                                                      "frames": v.followUps.map { "\($0.frame)" }.joined(separator: ", ")]))
+                }
+            }
+        }
+        let meaning: ExplainKey
+        let stateKey: ExplainKey
+        switch v.state {
+        case .open:
+            stateKey = .stateOpen
+            meaning = v.transport == .udp ? .meaningOpenUDP : .meaningOpen
+        case .closed:
+            stateKey = .stateClosed
+            if case .icmp = v.response?.kind, v.transport == .tcp { meaning = .meaningClosedICMP } else { meaning = .meaningClosed }
+        case .filtered:
+            stateKey = .stateFiltered
+            if v.reason == .noResponse {
+                meaning = .meaningFilteredDrop
+            } else if v.reason == .portUnreach && v.transport == .tcp {
+                meaning = .meaningTCPPortUnreach
+            } else {
+                meaning = .meaningFilteredICMP
+            }
+        case .unfiltered:
+            stateKey = .stateUnfiltered
+            meaning = .meaningUnfiltered
+        case .openFiltered:
+            stateKey = .stateOpenFiltered
+            meaning = .meaningOpenFiltered
+        }
+        return (clauses.joined(separator: "; "), stateKey, meaning)
     }
 
     /// Conversations to the same server port, and what tells them apart.

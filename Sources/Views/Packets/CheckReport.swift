@@ -43,12 +43,21 @@ public struct CheckReport {
         line("Packets:", String(packets))
         line("Bytes on the wire:", String(bytesOnWire))
         if let first, let last {
-            let a = OutputBuffer(fileDescriptor: nil), b = OutputBuffer(fileDescriptor: nil), d = OutputBuffer(fileDescriptor: nil)
-            a.epoch(first)
-            b.epoch(last)
+            // Dates in UTC as capinfos prints them, with the epoch seconds after them for scripts.
+            let digits = first.nanoseconds % 1000 == 0 && last.nanoseconds % 1000 == 0 ? 6 : 9
+            func date(_ t: Timestamp) -> String {
+                let o = OutputBuffer(fileDescriptor: nil), e = OutputBuffer(fileDescriptor: nil)
+                let civil = CivilTime(t)
+                civil.writeDate(to: o)
+                o.byte(32)
+                civil.writeTime(to: o, digits: digits)
+                e.epoch(t)
+                return o.text + " UTC (epoch " + e.text + ")"
+            }
+            let d = OutputBuffer(fileDescriptor: nil)
             d.seconds(nanoseconds: last.nanoseconds(since: first))
-            line("First packet:", a.text)
-            line("Last packet:", b.text)
+            line("First packet:", date(first))
+            line("Last packet:", date(last))
             line("Duration:", d.text + " s")
         }
         line("Damaged frames:", String(damagedCount))

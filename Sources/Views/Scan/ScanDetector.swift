@@ -6,14 +6,30 @@ import Follow
 /// Feed it every frame (``observe(_:)``), then call ``finish()``. A probe is a SYN, or a
 /// bare FIN, NULL, Xmas, ACK or FIN-ACK segment that opens a new TCP stream, or a UDP
 /// datagram. Answers are matched to probes by address and ports; ICMP errors by the IP
-/// and TCP/UDP header they quote. A scanner that probes at least ``minimumPorts`` ports of
-/// one target with one kind of probe is a scan. Memory grows with the number of probes.
+/// and TCP/UDP header they quote. Every probed port gets a verdict; a scanner that probes
+/// at least ``minimumPorts`` ports of one target with one kind of probe is, in addition,
+/// reported as a scan. Retries are grouped by the probed port whatever their source port.
+///
+/// Memory is bounded by three caps, like the follower's: ports tracked, probe flows
+/// (source ports) matched to answers, and probes remembered per port. What a cap turns
+/// away is counted (``dropped``, ``untrackedProbes``) so that the views can say so.
 public final class ScanDetector {
     /// Distinct ports one scanner must probe on one target to count as a scan.
     public var minimumPorts: Int
-    /// Probe records kept at most; beyond it new probes are ignored (counted in `dropped`).
+    /// Probed ports (scanner, target, port, probe kind) kept at most; probes of further
+    /// ports are ignored and counted in `dropped`.
     public let maxRecords: Int
+    /// Probe flows (a probe's source port) kept for matching answers; beyond it a probe
+    /// still counts for its port but its answer cannot be matched (counted in `untrackedProbes`).
+    public let maxFlows: Int
+    /// Probes remembered per port with their frame numbers; further ones are only counted.
+    public let maxProbesPerPort: Int
+    /// Probes of ports beyond `maxRecords`.
     public private(set) var dropped = 0
+    /// Probes counted but not remembered (beyond `maxFlows` or `maxProbesPerPort`).
+    public private(set) var untrackedProbes = 0
+    /// True when a cap turned anything away.
+    public var evicted: Bool { dropped > 0 || untrackedProbes > 0 }
 
     private struct PortKey: Hashable {
         var scanner: IPAddress
@@ -40,6 +56,8 @@ public final class ScanDetector {
     private struct Record {
         var key: PortKey
         var probes: [ScanProbe] = []
+        /// Probes beyond `maxProbesPerPort`, counted only.
+        var uncountedProbes = 0
         var probeSeqs: [UInt32] = []
         var response: ScanResponse?
         var followUps: [(frame: Int, flags: TCPFlags)] = []
@@ -56,9 +74,13 @@ public final class ScanDetector {
     private var flows: [FlowKey: Int] = [:]
     private var nextTCPStream = 0
 
-    public init(minimumPorts: Int = 3, maxRecords: Int = 2_000_000) {
+    /// The default caps keep a million-SYN capture under 256 MiB together with the
+    /// follower (issue 18): a full 65535-port scan of one target fits.
+    public init(minimumPorts: Int = 3, maxRecords: Int = 65_536, maxFlows: Int = 131_072, maxProbesPerPort: Int = 16) {
         self.minimumPorts = minimumPorts
         self.maxRecords = maxRecords
+        self.maxFlows = maxFlows
+        self.maxProbesPerPort = maxProbesPerPort
     }
 
     public func observe(_ input: FieldInput) {
@@ -101,8 +123,8 @@ public final class ScanDetector {
         if let i = flows[flowKey] {
             if let kind, kind == records[i].key.kind, records[i].response == nil {
                 // The same probe again from the same port: a retry.
-                records[i].probes.append(ScanProbe(frame: frame, time: time, sourcePort: tcp.sourcePort, stream: stream))
-                records[i].probeSeqs.append(tcp.sequenceNumber)
+                remember(ScanProbe(frame: frame, time: time, sourcePort: tcp.sourcePort, stream: stream),
+                         seq: tcp.sequenceNumber, in: i)
             } else {
                 if records[i].response != nil { records[i].followUps.append((frame, flags)) }
                 if tcp.segmentLength > 0 { records[i].carriedData = true }
@@ -146,11 +168,26 @@ public final class ScanDetector {
             i = records.count - 1
             recordIndex[key] = i
         }
-        records[i].probes.append(probe)
-        records[i].probeSeqs.append(seq)
+        let kept = remember(probe, seq: seq, in: i)
         if kernelOptions { records[i].kernelOptions = true }
-        flows[flow] = i
+        if flows.count < maxFlows {
+            flows[flow] = i
+        } else if kept {
+            untrackedProbes += 1   // counted once: remember() counted it when not kept
+        }
         touch(i, frame: probe.frame, time: probe.time)
+    }
+
+    @discardableResult
+    private func remember(_ probe: ScanProbe, seq: UInt32, in i: Int) -> Bool {
+        if records[i].probes.count < maxProbesPerPort {
+            records[i].probes.append(probe)
+            records[i].probeSeqs.append(seq)
+            return true
+        }
+        records[i].uncountedProbes += 1
+        untrackedProbes += 1
+        return false
     }
 
     /// An ICMP error sent to the scanner, quoting one of its probes.
@@ -212,14 +249,15 @@ public final class ScanDetector {
         var kind: ProbeKind
     }
 
-    /// The scans found, in the order they started, each with its ports in port order.
+    /// Every probed target, in the order its probes started, each with its ports in port
+    /// order; ``ScanReport/isScan`` tells which of them probed enough ports to be a scan.
     public func finish() -> [ScanReport] {
         var groups: [GroupKey: [Int]] = [:]
         for (i, r) in records.enumerated() where !r.carriedData {
             groups[GroupKey(scanner: r.key.scanner, target: r.key.target, kind: r.key.kind), default: []].append(i)
         }
         var reports: [ScanReport] = []
-        for (key, members) in groups where Set(members.map { records[$0].key.port }).count >= minimumPorts {
+        for (key, members) in groups {
             let scanType = scanType(key.kind, members: members)
             let lastTime = members.map { records[$0].lastTime }.max() ?? .zero
             var ports: [PortVerdict] = []
@@ -229,7 +267,8 @@ public final class ScanDetector {
             ports.sort { $0.port < $1.port }
             let frames = ports.flatMap(\.frames)
             reports.append(ScanReport(scanner: key.scanner, target: key.target, scanType: scanType, ports: ports,
-                                      firstFrame: frames.min() ?? 0, lastFrame: frames.max() ?? 0))
+                                      firstFrame: frames.min() ?? 0, lastFrame: frames.max() ?? 0,
+                                      isScan: ports.count >= minimumPorts))
         }
         return reports.sorted { $0.firstFrame < $1.firstFrame }
     }
@@ -282,7 +321,7 @@ public final class ScanDetector {
         }
         return PortVerdict(scanner: r.key.scanner, target: r.key.target, port: r.key.port, transport: r.key.transport,
                            scanType: scanType, state: state, reason: reason, probes: r.probes, response: r.response,
-                           followUps: r.followUps, waited: waited)
+                           followUps: r.followUps, waited: waited, uncountedProbes: r.uncountedProbes)
     }
 
     /// nmap's rules (`scan_engine_raw.cc` get_pcap_result, `scan_engine_connect.cc`

@@ -118,8 +118,14 @@ public struct PortVerdict: Sendable {
     /// Nanoseconds: from the answered probe to the answer, or, without an answer, from the
     /// first probe to the last frame of the scan.
     public var waited: Int64
+    /// Probes beyond the per-port cap: counted, their frames not kept.
+    public var uncountedProbes = 0
 
-    public var retries: Int { max(probes.count - 1, 0) }
+    /// Probes sent to this port, the uncounted ones included.
+    public var probeCount: Int { probes.count + uncountedProbes }
+    public var retries: Int { max(probeCount - 1, 0) }
+    /// The probe was retried from a source port other than the first one's, as nmap does.
+    public var retriedFromNewSourcePort: Bool { Set(probes.map(\.sourcePort)).count > 1 }
     /// Every frame of the evidence, in order.
     public var frames: [Int] {
         (probes.map(\.frame) + (response.map { [$0.frame] } ?? []) + followUps.map(\.frame)).sorted()
@@ -141,5 +147,8 @@ public struct ScanReport: Sendable {
     public var ports: [PortVerdict]
     public var firstFrame: Int
     public var lastFrame: Int
+    /// At least `--min-ports` ports were probed: a scan. Fewer ports still get their
+    /// verdicts (nmap -p25 probes one port), but are not called a scan.
+    public var isScan: Bool
     public var transport: ScanTransport { scanType.transport }
 }

@@ -1,5 +1,6 @@
 import Dissect
 import Follow
+import Sockets
 
 /// `scan`: a table per scanned target in port order, or one JSON object per port.
 public struct ScanView: Sendable {
@@ -19,20 +20,41 @@ public struct ScanView: Sendable {
         }
     }
 
+    /// Ports in one state are left out of the table, as nmap does, once more than this
+    /// many share it (never open ones): "Not shown: 1021 closed tcp ports (reset)".
+    public var hideAbove = 25
+    /// List every port, even the common state nmap leaves out.
+    public var showAll = false
+    /// The `--min-ports` in force, for the heading of probes that are not called a scan.
+    public var minimumPorts = 3
+    /// SERVICE names from /etc/services (nmap uses its own nmap-services; the two agree
+    /// on the well-known ports), or a built-in table without that file.
+    public var services = ServiceNames.system
+
     public func writeTable(_ reports: [ScanReport], to out: OutputBuffer) {
         if reports.isEmpty {
-            out.ascii("No port scan found.\n")
+            out.ascii("No port scan or probe found.\n")
             return
         }
         for (n, report) in reports.enumerated() {
             if n > 0 { out.byte(10) }
-            out.string("Scan of \(report.target) by \(report.scanner): \(Self.title(report.scanType)), ")
-            out.string("\(report.ports.count) \(report.transport.rawValue.uppercased()) ports, frames \(report.firstFrame)-\(report.lastFrame)\n")
-            let rows = report.ports.map { p -> [String] in
-                ["\(p.port)/\(p.transport.rawValue)", p.state.rawValue, p.reason.rawValue, "\(p.probes.count)",
-                 "\(p.retries)", Self.duration(p.waited), Self.frameList(p.frames), Self.evidence(p)]
+            let proto = report.transport.rawValue.uppercased()
+            if report.isScan {
+                out.string("Scan of \(report.target) by \(report.scanner): \(Self.title(report.scanType)), ")
+                out.string("\(report.ports.count) \(proto) ports, frames \(report.firstFrame)-\(report.lastFrame)\n")
+            } else {
+                let ports = report.ports.count == 1 ? "1 \(proto) port" : "\(report.ports.count) \(proto) ports"
+                out.string("Probe of \(report.target) by \(report.scanner): \(Self.title(report.scanType)), \(ports), ")
+                out.string("frames \(report.firstFrame)-\(report.lastFrame) (fewer than --min-ports \(minimumPorts): not called a scan)\n")
             }
-            let header = ["PORT", "STATE", "REASON", "PROBES", "RETRIES", "WAITED", "FRAMES", "EVIDENCE"]
+            let hidden = showAll ? [] : Self.hiddenStates(report.ports, above: hideAbove)
+            if let line = Self.notShown(report.ports, hidden: hidden, transport: report.transport) { out.string(line + "\n") }
+            let rows = report.ports.filter { !hidden.contains($0.state) }.map { p -> [String] in
+                ["\(p.port)/\(p.transport.rawValue)", p.state.rawValue, Self.service(p, services),
+                 p.reason.rawValue, "\(p.probeCount)", "\(p.retries)", Self.duration(p.waited), Self.frameList(p.frames),
+                 Self.evidence(p)]
+            }
+            let header = ["PORT", "STATE", "SERVICE", "REASON", "PROBES", "RETRIES", "WAITED", "FRAMES", "EVIDENCE"]
             var widths = header.map(\.count)
             for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
             for row in [header] + rows {
@@ -44,11 +66,73 @@ public struct ScanView: Sendable {
                     }
                 }
                 out.byte(10)
+                out.flushIfFull()
             }
             if report.ports.contains(where: \.closedByReset) {
                 out.ascii("Note: a closed port answers with RST. A firewall rule `reject with tcp reset` sends the same RST: the packets cannot tell them apart.\n")
             }
+            let renewed = report.ports.filter(\.retriedFromNewSourcePort)
+            if !renewed.isEmpty {
+                out.string("Note: retries from a new source port are the same probe again (nmap changes the source port per retry); ports: \(Self.portList(renewed.map(\.port))).\n")
+            }
         }
+    }
+
+    /// nmap prints "unknown" for a port without a name.
+    static func service(_ p: PortVerdict, _ names: ServiceNames) -> String {
+        names.name(port: p.port, proto: p.transport == .tcp ? .tcp : .udp) ?? "unknown"
+    }
+
+    /// The states nmap would leave out: not open, and shared by more than `above` ports.
+    static func hiddenStates(_ ports: [PortVerdict], above: Int) -> Set<PortState> {
+        var counts: [PortState: Int] = [:]
+        for p in ports { counts[p.state, default: 0] += 1 }
+        return Set(counts.filter { $0.key != .open && $0.value > above }.map(\.key))
+    }
+
+    /// nmap's line for the ports left out: "Not shown: 1021 closed tcp ports (reset)", with
+    /// "(600 no-response, 4 admin-prohibited)" when their reasons differ.
+    static func notShown(_ ports: [PortVerdict], hidden: Set<PortState>, transport: ScanTransport) -> String? {
+        guard !hidden.isEmpty else { return nil }
+        var parts: [String] = []
+        for state in PortState.allCases where hidden.contains(state) {
+            let members = ports.filter { $0.state == state }
+            var reasons: [(ScanReason, Int)] = []
+            for m in members {
+                if let i = reasons.firstIndex(where: { $0.0 == m.reason }) { reasons[i].1 += 1 } else { reasons.append((m.reason, 1)) }
+            }
+            let why = reasons.count == 1 ? reasons[0].0.rawValue
+                : reasons.sorted { $0.1 > $1.1 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
+            parts.append("\(members.count) \(state.rawValue) \(transport.rawValue) ports (\(why))")
+        }
+        return "Not shown: " + parts.joined(separator: ", ")
+    }
+
+    /// "1-24,26-79,81" for a set of ports.
+    public static func portList(_ ports: [UInt16]) -> String {
+        let sorted = Array(Set(ports)).sorted()
+        var parts: [String] = []
+        var i = 0
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(sorted[i])" : "\(sorted[i])-\(sorted[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// What the memory caps turned away, or nil when nothing was.
+    public static func capNote(_ detector: ScanDetector) -> String? {
+        guard detector.evicted else { return nil }
+        var parts: [String] = []
+        if detector.dropped > 0 {
+            parts.append("\(detector.dropped) probes of ports beyond the first \(detector.maxRecords) were not judged")
+        }
+        if detector.untrackedProbes > 0 {
+            parts.append("\(detector.untrackedProbes) probes were counted without their frames or answers")
+        }
+        return "note: scan memory cap reached: " + parts.joined(separator: "; ")
     }
 
     /// One JSON object per port: target, port, proto, state, reason, probes, frames,
@@ -57,9 +141,10 @@ public struct ScanView: Sendable {
         for report in reports {
             for p in report.ports {
                 out.string("{\"target\":\"\(p.target)\",\"port\":\(p.port),\"proto\":\"\(p.transport.rawValue)\",")
-                out.string("\"state\":\"\(p.state.rawValue)\",\"reason\":\"\(p.reason.rawValue)\",\"probes\":\(p.probes.count),")
+                out.string("\"state\":\"\(p.state.rawValue)\",\"reason\":\"\(p.reason.rawValue)\",\"probes\":\(p.probeCount),")
                 out.string("\"frames\":[\(p.frames.map(String.init).joined(separator: ","))],\"scan_type\":\"\(p.scanType.rawValue)\",")
-                out.string("\"scanner\":\"\(p.scanner)\",\"retries\":\(p.retries),\"waited_ms\":\(Self.milliseconds(p.waited))")
+                out.string("\"scanner\":\"\(p.scanner)\",\"retries\":\(p.retries),\"waited_ms\":\(Self.milliseconds(p.waited)),")
+                out.string("\"service\":\"\(Self.service(p, services))\",\"is_scan\":\(report.isScan)")
                 if let r = p.response {
                     out.string(",\"response\":{\"frame\":\(r.frame),\"what\":\"\(Self.responseName(r.kind))\",\"from\":\"\(r.source)\"}")
                 }

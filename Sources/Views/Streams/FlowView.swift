@@ -15,15 +15,33 @@ public final class FlowView {
 
     public enum Kind: Sendable { case handshake, data, close, reset, problem, other }
 
-    public private(set) var lanes: [String] = []
-    public private(set) var arrows: [Arrow] = []
-    private var laneIndex: [String: Int] = [:]
+    /// One end of an arrow: an address, and its port when the transport has one.
+    struct Endpoint: Hashable {
+        var address: IPAddress
+        var port: UInt16?
+    }
+
+    private struct PendingArrow {
+        var frame: Int
+        var time: Int64
+        var from: Endpoint
+        var to: Endpoint
+        var label: String
+        var kind: Kind
+    }
+
+    private var pending: [PendingArrow] = []
+    /// Addresses that were both ends of one packet (loopback, a host talking to itself):
+    /// one lane per host would draw such a packet from a lane to itself, so these
+    /// addresses get one lane per endpoint (address and port) instead.
+    private var sharedAddresses: Set<IPAddress> = []
     /// Arrows kept at most; a longer flow is cut, with a note.
     public let limit: Int
     public private(set) var omitted = 0
 
-    /// One lane per host (ports go into the labels), as Wireshark's general flow; otherwise
-    /// one lane per address and port, for a single conversation.
+    /// One lane per host (ports go into the labels), as Wireshark's general flow, except
+    /// for addresses shared by both ends of a packet; otherwise one lane per address and
+    /// port, for a single conversation.
     public let lanesByHost: Bool
 
     public init(lanesByHost: Bool, limit: Int = 20_000) {
@@ -39,28 +57,55 @@ public final class FlowView {
         if let tcp = frame.tcp { ports = (tcp.sourcePort, tcp.destinationPort) } else if let udp = frame.udp {
             ports = (udp.sourcePort, udp.destinationPort)
         } else { ports = nil }
-        let from = lane(Self.name(src, lanesByHost ? nil : ports?.0))
-        let to = lane(Self.name(dst, lanesByHost ? nil : ports?.1))
-        guard arrows.count < limit else {
+        if src == dst { sharedAddresses.insert(src) }
+        guard pending.count < limit else {
             omitted += 1
             return
         }
-        var (label, kind) = Self.label(input)
-        if lanesByHost, let ports { label = "\(ports.0) → \(ports.1) " + label }
-        arrows.append(Arrow(frame: frame.number, time: frame.raw.timestamp.nanoseconds(since: input.reference),
-                            from: from, to: to, label: label, kind: kind))
+        let (label, kind) = Self.label(input)
+        pending.append(PendingArrow(frame: frame.number, time: frame.raw.timestamp.nanoseconds(since: input.reference),
+                                    from: Endpoint(address: src, port: ports?.0), to: Endpoint(address: dst, port: ports?.1),
+                                    label: label, kind: kind))
+    }
+
+    /// The lanes, left to right in order of first appearance. Known only once every
+    /// frame is in: a later loopback packet splits an address into endpoint lanes.
+    public var lanes: [String] { layout().lanes }
+
+    /// The arrows between ``lanes``.
+    public var arrows: [Arrow] { layout().arrows }
+
+    private func layout() -> (lanes: [String], arrows: [Arrow]) {
+        var lanes: [String] = []
+        var index: [String: Int] = [:]
+        func lane(_ endpoint: Endpoint) -> Int {
+            let name = Self.name(endpoint.address, laneHasPort(endpoint) ? endpoint.port : nil)
+            if let i = index[name] { return i }
+            lanes.append(name)
+            index[name] = lanes.count - 1
+            return lanes.count - 1
+        }
+        var arrows: [Arrow] = []
+        arrows.reserveCapacity(pending.count)
+        for p in pending {
+            let from = lane(p.from), to = lane(p.to)
+            var label = p.label
+            // Ports that no lane shows go into the label.
+            if let sp = p.from.port, let dp = p.to.port, !laneHasPort(p.from) || !laneHasPort(p.to) {
+                label = "\(sp) → \(dp) " + label
+            }
+            arrows.append(Arrow(frame: p.frame, time: p.time, from: from, to: to, label: label, kind: p.kind))
+        }
+        return (lanes, arrows)
+    }
+
+    private func laneHasPort(_ endpoint: Endpoint) -> Bool {
+        endpoint.port != nil && (!lanesByHost || sharedAddresses.contains(endpoint.address))
     }
 
     static func name(_ address: IPAddress, _ port: UInt16?) -> String {
         let host = address.isIPv4 ? address.description : "[\(address)]"
         return port.map { "\(host):\($0)" } ?? host
-    }
-
-    private func lane(_ name: String) -> Int {
-        if let i = laneIndex[name] { return i }
-        lanes.append(name)
-        laneIndex[name] = lanes.count - 1
-        return lanes.count - 1
     }
 
     static func label(_ input: FieldInput) -> (String, Kind) {
@@ -104,6 +149,7 @@ public final class FlowView {
 
     /// The diagram in `width` columns: the time, then the lanes spread across the rest.
     public func writeText(to out: OutputBuffer, width: Int, color: Bool) {
+        let (lanes, arrows) = layout()
         guard !lanes.isEmpty else {
             out.ascii("no TCP, UDP or ICMP packets to draw\n")
             return
@@ -166,6 +212,7 @@ public final class FlowView {
 
     /// The same diagram as a standalone SVG document, for reports.
     public func svg() -> String {
+        let (lanes, arrows) = layout()
         let laneGap = 260, top = 60, rowHeight = 24, left = 110
         let width = left + max(lanes.count - 1, 1) * laneGap + 120
         let height = top + arrows.count * rowHeight + 40

@@ -3,7 +3,9 @@ import Follow
 
 /// `follow`: one TCP stream's reassembled bytes, as tshark's Follow TCP Stream shows them.
 public final class FollowView {
-    public enum Format: String, Sendable, CaseIterable { case ascii, hex, raw }
+    /// `ascii` is tshark's `-z follow,tcp,ascii`, byte for byte; `escaped` shows every
+    /// control character as `\xHH` (so no payload can move the cursor), one line per line.
+    public enum Format: String, Sendable, CaseIterable { case ascii, escaped, hex, raw }
     public enum Direction: String, Sendable, CaseIterable { case both, client, server }
 
     public let format: Format
@@ -11,6 +13,8 @@ public final class FollowView {
     public let color: Bool
     private let out: OutputBuffer
     private var offsets = (a: 0, b: 0)
+    /// Push each chunk out at once (live capture), instead of when the buffer fills.
+    public var flushEachChunk = false
     private var wroteHeader = false
     /// Bytes skipped because the reassembly cap was reached, and the segments buffered
     /// when it was first reached (for a note when the output is binary).
@@ -77,7 +81,7 @@ public final class FollowView {
         case .data(_, let bytes):
             writeData(bytes, fromA: fromA)
         }
-        out.flushIfFull()
+        if flushEachChunk { out.flush() } else { out.flushIfFull() }
     }
 
     private func writeData(_ bytes: ByteView, fromA: Bool) {
@@ -89,8 +93,18 @@ public final class FollowView {
             for b in bytes { out.hex(b, width: 2, prefix: false) }
             out.byte(10)
         case .ascii:
-            // Each line of the second node's data is indented, as tshark does; payload
-            // control characters are escaped so they never reach the terminal.
+            // tshark's ascii: the chunk's length (indented for the second node), then the
+            // bytes with every non-printable except \n and \r (tabs too) shown as '.', then a newline.
+            if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
+            if !fromA { out.byte(9) }
+            out.decimal(bytes.count)
+            out.byte(10)
+            for b in bytes { out.byte((0x20..<0x7f).contains(b) || b == 10 || b == 13 ? b : 46) }
+            out.byte(10)
+            if color { out.ascii("\u{1b}[0m") }
+        case .escaped:
+            // Each line of the second node's data is indented; payload control characters
+            // are escaped so they never reach the terminal.
             if color { out.ascii(fromA ? "\u{1b}[31m" : "\u{1b}[34m") }
             var lineStart = 0
             while lineStart < bytes.count {

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Sockets
+
+/// `tcpwatch sockets` over netlink sock_diag against `ss -tuan` on the same namespace, row
+/// for row: dual-stack `*:80` against v6-only `[::]:8080`, a link-local listener with its
+/// `%interface`, an SO_REUSEPORT pair, queues. Then `--conflicts` on the lab's port 80.
+/// Skipped (with the reason printed) as the other namespace test is.
+@Suite(.serialized) struct SockDiagNamespaceTests {
+    static let listeners = #"""
+    import socket, sys
+    socks = []
+    def tcp(fam, addr, port, v6only=None, reuseport=False, scope=0):
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        if v6only is not None: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+        if reuseport: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        s.bind((addr, port, 0, scope) if fam == socket.AF_INET6 else (addr, port)); s.listen(5); socks.append(s)
+    tcp(socket.AF_INET6, "::", 80, v6only=0)          # apache's Listen 80
+    tcp(socket.AF_INET6, "::", 8080, v6only=1)
+    tcp(socket.AF_INET, "0.0.0.0", 8080)
+    tcp(socket.AF_INET, "127.0.0.1", 9000, reuseport=True)
+    tcp(socket.AF_INET, "127.0.0.1", 9000, reuseport=True)
+    tcp(socket.AF_INET6, "fe80::1", 22, scope=socket.if_nametoindex("twk-ll0"))
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::", 53)); socks.append(u)
+    c = socket.create_connection(("127.0.0.1", 80)); c.sendall(b"x" * 100)   # 100 bytes never read
+    print("READY", flush=True)
+    sys.stdin.readline()
+    """#
+
+    @Test func matchesSSRowForRow() throws {
+        guard let environment = try Namespace.prepare() else { return }
+        guard (try? Namespace.run(["ss", "-V"]).status) == 0 else {
+            print("skipping the sock_diag comparison: ss is not installed")
+            return
+        }
+        let ns = try Namespace(environment)
+        defer { ns.tearDown() }
+        for command in [["ip", "-n", ns.name, "link", "add", "twk-ll0", "type", "veth", "peer", "name", "twk-ll1"],
+                        ["ip", "-n", ns.name, "link", "set", "twk-ll0", "up"], ["ip", "-n", ns.name, "link", "set", "twk-ll1", "up"],
+                        ["ip", "-n", ns.name, "addr", "add", "fe80::1/64", "dev", "twk-ll0", "nodad"]] {
+            let result = try ns.run(command)
+            try #require(result.status == 0, "\(command) failed")
+        }
+        _ = try ns.startPython(Self.listeners)
+
+        // ss: State Recv-Q Send-Q Local Peer, one row per socket (-H: no header).
+        let ss = try ns.run(["ip", "netns", "exec", ns.name, "ss", "-tuanH"]).output
+        let expected = ss.split(separator: "\n").map { line -> String in
+            let w = line.split(separator: " ")
+            return w[0...5].joined(separator: " ")
+        }.sorted()
+        let rows = try ns.socketsJSON([])
+        let ours = rows.map { r in
+            ["\(r["netid"]!)", "\(r["state"]!)", "\(r["recv_q"]!)", "\(r["send_q"]!)", "\(r["local"]!)", "\(r["peer"]!)"]
+                .joined(separator: " ")
+        }.sorted()
+        #expect(ours == expected)
+        #expect(expected.contains { $0.contains(" *:80 ") } && expected.contains { $0.contains(" [::]:8080 ") })
+        #expect(expected.contains { $0.contains("[fe80::1]%twk-ll0:22") })
+        let dual = try #require(rows.first { $0["local"] as? String == "*:80" })
+        #expect(dual["v6only"] as? Bool == false)
+        let v6only = try #require(rows.first { $0["local"] as? String == "[::]:8080" })
+        #expect(v6only["v6only"] as? Bool == true)
+
+        let text = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--color", "never"]).output
+        #expect(text.contains("note: 2 sockets share tcp 127.0.0.1:9000 (SO_REUSEPORT group"))
+
+        let conflicts = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--conflicts", "80"]).output
+        #expect(conflicts.contains("A bind to 0.0.0.0:80 would fail with \"Address already in use\""), "\(conflicts)")
+        #expect(conflicts.contains("python3 on *:80"))
+        let free = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--conflicts", "8081"]).output
+        #expect(free.contains("would succeed"))
+        // The rule, checked by the kernel itself: try the binds in the namespace.
+        let probe = #"""
+        import socket
+        for fam, addr, v6only in ((socket.AF_INET, "0.0.0.0", None), (socket.AF_INET6, "::", 1), (socket.AF_INET6, "::", 0)):
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            if v6only is not None: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+            for port in (80, 8080):
+                try: s.bind((addr, port)); print("ok", port, addr, v6only); s.close(); s = socket.socket(fam, socket.SOCK_STREAM)
+                except OSError: print("fail", port, addr, v6only)
+        """#
+        let kernel = try ns.run(["ip", "netns", "exec", ns.name, environment.python, "-c", probe]).output
+        #expect(!kernel.isEmpty && !kernel.contains("ok"), "every wildcard bind to 80 and 8080 fails: \(kernel)")
+    }
+
+    /// A reply datagram built by hand: one AF_INET6 listener with INET_DIAG_SKV6ONLY = 0, then DONE.
+    @Test func parsesAReply() {
+        var b: [UInt8] = []
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
+        u32(16 + 72 + 8); u16(20); u16(2); u32(1); u32(0)
+        b += [10, 0x0A, 0, 0]                                  // AF_INET6, LISTEN
+        b += [0, 80, 0, 0] + [UInt8](repeating: 0, count: 32)  // sport 80, dport 0, addresses ::
+        u32(3); u32(0); u32(0)                                 // interface 3, cookie
+        u32(0); u32(1); u32(511); u32(33); u32(4242)           // expires, rqueue, wqueue, uid, inode
+        u16(5); u16(11); b += [0, 0, 0, 0]                     // INET_DIAG_SKV6ONLY = 0, padded
+        u32(20); u16(3); u16(2); u32(1); u32(0); u32(0)        // NLMSG_DONE
+        let reply = SockDiagParser.parse(b[...], proto: .tcp)
+        #expect(reply.done && reply.error == nil)
+        let e = reply.entries.first
+        #expect(e?.state == .listen && e?.local.port == 80 && e?.recvQ == 1 && e?.sendQ == 511 && e?.uid == 33 && e?.inode == 4242)
+        #expect(e?.v6Only == false && e?.interface == 3 && e?.isDualStackWildcard == true)
+        #expect(SockDiagParser.request(proto: .udp, family: .ipv6, sequence: 7).count == 72)
+    }
+}
