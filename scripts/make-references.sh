@@ -25,7 +25,13 @@ FIELDS="-e frame.number -e frame.time_epoch -e frame.time_relative -e frame.len 
 
 ANALYSIS="-e frame.number -e tcp.stream -e udp.stream -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission -e tcp.analysis.out_of_order -e tcp.analysis.duplicate_ack -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment -e tcp.analysis.keep_alive -e tcp.analysis.zero_window -e tcp.analysis.window_update -e tcp.completeness -e http.request.method -e http.request.uri -e http.response.code"
 
-VERBOSE="http-get.pcap echo.pcap dns.pcap icmp-ping.pcap refused.pcap"
+VERBOSE="http-get.pcap echo.pcap dns.pcap icmp-ping.pcap refused.pcap tls12.pcap tls13.pcap ssh.pcap"
+
+# TLS and SSH fields (F.tls.tsv, F.ssh.tsv, all occurrences) for the tls*/ssh* captures.
+TLSFIELDS="-e frame.number -e tls.record.content_type -e tls.record.version -e tls.record.length -e tls.handshake.type -e tls.handshake.length -e tls.handshake.version -e tls.handshake.random -e tls.handshake.session_id_length -e tls.handshake.cipher_suites_length -e tls.handshake.ciphersuite -e tls.handshake.comp_method -e tls.handshake.extensions_length -e tls.handshake.extension.type -e tls.handshake.extension.len -e tls.handshake.extensions_server_name -e tls.handshake.extensions_alpn_str -e tls.handshake.extensions.supported_version -e tls.handshake.extensions_supported_group -e tls.handshake.extensions_key_share_group -e tls.handshake.sig_hash_alg -e tls.handshake.ja3 -e tls.handshake.ja3_full -e tls.handshake.ja3s -e tls.handshake.ja3s_full -e tls.handshake.certificates_length -e tls.handshake.certificate_length -e x509sat.uTF8String -e x509sat.CountryName -e x509af.serialNumber -e x509ce.dNSName -e tls.change_cipher_spec -e tls.alert_message.level -e tls.alert_message.desc"
+SSHFIELDS="-e frame.number -e ssh.protocol -e ssh.direction -e ssh.packet_length -e ssh.padding_length -e ssh.message_code -e ssh.cookie -e ssh.kex_algorithms_length -e ssh.kex_algorithms -e ssh.server_host_key_algorithms -e ssh.encryption_algorithms_client_to_server -e ssh.mac_algorithms_client_to_server -e ssh.compression_algorithms_client_to_server -e ssh.first_kex_packet_follows -e ssh.kex.hassh -e ssh.kex.hassh_algorithms -e ssh.kex.hasshserver -e ssh.kex.hasshserver_algorithms -e ssh.host_key.type -e ssh.host_key.length"
+# Captures whose traffic tshark decodes only with Decode As: F.decode-as.{summary.txt,ssh.tsv} with these -d options.
+declare -A DECODE_AS=([ssh-2222.pcap]="tcp.port==2222,ssh")
 
 if ! command -v tshark >/dev/null; then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
@@ -47,7 +53,7 @@ for f in "${files[@]}"; do
   [[ -f $f ]] || continue
   echo "references for $f" >&2
   rm -f "$f".fields.tsv "$f".analysis.tsv "$f".summary.txt "$f".conv.txt \
-        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt
+        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt "$f".tls.tsv "$f".ssh.tsv "$f".decode-as.*
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $FIELDS >"$f.fields.tsv"
   # shellcheck disable=SC2086
@@ -63,4 +69,14 @@ for f in "${files[@]}"; do
   case " $VERBOSE " in
     *" $f "*) ts -r "$f" -V >"$f.verbose.txt" ;;
   esac
+  # shellcheck disable=SC2086
+  case $f in
+    tls*) ts -r "$f" -T fields -E header=y -E occurrence=a $TLSFIELDS >"$f.tls.tsv" ;;
+    ssh*) ts -r "$f" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.ssh.tsv" ;;
+  esac
+  if [[ -n "${DECODE_AS[$f]:-}" ]]; then
+    ts -r "$f" -d "${DECODE_AS[$f]}" >"$f.decode-as.summary.txt"
+    # shellcheck disable=SC2086
+    ts -r "$f" -d "${DECODE_AS[$f]}" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.decode-as.ssh.tsv"
+  fi
 done
