@@ -44,6 +44,53 @@ struct RecordSource {
         encryptedTail = nil
     }
 
+    /// The `frame.protocols` entries above TCP: one for the PDU reassembled from earlier
+    /// segments and one for what starts in this frame, each followed by the x509 layers of
+    /// the certificates it carries (as tshark 4.0 lists them).
+    var layers: [Layer] {
+        var out: [Layer] = []
+        var inFrame: [Layer] = []
+        var anyInFrame = startsPDU || encryptedTail != nil
+        for pdu in pdus {
+            var certs: [Layer] = []
+            if layer == .tls { certs = Self.certificateLayers(pdu.bytes, pdu.range) }
+            if pdu.frames != nil {
+                out.append(layer)
+                out += certs
+            } else {
+                anyInFrame = true
+                inFrame += certs
+            }
+        }
+        if anyInFrame || out.isEmpty {
+            out.append(layer)
+            out += inFrame
+        }
+        return out
+    }
+
+    static func certificateLayers(_ bytes: ByteView, _ range: Range<Int>) -> [Layer] {
+        var out: [Layer] = []
+        var p = range.lowerBound
+        while p < range.upperBound, let record = TLSRecord.decode(bytes, at: p, end: range.upperBound).layer {
+            if record.contentType == TLSRecord.ContentType.handshake {
+                var messages = TLSHandshake.Iterator(bytes, body: record.body.clamped(to: p..<range.upperBound))
+                while let m = messages.next() {
+                    guard m.type == TLSHandshake.Kind.certificate else { continue }
+                    var q = m.body.lowerBound + 3
+                    while q + 3 <= m.end {
+                        let n = Int(bytes[q]) << 16 | Int(bytes.u16be(q + 1))
+                        guard q + 3 + n <= m.end else { break }
+                        out += X509.layers(bytes, q + 3..<q + 3 + n)
+                        q += 3 + n
+                    }
+                }
+            }
+            p = record.end
+        }
+        return out
+    }
+
     /// Only the start of a PDU that a later frame completes.
     var onlyStartsPDU: Bool { pdus.isEmpty && startsPDU && encryptedTail == nil }
 }

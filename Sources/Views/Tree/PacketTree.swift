@@ -11,7 +11,8 @@ public enum PacketTree {
         FrameTree.declaration, EthernetTree.declaration, SLLTree.declaration, NullTree.declaration,
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
-        DNSTree.declaration, HTTPTree.declaration, DataTree.declaration, MalformedTree.declaration,
+        DNSTree.declaration, HTTPTree.declaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
+        ReassemblyTree.declaration, DataTree.declaration, MalformedTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -49,6 +50,10 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
+        if let source = RecordSource(input) {
+            if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
+            return
+        }
         if let dns = frame.dns { DNSTree.dissect(dns, &tree); return }
         if let message = a.http, frame.http == nil || message.firstFrame != frame.number {
             HTTPTree.dissect(message, &tree)

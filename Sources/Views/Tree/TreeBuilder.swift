@@ -95,6 +95,19 @@ public struct TreeBuilder {
             node(field, range, value, label: label, display: display, generated: generated, hidden: hidden))
     }
 
+    /// Adds whole subtrees built by another builder, over other bytes (a PDU reassembled
+    /// from several segments): their byte ranges point into those bytes, not this frame's,
+    /// so they are dropped.
+    public mutating func graft(_ nodes: [FieldNode]) {
+        func strip(_ node: FieldNode) -> FieldNode {
+            var n = node
+            n.range = nil
+            n.children = n.children.map(strip)
+            return n
+        }
+        stack[stack.count - 1].children.append(contentsOf: nodes.map(strip))
+    }
+
     /// Adds a line of text with no field.
     public mutating func text(_ label: String, range: Range<Int>? = nil, generated: Bool = false) {
         stack[stack.count - 1].children.append(FieldNode(label: label, range: range, isGenerated: generated))
