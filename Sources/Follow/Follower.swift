@@ -47,7 +47,9 @@ public final class Follower {
     @exclusivity(unchecked) private var nextUDPStream = 0
     @exclusivity(unchecked) private var nextOrdinal = 0
     private let budget: ReassemblyBudget
-    @exclusivity(unchecked) private var echoRequests: [EchoKey: Int] = [:]
+    /// DNS queries over UDP waiting for their answer, by stream and transaction id.
+    @exclusivity(unchecked) private var dnsQueries: [DNSQueryKey: (frame: Int, time: Timestamp)] = [:]
+    @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
@@ -359,6 +361,7 @@ public final class Follower {
             analysis.fromClient = c.connection.flipped ? !fromA : fromA
         }
         trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
+        trackDNS(datagram, frame: frame, into: &analysis)
     }
 
     /// A TFTP read or write request makes the client's port TFTP for any server port, as
@@ -415,9 +418,42 @@ extension Follower {
         }
         if isRequest {
             if echoRequests.count > 65_536 { echoRequests.removeAll() }
-            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = frame.number
+            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = (frame.number, frame.raw.timestamp)
         } else if isReply {
-            analysis.echoRequestFrame = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)]
+            if let request = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)] {
+                analysis.echoRequestFrame = request.frame
+                analysis.echoResponseTime = frame.raw.timestamp.nanoseconds(since: request.time)
+            }
+        }
+    }
+}
+
+private struct DNSQueryKey: Hashable {
+    var stream: Int
+    var id: UInt16
+}
+
+extension Follower {
+    /// Pairs a DNS response with its query (`dns.response_to`, `dns.time`), as Wireshark
+    /// matches them: same UDP stream, same transaction id. Read from the first bytes of
+    /// the payload, so it works without the DNS layer decoded.
+    fileprivate func trackDNS(_ datagram: UDP, frame: Frame, into analysis: inout FrameAnalysis) {
+        let ports: Set<UInt16> = [53, 5353]
+        guard ports.contains(datagram.sourcePort) || ports.contains(datagram.destinationPort),
+              let stream = analysis.udpStream else { return }
+        let payload = datagram.payload
+        guard payload.count >= 12, payload.upperBound <= frame.bytes.count else { return }
+        let key = DNSQueryKey(stream: stream, id: frame.bytes.u16be(payload.lowerBound))
+        let isResponse = frame.bytes[payload.lowerBound + 2] & 0x80 != 0
+        if isResponse {
+            if let query = dnsQueries.removeValue(forKey: key) {
+                analysis.dnsQueryFrame = query.frame
+                analysis.dnsResponseTime = frame.raw.timestamp.nanoseconds(since: query.time)
+            }
+        } else {
+            // Bounded like the echo table: a flood of unanswered queries forgets the oldest.
+            if dnsQueries.count > 65_536 { dnsQueries.removeAll() }
+            dnsQueries[key] = (frame.number, frame.raw.timestamp)
         }
     }
 }
@@ -522,7 +558,8 @@ extension TCPConversation {
             analysis.tcp = analyzer.analyze(
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
-                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
+                sackRightEdge: segment.options.sackBlocks.highestRightEdge)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

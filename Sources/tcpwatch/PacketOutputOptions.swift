@@ -143,7 +143,7 @@ final class PacketPrinter {
             flatJSON.write(input, to: out)
         case .text:
             if printSummary { summary.write(input, to: out) }
-            if verbose { VerboseView.write(PacketTree.build(input), to: out) }
+            if verbose { VerboseView.write(PacketTree.build(input), bytes: input.frame.bytes, to: out) }
             if hex { HexDump.write(input.frame.bytes, to: out) }
         }
         out.flushIfFull()

@@ -54,7 +54,7 @@ public enum PacketTree {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return
         }
-        if let dns = frame.dns { DNSTree.dissect(dns, &tree); return }
+        if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
         if let message = a.http, frame.http == nil || message.firstFrame != frame.number {
             HTTPTree.dissect(message, &tree)
             return

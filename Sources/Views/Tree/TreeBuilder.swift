@@ -129,10 +129,12 @@ public struct TreeBuilder {
 
     /// A bit field read from the integer of `field.type`'s width at `range`: the line
     /// starts with the bit pattern (`.... ...1 .... = Acknowledgment: Set`).
-    public mutating func bits(_ field: HeaderField, _ range: Range<Int>, container: UInt64,
+    /// `value` replaces the masked bits where the dissector stores something else
+    /// (`ip.hdr_len` is the length in bytes, not the four bits).
+    public mutating func bits(_ field: HeaderField, _ range: Range<Int>, container: UInt64, value override: FieldValue? = nil,
                               display: String? = nil, open: Bool = false, hidden: Bool = false) {
         let shifted = (container & field.mask) >> UInt64(field.mask.trailingZeroBitCount)
-        let value: FieldValue = field.type == .boolean ? .bool(shifted != 0) : .uint(shifted)
+        let value: FieldValue = override ?? (field.type == .boolean ? .bool(shifted != 0) : .uint(shifted))
         var n = node(field, range, value, label: nil, display: display, generated: false, hidden: hidden)
         n.label = Self.bitPattern(container, mask: field.mask, width: containerWidth(field, range)) + " = " + n.label
         if open { self.open(n) } else { stack[stack.count - 1].children.append(n) }
@@ -166,8 +168,9 @@ public struct TreeBuilder {
         case .ipv6(let a): return a.description
         case .ether(let a): return a.description
         case .string(let s): return s
-        case .bytes(let r): return colonHex(r)
-        case .absoluteTime(let t): return TreeTime.absolute(t)
+        // -T fields writes bytes as plain hex; JSON adds the colons (see TSharkJSONView).
+        case .bytes(let r): return plainHex(r)
+        case .absoluteTime(let t): return field.base == .epoch ? TreeTime.epoch(t) : TreeTime.absolute(t)
         case .relativeTime(let ns): return TreeTime.seconds(ns)
         case .double(let d, let decimals): return TreeTime.fixed(d, decimals: decimals)
         case .none: return field.type == .protocolNode ? nil : ""
@@ -198,13 +201,18 @@ public struct TreeBuilder {
         case .bool(let b):
             return (field.names ?? .trueFalse).name(for: b ? 1 : 0) ?? ""
         case .bytes(let r):
-            var s = ""
-            s.reserveCapacity(r.count * 2)
-            for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
-            return s
+            // Wireshark shows at most 36 bytes of a byte string in a line.
+            return r.count > 36 ? plainHex(r.lowerBound..<r.lowerBound + 36) + "\u{2026}" : plainHex(r)
         case .relativeTime(let ns): return TreeTime.seconds(ns) + " seconds"
         default: return fieldText(field, value) ?? ""
         }
+    }
+
+    func plainHex(_ r: Range<Int>) -> String {
+        var s = ""
+        s.reserveCapacity(r.count * 2)
+        for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
+        return s
     }
 
     func colonHex(_ r: Range<Int>) -> String {
