@@ -60,6 +60,14 @@ enum TLSTree {
     static let ja3 = HeaderField("tls.handshake.ja3", "JA3", .string)
     static let ja3sFull = HeaderField("tls.handshake.ja3s_full", "JA3S Fullstring", .string)
     static let ja3s = HeaderField("tls.handshake.ja3s", "JA3S", .string)
+    static let curveType = HeaderField("tls.handshake.server_curve_type", "Curve Type", .uint8, .hex, names: .values([3: "named_curve"]))
+    static let namedCurve = HeaderField("tls.handshake.server_named_curve", "Named Curve", .uint16, .hex, names: .values(TLSNames.groups))
+    static let serverPointLength = HeaderField("tls.handshake.server_point_len", "Pubkey Length", .uint8)
+    static let serverPoint = HeaderField("tls.handshake.server_point", "Pubkey", .bytes)
+    static let clientPointLength = HeaderField("tls.handshake.client_point_len", "Pubkey Length", .uint8)
+    static let clientPoint = HeaderField("tls.handshake.client_point", "Pubkey", .bytes)
+    static let signatureLength = HeaderField("tls.handshake.sig_len", "Signature Length", .uint16)
+    static let signature = HeaderField("tls.handshake.sig", "Signature", .bytes)
     static let certificatesLength = HeaderField("tls.handshake.certificates_length", "Certificates Length", .uint24)
     static let certificates = HeaderField("tls.handshake.certificates", "Certificates", .none)
     static let certificateLength = HeaderField("tls.handshake.certificate_length", "Certificate Length", .uint24)
@@ -78,6 +86,7 @@ enum TLSTree {
         sniListLength, sniType, sniLength, sni, alpnLength, alpnStringLength, alpn, groupsLength, group,
         pointFormatsLength, pointFormat, versionsLength, supportedVersion, keyShareLength, keyShareGroup,
         keyExchangeLength, keyExchange, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
+        curveType, namedCurve, serverPointLength, serverPoint, clientPointLength, clientPoint, signatureLength, signature,
         certificatesLength, certificates, certificateLength, certificate, changeCipherSpec, alertMessage, alertLevel,
         alertDescription, appData, appDataProto,
     ])
@@ -211,6 +220,16 @@ enum TLSTree {
                 }
             case TLSHandshake.Kind.certificate:
                 certificateList(bytes, m.body, tls13: walk.session == 0x0304, &tree)
+            case TLSHandshake.Kind.serverKeyExchange:
+                serverKeyExchange(bytes, m.body, &tree)
+            case TLSHandshake.Kind.clientKeyExchange:
+                let b = m.body.lowerBound
+                if m.length >= 1, Int(bytes[b]) == m.length - 1 {
+                    tree.openText("EC Diffie-Hellman Client Params", range: m.body)
+                    tree.add(clientPointLength, b..<b + 1, .uint(UInt64(bytes[b])))
+                    tree.add(clientPoint, b + 1..<m.body.upperBound, .bytes(b + 1..<m.body.upperBound))
+                    tree.close()
+                }
             default:
                 break
             }
@@ -384,6 +403,33 @@ enum TLSTree {
         default:
             if !body.isEmpty { tree.add(extensionData, body, .bytes(body)) }
         }
+    }
+
+    /// ECDHE parameters (RFC 8422 §5.4): named curve, public point, signature.
+    static func serverKeyExchange(_ bytes: ByteView, _ body: Range<Int>, _ tree: inout TreeBuilder) {
+        let b = body.lowerBound, e = body.upperBound
+        guard body.count >= 4, bytes[b] == 3 else { return }
+        let n = Int(bytes[b + 3])
+        guard b + 4 + n <= e else { return }
+        tree.openText("EC Diffie-Hellman Server Params", range: body)
+        tree.add(curveType, b..<b + 1, .uint(3))
+        tree.add(namedCurve, b + 1..<b + 3, .uint(UInt64(bytes.u16be(b + 1))))
+        tree.add(serverPointLength, b + 3..<b + 4, .uint(UInt64(n)))
+        tree.add(serverPoint, b + 4..<b + 4 + n, .bytes(b + 4..<b + 4 + n))
+        var p = b + 4 + n
+        if p + 4 <= e {
+            tree.open(sigAlg, p..<p + 2, .uint(UInt64(bytes.u16be(p))))
+            tree.add(sigHash, p..<p + 1, .uint(UInt64(bytes[p])))
+            tree.add(sigSig, p + 1..<p + 2, .uint(UInt64(bytes[p + 1])))
+            tree.close()
+            p += 2
+            let m = Int(bytes.u16be(p))
+            tree.add(signatureLength, p..<p + 2, .uint(UInt64(m)))
+            if p + 2 + m <= e {
+                tree.add(signature, p + 2..<p + 2 + m, .bytes(p + 2..<p + 2 + m), display: ellipsized(bytes, p + 2..<p + 2 + m))
+            }
+        }
+        tree.close()
     }
 
     static func certificateList(_ bytes: ByteView, _ body: Range<Int>, tls13: Bool, _ tree: inout TreeBuilder) {
