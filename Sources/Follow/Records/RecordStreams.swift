@@ -20,6 +20,9 @@ public final class StreamRecords: @unchecked Sendable {
     public internal(set) var startsPDU = false
     /// SSH: the rest of the frame after the complete packets is encrypted data.
     public internal(set) var encryptedTail: Range<Int>?
+    /// The bytes of this frame that belong to a PDU shown in another frame (the end of one
+    /// begun earlier, the start of one completed later): tshark's "TCP segment data".
+    public internal(set) var segmentData: [Range<Int>] = []
     /// The frame comes from the client (for SSH, the side that talks to the SSH port).
     public internal(set) var fromClient: Bool
     /// The conversation's state before this frame.
@@ -61,6 +64,9 @@ public struct RecordSessionState: Sendable {
     /// SSH: the encryption algorithms each side chose (client to server, server to client).
     public var encryptionClientToServer: String?
     public var encryptionServerToClient: String?
+    /// SSH: the MAC algorithms each side chose.
+    public var macClientToServer: String?
+    public var macServerToClient: String?
     /// SSH: NEWKEYS was seen from the client / server: what follows is encrypted.
     public var clientNewKeys = false
     public var serverNewKeys = false
@@ -130,6 +136,7 @@ final class RecordTracker {
                 break
             }
             frames.append((frame, i))
+            if inFrame { records.segmentData.append(base..<(base + i)) }
             if let total = pduLength(pending, fromClient: fromClient), pending.count >= total {
                 let view = records.own(pending)
                 records.pdus.append(.reassembled(view, frames: frames))
@@ -154,10 +161,12 @@ final class RecordTracker {
                     abandoned = layer == .tls
                     return
                 }
+                if inFrame { records.segmentData.append((base + i)..<(base + bytes.count)) }
                 startPending(rest, frame: frame, records: records, fromClient: fromClient)
                 return
             }
             guard total <= rest.count else {
+                if inFrame { records.segmentData.append((base + i)..<(base + bytes.count)) }
                 startPending(rest, frame: frame, records: records, fromClient: fromClient)
                 return
             }
@@ -268,7 +277,7 @@ final class RecordTracker {
         case SSHPacket.Code.kexInit:
             guard let kex = SSHKexInit.decode(bytes, payload: packet.payload) else { return }
             let names = Self.names(bytes, kex.lists[0])
-            let encryption = [Self.names(bytes, kex.lists[2]), Self.names(bytes, kex.lists[3])]
+            let encryption = (2...5).map { Self.names(bytes, kex.lists[$0]) }
             if fromClient {
                 clientKexList = names
                 clientEncryption = encryption
@@ -283,6 +292,8 @@ final class RecordTracker {
             if let c = clientEncryption, let s = serverEncryption {
                 state.encryptionClientToServer = c[0].first { s[0].contains($0) }
                 state.encryptionServerToClient = c[1].first { s[1].contains($0) }
+                state.macClientToServer = c[2].first { s[2].contains($0) }
+                state.macServerToClient = c[3].first { s[3].contains($0) }
             }
         case SSHPacket.Code.newKeys:
             if fromClient { state.clientNewKeys = true } else { state.serverNewKeys = true }

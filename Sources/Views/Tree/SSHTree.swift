@@ -27,6 +27,9 @@ enum SSHTree {
     static let ecdhQS = HeaderField("ssh.ecdh.q_s", "ECDH server's ephemeral public key (Q_S)", .bytes)
     static let mpintLength = HeaderField("ssh.mpint_length", "Multi Precision Integer Length", .uint32)
     static let dhE = HeaderField("ssh.dh.e", "DH client e", .bytes)
+    static let dhF = HeaderField("ssh.dh.f", "DH server f", .bytes)
+    static let eddsaKeyLength = HeaderField("ssh.host_key.eddsa.key_length", "EdDSA public key length", .uint32)
+    static let eddsaKey = HeaderField("ssh.host_key.eddsa.key", "EdDSA public key", .bytes)
     static let signatureLength = HeaderField("ssh.host_sig.length", "Host signature length", .uint32)
     static let signatureTypeLength = HeaderField("ssh.host_sig.type_length", "Host signature type length", .uint32)
     static let signatureType = HeaderField("ssh.host_sig.type", "Host signature type", .string)
@@ -39,7 +42,7 @@ enum SSHTree {
         proto, packetLength, paddingLength, messageCode, cookie,
     ] + listFields.flatMap { [$0.length, $0.string] } + [
         firstKexFollows, reserved, hasshAlgorithms, hassh, hasshServerAlgorithms, hasshServer, hostKeyLength,
-        hostKeyTypeLength, hostKeyType, ecdhQCLength, ecdhQC, ecdhQSLength, ecdhQS, mpintLength, dhE, signatureLength,
+        hostKeyTypeLength, hostKeyType, ecdhQCLength, ecdhQC, ecdhQSLength, ecdhQS, mpintLength, dhE, dhF, eddsaKeyLength, eddsaKey, signatureLength,
         signatureTypeLength, signatureType, paddingString, encryptedPacket, direction,
     ])
 
@@ -52,7 +55,9 @@ enum SSHTree {
         var newKeys = source.fromClient ? source.before.clientNewKeys : source.before.serverNewKeys
         let state = source.before
         let encryption = source.fromClient ? state.encryptionClientToServer : state.encryptionServerToClient
-        let encryptedLabel = "SSH Version 2 (encryption:\(encryption ?? "") compression:none)"
+        let mac = source.fromClient ? state.macClientToServer : state.macServerToClient
+        let aead = encryption.map { $0.hasPrefix("chacha20-poly1305") || $0.hasSuffix("-gcm@openssh.com") } ?? true
+        let encryptedLabel = "SSH Version 2 (encryption:\(encryption ?? "")\(aead ? "" : " mac:\(mac ?? "")") compression:none)"
         var open = false
         for pdu in source.pdus {
             let reassembled = pdu.frames != nil
@@ -130,8 +135,12 @@ enum SSHTree {
         case 30:
             let kind = TLSNames.kexKind(state.kexMethod)
             if let q = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) {
-                tree.add(kind == .ecdh ? ecdhQCLength : mpintLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
-                tree.add(kind == .ecdh ? ecdhQC : dhE, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
+                if kind == .ecdh {
+                    tree.add(ecdhQCLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
+                    tree.add(ecdhQC, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
+                } else {
+                    mpint(dhE, q, bytes, &tree)
+                }
             }
         case 31:
             if let key = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) {
@@ -142,12 +151,38 @@ enum SSHTree {
                 if let type {
                     tree.add(hostKeyTypeLength, type.lowerBound - 4..<type.lowerBound, .uint(UInt64(type.count)))
                     tree.add(hostKeyType, type, .string(typeName))
+                    if typeName == "ssh-ed25519", let k = sshString(bytes, at: type.upperBound, end: key.upperBound) {
+                        tree.add(eddsaKeyLength, k.lowerBound - 4..<k.lowerBound, .uint(UInt64(k.count)))
+                        tree.add(eddsaKey, k, .bytes(k))
+                    }
                 }
                 tree.close()
-                if TLSNames.kexKind(state.kexMethod) == .ecdh,
-                   let q = sshString(bytes, at: key.upperBound, end: payload.upperBound) {
-                    tree.add(ecdhQSLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
-                    tree.add(ecdhQS, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
+                var next = key.upperBound
+                if let q = sshString(bytes, at: key.upperBound, end: payload.upperBound) {
+                    if TLSNames.kexKind(state.kexMethod) == .ecdh {
+                        tree.add(ecdhQSLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
+                        tree.add(ecdhQS, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
+                    } else {
+                        mpint(dhF, q, bytes, &tree)
+                    }
+                    next = q.upperBound
+                }
+                if let sig = sshString(bytes, at: next, end: payload.upperBound) {
+                    let type = sshString(bytes, at: sig.lowerBound, end: sig.upperBound)
+                    let typeName = type.map { HTTPTree.string(bytes, $0) } ?? ""
+                    tree.openText("KEX host signature (type: \(typeName))", range: sig.lowerBound - 4..<sig.upperBound)
+                    tree.open(signatureLength, sig.lowerBound - 4..<sig.lowerBound, .uint(UInt64(sig.count)))
+                    if let type, 8 + type.count != sig.count {
+                        // tshark 4.0 reads the type and one length, and says so (with its typo).
+                        tree.expert("ssh.sig_decode", .warning, .protocolGroup,
+                                    "Decoded \(8 + type.count) bytes, but packet legnth is \(sig.count) bytes")
+                    }
+                    tree.close()
+                    if let type {
+                        tree.add(signatureTypeLength, type.lowerBound - 4..<type.lowerBound, .uint(UInt64(type.count)))
+                        tree.add(signatureType, type, .string(typeName))
+                    }
+                    tree.close()
                 }
             }
         default:
@@ -157,6 +192,18 @@ enum SSHTree {
         let padding = packet.padding.clamped(to: 0..<bytes.count)
         if !padding.isEmpty { tree.add(paddingString, padding, .bytes(padding)) }
         tree.close()
+    }
+
+    /// A DH value: its length and bytes; tshark 4.0 flags lengths past 1024 bytes (hybrid
+    /// post-quantum methods it does not know) as invalid keys.
+    static func mpint(_ field: HeaderField, _ q: Range<Int>, _ bytes: ByteView, _ tree: inout TreeBuilder) {
+        if q.count > 1024 {
+            tree.openText("Invalid key length: \(q.count)")
+            tree.expert("ssh.invalid_keylen", .error, .protocolGroup, "Invalid key length: \(q.count)")
+            tree.close()
+        }
+        tree.add(mpintLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
+        tree.add(field, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
     }
 
     static func kexInit(_ kex: SSHKexInit, _ bytes: ByteView, fromClient: Bool, _ tree: inout TreeBuilder) {

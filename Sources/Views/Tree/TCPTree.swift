@@ -180,6 +180,11 @@ enum TCPTree {
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
             if a.isPDUSegment {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
+            } else if let records = a.records {
+                // TLS records and SSH packets that span segments: this frame's share.
+                for r in records.segmentData where !r.isEmpty {
+                    tree.add(segmentData, r, .bytes(r), label: "TCP segment data (\(r.count) byte\(r.count == 1 ? "" : "s"))")
+                }
             }
         }
         tree.close()

@@ -48,6 +48,10 @@ enum TLSTree {
     static let keyShareGroup = HeaderField("tls.handshake.extensions_key_share_group", "Group", .uint16, names: .values(TLSNames.groups))
     static let keyExchangeLength = HeaderField("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length", .uint16)
     static let keyExchange = HeaderField("tls.handshake.extensions_key_share_key_exchange", "Key Exchange", .bytes)
+    static let pskModesLength = HeaderField("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", .uint8)
+    static let pskMode = HeaderField("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", .uint8, names: .values([
+        0: "PSK-only key establishment (psk_ke)", 1: "PSK with (EC)DHE key establishment (psk_dhe_ke)",
+    ]))
     static let sigAlgsLength = HeaderField("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", .uint16)
     static let sigAlg = HeaderField("tls.handshake.sig_hash_alg", "Signature Algorithm", .uint16, .hex, names: .values(TLSNames.signatureSchemes))
     static let sigHash = HeaderField("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", .uint8, names: .values([
@@ -85,7 +89,7 @@ enum TLSTree {
         compMethodsLength, compMethods, compMethod, extensionsLength, extensionType, extensionLength, extensionData,
         sniListLength, sniType, sniLength, sni, alpnLength, alpnStringLength, alpn, groupsLength, group,
         pointFormatsLength, pointFormat, versionsLength, supportedVersion, keyShareLength, keyShareGroup,
-        keyExchangeLength, keyExchange, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
+        keyExchangeLength, keyExchange, pskModesLength, pskMode, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
         curveType, namedCurve, serverPointLength, serverPoint, clientPointLength, clientPoint, signatureLength, signature,
         certificatesLength, certificates, certificateLength, certificate, changeCipherSpec, alertMessage, alertLevel,
         alertDescription, appData, appDataProto,
@@ -190,7 +194,9 @@ enum TLSTree {
                 handshakes(bytes, body, &walk, &tree)
             case TLSRecord.ContentType.applicationData:
                 tree.add(appData, body, .bytes(body), display: ellipsized(bytes, body))
-                tree.add(appDataProto, nil, .string(walk.appProtocol), generated: true)
+                if walk.appProtocol != "Application Data" {
+                    tree.add(appDataProto, nil, .string(walk.appProtocol), generated: true)
+                }
             default:
                 break
             }
@@ -400,6 +406,9 @@ enum TLSTree {
                 p += 4 + n
             }
             tree.close()
+        case 45 where body.count >= 1:
+            tree.add(pskModesLength, b..<b + 1, .uint(UInt64(bytes[b])))
+            for i in b + 1..<min(e, b + 1 + Int(bytes[b])) { tree.add(pskMode, i..<i + 1, .uint(UInt64(bytes[i]))) }
         default:
             if !body.isEmpty { tree.add(extensionData, body, .bytes(body)) }
         }

@@ -53,6 +53,9 @@ public struct TreeBuilder {
 
     public init(bytes: ByteView) { self.bytes = bytes }
 
+    /// Wireshark's `ITEM_LABEL_LENGTH`, the longest details line (with its NUL).
+    static let itemLabelLength = 240
+
     public var details: PacketDetails {
         var copy = self
         while copy.stack.count > 1 { copy.close() }
@@ -149,7 +152,12 @@ public struct TreeBuilder {
     private func node(_ field: HeaderField, _ range: Range<Int>?, _ value: FieldValue,
                       label: String?, display: String?, generated: Bool, hidden: Bool) -> FieldNode {
         let text = fieldText(field, value)
-        let line = label ?? "\(field.label): \(display ?? displayText(field, value))"
+        var line = label ?? "\(field.label): \(display ?? displayText(field, value))"
+        if label == nil, line.utf8.count >= Self.itemLabelLength {
+            // Wireshark's ITEM_LABEL_LENGTH: a longer label is marked and cut.
+            line = String(decoding: Array("\(field.label) [truncated]: \(display ?? displayText(field, value))".utf8)
+                .prefix(Self.itemLabelLength - 2), as: UTF8.self)
+        }
         return FieldNode(label: line, field: field.name, value: text, range: range,
                          isGenerated: generated, isHidden: hidden)
     }
@@ -261,7 +269,8 @@ enum TreeTime {
     static func absolute(_ t: Timestamp) -> String {
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
-        return "\(months[mo - 1]) \(two(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
+        // tshark writes the day as strftime's %e: space-padded ("Dec  7").
+        return "\(months[mo - 1]) \(d < 10 ? " \(d)" : String(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
     }
 
     /// `2026-11-25T08:46:49.946081000Z`, as `-T ek` writes `frame.time`.
