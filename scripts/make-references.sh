@@ -30,7 +30,8 @@ VERBOSE="http-get.pcap echo.pcap dns.pcap icmp-ping.pcap refused.pcap tls12.pcap
 # TLS and SSH fields (F.tls.tsv, F.ssh.tsv, all occurrences) for the tls*/ssh* captures.
 TLSFIELDS="-e frame.number -e tls.record.content_type -e tls.record.version -e tls.record.length -e tls.handshake.type -e tls.handshake.length -e tls.handshake.version -e tls.handshake.random -e tls.handshake.session_id_length -e tls.handshake.cipher_suites_length -e tls.handshake.ciphersuite -e tls.handshake.comp_method -e tls.handshake.extensions_length -e tls.handshake.extension.type -e tls.handshake.extension.len -e tls.handshake.extensions_server_name -e tls.handshake.extensions_alpn_str -e tls.handshake.extensions.supported_version -e tls.handshake.extensions_supported_group -e tls.handshake.extensions_key_share_group -e tls.handshake.sig_hash_alg -e tls.handshake.ja3 -e tls.handshake.ja3_full -e tls.handshake.ja3s -e tls.handshake.ja3s_full -e tls.handshake.certificates_length -e tls.handshake.certificate_length -e x509sat.uTF8String -e x509sat.CountryName -e x509af.serialNumber -e x509ce.dNSName -e tls.change_cipher_spec -e tls.alert_message.level -e tls.alert_message.desc"
 SSHFIELDS="-e frame.number -e ssh.protocol -e ssh.direction -e ssh.packet_length -e ssh.padding_length -e ssh.message_code -e ssh.cookie -e ssh.kex_algorithms_length -e ssh.kex_algorithms -e ssh.server_host_key_algorithms -e ssh.encryption_algorithms_client_to_server -e ssh.mac_algorithms_client_to_server -e ssh.compression_algorithms_client_to_server -e ssh.first_kex_packet_follows -e ssh.kex.hassh -e ssh.kex.hassh_algorithms -e ssh.kex.hasshserver -e ssh.kex.hasshserver_algorithms -e ssh.host_key.type -e ssh.host_key.length"
-# Captures whose traffic tshark decodes only with Decode As: F.decode-as.{summary.txt,ssh.tsv} with these -d options.
+# Captures whose traffic tshark decodes only with Decode As: F.decode-as.txt (summary) and
+# F.decode-as.ssh.tsv with these -d options.
 declare -A DECODE_AS=([ssh-2222.pcap]="tcp.port==2222,ssh")
 
 if ! command -v tshark >/dev/null; then
@@ -75,7 +76,7 @@ for f in "${files[@]}"; do
     ssh*) ts -r "$f" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.ssh.tsv" ;;
   esac
   if [[ -n "${DECODE_AS[$f]:-}" ]]; then
-    ts -r "$f" -d "${DECODE_AS[$f]}" >"$f.decode-as.summary.txt"
+    ts -r "$f" -d "${DECODE_AS[$f]}" >"$f.decode-as.txt"
     # shellcheck disable=SC2086
     ts -r "$f" -d "${DECODE_AS[$f]}" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.decode-as.ssh.tsv"
   fi

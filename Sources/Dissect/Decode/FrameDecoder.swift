@@ -219,7 +219,8 @@ public enum FrameDecoder {
     /// The protocol a TCP conversation between these ports carries by port alone, as
     /// tshark 4.0 chooses it: Decode As first, then TLS's and SSH's registered ports.
     public static func recordLayer(tcpPorts a: UInt16, _ b: UInt16) -> Layer? {
-        if !DecodeAs.tcpPorts.isEmpty, let layer = DecodeAs.tcpPorts[min(a, b)] ?? DecodeAs.tcpPorts[max(a, b)] {
+        let table = DecodeAs.current
+        if !table.isEmpty, let layer = table[min(a, b)] ?? table[max(a, b)] {
             return layer
         }
         if TLSRecord.isTLSPort(a) || TLSRecord.isTLSPort(b) { return .tls }
@@ -334,6 +335,18 @@ public enum FrameDecoder {
 public enum DecodeAs {
     /// Set once by the command line before any frame is decoded, then only read.
     nonisolated(unsafe) public static var tcpPorts: [UInt16: Layer] = [:]
+
+    /// A table for one task only (tests, an engine per capture), bound with
+    /// `DecodeAs.$scoped.withValue(...)`; it replaces ``tcpPorts`` while bound.
+    @TaskLocal public static var scoped: [UInt16: Layer]?
+    /// Set once anything binds ``scoped``, so that ordinary runs never read the task-local.
+    nonisolated(unsafe) public static var scopedInUse = false
+
+    /// The table in force for the current task.
+    @inlinable public static var current: [UInt16: Layer] {
+        if scopedInUse, let scoped { return scoped }
+        return tcpPorts
+    }
 
     /// The protocols Decode As can name.
     public static let protocols: [String: Layer] = ["tls": .tls, "ssl": .tls, "ssh": .ssh]
