@@ -211,13 +211,13 @@ public final class Follower {
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
-            if let records = streams.lastRecords {
-                if !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
-                    analysis.records = records
-                    analysis.application = .layers(records.layer, nil)
-                } else if !segment.payload.isEmpty {
-                    analysis.application = .transportOnly
-                }
+            if let records = streams.lastRecords,
+               !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
+                analysis.records = records
+                analysis.application = .layers(records.layer, nil)
+            } else if streams.records != nil && !segment.payload.isEmpty {
+                // Data inside a record shown elsewhere, or held back by the reassembly.
+                analysis.application = .transportOnly
             }
         }
         if analysis.tcp.flags.hidesPayload && !segment.payload.isEmpty {

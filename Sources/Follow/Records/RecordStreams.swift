@@ -93,6 +93,7 @@ final class RecordTracker {
     private var current: StreamRecords?
     private var currentFrame = 0
     private var currentPayload: Range<Int> = 0..<0
+    private var currentFromClient = true
     /// Set when the data stopped making sense (not TLS after all): stop looking.
     private var abandoned = false
     /// Largest PDU buffered before giving up on a direction.
@@ -104,7 +105,16 @@ final class RecordTracker {
     func begin(frame: Int, payload: Range<Int>, fromClient: Bool) {
         currentFrame = frame
         currentPayload = payload
-        current = StreamRecords(layer: layer, fromClient: fromClient, before: state)
+        currentFromClient = fromClient
+        current = nil
+    }
+
+    /// The frame's records, made when the first bytes arrive: ACKs allocate nothing.
+    private func records() -> StreamRecords {
+        if let current { return current }
+        let made = StreamRecords(layer: layer, fromClient: currentFromClient, before: state)
+        current = made
+        return made
     }
 
     /// Ends the frame: what it showed, or nil when it showed nothing of its own.
@@ -115,7 +125,8 @@ final class RecordTracker {
 
     /// In-order bytes of one direction, from frame `frame`.
     func consume(_ bytes: ByteView, frame: Int, fromClient: Bool) {
-        guard !abandoned, let records = current else { return }
+        guard !abandoned, !bytes.isEmpty else { return }
+        let records = records()
         // The chunk lies in this frame's payload when it is the segment itself.
         let inFrame = frame == currentFrame && bytes.count <= currentPayload.count
         let base = currentPayload.upperBound - bytes.count
