@@ -66,7 +66,7 @@ public struct X509: Sendable {
     }
 
     /// The attributes of a Name (a SEQUENCE OF SET OF AttributeTypeAndValue), in order.
-    static func names(_ bytes: ByteView, _ range: Range<Int>) -> [Attribute] {
+    public static func names(_ bytes: ByteView, _ range: Range<Int>) -> [Attribute] {
         var out: [Attribute] = []
         var p = range.lowerBound
         while p < range.upperBound, let rdn = tlv(bytes, at: p, end: range.upperBound) {

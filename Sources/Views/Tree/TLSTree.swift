@@ -48,6 +48,7 @@ enum TLSTree {
     static let keyShareGroup = HeaderField("tls.handshake.extensions_key_share_group", "Group", .uint16, names: .values(TLSNames.groups))
     static let keyExchangeLength = HeaderField("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length", .uint16)
     static let keyExchange = HeaderField("tls.handshake.extensions_key_share_key_exchange", "Key Exchange", .bytes)
+    static let renegotiationLength = HeaderField("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length", .uint8)
     static let pskModesLength = HeaderField("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", .uint8)
     static let pskMode = HeaderField("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", .uint8, names: .values([
         0: "PSK-only key establishment (psk_ke)", 1: "PSK with (EC)DHE key establishment (psk_dhe_ke)",
@@ -89,7 +90,7 @@ enum TLSTree {
         compMethodsLength, compMethods, compMethod, extensionsLength, extensionType, extensionLength, extensionData,
         sniListLength, sniType, sniLength, sni, alpnLength, alpnStringLength, alpn, groupsLength, group,
         pointFormatsLength, pointFormat, versionsLength, supportedVersion, keyShareLength, keyShareGroup,
-        keyExchangeLength, keyExchange, pskModesLength, pskMode, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
+        keyExchangeLength, keyExchange, pskModesLength, pskMode, renegotiationLength, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
         curveType, namedCurve, serverPointLength, serverPoint, clientPointLength, clientPoint, signatureLength, signature,
         certificatesLength, certificates, certificateLength, certificate, changeCipherSpec, alertMessage, alertLevel,
         alertDescription, appData, appDataProto,
@@ -405,6 +406,10 @@ enum TLSTree {
                 tree.close()
                 p += 4 + n
             }
+            tree.close()
+        case 65281 where body.count >= 1:
+            tree.openText("Renegotiation Info extension", range: body)
+            tree.add(renegotiationLength, b..<b + 1, .uint(UInt64(bytes[b])))
             tree.close()
         case 45 where body.count >= 1:
             tree.add(pskModesLength, b..<b + 1, .uint(UInt64(bytes[b])))
