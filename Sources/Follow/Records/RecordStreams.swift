@@ -67,6 +67,9 @@ public struct RecordSessionState: Sendable {
     /// SSH: the MAC algorithms each side chose.
     public var macClientToServer: String?
     public var macServerToClient: String?
+    /// SSH: binary packets in the clear seen from the client / the server (their sequence numbers).
+    public var clientPackets = 0
+    public var serverPackets = 0
     /// SSH: NEWKEYS was seen from the client / server: what follows is encrypted.
     public var clientNewKeys = false
     public var serverNewKeys = false
@@ -284,6 +287,7 @@ final class RecordTracker {
             return
         }
         guard let packet = SSHPacket.decode(bytes, at: range.lowerBound, end: range.upperBound).layer else { return }
+        if fromClient { state.clientPackets += 1 } else { state.serverPackets += 1 }
         switch packet.messageCode {
         case SSHPacket.Code.kexInit:
             guard let kex = SSHKexInit.decode(bytes, payload: packet.payload) else { return }

@@ -34,6 +34,7 @@ enum SSHTree {
     static let signatureTypeLength = HeaderField("ssh.host_sig.type_length", "Host signature type length", .uint32)
     static let signatureType = HeaderField("ssh.host_sig.type", "Host signature type", .string)
     static let paddingString = HeaderField("ssh.padding_string", "Padding String", .bytes)
+    static let sequenceNumber = HeaderField("ssh.seq_num", "Sequence number", .uint32)
     static let encryptedPacket = HeaderField("ssh.encrypted_packet", "Encrypted Packet", .bytes)
     static let direction = HeaderField("ssh.direction", "Direction", .boolean,
                                        names: .trueFalse("server-to-client", "client-to-server"))
@@ -43,17 +44,19 @@ enum SSHTree {
     ] + listFields.flatMap { [$0.length, $0.string] } + [
         firstKexFollows, reserved, hasshAlgorithms, hassh, hasshServerAlgorithms, hasshServer, hostKeyLength,
         hostKeyTypeLength, hostKeyType, ecdhQCLength, ecdhQC, ecdhQSLength, ecdhQS, mpintLength, dhE, dhF, eddsaKeyLength, eddsaKey, signatureLength,
-        signatureTypeLength, signatureType, paddingString, encryptedPacket, direction,
+        signatureTypeLength, signatureType, paddingString, sequenceNumber, encryptedPacket, direction,
     ])
 
     static func dissect(_ source: RecordSource, _ input: FieldInput, _ tree: inout TreeBuilder) {
         if source.onlyStartsPDU {
             tree.open(declaration, nil, label: "SSH Protocol")
+            tree.text("SSH Version 2")
             tree.close()
             return
         }
         var newKeys = source.fromClient ? source.before.clientNewKeys : source.before.serverNewKeys
         let state = source.before
+        var sequence = source.fromClient ? state.clientPackets : state.serverPackets
         let encryption = source.fromClient ? state.encryptionClientToServer : state.encryptionServerToClient
         let mac = source.fromClient ? state.macClientToServer : state.macServerToClient
         let aead = encryption.map { $0.hasPrefix("chacha20-poly1305") || $0.hasSuffix("-gcm@openssh.com") } ?? true
@@ -85,10 +88,14 @@ enum SSHTree {
                 }
                 guard !newKeys, let packet = SSHPacket.decode(pdu.bytes, at: p, end: end).layer else { break }
                 let label = packet.messageCode == SSHPacket.Code.newKeys ? encryptedLabel : "SSH Version 2"
+                // tshark 4.0 counts a Diffie-Hellman KEX message before showing its number.
+                let dh = (packet.messageCode == 30 || packet.messageCode == 31) && TLSNames.kexKind(state.kexMethod) == .dh
+                let shown = dh ? sequence + 1 : sequence
+                sequence += 1
                 if reassembled {
-                    self.packet(packet, pdu.bytes, label: label, state: state, fromClient: source.fromClient, &sub)
+                    self.packet(packet, pdu.bytes, label: label, state: state, fromClient: source.fromClient, sequence: shown, &sub)
                 } else {
-                    self.packet(packet, pdu.bytes, label: label, state: state, fromClient: source.fromClient, &tree)
+                    self.packet(packet, pdu.bytes, label: label, state: state, fromClient: source.fromClient, sequence: shown, &tree)
                 }
                 if packet.messageCode == SSHPacket.Code.newKeys { newKeys = true }
                 p = packet.end
@@ -116,7 +123,7 @@ enum SSHTree {
     }
 
     static func packet(_ packet: SSHPacket, _ bytes: ByteView, label: String, state: RecordSessionState, fromClient: Bool,
-                       _ tree: inout TreeBuilder) {
+                       sequence: Int, _ tree: inout TreeBuilder) {
         let o = packet.offset
         tree.openText(label, range: o..<min(packet.end, bytes.count))
         tree.add(packetLength, o..<o + 4, .uint(UInt64(packet.packetLength)))
@@ -191,6 +198,7 @@ enum SSHTree {
         if isKex { tree.close() }
         let padding = packet.padding.clamped(to: 0..<bytes.count)
         if !padding.isEmpty { tree.add(paddingString, padding, .bytes(padding)) }
+        tree.add(sequenceNumber, nil, .uint(UInt64(sequence)))
         tree.close()
     }
 
