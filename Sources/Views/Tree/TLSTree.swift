@@ -53,6 +53,10 @@ enum TLSTree {
     static let pskMode = HeaderField("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", .uint8, names: .values([
         0: "PSK-only key establishment (psk_ke)", 1: "PSK with (EC)DHE key establishment (psk_dhe_ke)",
     ]))
+    static let groupList = HeaderField("tls.handshake.extensions_supported_groups", "Supported Groups", .none)
+    static let pointFormatList = HeaderField("tls.handshake.extensions_ec_point_formats", "Elliptic curves point formats", .none)
+    static let sigAlgList = HeaderField("tls.handshake.sig_hash_algs", "Signature Hash Algorithms", .none)
+    static let alpnList = HeaderField("tls.handshake.extensions_alpn_list", "ALPN Protocol", .none)
     static let sigAlgsLength = HeaderField("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length", .uint16)
     static let sigAlg = HeaderField("tls.handshake.sig_hash_alg", "Signature Algorithm", .uint16, .hex, names: .values(TLSNames.signatureSchemes))
     static let sigHash = HeaderField("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", .uint8, names: .values([
@@ -90,7 +94,7 @@ enum TLSTree {
         compMethodsLength, compMethods, compMethod, extensionsLength, extensionType, extensionLength, extensionData,
         sniListLength, sniType, sniLength, sni, alpnLength, alpnStringLength, alpn, groupsLength, group,
         pointFormatsLength, pointFormat, versionsLength, supportedVersion, keyShareLength, keyShareGroup,
-        keyExchangeLength, keyExchange, pskModesLength, pskMode, renegotiationLength, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
+        keyExchangeLength, keyExchange, pskModesLength, pskMode, renegotiationLength, groupList, pointFormatList, sigAlgList, alpnList, sigAlgsLength, sigAlg, sigHash, sigSig, ja3Full, ja3, ja3sFull, ja3s,
         curveType, namedCurve, serverPointLength, serverPoint, clientPointLength, clientPoint, signatureLength, signature,
         certificatesLength, certificates, certificateLength, certificate, changeCipherSpec, alertMessage, alertLevel,
         alertDescription, appData, appDataProto,
@@ -110,8 +114,8 @@ enum TLSTree {
                         changed: source.fromClient ? source.before.clientChangedCipher : source.before.serverChangedCipher,
                         appProtocol: https ? "Hypertext Transfer Protocol" : "Application Data")
         if source.onlyStartsPDU {
-            tree.open(declaration, nil, label: "Transport Layer Security")
-            tree.close()
+            // An empty protocol node: tshark's JSON gives it its label as the value.
+            tree.add(declaration.node, nil, .string("Transport Layer Security"), label: "Transport Layer Security")
             return
         }
         var inFrameOpen = false
@@ -266,7 +270,7 @@ enum TLSTree {
         if h.isClient {
             let s = h.cipherSuites
             tree.add(cipherSuitesLength, s.lowerBound - 2..<s.lowerBound, .uint(UInt64(s.count)))
-            tree.openText("Cipher Suites (\(s.count / 2) suite\(s.count / 2 == 1 ? "" : "s"))", range: s)
+            tree.open(cipherSuites, s, .none, label: "Cipher Suites (\(s.count / 2) suite\(s.count / 2 == 1 ? "" : "s"))")
             for i in stride(from: s.lowerBound, to: s.upperBound - 1, by: 2) {
                 let suite = bytes.u16be(i)
                 suites.append(suite)
@@ -275,7 +279,7 @@ enum TLSTree {
             tree.close()
             let c = h.compressionMethods
             tree.add(compMethodsLength, c.lowerBound - 1..<c.lowerBound, .uint(UInt64(c.count)))
-            tree.openText("Compression Methods (\(c.count) method\(c.count == 1 ? "" : "s"))", range: c)
+            tree.open(compMethods, c, .none, label: "Compression Methods (\(c.count) method\(c.count == 1 ? "" : "s"))")
             for i in c { tree.add(compMethod, i..<i + 1, .uint(UInt64(bytes[i]))) }
             tree.close()
         } else {
@@ -337,7 +341,7 @@ enum TLSTree {
             let n = Int(bytes.u16be(b))
             tree.add(groupsLength, b..<b + 2, .uint(UInt64(n)))
             let list = b + 2..<min(e, b + 2 + n)
-            tree.openText("Supported Groups (\(list.count / 2) group\(list.count / 2 == 1 ? "" : "s"))", range: list)
+            tree.open(groupList, list, .none, label: "Supported Groups (\(list.count / 2) group\(list.count / 2 == 1 ? "" : "s"))")
             for i in stride(from: list.lowerBound, to: list.upperBound - 1, by: 2) {
                 let g = bytes.u16be(i)
                 groups.append(g)
@@ -348,7 +352,7 @@ enum TLSTree {
             let n = Int(bytes[b])
             tree.add(pointFormatsLength, b..<b + 1, .uint(UInt64(n)))
             let list = b + 1..<min(e, b + 1 + n)
-            tree.openText("Elliptic curves point formats (\(list.count))", range: list)
+            tree.open(pointFormatList, list, .none, label: "Elliptic curves point formats (\(list.count))")
             for i in list {
                 formats.append(bytes[i])
                 tree.add(pointFormat, i..<i + 1, .uint(UInt64(bytes[i])))
@@ -358,7 +362,7 @@ enum TLSTree {
             let n = Int(bytes.u16be(b))
             tree.add(sigAlgsLength, b..<b + 2, .uint(UInt64(n)))
             let list = b + 2..<min(e, b + 2 + n)
-            tree.openText("Signature Hash Algorithms (\(list.count / 2) algorithm\(list.count / 2 == 1 ? "" : "s"))", range: list)
+            tree.open(sigAlgList, list, .none, label: "Signature Hash Algorithms (\(list.count / 2) algorithm\(list.count / 2 == 1 ? "" : "s"))")
             for i in stride(from: list.lowerBound, to: list.upperBound - 1, by: 2) {
                 tree.open(sigAlg, i..<i + 2, .uint(UInt64(bytes.u16be(i))))
                 tree.add(sigHash, i..<i + 1, .uint(UInt64(bytes[i])))
@@ -368,7 +372,7 @@ enum TLSTree {
             tree.close()
         case 16 where body.count >= 2:
             tree.add(alpnLength, b..<b + 2, .uint(UInt64(bytes.u16be(b))))
-            tree.openText("ALPN Protocol", range: b + 2..<e)
+            tree.open(alpnList, b + 2..<e, .none, label: "ALPN Protocol")
             var p = b + 2
             while p < e {
                 let n = Int(bytes[p])
@@ -458,7 +462,7 @@ enum TLSTree {
         tree.add(certificatesLength, p..<p + 3, .uint(UInt64(total)))
         p += 3
         let end = min(e, p + total)
-        tree.openText("Certificates (\(total) bytes)", range: p..<end)
+        tree.open(certificates, p..<end, .none, label: "Certificates (\(total) bytes)")
         while p + 3 <= end {
             let n = Int(bytes[p]) << 16 | Int(bytes.u16be(p + 1))
             guard p + 3 + n <= end else { break }

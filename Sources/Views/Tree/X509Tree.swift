@@ -3,7 +3,7 @@ import Dissect
 /// A certificate's names, as Wireshark's x509af/x509if/x509sat/x509ce dissectors show the
 /// parts tcpwatch reads: serial number, issuer and subject attributes, DNS names.
 enum X509Tree {
-    static let serialNumber = HeaderField("x509af.serialNumber", "serialNumber", .string)
+    static let serialNumber = HeaderField("x509af.serialNumber", "serialNumber", .bytes)
     static let issuer = HeaderField("x509af.issuer", "issuer", .uint32)
     static let subject = HeaderField("x509af.subject", "subject", .uint32)
     static let rdnSequence = HeaderField("x509if.rdnSequence", "rdnSequence", .uint32)
@@ -17,6 +17,9 @@ enum X509Tree {
         serialNumber, issuer, subject, rdnSequence, utf8String, printableString, countryName, extensionID, dnsName,
         version, algorithmID, rdnItem, rdnAttribute, attributeID, directoryString, utcTime, subjectPublicKey, modulus,
         publicExponent, critical, generalNames, generalName, subjectKeyIdentifier, keyIdentifier, cA, padding, encrypted,
+        signedCertificate, validity, notBefore, notAfter, extensions, extensionElement, algorithmIdentifier,
+        signatureElement, algorithmElement, subjectPublicKeyInfo, authorityKeyIdentifier, basicConstraints,
+        subjectRDNSequence,
     ])
 
     static let attributeNames: [[UInt8]: String] = [
@@ -36,11 +39,24 @@ enum X509Tree {
         }.joined(separator: ",")
     }
 
+    static let signedCertificate = HeaderField("x509af.signedCertificate_element", "signedCertificate", .none)
+    static let validity = HeaderField("x509af.validity_element", "validity", .none)
+    static let notBefore = HeaderField("x509af.notBefore", "notBefore", .uint32)
+    static let notAfter = HeaderField("x509af.notAfter", "notAfter", .uint32)
+    static let extensions = HeaderField("x509af.extensions", "extensions", .uint32)
+    static let extensionElement = HeaderField("x509af.Extension_element", "Extension", .none)
+    static let algorithmIdentifier = HeaderField("x509af.algorithmIdentifier_element", "algorithmIdentifier", .none)
+    static let signatureElement = HeaderField("x509af.signature_element", "signature", .none)
+    static let algorithmElement = HeaderField("x509af.algorithm_element", "algorithm", .none)
+    static let subjectPublicKeyInfo = HeaderField("x509af.subjectPublicKeyInfo_element", "subjectPublicKeyInfo", .none)
+    static let authorityKeyIdentifier = HeaderField("x509ce.AuthorityKeyIdentifier_element", "AuthorityKeyIdentifier", .none)
+    static let basicConstraints = HeaderField("x509ce.BasicConstraintsSyntax_element", "BasicConstraintsSyntax", .none)
+    static let subjectRDNSequence = HeaderField("x509af.rdnSequence", "rdnSequence", .uint32)
     static let version = HeaderField("x509af.version", "version", .int32, names: .values([0: "v1", 1: "v2", 2: "v3"]))
     static let algorithmID = HeaderField("x509af.algorithm.id", "Algorithm Id", .string)
     static let rdnItem = HeaderField("x509if.RDNSequence_item", "RDNSequence item", .uint32)
     static let rdnAttribute = HeaderField("x509if.RelativeDistinguishedName_item_element", "RelativeDistinguishedName item", .none)
-    static let attributeID = HeaderField("x509if.id", "Object Id", .string)
+    static let attributeID = HeaderField("x509if.oid", "Object Id", .string)
     static let directoryString = HeaderField("x509sat.DirectoryString", "DirectoryString", .uint32)
     static let utcTime = HeaderField("x509af.utcTime", "utcTime", .string)
     static let subjectPublicKey = HeaderField("x509af.subjectPublicKey", "subjectPublicKey", .bytes)
@@ -52,7 +68,7 @@ enum X509Tree {
     static let subjectKeyIdentifier = HeaderField("x509ce.SubjectKeyIdentifier", "SubjectKeyIdentifier", .bytes)
     static let keyIdentifier = HeaderField("x509ce.keyIdentifier", "keyIdentifier", .bytes)
     static let cA = HeaderField("x509ce.cA", "cA", .boolean)
-    static let padding = HeaderField("x509af.padding", "Padding", .uint8)
+    static let padding = HeaderField("ber.bitstring.padding", "Padding", .uint8)
     static let encrypted = HeaderField("x509af.encrypted", "encrypted", .bytes)
 
     static let oidNames: [String: String] = [
@@ -93,10 +109,10 @@ enum X509Tree {
     }
 
     /// `Algorithm Id: 1.2.840.113549.1.1.11 (sha256WithRSAEncryption)` under `label (name)`.
-    static func algorithm(_ label: String, _ bytes: ByteView, _ seq: Range<Int>, _ tree: inout TreeBuilder) {
+    static func algorithm(_ field: HeaderField, _ label: String, _ bytes: ByteView, _ seq: Range<Int>, _ tree: inout TreeBuilder) {
         guard let oid = X509.tlv(bytes, at: seq.lowerBound, end: seq.upperBound), oid.tag == 6 else { return }
         let (d, name) = oidLabel(bytes, oid.content)
-        tree.openText("\(label) (\(name ?? d))", range: seq)
+        tree.open(field, seq, .none, label: "\(label) (\(name ?? d))")
         tree.add(algorithmID, oid.content, .string(d), display: "\(d) (\(name ?? d))")
         tree.close()
     }
@@ -121,7 +137,7 @@ enum X509Tree {
             items.append(item)
             p = item.content.upperBound
         }
-        tree.openText("signedCertificate", range: tbs.content)
+        tree.open(signedCertificate, tbs.content, .none, label: "signedCertificate")
         var i = 0
         if items.first?.tag == 0xa0, let v = X509.tlv(bytes, at: items[0].content.lowerBound, end: items[0].content.upperBound) {
             let n = v.content.reduce(0) { $0 << 8 | UInt64(bytes[$1]) }
@@ -130,20 +146,21 @@ enum X509Tree {
         }
         guard items.count >= i + 6 else { tree.close(); return }
         let serial = items[i].content.map { hex(UInt64(bytes[$0]), digits: 2) }.joined()
-        tree.add(serialNumber, items[i].content, .string(serial), display: "0x" + serial)
-        algorithm("signature", bytes, items[i + 1].content, &tree)
+        tree.add(serialNumber, items[i].content, .bytes(items[i].content), display: "0x" + serial)
+        algorithm(signatureElement, "signature", bytes, items[i + 1].content, &tree)
         name(issuer, "issuer", X509.names(bytes, items[i + 2].content), bytes, &tree)
-        tree.openText("validity", range: items[i + 3].content)
+        tree.open(validity, items[i + 3].content, .none, label: "validity")
         var q = items[i + 3].content.lowerBound
         for label in ["notBefore", "notAfter"] {
             guard let t = X509.tlv(bytes, at: q, end: items[i + 3].content.upperBound) else { break }
             q = t.content.upperBound
             let text = text(bytes, t.content)
+            let timeField = label == "notBefore" ? notBefore : notAfter
             if t.tag == 0x17 {
-                tree.openText("\(label): utcTime (0)", range: t.content)
+                tree.open(timeField, t.content, .uint(0), label: "\(label): utcTime (0)")
                 tree.add(utcTime, t.content, .string(utc(text)))
             } else {
-                tree.openText("\(label): generalTime (1)", range: t.content)
+                tree.open(timeField, t.content, .uint(1), label: "\(label): generalTime (1)")
                 tree.add(utcTime, t.content, .string(text), label: "generalTime: \(text)")
             }
             tree.close()
@@ -159,7 +176,7 @@ enum X509Tree {
                 exts.append(one.content)
                 r = one.content.upperBound
             }
-            tree.openText("extensions: \(exts.count) item\(exts.count == 1 ? "" : "s")", range: list.content)
+            tree.open(extensions, list.content, .uint(UInt64(exts.count)), label: "extensions: \(exts.count) item\(exts.count == 1 ? "" : "s")")
             for e in exts { self.extensionItem(bytes, e, &tree) }
             tree.close()
         }
@@ -167,7 +184,7 @@ enum X509Tree {
         // After the TBSCertificate: the signature algorithm and the signature bits.
         var rest = tbs.content.upperBound
         if let alg = X509.tlv(bytes, at: rest, end: cert.content.upperBound), alg.tag == 0x30 {
-            algorithm("algorithmIdentifier", bytes, alg.content, &tree)
+            algorithm(algorithmIdentifier, "algorithmIdentifier", bytes, alg.content, &tree)
             rest = alg.content.upperBound
         }
         if let sig = X509.tlv(bytes, at: rest, end: cert.content.upperBound), sig.tag == 3, !sig.content.isEmpty {
@@ -178,9 +195,9 @@ enum X509Tree {
     }
 
     static func publicKeyInfo(_ bytes: ByteView, _ spki: Range<Int>, _ tree: inout TreeBuilder) {
-        tree.openText("subjectPublicKeyInfo", range: spki)
+        tree.open(subjectPublicKeyInfo, spki, .none, label: "subjectPublicKeyInfo")
         guard let alg = X509.tlv(bytes, at: spki.lowerBound, end: spki.upperBound) else { tree.close(); return }
-        algorithm("algorithm", bytes, alg.content, &tree)
+        algorithm(algorithmElement, "algorithm", bytes, alg.content, &tree)
         if let key = X509.tlv(bytes, at: alg.content.upperBound, end: spki.upperBound), key.tag == 3, !key.content.isEmpty {
             let bits = key.content.lowerBound + 1..<key.content.upperBound
             tree.open(subjectPublicKey, bits, .bytes(bits))
@@ -199,7 +216,7 @@ enum X509Tree {
     static func extensionItem(_ bytes: ByteView, _ e: Range<Int>, _ tree: inout TreeBuilder) {
         guard let oid = X509.tlv(bytes, at: e.lowerBound, end: e.upperBound), oid.tag == 6 else { return }
         let (d, oidName) = oidLabel(bytes, oid.content)
-        tree.openText("Extension (\(oidName ?? d))", range: e)
+        tree.open(extensionElement, e, .none, label: "Extension (\(oidName ?? d))")
         tree.add(extensionID, oid.content, .string(d), display: "\(d) (\(oidName ?? d))")
         var r = oid.content.upperBound
         if let c = X509.tlv(bytes, at: r, end: e.upperBound), c.tag == 1 {
@@ -230,13 +247,13 @@ enum X509Tree {
         case "2.5.29.14":
             tree.add(subjectKeyIdentifier, inner.content, .bytes(inner.content))
         case "2.5.29.35":
-            tree.openText("AuthorityKeyIdentifier", range: inner.content)
+            tree.open(authorityKeyIdentifier, inner.content, .none, label: "AuthorityKeyIdentifier")
             if let k = X509.tlv(bytes, at: inner.content.lowerBound, end: inner.content.upperBound), k.tag == 0x80 {
                 tree.add(keyIdentifier, k.content, .bytes(k.content))
             }
             tree.close()
         case "2.5.29.19":
-            tree.openText("BasicConstraintsSyntax", range: inner.content)
+            tree.open(basicConstraints, inner.content, .none, label: "BasicConstraintsSyntax")
             if let b = X509.tlv(bytes, at: inner.content.lowerBound, end: inner.content.upperBound), b.tag == 1 {
                 tree.add(cA, b.content, .bool(b.content.first.map { bytes[$0] != 0 } ?? false))
             }
@@ -250,7 +267,7 @@ enum X509Tree {
     static func name(_ field: HeaderField, _ label: String, _ attributes: [X509.Attribute], _ bytes: ByteView,
                      _ tree: inout TreeBuilder) {
         tree.open(field, nil, .uint(0), label: "\(label): rdnSequence (0)")
-        tree.open(rdnSequence, nil, .uint(UInt64(attributes.count)),
+        tree.open(field == subject ? subjectRDNSequence : rdnSequence, nil, .uint(UInt64(attributes.count)),
                   label: "rdnSequence: \(attributes.count) item\(attributes.count == 1 ? "" : "s") (\(summary(bytes, attributes)))")
         for a in attributes {
             let value = text(bytes, a.value)
