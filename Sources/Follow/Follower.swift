@@ -193,11 +193,12 @@ public final class Follower {
         var streams = found
         if streams == nil, options.trackRecords, !segment.payload.isEmpty,
            !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),
-           TLSRecord.isHeader(frame.bytes, at: segment.payload.lowerBound) {
-            // tshark's TLS heuristic: a record header where the data starts makes the conversation TLS.
+           let layer = Self.heuristicLayer(frame.bytes, segment.payload) {
+            // tshark's TLS heuristic: a record header where the data starts makes the conversation TLS
+            // (and, when turned on, an SSH banner makes it SSH).
             streams = tcp.update(index) { c -> TCPStreams in
                 let s = TCPStreams(stream: c.stream, budget: budget, http: false, bodyLimit: 0, keepTransactions: false,
-                                   aIsClientGuess: true, consumer: nil, records: .tls,
+                                   aIsClientGuess: true, consumer: nil, records: layer,
                                    aIsClient: c.connection.flipped ? false : true)
                 c.streams = s
                 return s
@@ -244,6 +245,14 @@ public final class Follower {
         }
         nextTCPStream += 1
         return tcp.insert(conversation, key: key, now: frame.number) { end(.tcp($0)) }
+    }
+
+    /// The protocol a conversation's first data shows by heuristics.
+    static func heuristicLayer(_ bytes: ByteView, _ payload: Range<Int>) -> Layer? {
+        if TLSRecord.isHeader(bytes, at: payload.lowerBound) { return .tls }
+        if DecodeAs.currentHeuristics.contains(.ssh),
+           payload.count >= 4, bytes.hasBytes("SSH-", at: payload.lowerBound) { return .ssh }
+        return nil
     }
 
     /// Ports whose protocol tshark picks before trying heuristics (DNS, echo).

@@ -59,6 +59,18 @@ import Views
         #expect(!plain.contains("SSH"))
     }
 
+    /// `--enable-heuristic ssh`: the banner makes port 2222 SSH, as Decode As does.
+    @Test func sshBannerHeuristic() throws {
+        let capture = Paths.fixtures.appendingPathComponent("ssh-2222.pcap").path
+        DecodeAs.scopedInUse = true
+        try DecodeAs.$scopedHeuristics.withValue([.ssh]) {
+            let expected = try String(contentsOf: URL(fileURLWithPath: capture + ".decode-as.txt"), encoding: .utf8)
+            let (actual, error) = renderFile(capture) { input, out in SummaryLine().write(input, to: out) }
+            #expect(error == nil)
+            #expect(actual == expected)
+        }
+    }
+
     /// -V against tshark's, as multisets of lines: at least 99% of tshark's lines identical
     /// (what differs: tshark 4.0's SSH sequence numbers, TCP D-SACK and RTO lines).
     @Test(arguments: ["tls12.pcap", "tls13.pcap", "ssh.pcap"])

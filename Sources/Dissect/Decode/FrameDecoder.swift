@@ -252,6 +252,9 @@ public enum FrameDecoder {
             }
         }
         if tcp.sourcePort == 7 || tcp.destinationPort == 7 { return frame._protocols.append(.echo) }
+        if DecodeAs.currentHeuristics.contains(.ssh), HTTPHead.matches(bytes, "SSH-", at: payload.lowerBound, end: payload.upperBound) {
+            return frame._protocols.append(.ssh)
+        }
         // tshark's TLS heuristic: a record header at the start of the payload.
         frame._protocols.append(TLSRecord.isHeader(bytes, at: payload.lowerBound) ? .tls : .data)
     }
@@ -341,6 +344,16 @@ public enum DecodeAs {
     @TaskLocal public static var scoped: [UInt16: Layer]?
     /// Set once anything binds ``scoped``, so that ordinary runs never read the task-local.
     nonisolated(unsafe) public static var scopedInUse = false
+
+    /// Heuristics tshark 4.0 does not have, turned on by `--enable-heuristic` (only `.ssh`:
+    /// SSH on any port where a banner starts the data).
+    nonisolated(unsafe) public static var heuristics: Set<Layer> = []
+    @TaskLocal public static var scopedHeuristics: Set<Layer>?
+
+    public static var currentHeuristics: Set<Layer> {
+        if scopedInUse, let scopedHeuristics { return scopedHeuristics }
+        return heuristics
+    }
 
     /// The table in force for the current task.
     @inlinable public static var current: [UInt16: Layer] {
