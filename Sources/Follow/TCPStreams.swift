@@ -39,7 +39,7 @@ final class TCPStreams {
          aIsClientGuess: Bool, consumer: Consumer?, records: Layer? = nil, aIsClient: Bool = true) {
         self.stream = stream
         self.consumer = consumer
-        self.records = records.map(RecordTracker.init(layer:))
+        self.records = records.map { RecordTracker(layer: $0, budget: budget) }
         self.aIsClient = aIsClient
         self.keepTransactions = keepTransactions
         httpA = http ? HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit) : nil

@@ -102,7 +102,39 @@ final class RecordTracker {
     /// Largest PDU buffered before giving up on a direction.
     static let maxPDU = 1 << 20
 
-    init(layer: Layer) { self.layer = layer }
+    /// The follower's shared memory budget: PDUs in progress are charged to it, and a
+    /// tracker refused a reservation stops tracking (its frames show as plain TCP).
+    private let budget: ReassemblyBudget?
+    private var charged = 0
+
+    init(layer: Layer, budget: ReassemblyBudget? = nil) {
+        self.layer = layer
+        self.budget = budget
+    }
+
+    deinit {
+        if charged > 0 { budget?.releaseBuffer(charged) }
+    }
+
+    /// Charges the bytes held in progress to the budget, or gives up when refused.
+    private func rebalance() {
+        guard let budget else { return }
+        let held = clientPending.count + serverPending.count
+        if held > charged {
+            if budget.reserveBuffer(held - charged) {
+                charged = held
+            } else {
+                abandoned = true
+                clientPending = []
+                serverPending = []
+                if charged > 0 { budget.releaseBuffer(charged) }
+                charged = 0
+            }
+        } else if held < charged {
+            budget.releaseBuffer(charged - held)
+            charged = held
+        }
+    }
 
     /// Starts a frame: `payload` is where its TCP payload lies in the frame's bytes.
     func begin(frame: Int, payload: Range<Int>, fromClient: Bool) {
@@ -129,6 +161,7 @@ final class RecordTracker {
     /// In-order bytes of one direction, from frame `frame`.
     func consume(_ bytes: ByteView, frame: Int, fromClient: Bool) {
         guard !abandoned, !bytes.isEmpty else { return }
+        defer { rebalance() }
         let records = records()
         // The chunk lies in this frame's payload when it is the segment itself.
         let inFrame = frame == currentFrame && bytes.count <= currentPayload.count
