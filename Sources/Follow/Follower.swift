@@ -216,7 +216,7 @@ public final class Follower {
                !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
                 analysis.records = records
                 analysis.application = .layers(records.layer, nil)
-            } else if streams.records != nil && !segment.payload.isEmpty {
+            } else if let tracker = streams.records, !tracker.abandoned, !segment.payload.isEmpty {
                 // Data inside a record shown elsewhere, or held back by the reassembly.
                 analysis.application = .transportOnly
             }

@@ -86,7 +86,7 @@ import Dissect
     }
 
     /// An SSH packet header that announces 200 kB, with a budget of 64 kB: the tracker is
-    /// refused, gives its bytes back, and the rest of the conversation is plain TCP.
+    /// refused, gives its bytes back, and the rest of the conversation is decoded frame by frame.
     @Test func pduInProgressIsChargedToTheBudget() {
         var options = FollowerOptions()
         options.reassemblyBudget = 64 << 10
@@ -98,6 +98,6 @@ import Dissect
         let a = Self.run(follower, port: 22, chunks: chunks)
         #expect(follower.reassemblyCapHits >= 1)
         #expect(a.last?.records == nil)
-        #expect(a.last?.application == .transportOnly)
+        #expect(a.last?.application == .asDecoded)
     }
 }

@@ -97,8 +97,8 @@ final class RecordTracker {
     private var currentFrame = 0
     private var currentPayload: Range<Int> = 0..<0
     private var currentFromClient = true
-    /// Set when the data stopped making sense (not TLS after all): stop looking.
-    private var abandoned = false
+    /// Set when the data stopped making sense (not TLS after all) or the budget ran out: stop looking.
+    private(set) var abandoned = false
     /// Largest PDU buffered before giving up on a direction.
     static let maxPDU = 1 << 20
 
