@@ -11,7 +11,7 @@
 #   F.summary.txt   default one-line-per-packet output
 #   F.conv.txt      -q -z conv,tcp
 #   F.convudp.txt   -q -z conv,udp          (only when F has UDP)
-#   F.follow-N.txt  -q -z follow,tcp,raw,N  (for every TCP stream N)
+#   F.follow-N.txt  -q -z follow,tcp,raw,N  (for the first 16 TCP streams N)
 #   F.verbose.txt   -V                      (the details tree)
 #   F.json          -T json                 (all but the BIG captures)
 #   F.allfields.tsv -T fields -E occurrence=a with every field name that tshark's pdml
@@ -30,6 +30,13 @@ ANALYSIS="-e frame.number -e tcp.stream -e udp.stream -e tcp.analysis.retransmis
 
 # Their JSON runs to megabytes; their -V and fields references cover them.
 BIG="lossy.pcap http-keepalive.pcap"
+
+# TLS and SSH fields (F.tls.tsv, F.ssh.tsv, all occurrences) for the tls*/ssh* captures.
+TLSFIELDS="-e frame.number -e tls.record.content_type -e tls.record.version -e tls.record.length -e tls.handshake.type -e tls.handshake.length -e tls.handshake.version -e tls.handshake.random -e tls.handshake.session_id_length -e tls.handshake.cipher_suites_length -e tls.handshake.ciphersuite -e tls.handshake.comp_method -e tls.handshake.extensions_length -e tls.handshake.extension.type -e tls.handshake.extension.len -e tls.handshake.extensions_server_name -e tls.handshake.extensions_alpn_str -e tls.handshake.extensions.supported_version -e tls.handshake.extensions_supported_group -e tls.handshake.extensions_key_share_group -e tls.handshake.sig_hash_alg -e tls.handshake.ja3 -e tls.handshake.ja3_full -e tls.handshake.ja3s -e tls.handshake.ja3s_full -e tls.handshake.certificates_length -e tls.handshake.certificate_length -e x509sat.uTF8String -e x509sat.CountryName -e x509af.serialNumber -e x509ce.dNSName -e tls.change_cipher_spec -e tls.alert_message.level -e tls.alert_message.desc"
+SSHFIELDS="-e frame.number -e ssh.protocol -e ssh.direction -e ssh.packet_length -e ssh.padding_length -e ssh.message_code -e ssh.cookie -e ssh.kex_algorithms_length -e ssh.kex_algorithms -e ssh.server_host_key_algorithms -e ssh.encryption_algorithms_client_to_server -e ssh.mac_algorithms_client_to_server -e ssh.compression_algorithms_client_to_server -e ssh.first_kex_packet_follows -e ssh.kex.hassh -e ssh.kex.hassh_algorithms -e ssh.kex.hasshserver -e ssh.kex.hasshserver_algorithms -e ssh.host_key.type -e ssh.host_key.length"
+# Captures whose traffic tshark decodes only with Decode As: F.decode-as.txt (summary) and
+# F.decode-as.ssh.tsv with these -d options.
+declare -A DECODE_AS=([ssh-2222.pcap]="tcp.port==2222,ssh")
 
 if ! command -v tshark >/dev/null; then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
@@ -61,7 +68,8 @@ for f in "${files[@]}"; do
   [[ -f $f ]] || continue
   echo "references for $f" >&2
   rm -f "$f".fields.tsv "$f".analysis.tsv "$f".summary.txt "$f".conv.txt \
-        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt "$f".json "$f".allfields.tsv
+        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt "$f".json "$f".allfields.tsv \
+        "$f".tls.tsv "$f".ssh.tsv "$f".decode-as.*
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $FIELDS >"$f.fields.tsv"
   # shellcheck disable=SC2086
@@ -71,7 +79,8 @@ for f in "${files[@]}"; do
   if [[ -n "$(ts -r "$f" -Y udp -T fields -e frame.number | head -1)" ]]; then
     ts -r "$f" -q -z conv,udp >"$f.convudp.txt"
   fi
-  for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq); do
+  # The first 16 streams: a port scan has a thousand, each one SYN and its answer.
+  for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq | head -16); do
     ts -r "$f" -q -z "follow,tcp,raw,$n" >"$f.follow-$n.txt"
   done
   ts -r "$f" -V >"$f.verbose.txt"
@@ -81,4 +90,13 @@ for f in "${files[@]}"; do
   esac
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y -E occurrence=a $ALLFIELDS >"$f.allfields.tsv"
+  case $f in
+    tls*) ts -r "$f" -T fields -E header=y -E occurrence=a $TLSFIELDS >"$f.tls.tsv" ;;
+    ssh*) ts -r "$f" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.ssh.tsv" ;;
+  esac
+  if [[ -n "${DECODE_AS[$f]:-}" ]]; then
+    ts -r "$f" -d "${DECODE_AS[$f]}" >"$f.decode-as.txt"
+    # shellcheck disable=SC2086
+    ts -r "$f" -d "${DECODE_AS[$f]}" -T fields -E header=y -E occurrence=a $SSHFIELDS >"$f.decode-as.ssh.tsv"
+  fi
 done

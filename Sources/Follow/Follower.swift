@@ -12,6 +12,9 @@ public struct FollowerOptions: Sendable {
     /// Follow HTTP/1.x messages on HTTP ports, so the frame that completes a message is
     /// the HTTP frame, as in Wireshark.
     public var trackHTTP = true
+    /// Follow TLS records and SSH packets (on their ports, by Decode As and TLS's
+    /// heuristic), so the frame that completes one shows it, as in Wireshark.
+    public var trackRecords = true
     /// Run Wireshark's sequence analysis (`tcp.analysis.*`, `tcp.completeness`). Views that
     /// only report conversations turn it off.
     public var analyzeSequences = true
@@ -198,19 +201,42 @@ public final class Follower {
         }
         let index = slot ?? newTCPConversation(key, a: source, b: destination, frame: frame)
         tcp.touch(index, now: frame.number, time: frame.raw.timestamp)
-        let (streams, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
+        let (found, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
             c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences, analysis: &analysis)
             return (c.streams, !wasClosed && c.isClosed)
         }
         if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
+        var streams = found
+        if streams == nil, options.trackRecords, !segment.payload.isEmpty,
+           !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),
+           let layer = Self.heuristicLayer(frame.bytes, segment.payload) {
+            // tshark's TLS heuristic: a record header where the data starts makes the conversation TLS
+            // (and, when turned on, an SSH banner makes it SSH).
+            streams = tcp.update(index) { c -> TCPStreams in
+                let s = TCPStreams(stream: c.stream, budget: budget, http: false, bodyLimit: 0, keepTransactions: false,
+                                   aIsClientGuess: true, consumer: nil, records: layer,
+                                   aIsClient: c.connection.flipped ? false : true)
+                c.streams = s
+                return s
+            }
+        }
         if let streams {
             let fromA = tcp.update(index) { $0.sideA == source }
             let payload = frame.bytes.slice(segment.payload)
-            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number, time: frame.raw.timestamp)
+            let (verdict, message, firstLine) = streams.add(segment, payload: payload, payloadRange: segment.payload,
+                                                            fromA: fromA, frame: frame.number, time: frame.raw.timestamp)
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
+            if let records = streams.lastRecords,
+               !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
+                analysis.records = records
+                analysis.application = .layers(records.layer, nil)
+            } else if let tracker = streams.records, !tracker.abandoned, !segment.payload.isEmpty {
+                // Data inside a record shown elsewhere, or held back by the reassembly.
+                analysis.application = .transportOnly
+            }
         }
         if analysis.tcp.flags.hidesPayload && !segment.payload.isEmpty {
             analysis.application = .transportOnly
@@ -222,8 +248,9 @@ public final class Follower {
                                            time: frame.raw.timestamp)
         nextOrdinal += 1
         let wanted = options.reassembleAll || options.reassembleStreams?.contains(nextTCPStream) == true
-        let http = options.trackHTTP && (FrameDecoder.isHTTPPort(a.port) || FrameDecoder.isHTTPPort(b.port))
-        if wanted || http {
+        let records = options.trackRecords ? FrameDecoder.recordLayer(tcpPorts: a.port, b.port) : nil
+        let http = records == nil && options.trackHTTP && (FrameDecoder.isHTTPPort(a.port) || FrameDecoder.isHTTPPort(b.port))
+        if wanted || http || records != nil {
             let stream = nextTCPStream
             let consumer: TCPStreams.Consumer? = wanted ? { [weak self] fromA, chunk in
                 self?.deliver(stream: stream, fromA: fromA, chunk: chunk)
@@ -231,10 +258,30 @@ public final class Follower {
             conversation.streams = TCPStreams(
                 stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit, pduLimit: options.pduBytesLimit,
                 keepTransactions: options.keepHTTPTransactions, aIsClientGuess: !FrameDecoder.isHTTPPort(a.port),
-                consumer: consumer)
+                consumer: consumer, records: records, aIsClient: Self.isClientSide(a: a, b: b))
         }
         nextTCPStream += 1
         return tcp.insert(conversation, key: key, now: frame.number) { end(.tcp($0)) }
+    }
+
+    /// The protocol a conversation's first data shows by heuristics.
+    static func heuristicLayer(_ bytes: ByteView, _ payload: Range<Int>) -> Layer? {
+        if TLSRecord.isHeader(bytes, at: payload.lowerBound) { return .tls }
+        if DecodeAs.currentHeuristics.contains(.ssh),
+           payload.count >= 4, bytes.hasBytes("SSH-", at: payload.lowerBound) { return .ssh }
+        return nil
+    }
+
+    /// Ports whose protocol tshark picks before trying heuristics (DNS, echo).
+    static func portClaimed(_ port: UInt16) -> Bool { port == 53 || port == 7 }
+
+    /// Whether side A is the client of a TLS or SSH conversation: the side that talks to
+    /// the protocol's port (as Wireshark decides SSH's direction), else the first sender.
+    static func isClientSide(a: Endpoint, b: Endpoint) -> Bool {
+        let aServer = FrameDecoder.recordLayer(tcpPorts: a.port, a.port) != nil
+        let bServer = FrameDecoder.recordLayer(tcpPorts: b.port, b.port) != nil
+        if aServer && !bServer { return false }
+        return true
     }
 
     private func deliver(stream: Int, fromA: Bool, chunk: StreamChunk) {

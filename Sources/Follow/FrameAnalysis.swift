@@ -44,6 +44,8 @@ public struct FrameAnalysis: Sendable {
         set { httpBox = newValue.map(HTTPMessageBox.init) }
     }
     private var httpBox: HTTPMessageBox?
+    /// The TLS records or SSH packets this frame shows, for frames of such conversations.
+    public var records: StreamRecords?
     /// For a segment of an HTTP message completed later: the message's first line, when
     /// tshark shows it in the Info column.
     public var pduFirstLine: [UInt8]?

@@ -36,10 +36,19 @@ final class TCPStreams {
     @exclusivity(unchecked) private var touchedMessage = false
     @exclusivity(unchecked) private var headReadThisFrame = false
 
+    /// TLS records or SSH packets, when the conversation carries them.
+    let records: RecordTracker?
+    /// Whether side A is the client, for the record tracker.
+    let aIsClient: Bool
+    /// What the last frame fed showed of its records.
+    @exclusivity(unchecked) private(set) var lastRecords: StreamRecords?
+
     init(stream: Int, budget: ReassemblyBudget, http: Bool, bodyLimit: Int, pduLimit: Int = 0, keepTransactions: Bool,
-         aIsClientGuess: Bool, consumer: Consumer?) {
+         aIsClientGuess: Bool, consumer: Consumer?, records: Layer? = nil, aIsClient: Bool = true) {
         self.stream = stream
         self.consumer = consumer
+        self.records = records.map { RecordTracker(layer: $0, budget: budget) }
+        self.aIsClient = aIsClient
         self.keepTransactions = keepTransactions
         httpA = http ? HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit, pduLimit: pduLimit) : nil
         httpB = http ? HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit, pduLimit: pduLimit) : nil
@@ -63,11 +72,14 @@ final class TCPStreams {
     }
 
     /// Feeds one segment; returns what the stream says about the frame's application layer.
-    func add(_ tcp: TCP, payload: ByteView, fromA: Bool, frame: Int, time: Timestamp = .zero) -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
+    func add(_ tcp: TCP, payload: ByteView, payloadRange: Range<Int> = 0..<0, fromA: Bool, frame: Int, time: Timestamp = .zero)
+        -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
         currentTime = time
         completed.removeAll(keepingCapacity: true)
         touchedMessage = false
         headReadThisFrame = false
+        records?.begin(frame: frame, payload: payloadRange, fromClient: fromA == aIsClient)
+        defer { lastRecords = records?.end() }
         if fromA {
             aToB.add(seq: tcp.sequenceNumber, flags: tcp.flags, payload: payload, segmentLength: tcp.segmentLength, frame: frame)
             if tcp.flags.contains(.ack) { bToA.acknowledged(upTo: tcp.acknowledgmentNumber) }
@@ -96,6 +108,9 @@ final class TCPStreams {
 
     private func deliver(_ chunk: StreamChunk, fromA: Bool) {
         consumer?(fromA, chunk)
+        if let records, case .data(let frame, let bytes) = chunk {
+            records.consume(bytes, frame: frame, fromClient: fromA == aIsClient)
+        }
         guard case .data(let frame, let bytes) = chunk,
               let parser = fromA ? httpA : httpB, !parser.isAbandoned else { return }
         parser.consume(bytes, frame: frame, requestWasHEAD: nextRequestWasHEAD) { handle($0, fromA: fromA) }

@@ -28,7 +28,16 @@ struct CaptureInputOptions: ParsableArguments {
     @Option(name: .customShort("i"), help: "Work live on this interface instead of a file (needs capture rights); Ctrl-C stops and reports.")
     var interface: String?
 
+    @Option(name: [.customShort("d"), .customLong("decode-as")],
+            help: "Decode a TCP port as a protocol, as tshark -d: tcp.port==PORT,tls or tcp.port==PORT,ssh (repeatable).")
+    var decodeAs: [String] = []
+
+    @Option(help: "Turn on a heuristic tshark 4.0 lacks: ssh (SSH on any TCP port whose data starts with a banner).")
+    var enableHeuristic: [String] = []
+
     func validate() throws {
+        try DecodeAsOptions.install(decodeAs)
+        try DecodeAsOptions.enable(enableHeuristic)
         if file == nil && readFile == nil && interface == nil { throw ValidationError("give a capture file, -r FILE, or -i IFACE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
         if interface != nil && (file != nil || readFile != nil) { throw ValidationError("give either a file or -i IFACE, not both") }

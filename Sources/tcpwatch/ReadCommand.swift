@@ -20,6 +20,7 @@ struct ReadCommand: ParsableCommand {
           tcpwatch read Fixtures/pcaps/http-get.pcap -T fields -e frame.number -e tcp.stream -e tcp.flags
           tcpwatch read -r - < Fixtures/pcaps/dns.pcap -f 'udp port 53' -x
           tcpwatch read Fixtures/pcaps/nmap-ss.pcap -Y 'tcp.flags.reset == 1 && ip.src == 10.77.0.0/24'
+          tcpwatch read Fixtures/pcaps/ssh-2222.pcap -d tcp.port==2222,ssh
         """
     )
 
@@ -30,6 +31,8 @@ struct ReadCommand: ParsableCommand {
     var readFile: String?
 
     @OptionGroup var output: PacketOutputOptions
+
+    @OptionGroup var decodeAs: DecodeAsOptions
 
     @Option(name: .customShort("c"), help: "Stop after N packets (tshark -c).")
     var count: Int?

@@ -5,6 +5,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case echo, tftp, dataTextLines, media, json, xml, urlencodedForm
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
+    case tls, ssh, x509sat, x509ce, x509af
 
     public var description: String {
         switch self {
@@ -39,6 +40,11 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .ipv6Routing: "ipv6.routing"
         case .ipv6Fraghdr: "ipv6.fraghdr"
         case .ipv6Dstopts: "ipv6.dstopts"
+        case .tls: "tls"
+        case .ssh: "ssh"
+        case .x509sat: "x509sat"
+        case .x509ce: "x509ce"
+        case .x509af: "x509af"
         }
     }
 }

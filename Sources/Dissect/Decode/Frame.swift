@@ -106,24 +106,32 @@ public struct QuotedPacket: Sendable {
     public init() {}
 }
 
-/// The `frame.protocols` chain, stored inline (up to 16 layers).
+/// The `frame.protocols` chain, stored inline (up to 32 layers: a TLS certificate chain
+/// adds an x509 layer for each name and extension).
 public struct ProtocolStack: Sendable, Sequence, Equatable {
     public private(set) var count = 0
     private var low: UInt64 = 0
     private var high: UInt64 = 0
-    public static let capacity = 16
+    private var third: UInt64 = 0
+    private var fourth: UInt64 = 0
+    public static let capacity = 32
     public init() {}
 
     public mutating func append(_ layer: Layer) {
         guard count < Self.capacity else { return }
         let shift = UInt64(count % 8) * 8
-        if count < 8 { low |= UInt64(layer.rawValue) << shift } else { high |= UInt64(layer.rawValue) << shift }
+        switch count / 8 {
+        case 0: low |= UInt64(layer.rawValue) << shift
+        case 1: high |= UInt64(layer.rawValue) << shift
+        case 2: third |= UInt64(layer.rawValue) << shift
+        default: fourth |= UInt64(layer.rawValue) << shift
+        }
         count += 1
     }
 
     public subscript(i: Int) -> Layer {
         precondition(i >= 0 && i < count)
-        let word = i < 8 ? low : high
+        let word = i < 8 ? low : i < 16 ? high : i < 24 ? third : fourth
         return Layer(rawValue: UInt8(truncatingIfNeeded: word >> (UInt64(i % 8) * 8))) ?? .data
     }
 

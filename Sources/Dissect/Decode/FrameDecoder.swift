@@ -216,10 +216,26 @@ public enum FrameDecoder {
         }
     }
 
+    /// The protocol a TCP conversation between these ports carries by port alone, as
+    /// tshark 4.0 chooses it: Decode As first, then TLS's and SSH's registered ports.
+    public static func recordLayer(tcpPorts a: UInt16, _ b: UInt16) -> Layer? {
+        let table = DecodeAs.current
+        if !table.isEmpty, let layer = table[min(a, b)] ?? table[max(a, b)] {
+            return layer
+        }
+        if TLSRecord.isTLSPort(a) || TLSRecord.isTLSPort(b) { return .tls }
+        if SSHBanner.isSSHPort(a) || SSHBanner.isSSHPort(b) { return .ssh }
+        return nil
+    }
+
     private static func decodeTCPPayload(_ frame: Frame, _ tcp: TCP) {
         let payload = tcp.payload
         guard !payload.isEmpty else { return }
         let bytes = frame.bytes
+        if let layer = recordLayer(tcpPorts: tcp.sourcePort, tcp.destinationPort), layer == .tls || layer == .ssh {
+            frame._protocols.append(layer)
+            return
+        }
         if tcp.sourcePort == 53 || tcp.destinationPort == 53 {
             let result = DNS.decode(bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: true)
             if let dns = result.layer {
@@ -235,7 +251,12 @@ public enum FrameDecoder {
                 return
             }
         }
-        frame._protocols.append(tcp.sourcePort == 7 || tcp.destinationPort == 7 ? .echo : .data)
+        if tcp.sourcePort == 7 || tcp.destinationPort == 7 { return frame._protocols.append(.echo) }
+        if DecodeAs.currentHeuristics.contains(.ssh), HTTPHead.matches(bytes, "SSH-", at: payload.lowerBound, end: payload.upperBound) {
+            return frame._protocols.append(.ssh)
+        }
+        // tshark's TLS heuristic: a record header at the start of the payload.
+        frame._protocols.append(TLSRecord.isHeader(bytes, at: payload.lowerBound) ? .tls : .data)
     }
 
     private static func decodeUDPPayload(_ frame: Frame, _ udp: UDP) {
@@ -309,5 +330,59 @@ public enum FrameDecoder {
             break
         }
         return quoted
+    }
+}
+
+/// Wireshark's Decode As (`-d tcp.port==8443,tls`): TCP ports whose conversations are
+/// decoded as the named protocol whatever the port tables and heuristics say.
+public enum DecodeAs {
+    /// Set once by the command line before any frame is decoded, then only read.
+    nonisolated(unsafe) public static var tcpPorts: [UInt16: Layer] = [:]
+
+    /// A table for one task only (tests, an engine per capture), bound with
+    /// `DecodeAs.$scoped.withValue(...)`; it replaces ``tcpPorts`` while bound.
+    @TaskLocal public static var scoped: [UInt16: Layer]?
+    /// Set once anything binds ``scoped``, so that ordinary runs never read the task-local.
+    nonisolated(unsafe) public static var scopedInUse = false
+
+    /// Heuristics tshark 4.0 does not have, turned on by `--enable-heuristic` (only `.ssh`:
+    /// SSH on any port where a banner starts the data).
+    nonisolated(unsafe) public static var heuristics: Set<Layer> = []
+    @TaskLocal public static var scopedHeuristics: Set<Layer>?
+
+    public static var currentHeuristics: Set<Layer> {
+        if scopedInUse, let scopedHeuristics { return scopedHeuristics }
+        return heuristics
+    }
+
+    /// The table in force for the current task.
+    @inlinable public static var current: [UInt16: Layer] {
+        if scopedInUse, let scoped { return scoped }
+        return tcpPorts
+    }
+
+    /// The protocols Decode As can name.
+    public static let protocols: [String: Layer] = ["tls": .tls, "ssl": .tls, "ssh": .ssh]
+
+    /// Parses `tcp.port==8443,tls` (tshark's `-d` syntax; `tcp.port:8443` also works).
+    public static func parse(_ spec: String) -> (port: UInt16, layer: Layer)? {
+        let parts = spec.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: " ") }
+        guard parts.count == 2, let layer = protocols[parts[1].lowercased()] else { return nil }
+        var selector = Substring(parts[0])
+        for prefix in ["tcp.port==", "tcp.port:", "tcp.port="] where selector.hasPrefix(prefix) {
+            selector = selector.dropFirst(prefix.count)
+            guard let port = UInt16(selector) else { return nil }
+            return (port, layer)
+        }
+        return nil
+    }
+}
+
+private extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
     }
 }

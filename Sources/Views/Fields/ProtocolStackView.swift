@@ -12,6 +12,10 @@ extension FieldInput {
             stack.append(layer)
             if layer == .tcp || layer == .udp { break }
         }
+        if let source = RecordSource(self) {
+            for layer in source.layers { stack.append(layer) }
+            return stack
+        }
         if case .layers(let first, let second) = analysis.application {
             stack.append(first)
             if let second { stack.append(second) }

@@ -23,6 +23,10 @@ enum InfoColumn {
                 writeHTTP(message, to: out)
                 return
             }
+        case .layers(.tls, _), .layers(.ssh, _):
+            if let source = RecordSource(input) { return RecordInfo.write(source, to: out) }
+        case .asDecoded:
+            if let source = RecordSource(input) { return RecordInfo.write(source, to: out) }
         case .layers(.tftp, _):
             if let udp = input.frame.udp { return TFTPInfo.write(input.frame.bytes.slice(udp.payload), to: out) }
         case .transportOnly where analysis.isPDUSegment:

@@ -89,10 +89,11 @@ public struct SummaryLine {
             case .http: return "HTTP"
             case .tftp: return "TFTP"
             case .echo: return "ECHO"
+            case .tls, .ssh: if let source = RecordSource(input) { return RecordInfo.protocolName(source) }
             default: break
             }
         case .asDecoded:
-            break
+            if let source = RecordSource(input) { return RecordInfo.protocolName(source) }
         }
         if input.frame.protocols.last == .echo { return "ECHO" }
         if input.frame.protocols.last == .tftp { return "TFTP" }

@@ -12,8 +12,9 @@ public enum PacketTree {
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
         ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
-        BodyTree.mediaDeclaration, EchoTree.declaration, TFTPTree.declaration, DataTree.declaration,
-        ExpertFields.declaration, MalformedTree.declaration,
+        BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
+        EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
+        MalformedTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -52,6 +53,10 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
+        if let source = RecordSource(input) {
+            if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
+            return
+        }
         if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
         if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
             reassembled(message, &tree)
@@ -82,11 +87,10 @@ extension PacketTree {
             HTTPTree.dissectWithoutBytes(message, &tree)
             return
         }
-        let source = tree.addSource(DataSource(name: "Reassembled TCP (\(pdu.count) bytes)", bytes: pdu))
         pdu.withUnsafeBytes { raw in
             let view = ByteView(raw)
-            ReassemblyTree.dissect(message, pdu: view, &tree)
-            var nested = TreeBuilder(bytes: view, source: source)
+            var nested = ReassemblyTree.builder(for: view, frames: message.segments.map { ($0.frame, $0.length) },
+                                                unlisted: message.segmentsNotListed, &tree)
             if let head = HTTPHead.decode(view, at: 0, end: view.count).layer,
                let body = HTTPTree.dissect(head, message: message, &nested) {
                 BodyTree.dissect(body, &nested)

@@ -2,7 +2,9 @@ import Dissect
 import Follow
 
 /// `[2 Reassembled TCP Segments (316 bytes): #8(144), #10(172)]`: the frames a PDU was
-/// put together from, shown on the frame that completed it, as a new data source.
+/// put together from, shown on the frame that completed it. The PDU's bytes become a data
+/// source of their own (Wireshark's "Reassembled TCP" tab), and what is dissected over
+/// them points into that source.
 enum ReassemblyTree {
     static let segments = HeaderField("tcp.segments", "Reassembled TCP Segments", .none)
     static let segment = HeaderField("tcp.segment", "TCP Segment", .frameNumber)
@@ -13,22 +15,29 @@ enum ReassemblyTree {
         segments, segment, count, length, data,
     ])
 
-    /// Adds the segment list; `pdu` is the reassembled data source (already added).
-    static func dissect(_ m: HTTPMessage, pdu: ByteView, _ tree: inout TreeBuilder) {
-        let listed = m.segments.map { "#\($0.frame)(\($0.length))" }.joined(separator: ", ")
-        tree.open(segments, nil, .none, label: "\(m.segments.count + m.segmentsNotListed) Reassembled TCP Segments (\(m.pduLength) bytes): \(listed)",
-                  generated: true)
+    /// Registers `bytes` as a data source of `tree` and returns a builder over them that
+    /// already holds the segment list; the caller adds the PDU's protocol to it and grafts
+    /// its nodes back into `tree`. Frames past those listed are counted in `unlisted`.
+    static func builder(for bytes: ByteView, frames: [(frame: Int, bytes: Int)], unlisted: Int = 0,
+                        _ tree: inout TreeBuilder) -> TreeBuilder {
+        var copy: [UInt8] = []
+        bytes.withUnsafeBytes { copy.append(contentsOf: $0) }
+        let source = tree.addSource(DataSource(name: "Reassembled TCP (\(bytes.count) bytes)", bytes: copy))
+        var sub = TreeBuilder(bytes: bytes, source: source)
+        let listed = frames.map { "#\($0.frame)(\($0.bytes))" }.joined(separator: ", ")
+        let total = frames.reduce(0) { $0 + $1.bytes }
+        sub.open(segments, nil, .none, label: "\(frames.count + unlisted) Reassembled TCP Segments (\(max(total, bytes.count)) bytes): \(listed)",
+                 generated: true)
         var offset = 0
-        for s in m.segments {
-            tree.add(segment, nil, .uint(UInt64(s.frame)),
-                     label: "Frame: \(s.frame), payload: \(offset)-\(offset + s.length - 1) (\(s.length) bytes)", generated: true)
-            offset += s.length
+        for f in frames {
+            sub.add(segment, nil, .uint(UInt64(f.frame)),
+                    label: "Frame: \(f.frame), payload: \(offset)-\(offset + f.bytes - 1) (\(f.bytes) bytes)", generated: true)
+            offset += f.bytes
         }
-        tree.add(count, nil, .uint(UInt64(m.segments.count + m.segmentsNotListed)), generated: true)
-        tree.add(length, nil, .uint(UInt64(m.pduLength)), generated: true)
-        var data = TreeBuilder(bytes: pdu, source: tree.sources.count)
-        data.add(self.data, 0..<pdu.count, .bytes(0..<pdu.count), generated: true)
-        tree.graft(data.details.roots)
-        tree.close()
+        sub.add(count, nil, .uint(UInt64(frames.count + unlisted)), generated: true)
+        sub.add(length, nil, .uint(UInt64(max(total, bytes.count))), generated: true)
+        sub.add(data, 0..<bytes.count, .bytes(0..<bytes.count), generated: true)
+        sub.close()
+        return sub
     }
 }

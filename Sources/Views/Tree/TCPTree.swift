@@ -185,6 +185,11 @@ enum TCPTree {
             let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
             if a.isPDUSegment || completesPDU {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
+            } else if let records = a.records {
+                // TLS records and SSH packets that span segments: this frame's share.
+                for r in records.segmentData where !r.isEmpty {
+                    tree.add(segmentData, r, .bytes(r), label: "TCP segment data (\(r.count) byte\(r.count == 1 ? "" : "s"))")
+                }
             }
         }
         tree.close()

@@ -60,6 +60,9 @@ public struct TreeBuilder {
         self.source = source
     }
 
+    /// Wireshark's `ITEM_LABEL_LENGTH`, the longest details line (with its NUL).
+    static let itemLabelLength = 240
+
     public var details: PacketDetails {
         var copy = self
         while copy.stack.count > 1 { copy.close() }
@@ -174,7 +177,14 @@ public struct TreeBuilder {
     private func node(_ field: HeaderField, _ range: Range<Int>?, _ value: FieldValue,
                       label: String?, display: String?, generated: Bool, hidden: Bool) -> FieldNode {
         let text = fieldText(field, value)
-        let line = Self.capped(label ?? "\(field.label): \(display ?? displayText(field, value))")
+        var line = label ?? "\(field.label): \(display ?? displayText(field, value))"
+        if label == nil, line.utf8.count >= Self.itemLabelLength {
+            // Wireshark's ITEM_LABEL_LENGTH: a field's longer line is marked and cut.
+            line = String(decoding: Array("\(field.label) [truncated]: \(display ?? displayText(field, value))".utf8)
+                .prefix(Self.itemLabelLength - 2), as: UTF8.self)
+        } else {
+            line = Self.capped(line)
+        }
         var n = FieldNode(label: line, field: field.name, value: text, range: range,
                           isGenerated: generated, isHidden: hidden)
         n.source = source
@@ -289,7 +299,8 @@ enum TreeTime {
         guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
-        return "\(months[mo - 1]) \(two(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
+        // tshark writes the day as strftime's %e: space-padded ("Dec  7").
+        return "\(months[mo - 1]) \(d < 10 ? " \(d)" : String(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
     }
 
     /// `2026-11-25T08:46:49.946081000Z`, as `-T ek` writes `frame.time`.
