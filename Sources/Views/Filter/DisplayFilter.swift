@@ -161,10 +161,10 @@ final class FilterProgram {
             appendField(field, type, layer, input)
         case .native(let native, let layer):
             appendNative(native, layer, input, wide: wide)
-        case .slice(let inner, let ranges):
+        case .slice(let inner, let type, let ranges):
             let source = eval(inner, input, wide: false)
             for i in source {
-                guard let bytes = Self.bytes(values[i]) else { continue }
+                guard let bytes = FilterValues.bytes(values[i], as: type) else { continue }
                 if ranges.count == 1 {
                     if let part = ranges[0].apply(bytes) { values.append(.bytes(part)) }
                     continue
@@ -300,11 +300,6 @@ final class FilterProgram {
         case .signed(let v): v
         default: nil
         }
-    }
-
-    static func bytes(_ value: FilterValue) -> ArraySlice<UInt8>? {
-        if case .bytes(let b) = value { return b }
-        return nil
     }
 
     static func and(_ a: FilterValue, _ b: FilterValue) -> FilterValue? {

@@ -94,7 +94,8 @@ indirect enum FilterExpr {
     /// `${field}`: a reference to the selected packet's field. The command line has no
     /// selected packet, so, as in tshark, it has no value.
     case nothing
-    case slice(FilterExpr, [SliceRange])
+    /// The bytes of a value of the given type (MACs are 6 bytes, IPv4 4, IPv6 16).
+    case slice(FilterExpr, FilterType, [SliceRange])
     case bitwiseAnd(FilterExpr, FilterExpr)
     case arithmetic(ArithmeticOperator, FilterExpr, FilterExpr)
     case negate(FilterExpr)

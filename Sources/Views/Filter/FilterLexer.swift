@@ -33,6 +33,8 @@ struct FilterToken {
         case contains, matches, `in`
         case leftParen, rightParen, leftBrace, rightBrace, comma, dotDot
         case plus, minus, star, slash, percent, bitwiseAnd
+        /// A `$` not followed by `{`.
+        case dollar
         /// `#` and what follows it up to the next delimiter (`ip.src#2`).
         case hash(String)
         /// `${name}`: a field of the selected packet.
@@ -158,6 +160,8 @@ struct FilterLexer {
                 position += 1
                 return token(.reference(text(start + 2, position - 1)), from: start)
             }
+            position += 1
+            return token(.dollar, from: start)
         case "r", "R":
             // A raw string: backslashes stand for themselves.
             if two("\"") { return try quotedString(raw: true) }
@@ -213,7 +217,8 @@ struct FilterLexer {
         func append(_ scalar: Unicode.Scalar) { bytes.append(contentsOf: String(scalar).utf8) }
         while true {
             guard let c = peek() else {
-                throw .badString(reason: "The final quote was missing from a quoted string.", at: location(start, 1))
+                // tshark points past the end, where the quote should be.
+                throw .badString(reason: "The final quote was missing from a quoted string.", at: location(position, 1))
             }
             position += 1
             if c == "\"" { break }
@@ -261,8 +266,11 @@ struct FilterLexer {
                     value = value * 16 + UInt32(v)
                     position += 1
                 }
-                guard let scalar = Unicode.Scalar(value) else {
-                    throw .badString(reason: "Invalid Unicode escape.", at: location(escapeStart, position - escapeStart))
+                // C's rule for universal character names, which tshark 4.0 applies: nothing
+                // below U+00A0 but `$`, `@` and `` ` ``, and no surrogates.
+                guard let scalar = Unicode.Scalar(value), value >= 0xA0 || value == 0x24 || value == 0x40 || value == 0x60 else {
+                    throw .badString(reason: "\(text(escapeStart, position)) is not a valid universal character name",
+                                     at: location(escapeStart, position - escapeStart))
                 }
                 append(scalar)
             default:

@@ -329,6 +329,10 @@ struct FilterParser {
             } else {
                 throw .unknownMacro(name: name, at: location(token))
             }
+        case .dollar:
+            // `$name` is 4.2's spelling; 4.0 only knows `${name}` and stops at the name.
+            advance()
+            throw unexpected(current)
         case .leftBrace:
             try enterNesting()
             defer { nesting -= 1 }
@@ -409,7 +413,7 @@ struct FilterParser {
                                     at: location(operand))
             }
             let ranges = try sliceRanges(text, token)
-            return Operand(kind: .expr(.slice(expr, ranges), .bytes), column: operand.column,
+            return Operand(kind: .expr(.slice(expr, type, ranges), .bytes), column: operand.column,
                            length: token.column + token.length - operand.column)
         case .protocolName(let name):
             throw .notSupported(reason: "Slicing the protocol \"\(name)\" is not supported by tcpwatch yet.", at: location(operand))
@@ -515,7 +519,13 @@ struct FilterParser {
         case .max, .min:
             var exprs: [FilterExpr] = []
             var first: FilterType?
+            // Literals take the type of the first argument that has one (`max(frame.len, 100)`).
+            let literalType = arguments.lazy.compactMap(\.type).first ?? .unsigned
             for a in arguments {
+                if case .literal(let token, let negated) = a.kind {
+                    exprs.append(try constant(token, negated: negated, as: literalType, span: location(a)))
+                    continue
+                }
                 guard case .expr(let e, let t) = a.kind, t.isInteger || t == .time || t == .ipv4 || t == .ipv6
                         || t == .mac || t == .absoluteTime else {
                     throw .notSupported(reason: "Argument '\(self.name(a))' is not valid for \(name)()", at: location(a))
@@ -645,15 +655,15 @@ struct FilterParser {
             throw .notSupported(reason: "Comparing with the protocol \"\(name)\" is not supported by tcpwatch yet.",
                                 at: location(right))
         case .literal(let token, let negated):
-            return try constant(token, negated: negated, as: type, span: location(right))
+            return try constant(token, negated: negated, as: type, span: location(right), field: left.fieldName)
         }
     }
 
     private func tokenAt(_ column: Int) -> FilterToken? { tokens.first { $0.column == column } }
 
     private func constant(_ token: FilterToken, negated: Bool, as type: FilterType,
-                          span: DisplayFilterError.Location? = nil) throws(DisplayFilterError) -> FilterExpr {
-        let value = try literal(token, as: type)
+                          span: DisplayFilterError.Location? = nil, field: String? = nil) throws(DisplayFilterError) -> FilterExpr {
+        let value = try literal(token, as: type, field: field)
         guard negated else { return .constant(value) }
         // `-80`: a negative integer, which tshark accepts and never finds in an unsigned field.
         guard type.isInteger || type == .time, case .scalar = value else {
@@ -734,7 +744,8 @@ struct FilterParser {
     // MARK: literals
 
     /// Reads a literal token as a value of `type`.
-    private func literal(_ token: FilterToken, as type: FilterType) throws(DisplayFilterError) -> FilterValue {
+    /// `field` names the field on the other side, for tshark's messages.
+    private func literal(_ token: FilterToken, as type: FilterType, field: String? = nil) throws(DisplayFilterError) -> FilterValue {
         let at = location(token)
         let text: String
         switch token.kind {
@@ -750,7 +761,8 @@ struct FilterParser {
                 }
                 return .scalar(value)
             }
-            let name = type == .unsigned ? "Unsigned integer" : type.name
+            let width = field.flatMap { Self.integerWidths[$0] } ?? 4
+            let name = type == .unsigned ? "Unsigned integer (\(width) byte\(width == 1 ? "" : "s"))" : type.name
             throw .notSupported(reason: "\(name) cannot be converted from a string (\(token.text)).", at: at)
         case .character(let value):
             switch type {
@@ -778,7 +790,8 @@ struct FilterParser {
             case "false": return .scalar(0)
             default:
                 guard let value = FilterValues.number(utf8) else {
-                    throw .invalidValue(text: text, reason: "is not a valid boolean.", at: at)
+                    throw .invalidValue(text: text, reason: "cannot be found among the possible values for \(field ?? "the field").",
+                                        at: at)
                 }
                 return .scalar(value == 0 ? 0 : 1)
             }
