@@ -204,7 +204,7 @@ import Follow
             Left side of "==" expression must be a field or function, not tcp.prot.
                 tcp.prot == 80
                 ^~~~~~~~
-            Did you mean "tcp.port", "tcp.srcport", "tcp.dstport"?
+            Did you mean "tcp.port"?
             """)
     }
 
