@@ -81,7 +81,7 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
         case .notSupported(let reason, _):
             return reason
         case .invalidRegex(_, let reason, _):
-            return "Regex compilation error: \(reason)"
+            return "Regex compilation error: \(reason)."
         case .slowRegex(let pattern, _):
             return "\"\(pattern)\" repeats a group that repeats inside (like (a+)+), which can take "
                 + "exponential time on a hostile packet; repeat one of the two only."

@@ -273,8 +273,11 @@ struct FilterLexer {
                                      at: location(escapeStart, position - escapeStart))
                 }
                 append(scalar)
+            case "\\", "\"", "'":
+                append(e)
             default:
-                append(e)  // \\ \" and any other character stand for themselves
+                // tshark 4.0 knows no other escape: `"\."` is an error (use `r"\."` or `"\\."`).
+                throw .badString(reason: "\\\(e) is not a valid character escape sequence", at: location(escapeStart, 2))
             }
         }
         return FilterToken(kind: .string(bytes), column: start, length: position - start, text: text(start, position))

@@ -733,11 +733,11 @@ struct FilterParser {
         if RegexSafety.nestedRepetition(in: pattern) != nil {
             throw .slowRegex(pattern: pattern, at: location(token))
         }
-        do {
+        do throws(RegexSyntaxError) {
             // Wireshark's `matches` is case-insensitive unless the pattern says `(?-i)`.
-            return BoundedRegex(regex: try Regex(pattern).ignoresCase())
+            return try BoundedRegex(pattern)
         } catch {
-            throw .invalidRegex(pattern: pattern, reason: "\(error)", at: location(token))
+            throw .invalidRegex(pattern: pattern, reason: error.reason, at: location(token))
         }
     }
 

@@ -84,20 +84,3 @@ enum RegexSafety {
     }
 }
 
-/// A compiled `matches` pattern with the limits tcpwatch puts on every match.
-///
-/// Swift's regex engine has no step limit and no way to stop a match from outside, so
-/// the bound is on what goes in: patterns with nested unbounded repetition are refused at
-/// compile time (``RegexSafety``), and a match sees at most `maxSubject` bytes of a value,
-/// the largest IP datagram. What is left is polynomial in that length.
-struct BoundedRegex {
-    static let maxSubject = 65_535
-    let regex: Regex<AnyRegexOutput>
-
-    func matches(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let subject = bytes.count > Self.maxSubject ? bytes.prefix(Self.maxSubject) : bytes
-        // Invalid UTF-8 becomes U+FFFD, as PCRE2 in Wireshark would not match it either.
-        let text = String(decoding: subject, as: UTF8.self)
-        return (try? regex.firstMatch(in: text)) != nil
-    }
-}
