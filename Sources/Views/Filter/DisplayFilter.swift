@@ -327,17 +327,34 @@ final class FilterProgram {
         var occurrences = Occurrences(scratch, separator: 0)
         field.write(input, &occurrences)
         guard occurrences.count > 0 else { return }
-        // Fields that name both ends of a packet (`ip.addr`, `tcp.port`) have two
-        // occurrences per layer.
-        let perLayer = field.name.hasSuffix(".addr") || field.name.hasSuffix(".port") ? 2 : 1
-        let wanted = layer.map { (($0 - 1) * perLayer)..<($0 * perLayer) }
-        if wanted?.isEmpty ?? false { return }
-        let text = scratch.bytes
-        var start = 0, n = 0
-        for i in 0...text.count where i == text.count || text[i] == 0 {
+        var wanted: Range<Int>?
+        if let layer {
+            // Fields that name both ends of a packet (`ip.addr`, `tcp.port`) have two
+            // occurrences per layer.
+            let perLayer = field.name.hasSuffix(".addr") || field.name.hasSuffix(".port") ? 2 : 1
+            wanted = ((layer - 1) * perLayer)..<(layer * perLayer)
+            if layer < 1 { return }
+        }
+        if type.isByteLike {
+            // Byte values are slices: they need an array of their own.
+            let text = scratch.bytes
+            split(text[...], wanted) { values.append(.bytes($0)) }
+        } else {
+            // Numbers and addresses are read in place, without copying the text.
+            scratch.sink.withUnsafeBytes { buffer in
+                split(buffer[...], wanted) { if let value = FilterValues.occurrence($0, as: type) { values.append(value) } }
+            }
+        }
+    }
+
+    /// Calls `body` with each NUL-separated occurrence of `text` whose index is in `wanted`.
+    private func split<C: Collection<UInt8>>(_ text: C, _ wanted: Range<Int>?, _ body: (C.SubSequence) -> Void)
+        where C.Index == Int {
+        var start = text.startIndex, n = 0
+        for i in text.startIndex...text.endIndex where i == text.endIndex || text[i] == 0 {
             defer { start = i + 1; n += 1 }
             if let wanted, !wanted.contains(n) { continue }
-            if let value = FilterValues.occurrence(text[start..<i], as: type) { values.append(value) }
+            body(text[start..<i])
         }
     }
 
@@ -386,7 +403,7 @@ final class FilterProgram {
             }
         case .proto(let protocolLayer):
             guard frame.protocols.contains(protocolLayer) || protocolLayer == .frame else { return }
-            for range in Self.protocolRanges(protocolLayer, frame, wide: wide) { add(range) }
+            Self.protocolRanges(protocolLayer, frame, wide: wide, add)
         }
     }
 
@@ -395,42 +412,47 @@ final class FilterProgram {
     /// Where a protocol's bytes are in the frame: its item (as Wireshark's tree shows it)
     /// or, `wide`, from its first byte to the end of its PDU. Layers quoted in an ICMP
     /// error come second, as tshark's second layer.
-    private static func protocolRanges(_ layer: Layer, _ frame: Frame, wide: Bool) -> [Range<Int>?] {
+    private static func protocolRanges(_ layer: Layer, _ frame: Frame, wide: Bool,
+                                       _ add: (Range<Int>?) -> Void) {
         let count = frame.bytes.count
         switch layer {
         case .frame:
-            return [0..<count]
+            add(0..<count)
         case .eth:
-            return [frame.ethernet.map { _ in 0..<(wide ? count : Ethernet.headerLength) }]
+            add(frame.ethernet.map { _ in 0..<(wide ? count : Ethernet.headerLength) })
         case .sll:
-            return [frame.sll.map { 0..<(wide ? count : $0.headerLength) }]
+            add(frame.sll.map { 0..<(wide ? count : $0.headerLength) })
         case .arp:
-            return [frame.arp.map { $0.offset..<(wide ? count : $0.offset + 28) }]
+            add(frame.arp.map { $0.offset..<(wide ? count : $0.offset + 28) })
         case .ip:
             func range(_ ip: IPv4) -> Range<Int> { ip.offset..<(wide ? ip.payload.upperBound : ip.offset + ip.headerLength) }
-            return [frame.ipv4.map(range), frame.quoted?.ipv4.map(range)]
+            add(frame.ipv4.map(range))
+            add(frame.quoted?.ipv4.map(range))
         case .ipv6:
             func range(_ ip: IPv6) -> Range<Int> { ip.offset..<(wide ? ip.payload.upperBound : ip.offset + 40) }
-            return [frame.ipv6.map(range), frame.quoted?.ipv6.map(range)]
+            add(frame.ipv6.map(range))
+            add(frame.quoted?.ipv6.map(range))
         case .icmp:
-            return [frame.icmp.map { $0.offset..<$0.payload.upperBound }]
+            add(frame.icmp.map { $0.offset..<$0.payload.upperBound })
         case .icmpv6:
-            return [frame.icmpv6.map { $0.offset..<$0.payload.upperBound }]
+            add(frame.icmpv6.map { $0.offset..<$0.payload.upperBound })
         case .tcp:
             func range(_ tcp: TCP) -> Range<Int> { tcp.offset..<(wide ? tcp.payload.upperBound : tcp.offset + tcp.headerLength) }
-            return [frame.tcp.map(range), frame.quoted?.tcp.map(range)]
+            add(frame.tcp.map(range))
+            add(frame.quoted?.tcp.map(range))
         case .udp:
             func range(_ udp: UDP) -> Range<Int> { udp.offset..<(wide ? udp.payload.upperBound : udp.offset + UDP.headerLength) }
-            return [frame.udp.map(range), frame.quoted?.udp.map(range)]
+            add(frame.udp.map(range))
+            add(frame.quoted?.udp.map(range))
         case .dns:
-            return [frame.dns.map { $0.offset..<frame.transportPayload.upperBound }]
+            add(frame.dns.map { $0.offset..<frame.transportPayload.upperBound })
         case .http:
-            return [frame.http.map { $0.offset..<frame.transportPayload.upperBound }]
+            add(frame.http.map { $0.offset..<frame.transportPayload.upperBound })
         case .data:
             let payload = frame.transportPayload
-            return [frame.protocols.last == .data && !payload.isEmpty ? payload : nil]
+            add(frame.protocols.last == .data && !payload.isEmpty ? payload : nil)
         default:
-            return []
+            break
         }
     }
 

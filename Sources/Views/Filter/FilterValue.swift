@@ -122,7 +122,7 @@ enum FilterValue {
 /// type them), by type.
 enum FilterValues {
     /// An occurrence's text as a value of `type`; nil if the text does not parse.
-    static func occurrence(_ text: ArraySlice<UInt8>, as type: FilterType) -> FilterValue? {
+    static func occurrence<C: Collection<UInt8>>(_ text: C, as type: FilterType) -> FilterValue? {
         switch type {
         case .unsigned, .boolean:
             return number(text).map { .scalar($0) }
@@ -135,7 +135,7 @@ enum FilterValues {
         case .time, .absoluteTime:
             return time(text).map { .scalar($0) }
         case .string, .bytes, .protocol:
-            return .bytes(text)
+            return .bytes(ArraySlice(text))
         }
     }
 
@@ -273,7 +273,7 @@ enum FilterValues {
     }
 
     /// `xx:xx:xx:xx:xx:xx` exactly, as the registry writes MACs, without allocating.
-    static func occurrenceMAC(_ text: ArraySlice<UInt8>) -> UInt64? {
+    static func occurrenceMAC<C: Collection<UInt8>>(_ text: C) -> UInt64? {
         guard text.count == 17 else { return nil }
         var value: UInt64 = 0
         for (n, b) in text.enumerated() {
