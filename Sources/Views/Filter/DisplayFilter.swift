@@ -18,6 +18,15 @@ import Dissect
 /// - `===` (`all_eq`): the field is present and every occurrence equals;
 /// - `not in` is `!(field in {...})`, true also when the field is absent.
 ///
+/// Values, as in wireshark-filter(4) for 4.0: protocols as byte strings (`frame`, `eth`,
+/// `ip`, `tcp`, `udp`, `http`, ...; sliced and compared as their header item, searched
+/// by `contains` and `matches` to the end of their PDU), byte fields (`tcp.payload`,
+/// `udp.payload`, `data.data`), slices of anything that has bytes (`tcp[13]`, `eth.src[-1]`,
+/// `tcp[0:4][2:]`), `&`, `+ - * / %` and unary minus on integers (`{...}` groups them),
+/// the functions `len count lower upper string max min abs`, layers (`ip.src#2`), and
+/// `${field}`, which has no value on the command line (there is no selected packet).
+/// Arithmetic on several occurrences combines every pair, as tshark does.
+///
 /// Evaluation is not thread-safe: a filter keeps scratch buffers. Copy the text and
 /// compile one filter per thread.
 public struct DisplayFilter {
