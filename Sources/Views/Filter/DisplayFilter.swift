@@ -473,12 +473,13 @@ final class FilterProgram {
         scratch.truncate(to: 0)
         var occurrences = Occurrences(scratch, separator: 0)
         protocols.write(input, &occurrences)
-        let text = scratch.bytes
-        var start = 0
-        for i in 0...text.count where i == text.count || text[i] == 58 || text[i] == 0 {
-            if i - start == name.count && text[start..<i].elementsEqual(name) { return true }
-            start = i + 1
+        return scratch.sink.withUnsafeBytes { text in
+            var start = 0
+            for i in 0...text.count where i == text.count || text[i] == 58 || text[i] == 0 {
+                if i - start == name.count && text[start..<i].elementsEqual(name) { return true }
+                start = i + 1
+            }
+            return false
         }
-        return false
     }
 }
