@@ -414,6 +414,11 @@ enum FilterValues {
         parts.tm_isdst = -1
         let seconds = utc ? timegm(&parts) : mktime(&parts)
         guard seconds != -1 || (year == 1969 && month == 12 && day == 31) else { return nil }
-        return biased(Int64(seconds) * 1_000_000_000 + nanos)
+        // Nanoseconds since 1970 fit in 64 bits for about 292 years either side; a date
+        // beyond saturates, which orders it correctly against every capture.
+        let (scaled, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(nanos)
+        if overflow || overflow2 { return biased(seconds < 0 ? .min : .max) }
+        return biased(total)
     }
 }
