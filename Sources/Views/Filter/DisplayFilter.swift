@@ -331,18 +331,18 @@ final class FilterProgram {
     }
 
     /// Writes every occurrence of `field` and reads them as values of `type`.
-    private func appendField(_ field: FieldDefinition, _ type: FilterType, _ layer: Int?, _ input: FieldInput) {
+    private func appendField(_ field: FieldDefinition, _ type: FilterType, _ layer: ClosedRange<Int>?, _ input: FieldInput) {
         scratch.truncate(to: 0)
         var occurrences = Occurrences(scratch, separator: 0)
         field.write(input, &occurrences)
         guard occurrences.count > 0 else { return }
-        var wanted: Range<Int>?
+        var wanted: ClosedRange<Int>?
         if let layer {
             // Fields that name both ends of a packet (`ip.addr`, `tcp.port`) have two
             // occurrences per layer.
             let perLayer = field.name.hasSuffix(".addr") || field.name.hasSuffix(".port") ? 2 : 1
-            wanted = ((layer - 1) * perLayer)..<(layer * perLayer)
-            if layer < 1 { return }
+            // The parser keeps layer numbers under a million: no overflow here.
+            wanted = ((layer.lowerBound - 1) * perLayer)...(layer.upperBound * perLayer - 1)
         }
         if type.isByteLike {
             // Byte values are slices: they need an array of their own.
@@ -357,7 +357,7 @@ final class FilterProgram {
     }
 
     /// Calls `body` with each NUL-separated occurrence of `text` whose index is in `wanted`.
-    private func split<C: Collection<UInt8>>(_ text: C, _ wanted: Range<Int>?, _ body: (C.SubSequence) -> Void)
+    private func split<C: Collection<UInt8>>(_ text: C, _ wanted: ClosedRange<Int>?, _ body: (C.SubSequence) -> Void)
         where C.Index == Int {
         var start = text.startIndex, n = 0
         for i in text.startIndex...text.endIndex where i == text.endIndex || text[i] == 0 {
@@ -374,13 +374,13 @@ final class FilterProgram {
         frameBytesValid = true
     }
 
-    private func appendNative(_ native: NativeField, _ layer: Int?, _ input: FieldInput, wide: Bool) {
+    private func appendNative(_ native: NativeField, _ layer: ClosedRange<Int>?, _ input: FieldInput, wide: Bool) {
         let frame = input.frame
         var n = 0
         func add(_ range: Range<Int>?) {
             guard let range else { return }
             n += 1
-            if let layer, layer != n { return }
+            if let layer, !layer.contains(n) { return }
             loadFrameBytes(input)
             let lower = Swift.max(0, Swift.min(range.lowerBound, frameBytes.count))
             let upper = Swift.max(lower, Swift.min(range.upperBound, frameBytes.count))
@@ -389,7 +389,7 @@ final class FilterProgram {
         func add(scalar: UInt64?) {
             guard let scalar else { return }
             n += 1
-            if let layer, layer != n { return }
+            if let layer, !layer.contains(n) { return }
             values.append(.scalar(scalar))
         }
         switch native {

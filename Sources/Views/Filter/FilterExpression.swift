@@ -87,9 +87,9 @@ enum NativeField: Equatable {
 /// by the parser from the other side of the comparison before they become `.constant`.
 indirect enum FilterExpr {
     /// A registry field's occurrences, read as `type`; `layer` keeps only the occurrences
-    /// of the n-th protocol layer (`ip.src#2`, counting from 1).
-    case field(FieldDefinition, FilterType, layer: Int?)
-    case native(NativeField, layer: Int?)
+    /// of the listed protocol layers (`ip.src#2`, `ip.src#[2-3]`, counting from 1).
+    case field(FieldDefinition, FilterType, layer: ClosedRange<Int>?)
+    case native(NativeField, layer: ClosedRange<Int>?)
     case constant(FilterValue)
     /// `${field}`: a reference to the selected packet's field. The command line has no
     /// selected packet, so, as in tshark, it has no value.

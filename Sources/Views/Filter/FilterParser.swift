@@ -26,6 +26,8 @@ struct FilterParser {
     /// parser, the evaluator and the tree's deinit recurse once per level: a filter of
     /// 100,000 `(` would overflow the stack.
     static let maxNesting = 100
+    /// Layer numbers (`#n`) beyond this select nothing, like any layer a frame lacks.
+    static let maxLayer = 1_000_000
 
     let filter: String
     let tokens: [FilterToken]
@@ -378,27 +380,43 @@ struct FilterParser {
         return Operand(kind: .literal(token, negated: false), column: token.column, length: token.length)
     }
 
-    /// `field#n`: the occurrences of the n-th layer.
+    /// `field#n` or `field#[range]`: the occurrences of those layers (counting from 1).
     private mutating func layer(_ operand: Operand, _ text: String, _ token: FilterToken) throws(DisplayFilterError) -> Operand {
-        guard let first = text.unicodeScalars.first, ("0"..."9").contains(first) else {
-            let shown = text.unicodeScalars.first.map { String($0) }
-                ?? (token.column + 1 < filter.unicodeScalars.count
-                    ? String(Array(filter.unicodeScalars)[token.column + 1]) : "")
-            throw .badLayer(found: shown, at: DisplayFilterError.Location(filter: filter, column: token.column + 1, length: 1))
+        var end = token.column + token.length
+        let layers: ClosedRange<Int>
+        if text.isEmpty, case .slice(let rangeText) = following.kind, following.column == end {
+            // `#[2-3]`, `#[2:2]`, `#[2:]`, `#[2]`: one range of layers.
+            let ranges = try sliceRanges(rangeText, following)
+            guard ranges.count == 1, ranges[0].start >= 0 else {
+                throw .invalidValue(text: rangeText, reason: "is not a valid layer range.", at: location(following))
+            }
+            // No frame has a million layers: clamping keeps the arithmetic from overflowing.
+            let first = Swift.min(ranges[0].start, Self.maxLayer)
+            let last = ranges[0].length.map { first + Swift.min(Swift.max($0, 1), Self.maxLayer) - 1 } ?? Self.maxLayer
+            layers = first...Swift.max(first, last)
+            end = following.column + following.length
+            advance()
+        } else {
+            guard let first = text.unicodeScalars.first, ("0"..."9").contains(first) else {
+                let shown = text.unicodeScalars.first.map { String($0) }
+                    ?? (token.column + 1 < filter.unicodeScalars.count
+                        ? String(Array(filter.unicodeScalars)[token.column + 1]) : "")
+                throw .badLayer(found: shown, at: DisplayFilterError.Location(filter: filter, column: token.column + 1, length: 1))
+            }
+            guard let n = Int(text) else { throw unexpected(token) }
+            layers = Swift.min(n, Self.maxLayer)...Swift.min(n, Self.maxLayer)
         }
-        guard let n = Int(text), case .expr(let expr, let type) = operand.kind else {
-            throw unexpected(token)
-        }
+        guard case .expr(let expr, let type) = operand.kind else { throw unexpected(token) }
         let layered: FilterExpr
         switch expr {
-        case .field(let field, let type, _): layered = .field(field, type, layer: n)
-        case .native(let native, _): layered = .native(native, layer: n)
+        case .field(let field, let type, _): layered = .field(field, type, layer: layers)
+        case .native(let native, _): layered = .native(native, layer: layers)
         default: throw unexpected(token)
         }
         advance()
         var result = operand
         result.kind = .expr(layered, type)
-        result.length = token.column + token.length - operand.column
+        result.length = end - operand.column
         result.protocolName = nil
         return result
     }
