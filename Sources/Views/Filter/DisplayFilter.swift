@@ -61,6 +61,9 @@ final class FilterProgram {
     /// field, so byte values can be slices like the registry's.
     private var frameBytes: [UInt8] = []
     private var frameBytesValid = false
+    /// `frame.protocols` of the frame being evaluated, written on the first layer test.
+    private let protocolsText = OutputBuffer(fileDescriptor: nil, flushThreshold: 256)
+    private var protocolsValid = false
 
     init(root: FilterNode) {
         self.root = root
@@ -69,6 +72,7 @@ final class FilterProgram {
 
     func evaluate(_ input: FieldInput) -> Bool {
         frameBytesValid = false
+        protocolsValid = false
         return evaluate(root, input)
     }
 
@@ -465,15 +469,19 @@ final class FilterProgram {
         }
     }
 
-    /// Whether `frame.protocols` lists the layer.
+    /// Whether `frame.protocols` lists the layer. The list is written once per frame:
+    /// `tcp && !arp && ...` tests it again and again.
     private func hasLayer(_ name: [UInt8], _ input: FieldInput) -> Bool {
         guard let protocols else {
             return input.frame.protocols.contains { Array($0.description.utf8) == name }
         }
-        scratch.truncate(to: 0)
-        var occurrences = Occurrences(scratch, separator: 0)
-        protocols.write(input, &occurrences)
-        return scratch.sink.withUnsafeBytes { text in
+        if !protocolsValid {
+            protocolsText.truncate(to: 0)
+            var occurrences = Occurrences(protocolsText, separator: 0)
+            protocols.write(input, &occurrences)
+            protocolsValid = true
+        }
+        return protocolsText.sink.withUnsafeBytes { text in
             var start = 0
             for i in 0...text.count where i == text.count || text[i] == 58 || text[i] == 0 {
                 if i - start == name.count && text[start..<i].elementsEqual(name) { return true }
