@@ -37,6 +37,9 @@ final class BoundedRegex {
     private let program: [Instruction]
     /// The pattern can only match at the start (`^` without multiline, or `\A`).
     private let anchored: Bool
+    /// The bytes a match can start with, or nil when it can start with anything (or be
+    /// empty): other start positions are skipped without running the program.
+    private let firstBytes: ByteSet?
     /// Reused across matches: evaluation is single-threaded per filter.
     private var stack: [(pc: Int, sp: Int)] = []
 
@@ -49,14 +52,50 @@ final class BoundedRegex {
         compiler.program.append(.match)
         program = compiler.program
         anchored = tree.isAnchoredAtStart
+        firstBytes = Self.firstBytes(compiler.program)
+    }
+
+    /// Follows splits, jumps and assertions from the start to the first instruction that
+    /// consumes a byte on every path; nil if a path reaches `match` first.
+    private static func firstBytes(_ program: [Instruction]) -> ByteSet? {
+        var set = ByteSet()
+        var seen = Set<Int>()
+        var pending = [0]
+        while let pc = pending.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            switch program[pc] {
+            case .byte(let b): set.insert(b)
+            case .set(let s): set.formUnion(s)
+            case .split(let a, let b): pending += [a, b]
+            case .jump(let target): pending.append(target)
+            case .assert: pending.append(pc + 1)
+            case .match: return nil
+            }
+        }
+        return set
     }
 
     func matches(_ bytes: ArraySlice<UInt8>) -> Bool {
+        // The stack lives in a local while the match runs: a class property would be
+        // checked for exclusive access at every push and pop.
+        var stack: [(pc: Int, sp: Int)] = []
+        swap(&stack, &self.stack)
+        defer { swap(&stack, &self.stack) }
+        return bytes.withUnsafeBufferPointer { run($0, &stack) }
+    }
+
+    private func run(_ bytes: UnsafeBufferPointer<UInt8>, _ stack: inout [(pc: Int, sp: Int)]) -> Bool {
         var steps = 0
-        let base = bytes.startIndex, end = bytes.endIndex
-        let lastStart = anchored ? base : end
-        var start = base
+        let end = bytes.count
+        let lastStart = anchored ? 0 : end
+        var start = 0
         while start <= lastStart {
+            if let firstBytes {
+                // An anchored pattern has one start: no scan past it.
+                if anchored { guard start < end, firstBytes.contains(bytes[start]) else { return false } }
+                while start < end && !firstBytes.contains(bytes[start]) { start += 1 }
+                if start >= end { return false }
+            }
             stack.removeAll(keepingCapacity: true)
             stack.append((0, start))
             while let thread = stack.popLast() {
@@ -91,16 +130,16 @@ final class BoundedRegex {
         return false
     }
 
-    private static func holds(_ assertion: Assertion, _ bytes: ArraySlice<UInt8>, _ sp: Int) -> Bool {
-        let base = bytes.startIndex, end = bytes.endIndex
+    private static func holds(_ assertion: Assertion, _ bytes: UnsafeBufferPointer<UInt8>, _ sp: Int) -> Bool {
+        let end = bytes.count
         switch assertion {
-        case .textStart: return sp == base
+        case .textStart: return sp == 0
         case .textEnd: return sp == end
         case .textEndOrFinalNewline: return sp == end || (sp == end - 1 && bytes[sp] == 10)
-        case .lineStart: return sp == base || bytes[sp - 1] == 10
+        case .lineStart: return sp == 0 || bytes[sp - 1] == 10
         case .lineEnd: return sp == end || bytes[sp] == 10
         case .wordBoundary, .notWordBoundary:
-            let before = sp > base && ByteSet.word.contains(bytes[sp - 1])
+            let before = sp > 0 && ByteSet.word.contains(bytes[sp - 1])
             let after = sp < end && ByteSet.word.contains(bytes[sp])
             return (before != after) == (assertion == .wordBoundary)
         }
@@ -119,14 +158,11 @@ struct ByteSet: Equatable {
 
     static func == (a: ByteSet, b: ByteSet) -> Bool { a.words == b.words }
 
+    /// Branch-free: the scan for a match's first byte calls this once per byte.
+    @inline(__always)
     func contains(_ b: UInt8) -> Bool {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
-        }
+        let word = withUnsafeBytes(of: words) { $0.load(fromByteOffset: Int(b >> 6) &* 8, as: UInt64.self) }
+        return word & (UInt64(1) << UInt64(b & 63)) != 0
     }
 
     mutating func insert(_ b: UInt8) {

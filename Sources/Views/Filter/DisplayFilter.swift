@@ -60,6 +60,8 @@ final class FilterProgram {
     /// The frame's bytes, copied once per frame on the first use by a protocol or byte
     /// field, so byte values can be slices like the registry's.
     private var frameBytes: [UInt8] = []
+    /// How much of `frameBytes` is this frame's (the array only grows).
+    private var frameLength = 0
     private var frameBytesValid = false
     /// `frame.protocols` of the frame being evaluated, written on the first layer test.
     private let protocolsText = OutputBuffer(fileDescriptor: nil, flushThreshold: 256)
@@ -73,6 +75,9 @@ final class FilterProgram {
     func evaluate(_ input: FieldInput) -> Bool {
         frameBytesValid = false
         protocolsValid = false
+        // The last frame's values may still hold slices of `frameBytes`: dropping them
+        // keeps the array uniquely owned, so refilling it copies nothing else.
+        values.removeAll(keepingCapacity: true)
         return evaluate(root, input)
     }
 
@@ -373,8 +378,11 @@ final class FilterProgram {
 
     private func loadFrameBytes(_ input: FieldInput) {
         guard !frameBytesValid else { return }
-        frameBytes.removeAll(keepingCapacity: true)
-        input.frame.bytes.withUnsafeBytes { frameBytes.append(contentsOf: $0) }
+        input.frame.bytes.withUnsafeBytes { source in
+            if frameBytes.count < source.count { frameBytes = [UInt8](repeating: 0, count: Swift.max(source.count, 2048)) }
+            frameBytes.withUnsafeMutableBytes { $0.copyMemory(from: source) }
+            frameLength = source.count
+        }
         frameBytesValid = true
     }
 
@@ -386,8 +394,8 @@ final class FilterProgram {
             n += 1
             if let layer, !layer.contains(n) { return }
             loadFrameBytes(input)
-            let lower = Swift.max(0, Swift.min(range.lowerBound, frameBytes.count))
-            let upper = Swift.max(lower, Swift.min(range.upperBound, frameBytes.count))
+            let lower = Swift.max(0, Swift.min(range.lowerBound, frameLength))
+            let upper = Swift.max(lower, Swift.min(range.upperBound, frameLength))
             values.append(.bytes(frameBytes[lower..<upper]))
         }
         func add(scalar: UInt64?) {

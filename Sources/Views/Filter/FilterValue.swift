@@ -107,14 +107,23 @@ enum FilterValue {
         guard case .bytes(let h) = haystack, case .bytes(let n) = needle else { return false }
         if n.isEmpty { return true }
         guard h.count >= n.count else { return false }
-        let first = n[n.startIndex]
-        var i = h.startIndex
-        let last = h.endIndex - n.count
-        while i <= last {
-            if h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
-            i += 1
+        // memchr for the first byte, memcmp for the rest: a byte loop over ArraySlice
+        // subscripts was most of the cost of `frame contains`.
+        return h.withUnsafeBytes { hp in
+            n.withUnsafeBytes { np in
+                guard let hBase = hp.baseAddress, let nBase = np.baseAddress else { return false }
+                let first = Int32(np[0])
+                var offset = 0
+                let last = hp.count - np.count
+                while offset <= last {
+                    guard let found = memchr(hBase + offset, first, last - offset + 1) else { return false }
+                    let at = hBase.distance(to: UnsafeRawPointer(found))
+                    if memcmp(hBase + at, nBase, np.count) == 0 { return true }
+                    offset = at + 1
+                }
+                return false
+            }
         }
-        return false
     }
 }
 
