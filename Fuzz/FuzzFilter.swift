@@ -5,7 +5,8 @@
 // that does not compile has its message and caret lines built, as `read -Y` prints them.
 // A filter that compiles is evaluated against fixed frames from the repo's fixtures
 // (Ethernet TCP with HTTP, DNS over UDP, ICMP echo and an nmap scan's ARP and ICMP errors,
-// IPv6 over loopback, Linux cooked v2), each fixture through a fresh `PacketLoop`, so the
+// IPv6 over loopback, Linux cooked v2, and a UDP datagram of 1400 `a`s that a `matches`
+// without a step limit would backtrack on for hours), each fixture through a fresh `PacketLoop`, so the
 // follower's analysis fields (`tcp.stream`, `tcp.analysis.*`, `http.*`) are there too.
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +60,24 @@ private let fixtures: [FixtureFrames] = fixtureNames.map { name in
     }
     precondition(!frames.isEmpty, "fuzz-filter: \(path) has no frames")
     return FixtureFrames(name: name, frames: frames)
-}
+} + [hostileFrames]
+
+/// A frame a hostile sender could craft against `matches`: Ethernet, IPv4 and UDP around
+/// 1400 bytes of `a` and a final `!`, on which `(a|aa)*$` backtracks exponentially
+/// without a step limit. libFuzzer's -timeout catches a match that runs away.
+private let hostileFrames: FixtureFrames = {
+    let payload = [UInt8](repeating: UInt8(ascii: "a"), count: 1400) + [UInt8(ascii: "!")]
+    let udpLength = 8 + payload.count, ipLength = 20 + udpLength
+    var bytes: [UInt8] = [0x02, 0x77, 0, 0, 0, 0x15, 0x02, 0x77, 0, 0, 0, 0x04, 0x08, 0x00]
+    bytes += [0x45, 0, UInt8(ipLength >> 8), UInt8(ipLength & 0xff), 0, 1, 0, 0, 64, 17, 0, 0,
+              10, 77, 0, 4, 10, 77, 0, 15]
+    bytes += [0xc3, 0x50, 0x00, 0x07, UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0]
+    bytes += payload
+    return FixtureFrames(name: "hostile", frames: [
+        .init(bytes: bytes, timestamp: Timestamp(seconds: 1_795_000_000, nanoseconds: 0),
+              originalLength: bytes.count, linkType: .ethernet),
+    ])
+}()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFilter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

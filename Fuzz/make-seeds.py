@@ -176,6 +176,13 @@ def filters():
     for path in [os.path.join(ROOT, 'README.md')] + glob.glob(os.path.join(ROOT, 'docs', '*.md')):
         text = open(path, encoding='utf-8').read()
         found += re.findall(r"-Y +'([^']*)'", text) + re.findall(r'-Y +"([^"]*)"', text)
+    # The reference table of issue 15 (Fixtures/filters/filters.txt): CAPTURE<TAB>FILTER.
+    table = os.path.join(ROOT, 'Fixtures', 'filters', 'filters.txt')
+    if os.path.exists(table):
+        for line in open(table, encoding='utf-8'):
+            parts = line.rstrip('\n').split('\t')
+            if not line.startswith('#') and len(parts) >= 2:
+                found.append(parts[1])
     return sorted(set(found + EXTRA_FILTERS))
 
 

@@ -171,7 +171,7 @@ done
 
 # Seeds: regenerated when the generator or the fixtures change.
 if command -v python3 >/dev/null 2>&1; then
-    if stale "$OUT/seeds/.stamp" Fuzz/make-seeds.py Fixtures/pcaps Tests README.md docs; then
+    if stale "$OUT/seeds/.stamp" Fuzz/make-seeds.py Fixtures/pcaps Fixtures/filters Tests README.md docs; then
         echo "fuzz: generating seeds"
         mapfile -t captures < <( { find Fixtures/pcaps -maxdepth 1 -type f; \
             [ -d "$SHARED" ] && find "$SHARED/pcap" "$SHARED/pcapng" "$MALFORMED" -maxdepth 1 -type f; } \

@@ -23,6 +23,12 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
     /// A `matches` pattern that repeats a repetition (`(a+)+`): on a hostile field it could
     /// backtrack for longer than the capture lasts.
     case slowRegex(pattern: String, at: Location)
+    /// A literal, or an unknown name, on the left of a comparison (`80 == tcp.port`).
+    case leftSide(operator: String, text: String, suggestions: [String], at: Location)
+    /// `${name}` where no field has that name (tshark calls them macros).
+    case unknownMacro(name: String, at: Location)
+    /// `#` not followed by a layer number.
+    case badLayer(found: String, at: Location)
     /// More than `limit` levels of `(` and `not` inside one another.
     case nestedTooDeeply(limit: Int, at: Location)
 
@@ -44,7 +50,8 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .unexpected(_, let at), .unexpectedEnd(let at), .badString(_, let at),
              .unknownField(_, _, let at), .invalidValue(_, _, let at), .notSupported(_, let at),
-             .invalidRegex(_, _, let at), .slowRegex(_, let at), .nestedTooDeeply(_, let at):
+             .invalidRegex(_, _, let at), .slowRegex(_, let at), .nestedTooDeeply(_, let at),
+             .leftSide(_, _, _, let at), .unknownMacro(_, let at), .badLayer(_, let at):
             return at
         }
     }
@@ -61,20 +68,20 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
             return "Unexpected end of filter expression."
         case .badString(let reason, _):
             return reason
-        case .unknownField(let name, let suggestions, _):
-            var text = "\"\(name)\" is neither a field nor a protocol name"
-            if !suggestions.isEmpty {
-                text += "; did you mean " + suggestions.map { "\"\($0)\"" }.joined(separator: ", ") + "?"
-            } else {
-                text += "."
-            }
-            return text
+        case .unknownField(let name, _, _):
+            return "\(name) is neither a field nor a protocol name."
+        case .leftSide(let op, let text, _, _):
+            return "Left side of \"\(op)\" expression must be a field or function, not \(text)."
+        case .unknownMacro(let name, _):
+            return "macro '\(name)' does not exist"
+        case .badLayer(let found, _):
+            return "Expected digit or \"[\", not \"\(found)\""
         case .invalidValue(let text, let reason, _):
             return "\"\(text)\" \(reason)"
         case .notSupported(let reason, _):
             return reason
-        case .invalidRegex(let pattern, let reason, _):
-            return "\"\(pattern)\" is not a valid regular expression: \(reason)"
+        case .invalidRegex(_, let reason, _):
+            return "Regex compilation error: \(reason)."
         case .slowRegex(let pattern, _):
             return "\"\(pattern)\" repeats a group that repeats inside (like (a+)+), which can take "
                 + "exponential time on a hostile packet; repeat one of the two only."
@@ -95,5 +102,20 @@ public enum DisplayFilterError: Error, Sendable, Equatable, CustomStringConverti
             + "^" + String(repeating: "~", count: at.length - 1)
     }
 
-    public var description: String { message + "\n" + caretLines }
+    /// Names close to an unknown one, for a "did you mean" line under the caret.
+    public var suggestions: [String] {
+        switch self {
+        case .unknownField(_, let suggestions, _), .leftSide(_, _, let suggestions, _): suggestions
+        default: []
+        }
+    }
+
+    /// tshark's message, the caret lines, and tcpwatch's suggestions if it has any.
+    public var description: String {
+        var text = message + "\n" + caretLines
+        if !suggestions.isEmpty {
+            text += "\nDid you mean " + suggestions.map { "\"\($0)\"" }.joined(separator: ", ") + "?"
+        }
+        return text
+    }
 }

@@ -32,6 +32,13 @@ struct FilterToken {
         case and, or, not
         case contains, matches, `in`
         case leftParen, rightParen, leftBrace, rightBrace, comma, dotDot
+        case plus, minus, star, slash, percent, bitwiseAnd
+        /// A `$` not followed by `{`.
+        case dollar
+        /// `#` and what follows it up to the next delimiter (`ip.src#2`).
+        case hash(String)
+        /// `${name}`: a field of the selected packet.
+        case reference(String)
         case end
     }
 
@@ -136,11 +143,33 @@ struct FilterLexer {
             position += two("=") ? 2 : 1
             return token(.relation(position - start == 2 ? .greaterOrEqual : .greater), from: start)
         case "&":
-            if two("&") { position += 2; return token(.and, from: start) }
+            position += two("&") ? 2 : 1
+            return token(position - start == 2 ? .and : .bitwiseAnd, from: start)
+        case "+": position += 1; return token(.plus, from: start)
+        case "*": position += 1; return token(.star, from: start)
+        case "%": position += 1; return token(.percent, from: start)
+        case "#":
+            position += 1
+            while let c = peek(), Self.isWordScalar(c), c != "-" { position += 1 }
+            return token(.hash(text(start + 1, position)), from: start)
+        case "$":
+            if two("{") {
+                position += 2
+                while let c = peek(), c != "}" { position += 1 }
+                guard peek() == "}" else { throw .unexpected(token: "$", at: location(start, 1)) }
+                position += 1
+                return token(.reference(text(start + 2, position - 1)), from: start)
+            }
+            position += 1
+            return token(.dollar, from: start)
+        case "r", "R":
+            // A raw string: backslashes stand for themselves.
+            if two("\"") { return try quotedString(raw: true) }
+            return word()
         case "|":
             if two("|") { position += 2; return token(.or, from: start) }
         case "\"":
-            return try quotedString()
+            return try quotedString(raw: false)
         case "'":
             return try character()
         case "[":
@@ -165,27 +194,41 @@ struct FilterLexer {
             position += 2
             return token(.dotDot, from: start)
         }
+        // A leading `-` is the minus operator (`-tcp.srcport`, `- 1`, `a - b`); inside a
+        // word it stays (`02-77-00-00-00-04`).
+        if peek() == "-" {
+            position += 1
+            return token(.minus, from: start)
+        }
         while let c = peek(), Self.isWordScalar(c) {
             // `80..90`: the range operator ends the word.
             if c == ".", peek(1) == "." { break }
             position += 1
         }
         let text = text(start, position)
+        if text == "/" { return token(.slash, from: start) }
         return FilterToken(kind: Self.keywords[text] ?? .word(text), column: start, length: position - start, text: text)
     }
 
-    private mutating func quotedString() throws(DisplayFilterError) -> FilterToken {
+    private mutating func quotedString(raw: Bool) throws(DisplayFilterError) -> FilterToken {
         let start = position
-        position += 1
+        position += raw ? 2 : 1
         var bytes: [UInt8] = []
         func append(_ scalar: Unicode.Scalar) { bytes.append(contentsOf: String(scalar).utf8) }
         while true {
             guard let c = peek() else {
-                throw .badString(reason: "The final quote was missing from a quoted string.", at: location(start, 1))
+                // tshark points past the end, where the quote should be.
+                throw .badString(reason: "The final quote was missing from a quoted string.", at: location(position, 1))
             }
             position += 1
             if c == "\"" { break }
             guard c == "\\" else { append(c); continue }
+            if raw {
+                // `\"` does not end a raw string, and both characters stay.
+                append(c)
+                if let e = peek() { append(e); position += 1 }
+                continue
+            }
             let escapeStart = position - 1
             guard let e = peek() else { continue }
             position += 1
@@ -223,12 +266,18 @@ struct FilterLexer {
                     value = value * 16 + UInt32(v)
                     position += 1
                 }
-                guard let scalar = Unicode.Scalar(value) else {
-                    throw .badString(reason: "Invalid Unicode escape.", at: location(escapeStart, position - escapeStart))
+                // C's rule for universal character names, which tshark 4.0 applies: nothing
+                // below U+00A0 but `$`, `@` and `` ` ``, and no surrogates.
+                guard let scalar = Unicode.Scalar(value), value >= 0xA0 || value == 0x24 || value == 0x40 || value == 0x60 else {
+                    throw .badString(reason: "\(text(escapeStart, position)) is not a valid universal character name",
+                                     at: location(escapeStart, position - escapeStart))
                 }
                 append(scalar)
+            case "\\", "\"", "'":
+                append(e)
             default:
-                append(e)  // \\ \" and any other character stand for themselves
+                // tshark 4.0 knows no other escape: `"\."` is an error (use `r"\."` or `"\\."`).
+                throw .badString(reason: "\\\(e) is not a valid character escape sequence", at: location(escapeStart, 2))
             }
         }
         return FilterToken(kind: .string(bytes), column: start, length: position - start, text: text(start, position))

@@ -1,7 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The type a filter compares values as, from the field's `FieldKind` (or `.bytes` for a
 /// slice).
 enum FilterType: Equatable {
     case unsigned, boolean, ipv4, ipv6, mac, string, time, bytes
+    /// A protocol used as a value: its bytes (FT_PROTOCOL).
+    case `protocol`
+    /// `frame.time`: biased nanoseconds since the epoch, like `.time`.
+    case absoluteTime
 
     init(_ kind: FieldKind) {
         switch kind {
@@ -26,18 +36,41 @@ enum FilterType: Equatable {
         case .string: "Character string"
         case .time: "Time offset"
         case .bytes: "Sequence of bytes"
+        case .protocol: "Protocol"
+        case .absoluteTime: "Date and time"
         }
     }
 
+    /// As Wireshark names the type in arithmetic errors (`FT_IPv4 cannot +.`).
+    func ftName(width: Int) -> String {
+        switch self {
+        case .unsigned: "FT_UINT\(width * 8)"
+        case .boolean: "FT_BOOLEAN"
+        case .ipv4: "FT_IPv4"
+        case .ipv6: "FT_IPv6"
+        case .mac: "FT_ETHER"
+        case .string: "FT_STRING"
+        case .time: "FT_RELATIVE_TIME"
+        case .bytes: "FT_BYTES"
+        case .protocol: "FT_PROTOCOL"
+        case .absoluteTime: "FT_ABSOLUTE_TIME"
+        }
+    }
+
+    /// Integer arithmetic applies (`+ - * / %` and unary minus).
+    var isInteger: Bool { self == .unsigned || self == .boolean }
+
     /// Types whose values are byte sequences, so `contains`, `matches` and slices apply.
-    var isByteLike: Bool { self == .string || self == .bytes }
-    var canSlice: Bool { self == .string || self == .bytes || self == .ipv4 || self == .ipv6 || self == .mac }
+    var isByteLike: Bool { self == .string || self == .bytes || self == .protocol }
+    var canSlice: Bool { isByteLike || self == .ipv4 || self == .ipv6 || self == .mac }
 }
 
 /// One value, from an occurrence or a literal. Numbers, booleans, MACs, IPv4 addresses
 /// and times (as order-preserving biased nanoseconds) are all `.scalar`.
 enum FilterValue {
     case scalar(UInt64)
+    /// The result of arithmetic, which may be negative.
+    case signed(Int64)
     case wide(UInt64, UInt64)
     case bytes(ArraySlice<UInt8>)
     /// A CIDR literal: `value & mask == network`.
@@ -48,6 +81,9 @@ enum FilterValue {
     static func compare(_ a: FilterValue, _ b: FilterValue) -> Int? {
         switch (a, b) {
         case (.scalar(let x), .scalar(let y)): return order(x, y)
+        case (.signed(let x), .signed(let y)): return order(x, y)
+        case (.scalar(let x), .signed(let y)): return y < 0 ? 1 : order(x, UInt64(y))
+        case (.signed(let x), .scalar(let y)): return x < 0 ? -1 : order(UInt64(x), y)
         case (.scalar(let x), .masked(let n, let m)): return order(x & m, n)
         case (.masked(let n, let m), .scalar(let y)): return order(n, y & m)
         case (.wide(let xh, let xl), .wide(let yh, let yl)):
@@ -71,14 +107,23 @@ enum FilterValue {
         guard case .bytes(let h) = haystack, case .bytes(let n) = needle else { return false }
         if n.isEmpty { return true }
         guard h.count >= n.count else { return false }
-        let first = n[n.startIndex]
-        var i = h.startIndex
-        let last = h.endIndex - n.count
-        while i <= last {
-            if h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
-            i += 1
+        // memchr for the first byte, memcmp for the rest: a byte loop over ArraySlice
+        // subscripts was most of the cost of `frame contains`.
+        return h.withUnsafeBytes { hp in
+            n.withUnsafeBytes { np in
+                guard let hBase = hp.baseAddress, let nBase = np.baseAddress else { return false }
+                let first = Int32(np[0])
+                var offset = 0
+                let last = hp.count - np.count
+                while offset <= last {
+                    guard let found = memchr(hBase + offset, first, last - offset + 1) else { return false }
+                    let at = hBase.distance(to: UnsafeRawPointer(found))
+                    if memcmp(hBase + at, nBase, np.count) == 0 { return true }
+                    offset = at + 1
+                }
+                return false
+            }
         }
-        return false
     }
 }
 
@@ -86,7 +131,7 @@ enum FilterValue {
 /// type them), by type.
 enum FilterValues {
     /// An occurrence's text as a value of `type`; nil if the text does not parse.
-    static func occurrence(_ text: ArraySlice<UInt8>, as type: FilterType) -> FilterValue? {
+    static func occurrence<C: Collection<UInt8>>(_ text: C, as type: FilterType) -> FilterValue? {
         switch type {
         case .unsigned, .boolean:
             return number(text).map { .scalar($0) }
@@ -96,10 +141,10 @@ enum FilterValues {
             return ipv6(text).map { .wide($0.0, $0.1) }
         case .mac:
             return (occurrenceMAC(text) ?? mac(text)).map { .scalar($0) }
-        case .time:
+        case .time, .absoluteTime:
             return time(text).map { .scalar($0) }
-        case .string, .bytes:
-            return .bytes(text)
+        case .string, .bytes, .protocol:
+            return .bytes(ArraySlice(text))
         }
     }
 
@@ -237,7 +282,7 @@ enum FilterValues {
     }
 
     /// `xx:xx:xx:xx:xx:xx` exactly, as the registry writes MACs, without allocating.
-    static func occurrenceMAC(_ text: ArraySlice<UInt8>) -> UInt64? {
+    static func occurrenceMAC<C: Collection<UInt8>>(_ text: C) -> UInt64? {
         guard text.count == 17 else { return nil }
         var value: UInt64 = 0
         for (n, b) in text.enumerated() {
@@ -309,4 +354,80 @@ enum FilterValues {
     }
 
     static func biased(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) ^ (1 << 63) }
+
+    /// Twelve hex digits without separators (`027700000004`), which tshark also reads as a MAC.
+    static func plainMAC<C: Collection<UInt8>>(_ text: C) -> UInt64? {
+        guard text.count == 12 else { return nil }
+        var value: UInt64 = 0
+        for b in text {
+            guard let d = hexValue(Unicode.Scalar(b)) else { return nil }
+            value = value << 4 | UInt64(d)
+        }
+        return value
+    }
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// An absolute time as tshark 4.0 reads it, as biased nanoseconds since the epoch:
+    /// `2026-11-25 06:25:20[.frac]`, `2026-11-25T06:25:20Z`, `2026-11-25`, or
+    /// `Nov 25, 2026 06:25:20[.frac]`, each in local time unless it ends in `Z` or `UTC`.
+    static func absoluteTime(_ text: String) -> UInt64? {
+        var s = Substring(text.trimmingSpaces)
+        var utc = false
+        if s.hasSuffix(" UTC") { s = s.dropLast(4); utc = true } else if s.hasSuffix("Z") { s = s.dropLast(); utc = true }
+        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+        var nanos: Int64 = 0
+        func int(_ t: Substring) -> Int? { t.isEmpty || t.count > 4 || !t.allSatisfy(\.isASCII) ? nil : Int(t) }
+        var clock: Substring?
+        if let first = s.first, first.isLetter {
+            // `Nov 25, 2026 06:25:20.123`
+            let parts = s.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 3 || parts.count == 4,
+                  let m = months.firstIndex(of: parts[0].lowercased()), parts[1].hasSuffix(","),
+                  let d = int(parts[1].dropLast()), let y = int(parts[2]) else { return nil }
+            (year, month, day) = (y, m + 1, d)
+            clock = parts.count == 4 ? parts[3] : nil
+        } else {
+            let parts = s.split(omittingEmptySubsequences: true) { $0 == " " || $0 == "T" }
+            guard parts.count == 1 || parts.count == 2 else { return nil }
+            let date = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+            guard date.count == 3, let y = int(date[0]), let m = int(date[1]), let d = int(date[2]) else { return nil }
+            (year, month, day) = (y, m, d)
+            clock = parts.count == 2 ? parts[1] : nil
+        }
+        if let clock {
+            let fields = clock.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 2 || fields.count == 3, let h = int(fields[0]), let mi = int(fields[1]) else { return nil }
+            (hour, minute) = (h, mi)
+            if fields.count == 3 {
+                let secondParts = fields[2].split(separator: ".", omittingEmptySubsequences: false)
+                guard secondParts.count <= 2, let sec = int(secondParts[0]) else { return nil }
+                second = sec
+                if secondParts.count == 2 {
+                    let fraction = secondParts[1]
+                    guard !fraction.isEmpty, fraction.count <= 9, fraction.allSatisfy(\.isASCII),
+                          let f = Int64(fraction) else { return nil }
+                    nanos = f
+                    for _ in fraction.count..<9 { nanos *= 10 }
+                }
+            }
+        }
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        parts.tm_isdst = -1
+        let seconds = utc ? timegm(&parts) : mktime(&parts)
+        guard seconds != -1 || (year == 1969 && month == 12 && day == 31) else { return nil }
+        // Nanoseconds since 1970 fit in 64 bits for about 292 years either side; a date
+        // beyond saturates, which orders it correctly against every capture.
+        let (scaled, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(nanos)
+        if overflow || overflow2 { return biased(seconds < 0 ? .min : .max) }
+        return biased(total)
+    }
 }

@@ -83,3 +83,4 @@ enum RegexSafety {
         return min(j + 1, chars.count)
     }
 }
+
