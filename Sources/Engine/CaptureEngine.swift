@@ -1,0 +1,431 @@
+import Dissect
+import Follow
+import Foundation
+import Views
+
+/// One open capture, like Wireshark's sharkd: an index built in one pass, then answers on
+/// demand. The index keeps, per frame, the frame's offset in the capture file and where its
+/// summary row (already JSON) starts in a temporary row file: 16 bytes of memory per frame.
+/// Anything else (a frame's tree, a filter, a view) is a fresh pass through the same
+/// decoder and follower the command line uses, so the answers are the CLI's by construction.
+///
+/// Thread safety: `ingest` and `index` run on one indexing thread; every query may run on
+/// any other thread at the same time and sees the frames indexed so far.
+public final class CaptureEngine: @unchecked Sendable {
+    /// The capture file the engine reads (for live capture, the temporary pcapng).
+    public let path: String
+    private let lock = NSLock()
+
+    // Owned by the indexing thread.
+    private var loop: PacketLoop
+    private let scratch = OutputBuffer(fileDescriptor: nil, flushThreshold: 1 << 20)
+    private var pendingRows: [UInt8] = []
+    private var pendingStarts: [Int64] = []
+    private var pendingOffsets: [Int64] = []
+    private var rowFileEnd: Int64 = 0
+    private var lastFlush = DispatchTime.now().uptimeNanoseconds
+    private var firstTimestamp: Timestamp?
+
+    // Shared, under `lock`.
+    private var offsets: [Int64] = []
+    private var rowStarts: [Int64] = [0]
+    private var done = false
+    private var failure: String?
+    private var bytesIndexed: Int64 = 0
+    private var liveCounters: (received: UInt64, dropped: UInt64)?
+    private var filterCache: [String: (count: Int, frames: [UInt32])] = [:]
+    private var filterOrder: [String] = []
+    private var progress: [String: Double] = [:]
+
+    private let rowFile: Int32
+    private let rowPath: String
+    /// The capture file's size, for progress (nil when unknown or live).
+    public let fileSize: Int64?
+    public let interfaces: [CaptureInterface]
+
+    /// Opens `path` for indexing; call ``index()`` (on a thread of its own) to build the index.
+    public init(path: String) throws {
+        self.path = path
+        let reader = try CaptureFileReader(path: path)
+        fileSize = reader.fileSize
+        interfaces = reader.interfaces
+        var template = "/tmp/tcpwatch-rows-XXXXXX".utf8CString
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw EngineError.cannotCreateTemporaryFile }
+        rowFile = fd
+        rowPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        // The rows are only ours: the name goes as soon as the file is open.
+        unlink(rowPath)
+        loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+    }
+
+    /// For live capture: frames arrive through ``ingest(_:)`` and are already in `path`,
+    /// a pcapng file the caller writes and flushes before calling ``publish()``.
+    public init(livePath: String, interfaces: [CaptureInterface]) throws {
+        path = livePath
+        fileSize = nil
+        self.interfaces = interfaces
+        var template = "/tmp/tcpwatch-rows-XXXXXX".utf8CString
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw EngineError.cannotCreateTemporaryFile }
+        rowFile = fd
+        rowPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        unlink(rowPath)
+        loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+    }
+
+    deinit { close(rowFile) }
+
+    /// What `tcpwatch read` needs for its default output and any display filter.
+    static var fullOptions: FollowerOptions {
+        var options = FollowerOptions()
+        options.analyzeSequences = true
+        options.trackHTTP = true
+        return options
+    }
+
+    // MARK: indexing
+
+    /// Reads the whole file once and indexes every frame. Returns when done.
+    public func index() {
+        do {
+            let reader = try CaptureFileReader(path: path)
+            while let raw = try reader.next() {
+                ingest(raw)
+                if pendingStarts.count >= 4096 || pendingRows.count >= 1 << 20 { publish(bytesRead: reader.bytesConsumed) }
+            }
+            publish(bytesRead: reader.bytesConsumed)
+        } catch {
+            publish()
+            lock.withLock { failure = "\(error)" }
+        }
+        finishIndexing()
+    }
+
+    /// Marks the index complete.
+    public func finishIndexing() {
+        publish()
+        lock.withLock { done = true }
+    }
+
+    /// Indexes one frame: its row goes to the row file when ``publish()`` is next called.
+    public func ingest(_ raw: RawFrame) {
+        let summary = SummaryLine()
+        loop.process(raw) { input in
+            if firstTimestamp == nil { firstTimestamp = input.reference }
+            let columns = summary.columns(input, scratch: scratch)
+            pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
+            pendingOffsets.append(raw.fileOffset)
+            Self.appendRow(columns, to: &pendingRows)
+        }
+    }
+
+    /// Writes the pending rows and makes them visible to queries.
+    public func publish(bytesRead: Int64? = nil) {
+        if !pendingRows.isEmpty {
+            let written = pendingRows.withUnsafeBytes { buffer -> Int in
+                var done = 0
+                while done < buffer.count {
+                    let n = pwrite(rowFile, buffer.baseAddress! + done, buffer.count - done, off_t(rowFileEnd) + off_t(done))
+                    if n <= 0 { break }
+                    done += n
+                }
+                return done
+            }
+            rowFileEnd += Int64(written)
+            pendingRows.removeAll(keepingCapacity: true)
+        }
+        let starts = pendingStarts, frameOffsets = pendingOffsets
+        pendingStarts.removeAll(keepingCapacity: true)
+        pendingOffsets.removeAll(keepingCapacity: true)
+        let end = rowFileEnd
+        lock.withLock {
+            if !starts.isEmpty {
+                rowStarts.removeLast()
+                rowStarts.append(contentsOf: starts)
+                rowStarts.append(end)
+                offsets.append(contentsOf: frameOffsets)
+            }
+            if let bytesRead { bytesIndexed = bytesRead }
+        }
+    }
+
+    /// Live capture's counters, shown by the page.
+    public func setLiveCounters(received: UInt64, dropped: UInt64) {
+        lock.withLock { liveCounters = (received, dropped) }
+    }
+
+    static func appendRow(_ c: SummaryColumns, to out: inout [UInt8]) {
+        var json = JSONText()
+        json.object { j in
+            j.key("number"); j.int(c.number)
+            j.field("time", c.time)
+            j.field("source", c.source)
+            j.field("destination", c.destination)
+            j.field("protocol", c.protocol)
+            j.key("length"); j.int(c.length)
+            j.field("info", c.info)
+            j.field("color", c.color?.rawValue)
+        }
+        out.append(contentsOf: json.bytes)
+    }
+
+    // MARK: state
+
+    /// How far indexing got.
+    public struct Status: Sendable {
+        public var frames: Int
+        public var complete: Bool
+        public var bytesRead: Int64
+        public var fileSize: Int64?
+        public var error: String?
+        public var received: UInt64?
+        public var dropped: UInt64?
+    }
+
+    public var status: Status {
+        lock.withLock {
+            Status(frames: offsets.count, complete: done, bytesRead: bytesIndexed, fileSize: fileSize, error: failure,
+                   received: liveCounters?.received, dropped: liveCounters?.dropped)
+        }
+    }
+
+    /// Frames indexed so far.
+    public var frameCount: Int { lock.withLock { offsets.count } }
+
+    /// Where frame `number` (1-based) starts in the capture file.
+    public func fileOffset(ofFrame number: Int) -> Int64? {
+        lock.withLock { number >= 1 && number <= offsets.count ? offsets[number - 1] : nil }
+    }
+
+    /// The stored JSON rows of frames `numbers` (1-based), in that order.
+    public func rows(_ numbers: some Sequence<Int>) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        var ranges: [(Int64, Int64)] = []
+        lock.withLock {
+            for n in numbers where n >= 1 && n < rowStarts.count {
+                ranges.append((rowStarts[n - 1], rowStarts[n]))
+            }
+        }
+        // Consecutive rows are one read.
+        var i = 0
+        while i < ranges.count {
+            var j = i
+            while j + 1 < ranges.count && ranges[j + 1].0 == ranges[j].1 { j += 1 }
+            let start = ranges[i].0, end = ranges[j].1
+            var buffer = [UInt8](repeating: 0, count: Int(end - start))
+            let n = buffer.withUnsafeMutableBytes { pread(rowFile, $0.baseAddress!, $0.count, off_t(start)) }
+            if n == buffer.count {
+                for k in i...j {
+                    result.append(Array(buffer[Int(ranges[k].0 - start)..<Int(ranges[k].1 - start)]))
+                }
+            }
+            i = j + 1
+        }
+        return result
+    }
+
+    // MARK: passes
+
+    /// Reads the first `limit` frames again through a fresh decoder and follower, as the
+    /// command line would; `body` returns false to stop early.
+    func pass(options: FollowerOptions = CaptureEngine.fullOptions, limit: Int? = nil,
+              depth: FrameDecoder.Depth = .application, follower made: Follower? = nil,
+              _ body: (FieldInput) -> Bool) throws -> Follower {
+        let limit = limit ?? frameCount
+        let follower = made ?? Follower(options: options)
+        var loop = PacketLoop(follower: follower)
+        loop.depth = depth
+        let reader = try CaptureFileReader(path: path)
+        var n = 0
+        while n < limit, let raw = try reader.next() {
+            n += 1
+            let go = loop.process(raw, body) ?? true
+            if !go { break }
+        }
+        return follower
+    }
+
+    /// The numbers of the frames `filter` selects, computed once per filter (and again when
+    /// live capture has added frames). `progress` is reported under the filter's text.
+    public func matches(_ filterText: String) throws(DisplayFilterError) -> [UInt32] {
+        let filter = try DisplayFilter(filterText)
+        let count = frameCount
+        if let cached = lock.withLock({ filterCache[filterText] }), cached.count == count { return cached.frames }
+        var frames: [UInt32] = []
+        var seen = 0
+        _ = try? pass(limit: count) { input in
+            if filter.matches(input) { frames.append(UInt32(input.frame.number)) }
+            seen += 1
+            if seen & 0xffff == 0 { self.lock.withLock { self.progress[filterText] = Double(seen) / Double(max(count, 1)) } }
+            return true
+        }
+        lock.withLock {
+            progress[filterText] = nil
+            filterCache[filterText] = (count, frames)
+            filterOrder.removeAll { $0 == filterText }
+            filterOrder.append(filterText)
+            if filterOrder.count > 8 { filterCache[filterOrder.removeFirst()] = nil }
+        }
+        return frames
+    }
+
+    /// Filters being computed and how far each got (0...1).
+    public var filterProgress: [String: Double] { lock.withLock { progress } }
+
+    /// A page of rows: `{"total", "matched", "frames": [...]}`.
+    public func framesJSON(filter: String?, skip: Int, limit: Int) throws(DisplayFilterError) -> [UInt8] {
+        let total = frameCount
+        let skip = max(0, skip), limit = max(0, min(limit, 10_000))
+        var matched = total
+        var numbers: [Int]
+        if let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty {
+            let frames = try matches(filter)
+            matched = frames.count
+            numbers = skip < frames.count ? frames[skip..<min(frames.count, skip + limit)].map { Int($0) } : []
+        } else {
+            numbers = skip < total ? Array((skip + 1)...min(total, skip + limit)) : []
+        }
+        var json = JSONText()
+        json.object { j in
+            j.key("total"); j.int(total)
+            j.key("matched"); j.int(matched)
+            j.key("frames")
+            j.array { a in for row in rows(numbers) { a.raw(row) } }
+        }
+        return json.bytes
+    }
+
+    // MARK: one frame
+
+    private let cursorLock = NSLock()
+    private var cursor: (reader: CaptureFileReader, loop: PacketLoop, number: Int)?
+
+    /// Frame `number`'s details: its tree as `-V` prints it and its bytes. The follower state
+    /// is rebuilt by reading the frames before it (continuing from the last request when it
+    /// is further on), decoded only up to the transport as the follower needs.
+    public func details(frame number: Int) throws -> (PacketDetails, [UInt8])? {
+        guard number >= 1 && number <= frameCount else { return nil }
+        return try cursorLock.withLock { () throws -> (PacketDetails, [UInt8])? in
+            if cursor == nil || cursor!.number >= number {
+                cursor = (try CaptureFileReader(path: path), PacketLoop(follower: Follower(options: Self.fullOptions)), 0)
+            }
+            var c = cursor!
+            defer { cursor = c }
+            while c.number < number {
+                guard let raw = try c.reader.next() else { return nil }
+                c.number += 1
+                c.loop.depth = c.number == number ? .application : .transport
+                if c.number == number {
+                    return c.loop.process(raw) { input in (PacketTree.build(input), Array(raw.bytes)) }
+                }
+                c.loop.process(raw) { _ in }
+            }
+            return nil
+        }
+    }
+
+    /// `/api/frame/N`: `{"number", "tree": [nodes], "bytes": hex}`; hidden fields are left out.
+    public func frameJSON(_ number: Int) throws -> [UInt8]? {
+        guard let (details, bytes) = try details(frame: number) else { return nil }
+        var json = JSONText()
+        json.object { j in
+            j.key("number"); j.int(number)
+            j.key("tree")
+            j.array { a in for node in details.roots where !node.isHidden { Self.write(node, to: &a) } }
+            j.field("bytes", Self.hex(bytes))
+        }
+        return json.bytes
+    }
+
+    static func write(_ node: FieldNode, to j: inout JSONText) {
+        j.object { o in
+            o.field("label", node.displayLabel)
+            o.field("field", node.field)
+            o.field("value", node.value)
+            o.key("range")
+            if let r = node.range {
+                o.array { a in a.int(r.lowerBound); a.int(r.count) }
+            } else {
+                o.null()
+            }
+            o.field("generated", node.isGenerated)
+            o.key("children")
+            o.array { a in for child in node.children where !child.isHidden { write(child, to: &a) } }
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: filters
+
+    /// `/api/check`: `{"ok": true}` or `{"ok": false, "error", "column"}` (column from 1).
+    public static func checkJSON(_ text: String) -> [UInt8] {
+        var json = JSONText()
+        json.object { j in
+            do throws(DisplayFilterError) {
+                _ = try DisplayFilter(text)
+                j.field("ok", true)
+            } catch {
+                j.field("ok", false)
+                j.field("error", error.message)
+                j.key("column"); j.int(error.column)
+                j.key("length"); j.int(error.location.length)
+            }
+        }
+        return json.bytes
+    }
+
+    /// Every field and protocol name with its description, from both declarations.
+    public static let completions: [(name: String, description: String)] = {
+        var seen = Set<String>()
+        var list: [(String, String)] = []
+        for p in PacketTree.protocols {
+            if seen.insert(p.node.name).inserted { list.append((p.node.name, p.node.label)) }
+            for f in p.fields where seen.insert(f.name).inserted {
+                list.append((f.name, f.blurb.isEmpty ? f.label : f.blurb))
+            }
+        }
+        for f in FieldRegistry.all where seen.insert(f.name).inserted { list.append((f.name, f.summary)) }
+        return list.sorted { $0.0 < $1.0 }
+    }()
+
+    /// `/api/complete?prefix=P`: `{"fields": [{"name", "description"}]}` (at most `limit`).
+    public static func completeJSON(prefix: String, limit: Int = 100) -> [UInt8] {
+        let p = prefix.lowercased()
+        var json = JSONText()
+        json.object { j in
+            j.key("fields")
+            j.array { a in
+                for (name, description) in completions.lazy.filter({ $0.name.hasPrefix(p) }).prefix(limit) {
+                    a.object { o in
+                        o.field("name", name)
+                        o.field("description", description)
+                    }
+                }
+            }
+        }
+        return json.bytes
+    }
+}
+
+public enum EngineError: Error, CustomStringConvertible {
+    case cannotCreateTemporaryFile
+    case badParameter(String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreateTemporaryFile: "cannot create a temporary file in /tmp"
+        case .badParameter(let what): what
+        }
+    }
+}
