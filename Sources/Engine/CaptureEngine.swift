@@ -296,6 +296,27 @@ public final class CaptureEngine: @unchecked Sendable {
         return json.bytes
     }
 
+    /// Where frame `number` is in the list `filter` shows (0-based), or nil when it is not there.
+    public func position(ofFrame number: Int, filter: String?) throws(DisplayFilterError) -> Int? {
+        guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return number >= 1 && number <= frameCount ? number - 1 : nil
+        }
+        let frames = try matches(filter)
+        var lo = 0, hi = frames.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(frames[mid]) < number { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < frames.count && Int(frames[lo]) == number ? lo : nil
+    }
+
+    public func positionJSON(frame: Int, filter: String?) throws(DisplayFilterError) -> [UInt8] {
+        var json = JSONText()
+        let index = try position(ofFrame: frame, filter: filter)
+        json.object { $0.field("index", index) }
+        return json.bytes
+    }
+
     // MARK: one frame
 
     private let cursorLock = NSLock()
@@ -381,6 +402,19 @@ public final class CaptureEngine: @unchecked Sendable {
                 j.key("column"); j.int(error.column)
                 j.key("length"); j.int(error.location.length)
             }
+        }
+        return json.bytes
+    }
+
+    /// A display filter error as `{"ok": false, "error", "column", "length"}`; nil for other errors.
+    public static func filterErrorJSON(_ error: any Error) -> [UInt8]? {
+        guard let error = error as? DisplayFilterError else { return nil }
+        var json = JSONText()
+        json.object { j in
+            j.field("ok", false)
+            j.field("error", error.message)
+            j.key("column"); j.int(error.column)
+            j.key("length"); j.int(error.location.length)
         }
         return json.bytes
     }
