@@ -98,7 +98,7 @@ async function fetchPage(p) {
     state.pages.set(p, r.frames);
     render();
   } catch (e) {
-    if (e.body && e.body.column) showFilterError(e.body);
+    if (e.body && e.body.column !== undefined) showFilterError(e.body);
   } finally { state.pending.delete(key); }
 }
 list.addEventListener('scroll', () => {
@@ -290,10 +290,11 @@ const filterInput = $('filter');
 let checkTimer = null, completeTimer = null, compIndex = -1;
 function showFilterError(r) {
   filterInput.classList.remove('ok'); filterInput.classList.add('bad');
-  $('filter-error').textContent = r.error + (r.column ? ` (column ${r.column})` : '');
+  // The engine counts columns from 0, as the CLI's caret line does.
+  $('filter-error').textContent = `${r.error} (column ${r.column + 1})`;
   const caret = $('caret');
   caret.hidden = false;
-  caret.textContent = ' '.repeat(Math.max(r.column - 1, 0)) + '^' + '~'.repeat(Math.max((r.length || 1) - 1, 0));
+  caret.textContent = ' '.repeat(Math.max(r.column, 0)) + '^' + '~'.repeat(Math.max((r.length || 1) - 1, 0));
 }
 async function check() {
   const text = filterInput.value;

@@ -8,7 +8,7 @@ struct Handler: HTTPHandler {
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard server.acceptsHost(request.headers[.host]) else { return Self.plain(.forbidden, "forbidden: unknown Host\n") }
-        let token = request.query["token"] ?? request.headers[HTTPHeader("X-Tcpwatch-Token")]
+        let token = Query(request.query)["token"] ?? request.headers[HTTPHeader("X-Tcpwatch-Token")]
         guard server.tokenMatches(token) else { return Self.plain(.forbidden, "forbidden: this page needs the token tcpwatch printed\n") }
         guard request.method == .GET || request.method == .HEAD else { return Self.plain(.methodNotAllowed, "read-only\n") }
         let path = request.path
@@ -38,7 +38,7 @@ struct Handler: HTTPHandler {
 
     private func api(_ request: HTTPRequest) async -> HTTPResponse {
         let engine = server.engine
-        let q = request.query
+        let q = Query(request.query)
         let name = String(request.path.dropFirst("/api/".count))
         func int(_ key: String) -> Int? { q[key].flatMap { Int($0) } }
         do {
@@ -172,6 +172,18 @@ struct Handler: HTTPHandler {
         var headers = securityHeaders
         headers[.contentType] = "application/json"
         return HTTPResponse(statusCode: status, headers: headers, body: Data(body))
+    }
+}
+
+/// The query's values as the page's URLSearchParams wrote them: FlyingFox hands them over
+/// still form-encoded (`+` for a space, `%XX` for other bytes).
+struct Query {
+    let items: [HTTPRequest.QueryItem]
+    init(_ items: [HTTPRequest.QueryItem]) { self.items = items }
+    subscript(_ name: String) -> String? {
+        guard let raw = items.first(where: { $0.name == name })?.value else { return nil }
+        let spaced = raw.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 }
 
