@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Dissect", "Views"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Dissect", "Follow", "Views"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
         // Runs the built tcpwatch binary against live traffic in network namespaces (root).
         .testTarget(name: "CaptureTests", dependencies: ["tcpwatch"]),

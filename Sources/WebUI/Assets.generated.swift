@@ -559,7 +559,7 @@ const VIEWS = {
     const s = svg('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'flow' });
     const defs = svg('defs');
     for (const k of ['handshake', 'data', 'close', 'reset', 'problem', 'other']) {
-      const m = svg('marker', { id: 'ah-' + k, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', class: 'k-' + k });
+      const m = svg('marker', { id: 'ah-' + k, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse', class: 'k-' + k });
       m.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
       defs.appendChild(m);
     }
@@ -666,7 +666,7 @@ const VIEWS = {
     box.appendChild(el('p', 'muted', `tcp.stream ${state.stream}: sequence number against time (Stevens). Client segments blue, server red, green: the ACKs the server sent. Click a segment to select its packet.`));
     const pts = r.points;
     if (!pts.length) return;
-    const W = 900, H = 380, left = 70, bottom = 30, top = 10;
+    const W = 900, H = 300, left = 70, bottom = 30, top = 10;
     const tmax = Math.max(...pts.map((p) => p.time), 1e-6);
     const smax = Math.max(1, ...pts.map((p) => p.seq + p.len), ...pts.filter((p) => !p.client).map((p) => p.ack));
     const X = (t) => left + (W - left - 10) * t / tmax, Y = (v) => H - bottom - (H - bottom - top) * v / smax;
@@ -831,7 +831,7 @@ header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; backgro
 .list-head { font: 600 12px system-ui, sans-serif; background: #f5f6f8; border-bottom: 1px solid #ddd; padding-right: 14px; }
 .c-no { width: 7ch; text-align: right; flex: none; }
 .c-time { width: 12ch; text-align: right; flex: none; }
-.c-src, .c-dst { width: 17ch; flex: none; }
+.c-src, .c-dst { width: 20ch; flex: none; }
 .c-proto { width: 8ch; flex: none; }
 .c-len { width: 7ch; text-align: right; flex: none; }
 .c-info { flex: 1; }

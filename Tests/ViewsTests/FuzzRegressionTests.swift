@@ -19,7 +19,7 @@ import Views
             for summary in summaries { summary.write(input, to: out) }
             JSONView().write(input, to: out)
             fields.write(input, to: out)
-            DetailTree.write(input, to: out)
+            VerboseView.write(PacketTree.build(input), to: out)
         }
     }
 
