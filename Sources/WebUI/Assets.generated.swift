@@ -728,6 +728,7 @@ function connect() {
   const ws = new WebSocket(`ws://${location.host}/api/live?token=${encodeURIComponent(TOKEN)}`);
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
+    const wasComplete = lastStatus.complete;
     lastStatus = m;
     const grew = m.total !== state.total;
     state.total = m.total;
@@ -740,7 +741,9 @@ function connect() {
         if (page.length === i % PAGE) page.push(r);
       });
       state.matched = m.total;
-    } else if (grew && LIVE) {
+    } else if ((grew && LIVE) || (m.complete && !wasComplete)) {
+      // Live: the filter runs again over the new frames. A file: once, when the index is whole.
+      state.generation++;
       api('frames', { filter: state.filter, skip: 0, limit: 0 }).then((r) => { state.matched = r.matched; state.pages.clear(); render(); updateStatus(); });
     }
     if (grew) {
