@@ -35,7 +35,7 @@ let package = Package(
         // summary rows, one frame's tree, filter check/complete and the views' facts as JSON.
         .target(name: "Engine", dependencies: ["Dissect", "Follow", "Views"]),
         // `tcpwatch ui`: the embedded web server (FlyingFox) and the page's assets.
-        .target(name: "WebUI", dependencies: ["Engine", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "WebUI", dependencies: ["Engine", .product(name: "FlyingFox", package: "FlyingFox")], exclude: ["assets"]),
         .executableTarget(
             name: "tcpwatch",
             dependencies: [
