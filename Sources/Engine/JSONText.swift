@@ -63,22 +63,28 @@ public struct JSONText {
     /// Appends `value` as a JSON string literal.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(34)
-        for scalar in value.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out.append(contentsOf: [92, 34])
-            case 0x5c: out.append(contentsOf: [92, 92])
-            case 0x0a: out.append(contentsOf: [92, 110])
-            case 0x0d: out.append(contentsOf: [92, 114])
-            case 0x09: out.append(contentsOf: [92, 116])
-            case 0..<0x20, 0x3c, 0x3e, 0x26, 0x7f, 0x2028, 0x2029:
-                let v = scalar.value
-                out.append(contentsOf: [92, 117, 48, 48, hex[Int(v >> 4 & 0xf)], hex[Int(v & 0xf)]])
-                if v > 0xff {
-                    out.removeLast(4)
-                    out.append(contentsOf: [hex[Int(v >> 12 & 0xf)], hex[Int(v >> 8 & 0xf)], hex[Int(v >> 4 & 0xf)], hex[Int(v & 0xf)]])
+        var copy = value
+        copy.withUTF8 { utf8 in
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                switch b {
+                case 0x22: out.append(92); out.append(34)
+                case 0x5c: out.append(92); out.append(92)
+                case 0x0a: out.append(92); out.append(110)
+                case 0x0d: out.append(92); out.append(114)
+                case 0x09: out.append(92); out.append(116)
+                case 0..<0x20, 0x3c, 0x3e, 0x26, 0x7f:
+                    out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 0xf)]])
+                case 0xe2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xa8 || utf8[i + 2] == 0xa9):
+                    // U+2028 and U+2029 end a line in JavaScript.
+                    out.append(contentsOf: [92, 117, 50, 48, 50, utf8[i + 2] == 0xa8 ? 56 : 57])
+                    i += 2
+                default:
+                    out.append(b)
                 }
-            default:
-                out.append(contentsOf: String(scalar).utf8)
+                i += 1
             }
         }
         out.append(34)

@@ -20,9 +20,7 @@ extension SummaryLine {
     public func columns(_ input: FieldInput, scratch: OutputBuffer) -> SummaryColumns {
         func take(_ body: () -> Void) -> String {
             body()
-            let text = scratch.text
-            _ = scratch.takeBytes()
-            return text
+            return String(decoding: scratch.takeBytes(), as: UTF8.self)
         }
         _ = scratch.takeBytes()
         let time = take { writeTime(input, to: scratch) }
