@@ -23,8 +23,6 @@ public final class CaptureEngine: @unchecked Sendable {
     private var pendingStarts: [Int64] = []
     private var pendingOffsets: [Int64] = []
     private var rowFileEnd: Int64 = 0
-    private var lastFlush = DispatchTime.now().uptimeNanoseconds
-    private var firstTimestamp: Timestamp?
 
     // Shared, under `lock`.
     private var offsets: [Int64] = []
@@ -86,13 +84,18 @@ public final class CaptureEngine: @unchecked Sendable {
 
     // MARK: indexing
 
-    /// Reads the whole file once and indexes every frame. Returns when done.
+    /// Reads the whole file once and indexes every frame. Returns when done. A worker
+    /// thread decodes and follows while this one writes the rows, as `read` does.
     public func index() {
         do {
             let reader = try CaptureFileReader(path: path)
-            while let raw = try reader.next() {
-                ingest(raw)
+            let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: Self.fullOptions)),
+                                          next: reader.next, batching: reader.fileSize != nil)
+            try pipeline.run(betweenBatches: {
                 if pendingStarts.count >= 4096 || pendingRows.count >= 1 << 20 { publish(bytesRead: reader.bytesConsumed) }
+            }) { input in
+                add(input)
+                return true
             }
             publish(bytesRead: reader.bytesConsumed)
         } catch {
@@ -108,16 +111,16 @@ public final class CaptureEngine: @unchecked Sendable {
         lock.withLock { done = true }
     }
 
-    /// Indexes one frame: its row goes to the row file when ``publish()`` is next called.
+    /// Indexes one frame (live capture): its row goes to the row file when ``publish()`` is next called.
     public func ingest(_ raw: RawFrame) {
-        let summary = SummaryLine()
-        loop.process(raw) { input in
-            if firstTimestamp == nil { firstTimestamp = input.reference }
-            let columns = summary.columns(input, scratch: scratch)
-            pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
-            pendingOffsets.append(raw.fileOffset)
-            Self.appendRow(columns, to: &pendingRows)
-        }
+        loop.process(raw) { add($0) }
+    }
+
+    private func add(_ input: FieldInput) {
+        let columns = SummaryLine().columns(input, scratch: scratch)
+        pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
+        pendingOffsets.append(input.frame.raw.fileOffset)
+        Self.appendRow(columns, to: &pendingRows)
     }
 
     /// Writes the pending rows and makes them visible to queries.

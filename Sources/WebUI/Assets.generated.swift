@@ -77,6 +77,7 @@ function render() {
     if (r.color) row.classList.add('k-' + r.color);
     else if (r.protocol === 'TCP') row.classList.add('k-tcp');
     else if (r.protocol === 'UDP') row.classList.add('k-udp');
+    else if (r.protocol.startsWith('ICMP')) row.classList.add('k-icmp');
     if (r.number === state.selected) row.classList.add('selected');
     if (state.marked.has(r.number)) row.classList.add('marked');
     const cols = [['c-no', r.number], ['c-time', r.time], ['c-src', r.source], ['c-dst', r.destination],
@@ -375,8 +376,19 @@ async function applyFilter(text) {
   if (!(await check())) return;
   state.filter = text.trim();
   if (state.filter) remember(state.filter);
-  $('status').textContent = state.filter ? 'filtering…' : $('status').textContent;
-  await reload();
+  // A filter is one pass over the capture: show how far it got.
+  let done = false;
+  const progress = async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 300));
+      if (done) break;
+      const s = await api('status');
+      const p = s.filters[state.filter];
+      if (!done) $('status').textContent = `filtering… ${p !== undefined ? Math.floor(p * 100) + '%' : ''}`;
+    }
+  };
+  if (state.filter) { $('status').textContent = 'filtering…'; progress(); }
+  try { await reload(); } finally { done = true; }
   if (state.selected) {
     const r = await api('position', { filter: state.filter, frame: state.selected });
     state.selectedIndex = r.index;
@@ -433,7 +445,7 @@ $('menu').addEventListener('click', (ev) => {
 
 // ---------- legend ----------
 const LEGEND = [['bad', 'Bad TCP / malformed or truncated frame'], ['rst', 'TCP RST'], ['synfin', 'TCP SYN/FIN'],
-  ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['tcp', 'TCP'], ['udp', 'UDP']];
+  ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['icmp', 'ICMP'], ['tcp', 'TCP'], ['udp', 'UDP']];
 (() => {
   const box = $('legend');
   box.appendChild(el('strong', null, "Wireshark's default colouring rules"));
@@ -833,7 +845,7 @@ header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; backgro
 .row > span { overflow: hidden; text-overflow: ellipsis; padding: 0 4px; }
 .list-head { font: 600 12px system-ui, sans-serif; background: #f5f6f8; border-bottom: 1px solid #ddd; padding-right: 14px; }
 .c-no { width: 7ch; text-align: right; flex: none; }
-.c-time { width: 12ch; text-align: right; flex: none; }
+.c-time { width: 15ch; text-align: right; flex: none; }
 .c-src, .c-dst { width: 20ch; flex: none; }
 .c-proto { width: 8ch; flex: none; }
 .c-len { width: 7ch; text-align: right; flex: none; }
@@ -853,6 +865,7 @@ header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; backgro
 .k-arp { background: #faf0d7; color: #12272e; }
 .k-tcp { background: #e7e6ff; color: #12272e; }
 .k-udp { background: #daeeff; color: #12272e; }
+.k-icmp { background: #fce0ff; color: #12272e; }
 #tabs { display: flex; gap: 2px; padding: 2px 6px 0; background: #eceff3; border-bottom: 1px solid #c8cdd4; flex-wrap: wrap; }
 #tabs button { border: 1px solid #c8cdd4; border-bottom: none; background: #f8f9fa; padding: 3px 10px; border-radius: 4px 4px 0 0; cursor: pointer; }
 #tabs button.active { background: #fff; font-weight: 600; }

@@ -103,7 +103,6 @@ struct Handler: HTTPHandler {
             return Self.json(.ok, body)
         } catch {
             if let body = CaptureEngine.filterErrorJSON(error) { return Self.json(.badRequest, body) }
-            if let e = error as? CustomStringConvertible { return Self.json(.badRequest, Self.error(e.description)) }
             return Self.json(.internalServerError, Self.error("\(error)"))
         }
     }
@@ -134,8 +133,11 @@ struct Handler: HTTPHandler {
     // MARK: live socket
 
     private func liveSocket(_ request: HTTPRequest) async throws -> HTTPResponse {
-        // Browsers always send Origin on a WebSocket: it must be this page's.
-        guard request.headers[HTTPHeader("Origin")] == "http://\(server.hostPort)" else {
+        // Browsers always send Origin on a WebSocket: it must be this page's, under a Host
+        // name this server answers to (127.0.0.1 or localhost on loopback).
+        let origin = request.headers[HTTPHeader("Origin")] ?? ""
+        guard origin.hasPrefix("http://"), server.acceptsHost(String(origin.dropFirst("http://".count))),
+              origin.dropFirst("http://".count) == request.headers[.host] ?? "" else {
             return Self.plain(.forbidden, "forbidden: foreign origin\n")
         }
         let socket = WebSocketHTTPHandler(handler: MessageFrameWSHandler(handler: LivePush(engine: server.engine, live: server.live)))

@@ -72,6 +72,7 @@ function render() {
     if (r.color) row.classList.add('k-' + r.color);
     else if (r.protocol === 'TCP') row.classList.add('k-tcp');
     else if (r.protocol === 'UDP') row.classList.add('k-udp');
+    else if (r.protocol.startsWith('ICMP')) row.classList.add('k-icmp');
     if (r.number === state.selected) row.classList.add('selected');
     if (state.marked.has(r.number)) row.classList.add('marked');
     const cols = [['c-no', r.number], ['c-time', r.time], ['c-src', r.source], ['c-dst', r.destination],
@@ -370,8 +371,19 @@ async function applyFilter(text) {
   if (!(await check())) return;
   state.filter = text.trim();
   if (state.filter) remember(state.filter);
-  $('status').textContent = state.filter ? 'filtering…' : $('status').textContent;
-  await reload();
+  // A filter is one pass over the capture: show how far it got.
+  let done = false;
+  const progress = async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 300));
+      if (done) break;
+      const s = await api('status');
+      const p = s.filters[state.filter];
+      if (!done) $('status').textContent = `filtering… ${p !== undefined ? Math.floor(p * 100) + '%' : ''}`;
+    }
+  };
+  if (state.filter) { $('status').textContent = 'filtering…'; progress(); }
+  try { await reload(); } finally { done = true; }
   if (state.selected) {
     const r = await api('position', { filter: state.filter, frame: state.selected });
     state.selectedIndex = r.index;
@@ -428,7 +440,7 @@ $('menu').addEventListener('click', (ev) => {
 
 // ---------- legend ----------
 const LEGEND = [['bad', 'Bad TCP / malformed or truncated frame'], ['rst', 'TCP RST'], ['synfin', 'TCP SYN/FIN'],
-  ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['tcp', 'TCP'], ['udp', 'UDP']];
+  ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['icmp', 'ICMP'], ['tcp', 'TCP'], ['udp', 'UDP']];
 (() => {
   const box = $('legend');
   box.appendChild(el('strong', null, "Wireshark's default colouring rules"));
