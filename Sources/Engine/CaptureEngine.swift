@@ -257,11 +257,18 @@ public final class CaptureEngine: @unchecked Sendable {
         if let cached = lock.withLock({ filterCache[filterText] }), cached.count == count { return cached.frames }
         var frames: [UInt32] = []
         var seen = 0
-        _ = try? pass(limit: count) { input in
-            if filter.matches(input) { frames.append(UInt32(input.frame.number)) }
-            seen += 1
-            if seen & 0xffff == 0 { self.lock.withLock { self.progress[filterText] = Double(seen) / Double(max(count, 1)) } }
-            return true
+        // The same two-thread pipeline as `read -Y`: a worker decodes and follows, this
+        // thread decodes above the transport and evaluates the filter.
+        if let reader = try? CaptureFileReader(path: path) {
+            let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: Self.fullOptions)),
+                                          next: reader.next, batching: reader.fileSize != nil)
+            try? pipeline.run { input in
+                guard seen < count else { return false }
+                seen += 1
+                if filter.matches(input) { frames.append(UInt32(input.frame.number)) }
+                if seen & 0xffff == 0 { self.lock.withLock { self.progress[filterText] = Double(seen) / Double(max(count, 1)) } }
+                return seen < count
+            }
         }
         lock.withLock {
             progress[filterText] = nil
