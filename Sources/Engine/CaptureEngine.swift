@@ -22,10 +22,14 @@ public final class CaptureEngine: @unchecked Sendable {
     private var pendingRows: [UInt8] = []
     private var pendingStarts: [Int64] = []
     private var pendingOffsets: [Int64] = []
+    private var pendingKeys: [UInt32] = []
     private var rowFileEnd: Int64 = 0
 
     // Shared, under `lock`.
     private var offsets: [Int64] = []
+    /// Per frame, the conversation it belongs to (see ``streamKey``), so that one frame's
+    /// details can be rebuilt from its conversation's frames alone.
+    private var streamKeys: [UInt32] = []
     private var rowStarts: [Int64] = [0]
     private var done = false
     private var failure: String?
@@ -120,6 +124,7 @@ public final class CaptureEngine: @unchecked Sendable {
         let columns = SummaryLine().columns(input, scratch: scratch)
         pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
         pendingOffsets.append(input.frame.raw.fileOffset)
+        pendingKeys.append(Self.streamKey(input))
         Self.appendRow(columns, to: &pendingRows)
     }
 
@@ -138,7 +143,8 @@ public final class CaptureEngine: @unchecked Sendable {
             rowFileEnd += Int64(written)
             pendingRows.removeAll(keepingCapacity: true)
         }
-        let starts = pendingStarts, frameOffsets = pendingOffsets
+        let starts = pendingStarts, frameOffsets = pendingOffsets, keys = pendingKeys
+        pendingKeys.removeAll(keepingCapacity: true)
         pendingStarts.removeAll(keepingCapacity: true)
         pendingOffsets.removeAll(keepingCapacity: true)
         let end = rowFileEnd
@@ -148,6 +154,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 rowStarts.append(contentsOf: starts)
                 rowStarts.append(end)
                 offsets.append(contentsOf: frameOffsets)
+                streamKeys.append(contentsOf: keys)
             }
             if let bytesRead { bytesIndexed = bytesRead }
         }
@@ -332,12 +339,31 @@ public final class CaptureEngine: @unchecked Sendable {
     private let cursorLock = NSLock()
     private var cursor: (reader: CaptureFileReader, loop: PacketLoop, number: Int)?
 
-    /// Frame `number`'s details: its tree as `-V` prints it and its bytes. The follower state
-    /// is rebuilt by reading the frames before it (continuing from the last request when it
-    /// is further on), decoded only up to the transport as the follower needs.
+    /// Up to this many frames ahead, details follow every frame from the last request (or
+    /// from the start); further, a TCP frame's details come from its conversation.
+    public var replayWindow = 20_000
+
+    /// A TCP frame's conversation: 1 + tcp.stream; 0 for anything else (UDP, whose
+    /// application layer can depend on other conversations, as TFTP's does; ICMP quoting a
+    /// stream; ARP ...), whose details need every frame before it.
+    static func streamKey(_ input: FieldInput) -> UInt32 {
+        if input.frame.icmp != nil || input.frame.icmpv6 != nil { return 0 }
+        if input.frame.tcp != nil, let s = input.analysis.tcpStream, s < 0x7fff_fff0 { return UInt32(s + 1) }
+        return 0
+    }
+
+    /// Frame `number`'s details: its tree as `-V` prints it and its bytes.
+    ///
+    /// The follower's state for the frame is rebuilt by following the frames before it
+    /// again, decoded only up to the transport as the follower needs. Walking on from the
+    /// last request costs only the frames in between. Otherwise, for a TCP frame,
+    /// only its own conversation's frames are followed (the others are read, not decoded),
+    /// and the stream number and the capture's time references are put back.
     public func details(frame number: Int) throws -> (PacketDetails, [UInt8])? {
         guard number >= 1 && number <= frameCount else { return nil }
         return try cursorLock.withLock { () throws -> (PacketDetails, [UInt8])? in
+            let near = cursor.map { $0.number < number && number - $0.number <= replayWindow } ?? false
+            if !near, number > replayWindow, let result = try conversationDetails(frame: number) { return result }
             if cursor == nil || cursor!.number >= number {
                 cursor = (try CaptureFileReader(path: path), PacketLoop(follower: Follower(options: Self.fullOptions)), 0)
             }
@@ -354,6 +380,47 @@ public final class CaptureEngine: @unchecked Sendable {
             }
             return nil
         }
+    }
+
+    /// The details of a TCP frame from its conversation's frames alone; nil for other frames.
+    func conversationDetails(frame number: Int) throws -> (PacketDetails, [UInt8])? {
+        let (key, members): (UInt32, [Int]) = lock.withLock {
+            let key = streamKeys[number - 1]
+            guard key != 0 else { return (0, []) }
+            var members: [Int] = []
+            for i in 0..<number where streamKeys[i] == key { members.append(i + 1) }
+            return (key, members)
+        }
+        guard key != 0 else { return nil }
+        let reader = try CaptureFileReader(path: path)
+        var loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+        loop.depth = .transport
+        var first: Timestamp?, previous: Timestamp?
+        var numbered = 0, next = 0
+        var n = 0
+        while let raw = try reader.next() {
+            n += 1
+            if first == nil { first = raw.timestamp }
+            defer { previous = raw.timestamp }
+            guard next < members.count, members[next] == n else { continue }
+            next += 1
+            loop.skip(n - 1 - numbered)
+            numbered = n
+            if n < number {
+                loop.process(raw) { _ in }
+                continue
+            }
+            loop.depth = .application
+            let reference = first!, before = previous ?? raw.timestamp
+            return loop.process(raw) { input -> (PacketDetails, [UInt8]) in
+                var input = input
+                input.reference = reference
+                input.previous = before
+                input.analysis.tcpStream = Int(key) - 1
+                return (PacketTree.build(input), Array(raw.bytes))
+            }
+        }
+        return nil
     }
 
     /// `/api/frame/N`: `{"number", "tree": [nodes], "bytes": hex}`; hidden fields are left out.

@@ -115,6 +115,26 @@ final class EngineTests: XCTestCase {
         }
     }
 
+    /// Details rebuilt from the frame's conversation alone equal the full replay's, for
+    /// every frame of every fixture.
+    func testConversationDetailsAreTheFullTree() throws {
+        var checked = 0
+        for name in Self.captures {
+            let engine = try engine(name)
+            engine.replayWindow = 0
+            let all = Set(1...max(engine.frameCount, 1))
+            let expected = try reference(name, trees: all).trees
+            for n in 1...engine.frameCount {
+                let (details, _) = try XCTUnwrap(try engine.details(frame: n))
+                let out = OutputBuffer(fileDescriptor: nil)
+                VerboseView.write(details, to: out)
+                XCTAssertEqual(out.text, expected[n], "\(name) frame \(n)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 300)
+    }
+
     func testFiltersSelectWhatReadSelects() throws {
         let filters = ["tcp", "tcp.flags.reset == 1 || icmp", "http", "dns", "tcp.stream eq 0", "ip.addr == 10.77.0.4",
                        "tcp.analysis.retransmission", "frame.len > 60 && !arp", "tcp.port == 80 or tcp.port == 6789"]
