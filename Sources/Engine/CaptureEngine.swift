@@ -5,7 +5,8 @@ import Views
 
 /// One open capture, like Wireshark's sharkd: an index built in one pass, then answers on
 /// demand. The index keeps, per frame, the frame's offset in the capture file and where its
-/// summary row (already JSON) starts in a temporary row file: 16 bytes of memory per frame.
+/// summary row (already JSON) starts in a temporary row file, and its TCP conversation:
+/// 20 bytes of memory per frame.
 /// Anything else (a frame's tree, a filter, a view) is a fresh pass through the same
 /// decoder and follower the command line uses, so the answers are the CLI's by construction.
 ///

@@ -288,7 +288,7 @@ document.addEventListener('keydown', (ev) => {
 
 // ---------- filter bar ----------
 const filterInput = $('filter');
-let checkTimer = null, completeTimer = null, compIndex = -1;
+let checkTimer = null, completeTimer = null, compIndex = -1, submits = 0;
 function showFilterError(r) {
   filterInput.classList.remove('ok'); filterInput.classList.add('bad');
   // The engine counts columns from 0, as the CLI's caret line does.
@@ -316,7 +316,10 @@ async function complete() {
   const box = $('completions');
   const w = currentWord();
   if (!w || w.word.length < 1) { box.hidden = true; return; }
+  const asked = submits, text = filterInput.value;
   const r = await api('complete', { prefix: w.word });
+  // Too late: the filter was applied or edited meanwhile.
+  if (asked !== submits || text !== filterInput.value || document.activeElement !== filterInput) return;
   clear(box);
   compIndex = -1;
   const items = r.fields.filter((f) => f.name !== w.word).slice(0, 40);
@@ -367,6 +370,8 @@ filterInput.addEventListener('keydown', (ev) => {
 filterInput.addEventListener('blur', () => setTimeout(() => { $('completions').hidden = true; }, 150));
 $('filter-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  submits++;
+  clearTimeout(completeTimer);
   $('completions').hidden = true;
   await applyFilter(filterInput.value);
 });
@@ -843,12 +848,12 @@ header { display: flex; align-items: center; gap: 8px; padding: 4px 8px; backgro
 .rows { position: absolute; left: 0; right: 0; top: 0; }
 .row { display: flex; height: var(--row); line-height: var(--row); white-space: pre; cursor: default; }
 .row > span { overflow: hidden; text-overflow: ellipsis; padding: 0 4px; }
-.list-head { font: 600 12px system-ui, sans-serif; background: #f5f6f8; border-bottom: 1px solid #ddd; padding-right: 14px; }
+.list-head { font: 600 12px var(--mono); background: #f5f6f8; border-bottom: 1px solid #ddd; padding-right: 14px; }
 .c-no { width: 7ch; text-align: right; flex: none; }
 .c-time { width: 15ch; text-align: right; flex: none; }
 .c-src, .c-dst { width: 20ch; flex: none; }
-.c-proto { width: 8ch; flex: none; }
-.c-len { width: 7ch; text-align: right; flex: none; }
+.c-proto { width: 10ch; flex: none; }
+.c-len { width: 8ch; text-align: right; flex: none; }
 .c-info { flex: 1; }
 .rows .row { position: absolute; left: 0; right: 0; }
 .row.marked { font-weight: 700; }

@@ -283,7 +283,7 @@ document.addEventListener('keydown', (ev) => {
 
 // ---------- filter bar ----------
 const filterInput = $('filter');
-let checkTimer = null, completeTimer = null, compIndex = -1;
+let checkTimer = null, completeTimer = null, compIndex = -1, submits = 0;
 function showFilterError(r) {
   filterInput.classList.remove('ok'); filterInput.classList.add('bad');
   // The engine counts columns from 0, as the CLI's caret line does.
@@ -311,7 +311,10 @@ async function complete() {
   const box = $('completions');
   const w = currentWord();
   if (!w || w.word.length < 1) { box.hidden = true; return; }
+  const asked = submits, text = filterInput.value;
   const r = await api('complete', { prefix: w.word });
+  // Too late: the filter was applied or edited meanwhile.
+  if (asked !== submits || text !== filterInput.value || document.activeElement !== filterInput) return;
   clear(box);
   compIndex = -1;
   const items = r.fields.filter((f) => f.name !== w.word).slice(0, 40);
@@ -362,6 +365,8 @@ filterInput.addEventListener('keydown', (ev) => {
 filterInput.addEventListener('blur', () => setTimeout(() => { $('completions').hidden = true; }, 150));
 $('filter-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  submits++;
+  clearTimeout(completeTimer);
   $('completions').hidden = true;
   await applyFilter(filterInput.value);
 });
