@@ -148,6 +148,11 @@ struct UICommand: ParsableCommand {
             throw ExitCode(2)
         }
         if let user {
+            // The engine reads the temporary capture again after root is gone.
+            if let entry = getpwnam(user) {
+                _ = chown(directory, entry.pointee.pw_uid, entry.pointee.pw_gid)
+                _ = chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid)
+            }
             do { try PrivilegeDrop.drop(to: user) } catch {
                 removeFiles()
                 printError("\(error)")

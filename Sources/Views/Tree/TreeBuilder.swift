@@ -266,8 +266,9 @@ enum TreeTime {
 
     /// Days-from-civil inverse (Howard Hinnant's algorithm): no Foundation, any year.
     static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let rem = Int(seconds - days * 86400)
+        // Floor division that cannot overflow, even at Int64.min (a saturated if_tsoffset).
+        let days = seconds >= 0 ? seconds / 86400 : (seconds + 1) / 86400 - 1
+        let rem = Int(seconds &- days &* 86400)
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
