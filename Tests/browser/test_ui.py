@@ -287,6 +287,34 @@ class BrowserTests(unittest.TestCase):
         self.assertEqual(status(f"{s.base}/api/live?token={s.token}", ws)[0], 403)
         self.assertEqual(status(f"{s.base}/api/nothing?token={s.token}")[0], 404)
 
+    def test_save_displayed_and_marked(self):
+        s = self.open("nmap-ss.pcap")
+        self.wait(lambda: len(self.rows()) > 0)
+        self.apply("tcp.flags.reset == 1")
+        self.wait(lambda: len(self.rows()) == 3)
+        tmp = tempfile.mkdtemp()
+        for link, name in [("save-pcap", "a.pcap"), ("save-pcapng", "a.pcapng")]:
+            href = self.driver.find_element(By.ID, link).get_attribute("href")
+            with urllib.request.urlopen(href) as r:
+                data = r.read()
+            path = os.path.join(tmp, name)
+            open(path, "wb").write(data)
+            # The same packets: the columns after the time (source → destination ... info).
+            want = [l.split(None, 2)[2] for l in cli("read", os.path.join(FIX, "nmap-ss.pcap"), "-Y", "tcp.flags.reset == 1").splitlines()]
+            self.assertEqual([l.split(None, 2)[2] for l in cli("read", path).splitlines()], want)
+        # Mark two packets with m, then save the marked ones.
+        self.driver.find_element(By.CSS_SELECTOR, '#rows .row[data-frame="12"]').click()
+        ActionChains(self.driver).send_keys("m").perform()
+        self.driver.find_element(By.CSS_SELECTOR, '#rows .row[data-frame="16"]').click()
+        ActionChains(self.driver).send_keys("m").perform()
+        self.wait(lambda: len(self.driver.find_elements(By.CSS_SELECTOR, "#rows .row.marked")) == 2)
+        with urllib.request.urlopen(self.driver.find_element(By.ID, "save-marked").get_attribute("href")) as r:
+            path = os.path.join(tmp, "m.pcapng")
+            open(path, "wb").write(r.read())
+        self.assertEqual([l.split()[0] for l in cli("read", path).splitlines()], ["1", "2"])
+        self.assertIn("Seq=1 Ack=1", cli("read", path))
+        shutil.rmtree(tmp)
+
     def test_keyboard(self):
         self.open("echo.pcap")
         self.wait(lambda: len(self.rows()) > 3)
