@@ -122,7 +122,9 @@ public final class CaptureEngine: @unchecked Sendable {
     }
 
     private func add(_ input: FieldInput) {
-        let columns = SummaryLine().columns(input, scratch: scratch)
+        var columns = SummaryLine().columns(input, scratch: scratch)
+        // Wireshark's first rule, "Bad TCP": tcp.analysis.flags && !tcp.analysis.window_update.
+        if input.frame.tcp != nil, !input.analysis.tcp.flags.subtracting(.windowUpdate).isEmpty { columns.color = .badTCP }
         pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
         pendingOffsets.append(input.frame.raw.fileOffset)
         pendingKeys.append(Self.streamKey(input))

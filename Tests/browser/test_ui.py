@@ -315,6 +315,22 @@ class BrowserTests(unittest.TestCase):
         self.assertIn("Seq=1 Ack=1", cli("read", path))
         shutil.rmtree(tmp)
 
+    def test_right_click_applies_a_field_as_filter(self):
+        self.open("two-conns.pcap")
+        self.wait(lambda: len(self.rows()) > 3)
+        self.driver.find_element(By.CSS_SELECTOR, '#rows .row[data-frame="1"]').click()
+        node = self.wait(lambda: self.driver.find_element(By.CSS_SELECTOR, '#tree [data-field="tcp.srcport"]'))
+        port = node.get_attribute("data-value")
+        # Open the TCP subtree as a user would, with its twisty.
+        self.driver.find_element(By.CSS_SELECTOR, '#tree > ul > li > .node[data-field="tcp"] > .tw').click()
+        self.driver.execute_script("arguments[0].scrollIntoView()", node)
+        ActionChains(self.driver).context_click(node).perform()
+        self.driver.find_element(By.CSS_SELECTOR, '#menu li[data-act="apply"]').click()
+        f = f"tcp.srcport == {port}"
+        self.wait(lambda: self.driver.find_element(By.NAME, "filter").get_attribute("value") == f)
+        want = [int(x) for x in cli("read", os.path.join(FIX, "two-conns.pcap"), "-Y", f, "-T", "fields", "-e", "frame.number").split()]
+        self.wait(lambda: [r["number"] for r in self.rows()] == want)
+
     def test_keyboard(self):
         self.open("echo.pcap")
         self.wait(lambda: len(self.rows()) > 3)
