@@ -444,7 +444,7 @@ $('menu').addEventListener('click', (ev) => {
 });
 
 // ---------- legend ----------
-const LEGEND = [['bad', 'Bad TCP / malformed or truncated frame'], ['rst', 'TCP RST'], ['synfin', 'TCP SYN/FIN'],
+const LEGEND = [['bad', 'Bad TCP (analysis flags) or a malformed frame'], ['rst', 'TCP RST'], ['synfin', 'TCP SYN/FIN'],
   ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['icmp', 'ICMP'], ['tcp', 'TCP'], ['udp', 'UDP']];
 (() => {
   const box = $('legend');
