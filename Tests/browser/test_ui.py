@@ -331,6 +331,23 @@ class BrowserTests(unittest.TestCase):
         want = [int(x) for x in cli("read", os.path.join(FIX, "two-conns.pcap"), "-Y", f, "-T", "fields", "-e", "frame.number").split()]
         self.wait(lambda: [r["number"] for r in self.rows()] == want)
 
+    def test_colours_and_legend(self):
+        # Wireshark's Bad TCP rule: any analysis flag but window update.
+        flags = ["retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order", "duplicate_ack",
+                 "lost_segment", "ack_lost_segment", "keep_alive", "keep_alive_ack", "zero_window", "zero_window_probe",
+                 "zero_window_probe_ack", "window_full", "reused_ports"]
+        bad = {int(x) for x in cli("read", os.path.join(FIX, "lossy.pcap"), "-Y", " || ".join("tcp.analysis." + f for f in flags),
+                                   "-T", "fields", "-e", "frame.number").split()}
+        self.open("lossy.pcap", "#frame=40")
+        self.wait(lambda: len(self.rows()) > 10)
+        shown = {int(r.get_attribute("data-frame")) for r in self.driver.find_elements(By.CSS_SELECTOR, "#rows .row.k-bad")}
+        visible = {r["number"] for r in self.rows()}
+        self.assertTrue(shown)
+        self.assertEqual(shown, bad & visible)
+        self.driver.find_element(By.ID, "legend-button").click()
+        self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "#legend div")), 10)
+        self.shot("ui-colours.png")
+
     def test_keyboard(self):
         self.open("echo.pcap")
         self.wait(lambda: len(self.rows()) > 3)
