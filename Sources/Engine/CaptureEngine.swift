@@ -290,6 +290,24 @@ public final class CaptureEngine: @unchecked Sendable {
         return frames
     }
 
+    private let viewLock = NSLock()
+    private var viewCache: [String: [UInt8]] = [:]
+    private var viewOrder: [String] = []
+
+    /// A view's answer, computed once per `key` for the frames indexed so far (a view is a
+    /// pass over the whole capture; the page asks again when it switches tabs).
+    public func cached(_ key: String, _ compute: () throws -> [UInt8]) rethrows -> [UInt8] {
+        let full = "\(frameCount) \(key)"
+        if let hit = viewLock.withLock({ viewCache[full] }) { return hit }
+        let value = try compute()
+        viewLock.withLock {
+            viewCache[full] = value
+            viewOrder.append(full)
+            if viewOrder.count > 12 { viewCache[viewOrder.removeFirst()] = nil }
+        }
+        return value
+    }
+
     /// Filters being computed and how far each got (0...1).
     public var filterProgress: [String: Double] { lock.withLock { progress } }
 

@@ -66,7 +66,7 @@ extension CaptureEngine {
 
     /// `/api/follow?stream=N`: the reassembled stream as chunks `{"side", "frame", "data"}`
     /// (base64; a gap has `"gap": bytes` instead), plus the two nodes.
-    public func followJSON(stream: Int) throws -> [UInt8] {
+    public func followJSON(stream: Int, limit: Int = 16 << 20) throws -> [UInt8] {
         var options = FollowerOptions()
         options.reassembleStreams = [stream]
         options.trackHTTP = false
@@ -76,6 +76,8 @@ extension CaptureEngine {
         var chunks = JSONText()
         var header: (Endpoint, Endpoint)?
         var clientNode: Endpoint?
+        // A page cannot show gigabytes: past `limit` bytes the chunks are only counted.
+        var shown = 0, left = 0
         follower.streamData = { s, fromA, fromClient, chunk in
             if header == nil, let c = follower.tcpConversation(stream: s) {
                 header = (c.sideA, c.sideB)
@@ -85,6 +87,13 @@ extension CaptureEngine {
                 clientNode = fromClient == fromA ? c.sideA : c.sideB
             }
             view.write(chunk, fromA: fromA, fromClient: fromClient)
+            if case .data(_, let bytes) = chunk {
+                if shown >= limit {
+                    left += bytes.count
+                    return
+                }
+                shown += bytes.count
+            }
             chunks.object { o in
                 o.field("side", fromClient ? "client" : "server")
                 o.field("from", fromA ? "a" : "b")
@@ -115,7 +124,8 @@ extension CaptureEngine {
             j.field("client", clientNode.map(Self.endpoint))
             j.key("chunks")
             j.array { _ in }
-            j.field("text", header == nil ? "" : out.text)
+            j.key("omitted_bytes"); j.int(left)
+            j.field("text", header == nil ? "" : String(out.text.prefix(limit)))
         }
         var bytes = json.bytes
         if let marker = Self.find(Array("\"chunks\":[".utf8), in: bytes) {

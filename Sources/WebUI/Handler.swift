@@ -66,24 +66,24 @@ struct Handler: HTTPHandler {
                 body = CaptureEngine.completeJSON(prefix: q["prefix"] ?? "")
             case "follow":
                 guard let stream = int("stream") else { return Self.json(.badRequest, Self.error("stream=N expected")) }
-                body = try await offload { try engine.followJSON(stream: stream) }
+                body = try await offload { try engine.cached("follow \(stream)") { try engine.followJSON(stream: stream) } }
             case "conversations":
-                body = try await offload { try engine.conversationsJSON() }
+                body = try await offload { try engine.cached("conversations") { try engine.conversationsJSON() } }
             case "flow":
                 let stream = int("stream")
-                body = try await offload { try engine.flowJSON(stream: stream) }
+                body = try await offload { try engine.cached("flow \(stream ?? -1)") { try engine.flowJSON(stream: stream) } }
             case "tcpgraph":
                 guard let stream = int("stream") else { return Self.json(.badRequest, Self.error("stream=N expected")) }
-                body = try await offload { try engine.tcpGraphJSON(stream: stream) }
+                body = try await offload { try engine.cached("tcpgraph \(stream)") { try engine.tcpGraphJSON(stream: stream) } }
             case "http":
-                body = try await offload { try engine.httpJSON() }
+                body = try await offload { try engine.cached("http") { try engine.httpJSON() } }
             case "scan":
-                body = try await offload { try engine.scanJSON() }
+                body = try await offload { try engine.cached("scan") { try engine.scanJSON() } }
             case "explain":
                 let stream = int("stream"), lang = q["lang"] == "nl" ? "nl" : "en"
-                body = try await offload { try engine.explainJSON(stream: stream, language: lang) }
+                body = try await offload { try engine.cached("explain \(stream ?? -1) \(lang)") { try engine.explainJSON(stream: stream, language: lang) } }
             case "expert":
-                body = try await offload { try engine.expertJSON() }
+                body = try await offload { try engine.cached("expert") { try engine.expertJSON() } }
             case "iograph":
                 let interval = q["interval"].flatMap(Double.init) ?? 1
                 let filter = q["filter"]

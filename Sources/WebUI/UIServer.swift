@@ -67,7 +67,9 @@ public final class UIServer: Sendable {
     public var port: UInt16 { boundPort.withLock { $0 } }
 
     var hostPort: String {
-        let host = options.listen.contains(":") ? "[\(options.listen)]" : options.listen
+        // A wildcard address is not one a browser can open: name loopback instead.
+        let listen = options.listen == "0.0.0.0" ? "127.0.0.1" : options.listen == "::" ? "::1" : options.listen
+        let host = listen.contains(":") ? "[\(listen)]" : listen
         return "\(host):\(port)"
     }
 
@@ -85,6 +87,7 @@ public final class UIServer: Sendable {
         if host == options.listen { return true }
         if isLoopbackOnly && (host == "localhost" || host == "127.0.0.1") { return true }
         if options.listen == "0.0.0.0" || options.listen == "::" {
+            if host == "localhost" { return true }
             var v4 = in_addr(), v6 = in6_addr()
             return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
         }

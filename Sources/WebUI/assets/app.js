@@ -558,6 +558,7 @@ const VIEWS = {
     };
     fmt.addEventListener('change', draw); dir.addEventListener('change', draw);
     draw();
+    if (r.omitted_bytes) box.appendChild(el('p', 'muted', `${r.omitted_bytes} more bytes of this stream are not shown here (tcpwatch follow prints them all).`));
     cliText(box, r.text);
   },
   async flow(box) {
