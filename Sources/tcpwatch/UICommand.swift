@@ -29,22 +29,22 @@ struct UICommand: ParsableCommand {
     @Argument(help: "The capture file, pcap or pcapng.")
     var file: String?
 
-    @Option(name: .customShort("r"), help: "The capture file, as tshark -r.")
+    @Option(name: .customShort("r"), help: ArgumentHelp("The capture file, as tshark -r.", valueName: "file"))
     var readFile: String?
 
-    @Option(name: .customShort("i"), help: "Capture live on this interface instead of reading a file.")
+    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live on this interface instead of reading a file.", valueName: "iface"))
     var interface: String?
 
-    @Option(name: .customShort("f"), help: "BPF capture filter for live capture (tcpdump syntax).")
+    @Option(name: .customShort("f"), help: ArgumentHelp("BPF capture filter for live capture (tcpdump syntax).", valueName: "bpf"))
     var filter: String?
 
-    @Option(name: .customShort("Z"), help: "After opening the capture, drop privileges to USER (tcpdump -Z).")
+    @Option(name: .customShort("Z"), help: ArgumentHelp("After opening the capture, drop privileges to USER (tcpdump -Z).", valueName: "user"))
     var user: String?
 
-    @Option(help: "The port to listen on (default: a free one).")
+    @Option(help: ArgumentHelp("The port to listen on (0, the default: a free one).", valueName: "port"))
     var port: UInt16 = 0
 
-    @Option(help: "The address to listen on (default 127.0.0.1). Anything else makes the page reachable from other machines.")
+    @Option(help: ArgumentHelp("The address to listen on. Anything but loopback makes the page reachable from other machines (with the token).", valueName: "addr"))
     var listen = "127.0.0.1"
 
     func validate() throws {
