@@ -31,6 +31,9 @@ public final class CaptureEngine: @unchecked Sendable {
     /// Per frame, the conversation it belongs to (see ``streamKey``), so that one frame's
     /// details can be rebuilt from its conversation's frames alone.
     private var streamKeys: [UInt32] = []
+    /// True when frames can be read again at their offsets: a regular pcap file, or a pcapng
+    /// file whose interfaces were all described before its first batch of frames.
+    private var canSeek = false
     private var rowStarts: [Int64] = [0]
     private var done = false
     private var failure: String?
@@ -96,12 +99,17 @@ public final class CaptureEngine: @unchecked Sendable {
             let reader = try CaptureFileReader(path: path)
             let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: Self.fullOptions)),
                                           next: reader.next, batching: reader.fileSize != nil)
+            var interfacesAfterFirstBatch: Int?
             try pipeline.run(betweenBatches: {
+                if interfacesAfterFirstBatch == nil { interfacesAfterFirstBatch = reader.interfaces.count }
                 if pendingStarts.count >= 4096 || pendingRows.count >= 1 << 20 { publish(bytesRead: reader.bytesConsumed) }
             }) { input in
                 add(input)
                 return true
             }
+            let seekable = reader.fileSize != nil
+                && (reader.format != .pcapng || interfacesAfterFirstBatch == reader.interfaces.count)
+            lock.withLock { canSeek = seekable }
             publish(bytesRead: reader.bytesConsumed)
         } catch {
             publish()
@@ -363,6 +371,9 @@ public final class CaptureEngine: @unchecked Sendable {
     /// Up to this many frames ahead, details follow every frame from the last request (or
     /// from the start); further, a TCP frame's details come from its conversation.
     public var replayWindow = 20_000
+    /// Read a conversation's frames at their offsets when the file allows it (off: read
+    /// every frame up to the one asked for; for tests).
+    public var seeksForDetails = true
 
     /// A TCP frame's conversation: 1 + tcp.stream; 0 for anything else (UDP, whose
     /// application layer can depend on other conversations, as TFTP's does; ICMP quoting a
@@ -405,14 +416,21 @@ public final class CaptureEngine: @unchecked Sendable {
 
     /// The details of a TCP frame from its conversation's frames alone; nil for other frames.
     func conversationDetails(frame number: Int) throws -> (PacketDetails, [UInt8])? {
-        let (key, members): (UInt32, [Int]) = lock.withLock {
+        let (key, members, memberOffsets, previousOffset, seekable): (UInt32, [Int], [Int64], Int64?, Bool) = lock.withLock {
             let key = streamKeys[number - 1]
-            guard key != 0 else { return (0, []) }
-            var members: [Int] = []
-            for i in 0..<number where streamKeys[i] == key { members.append(i + 1) }
-            return (key, members)
+            guard key != 0 else { return (0, [], [], nil, false) }
+            var members: [Int] = [], at: [Int64] = []
+            for i in 0..<number where streamKeys[i] == key {
+                members.append(i + 1)
+                at.append(offsets[i])
+            }
+            return (key, members, at, number >= 2 ? offsets[number - 2] : nil, canSeek)
         }
         guard key != 0 else { return nil }
+        if seekable, seeksForDetails, let result = try? seekingDetails(frame: number, key: key, members: members, offsets: memberOffsets,
+                                                      previousOffset: previousOffset) {
+            return result
+        }
         let reader = try CaptureFileReader(path: path)
         var loop = PacketLoop(follower: Follower(options: Self.fullOptions))
         loop.depth = .transport
@@ -437,6 +455,41 @@ public final class CaptureEngine: @unchecked Sendable {
                 var input = input
                 input.reference = reference
                 input.previous = before
+                input.analysis.tcpStream = Int(key) - 1
+                return (PacketTree.build(input), Array(raw.bytes))
+            }
+        }
+        return nil
+    }
+
+    /// ``conversationDetails(frame:)`` reading only the conversation's frames, at their
+    /// indexed offsets; nil when the file does not allow it (then every frame is read).
+    private func seekingDetails(frame number: Int, key: UInt32, members: [Int], offsets at: [Int64],
+                                previousOffset: Int64?) throws -> (PacketDetails, [UInt8])? {
+        let reader = try CaptureFileReader(path: path)
+        // Frame 1: the time reference, and (pcapng) the interfaces described before it.
+        guard let first = try reader.next()?.timestamp else { return nil }
+        var previous = first
+        if let previousOffset {
+            guard reader.seek(toFrameAt: previousOffset, number: number - 1), let raw = try reader.next() else { return nil }
+            previous = raw.timestamp
+        }
+        var loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+        loop.depth = .transport
+        var numbered = 0
+        for (n, offset) in zip(members, at) {
+            guard reader.seek(toFrameAt: offset, number: n), let raw = try reader.next() else { return nil }
+            loop.skip(n - 1 - numbered)
+            numbered = n
+            if n < number {
+                loop.process(raw) { _ in }
+                continue
+            }
+            loop.depth = .application
+            return loop.process(raw) { input -> (PacketDetails, [UInt8]) in
+                var input = input
+                input.reference = first
+                input.previous = previous
                 input.analysis.tcpStream = Int(key) - 1
                 return (PacketTree.build(input), Array(raw.bytes))
             }

@@ -124,12 +124,16 @@ final class EngineTests: XCTestCase {
             engine.replayWindow = 0
             let all = Set(1...max(engine.frameCount, 1))
             let expected = try reference(name, trees: all).trees
-            for n in 1...engine.frameCount {
-                let (details, _) = try XCTUnwrap(try engine.details(frame: n))
-                let out = OutputBuffer(fileDescriptor: nil)
-                VerboseView.write(details, to: out)
-                XCTAssertEqual(out.text, expected[n], "\(name) frame \(n)")
-                checked += 1
+            // Reading the conversation's frames at their offsets, and reading every frame.
+            for seeking in [true, false] {
+                engine.seeksForDetails = seeking
+                for n in 1...engine.frameCount {
+                    let (details, _) = try XCTUnwrap(try engine.details(frame: n))
+                    let out = OutputBuffer(fileDescriptor: nil)
+                    VerboseView.write(details, to: out)
+                    XCTAssertEqual(out.text, expected[n], "\(name) frame \(n) seeking \(seeking)")
+                    checked += 1
+                }
             }
         }
         XCTAssertGreaterThan(checked, 300)
