@@ -58,6 +58,9 @@ class Server:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
 
 def read_line(r):
@@ -298,7 +301,8 @@ class BrowserTests(unittest.TestCase):
             with urllib.request.urlopen(href) as r:
                 data = r.read()
             path = os.path.join(tmp, name)
-            open(path, "wb").write(data)
+            with open(path, "wb") as f:
+                f.write(data)
             # The same packets: the columns after the time (source → destination ... info).
             want = [l.split(None, 2)[2] for l in cli("read", os.path.join(FIX, "nmap-ss.pcap"), "-Y", "tcp.flags.reset == 1").splitlines()]
             self.assertEqual([l.split(None, 2)[2] for l in cli("read", path).splitlines()], want)
@@ -310,7 +314,8 @@ class BrowserTests(unittest.TestCase):
         self.wait(lambda: len(self.driver.find_elements(By.CSS_SELECTOR, "#rows .row.marked")) == 2)
         with urllib.request.urlopen(self.driver.find_element(By.ID, "save-marked").get_attribute("href")) as r:
             path = os.path.join(tmp, "m.pcapng")
-            open(path, "wb").write(r.read())
+            with open(path, "wb") as f:
+                f.write(r.read())
         self.assertEqual([l.split()[0] for l in cli("read", path).splitlines()], ["1", "2"])
         self.assertIn("Seq=1 Ack=1", cli("read", path))
         shutil.rmtree(tmp)
