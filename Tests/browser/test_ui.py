@@ -417,6 +417,8 @@ class LiveTest(unittest.TestCase):
         finally:
             srv.terminate()
             srv.wait(5)
+            srv.stdout.close()
+            srv.stderr.close()
 
 
 if __name__ == "__main__":
