@@ -41,7 +41,14 @@ struct ViewSet {
             fatalError("invalid JSON for frame \(frame.number): \(jsonLine.text)")
         }
         out.bytes(jsonLine.bytes)
-        DetailTree.write(input, to: out)
+        // The details tree, as -V and -T ek write it; each ek document line must parse.
+        let details = PacketTree.build(input)
+        VerboseView.write(details, bytes: frame.bytes, to: out)
+        let ek = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
+        TSharkJSONView(style: .ek).write(details, timestamp: frame.raw.timestamp, to: ek)
+        for line in ek.bytes.split(separator: 10) where !isValidJSONLine(Array(line) + [10]) {
+            fatalError("invalid ek JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
+        }
         HexDump.write(frame.bytes, to: out)
         out.flush()
     }

@@ -20,7 +20,9 @@
 # fuzzer finds grows .build/fuzz/corpus/<target>. Crashes land in .build/fuzz/artifacts.
 # Environment: SWIFTC (default swiftc), FUZZ_JOBS (fuzzers side by side: 1, or all with --smoke),
 # FUZZ_TARGETS (default "capture decode follow filter").
-# Exit status: non-zero when a build fails, a replayed file crashes, or a fuzzer finds a crash.
+# Exit status: 1 when a replayed file crashes or a fuzzer finds a crash (or a build fails);
+# 3 when nothing crashed but an input timed out or ran out of memory under ASan (reported
+# as TIMEOUT / OUT OF MEMORY, not as a crash); 0 when all is clean.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,6 +101,45 @@ max_len() {
 }
 
 status=0
+# A timeout (or running out of memory) under ASan is not a crash: ASan makes the code
+# several times slower, so an input that takes 10 s here may take 1 s in the release
+# build. It is still worth a look (a real hang looks the same), so it is reported, in
+# its own words, with exit status 3 when nothing crashed.
+slow=0
+
+# verdict LOG: crash, timeout, oom or clean, from libFuzzer's and ASan's own words.
+verdict() {
+    local log=$1
+    if grep -qE 'ERROR: libFuzzer: timeout|^SUMMARY: libFuzzer: timeout' "$log"; then echo timeout
+    elif grep -qE 'ERROR: libFuzzer: out-of-memory|^SUMMARY: libFuzzer: out-of-memory|malloc\(.*\) exceeds' "$log"; then echo oom
+    elif grep -qE '^==[0-9]+== ?ERROR|^SUMMARY: (libFuzzer|AddressSanitizer)|deadly signal|Fatal error' "$log"; then echo crash
+    else echo clean; fi
+}
+
+# report WHAT LOG: one line for a failed run, by its verdict, and sets the exit status.
+report() {
+    local what=$1 log=$2 input
+    input=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
+    case $(verdict "$log") in
+        timeout)
+            echo "fuzz: $what: TIMEOUT (over ${LIBFUZZER_FLAGS[0]#-timeout=} s under ASan: slow, not a crash)${input:+ on $input} (see $log)"
+            slow=1 ;;
+        oom)
+            echo "fuzz: $what: OUT OF MEMORY (past the 2048 MB limit under ASan, not a crash)${input:+ on $input} (see $log)"
+            slow=1 ;;
+        *)
+            echo "fuzz: $what: CRASH${input:+ on $input} (see $log)"
+            grep -E 'Test unit written|ERROR|Fatal error|deadly signal' "$log" | head -n 5 || true
+            status=1 ;;
+    esac
+}
+
+# finish: the exit status: 1 on a crash, 3 when only timeouts or OOMs, else 0.
+finish() {
+    if [ $status -ne 0 ]; then exit $status; fi
+    if [ $slow -ne 0 ]; then exit 3; fi
+    exit 0
+}
 
 # replay TARGET LABEL FILE...: runs each file once through the target.
 replay() {
@@ -108,9 +149,7 @@ replay() {
     if "$OUT/fuzz-$target" "${LIBFUZZER_FLAGS[@]}" -artifact_prefix="$OUT/artifacts/$target-" "$@" >"$log" 2>&1; then
         echo "fuzz: replay $label through $target: $# files clean"
     else
-        echo "fuzz: replay $label through $target: CRASH (see $log)"
-        grep -E '^Running:|ERROR|Fatal error|deadly signal|timeout' "$log" | tail -n 5 || true
-        status=1
+        report "replay $label through $target" "$log"
     fi
 }
 
@@ -128,7 +167,7 @@ for t in $TARGETS; do
         replay "$t" regressions "${files[@]}"
     fi
 done
-[ "$mode" = replay ] && exit $status
+[ "$mode" = replay ] && finish
 
 # Seeds: regenerated when the generator or the fixtures change.
 if command -v python3 >/dev/null 2>&1; then
@@ -169,12 +208,10 @@ wait || true
 for t in $TARGETS; do
     log=$OUT/logs/fuzz-$t.log
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-    if grep -qE '^==[0-9]+== ?ERROR|^SUMMARY: (libFuzzer|AddressSanitizer)|deadly signal|Fatal error' "$log"; then
-        echo "fuzz: $t: CRASH after ${runs:-?} executions (see $log)"
-        grep -E 'Test unit written|Fatal error|ERROR' "$log" | head -n 5 || true
-        status=1
-    else
+    if [ "$(verdict "$log")" = clean ]; then
         echo "fuzz: $t: ${runs:-?} executions clean"
+    else
+        report "$t after ${runs:-?} executions" "$log"
     fi
 done
-exit $status
+finish

@@ -12,7 +12,10 @@
 #   F.conv.txt      -q -z conv,tcp
 #   F.convudp.txt   -q -z conv,udp          (only when F has UDP)
 #   F.follow-N.txt  -q -z follow,tcp,raw,N  (for every TCP stream N)
-#   F.verbose.txt   -V                      (only for the VERBOSE captures)
+#   F.verbose.txt   -V                      (the details tree)
+#   F.json          -T json                 (all but the BIG captures)
+#   F.allfields.tsv -T fields -E occurrence=a with every field name that tshark's pdml
+#                   shows on any capture here (listed in emitted-fields.txt), header line
 # tshark runs inside Fixtures/pcaps (basenames in its output), with TZ=UTC,
 # LC_ALL=C.UTF-8, a fixed COLUMNS and an empty configuration directory so that
 # no personal preferences leak in.
@@ -25,7 +28,8 @@ FIELDS="-e frame.number -e frame.time_epoch -e frame.time_relative -e frame.len 
 
 ANALYSIS="-e frame.number -e tcp.stream -e udp.stream -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission -e tcp.analysis.out_of_order -e tcp.analysis.duplicate_ack -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment -e tcp.analysis.keep_alive -e tcp.analysis.zero_window -e tcp.analysis.window_update -e tcp.completeness -e http.request.method -e http.request.uri -e http.response.code"
 
-VERBOSE="http-get.pcap echo.pcap dns.pcap icmp-ping.pcap refused.pcap"
+# Their JSON runs to megabytes; their -V and fields references cover them.
+BIG="lossy.pcap http-keepalive.pcap"
 
 if ! command -v tshark >/dev/null; then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
@@ -43,11 +47,21 @@ ts() { tshark -n "$@" 2>/dev/null; }
 cd "$PCAPS"
 if (($#)); then files=("$@"); else files=(*.pcap *.pcapng); fi
 
+# The field names tshark emits on these captures, for the allfields references (the
+# measure of issue 14: how many of them tcpwatch accepts, how many cells agree).
+if ! (($#)); then
+  for f in *.pcap *.pcapng; do ts -r "$f" -T pdml; done \
+    | grep -o '<field name="[^"]*"' | sed 's/<field name="//; s/"$//' \
+    | grep -v -e '^$' -e '^_ws\.' -e '^expert' -e '^num$' -e '^len$' -e '^caplen$' -e '^timestamp$' \
+    | sort -u >emitted-fields.txt
+fi
+ALLFIELDS=$(sed 's/^/-e /' emitted-fields.txt | tr '\n' ' ')
+
 for f in "${files[@]}"; do
   [[ -f $f ]] || continue
   echo "references for $f" >&2
   rm -f "$f".fields.tsv "$f".analysis.tsv "$f".summary.txt "$f".conv.txt \
-        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt
+        "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt "$f".json "$f".allfields.tsv
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $FIELDS >"$f.fields.tsv"
   # shellcheck disable=SC2086
@@ -60,7 +74,11 @@ for f in "${files[@]}"; do
   for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq); do
     ts -r "$f" -q -z "follow,tcp,raw,$n" >"$f.follow-$n.txt"
   done
-  case " $VERBOSE " in
-    *" $f "*) ts -r "$f" -V >"$f.verbose.txt" ;;
+  ts -r "$f" -V >"$f.verbose.txt"
+  case " $BIG " in
+    *" $f "*) ;;
+    *) ts -r "$f" -T json >"$f.json" ;;
   esac
+  # shellcheck disable=SC2086
+  ts -r "$f" -T fields -E header=y -E occurrence=a $ALLFIELDS >"$f.allfields.tsv"
 done

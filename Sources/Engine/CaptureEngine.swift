@@ -82,11 +82,19 @@ public final class CaptureEngine: @unchecked Sendable {
 
     deinit { close(rowFile) }
 
-    /// What `tcpwatch read` needs for its default output and any display filter.
+    /// What `tcpwatch read` needs for its default output.
     static var fullOptions: FollowerOptions {
         var options = FollowerOptions()
         options.analyzeSequences = true
         options.trackHTTP = true
+        return options
+    }
+
+    /// What `read -V` and `read -Y` need: HTTP messages keep their bytes for the tree's
+    /// reassembled data (the same limit as the CLI's).
+    public static var treeOptions: FollowerOptions {
+        var options = fullOptions
+        options.pduBytesLimit = 1 << 20
         return options
     }
 
@@ -278,7 +286,7 @@ public final class CaptureEngine: @unchecked Sendable {
         // The same two-thread pipeline as `read -Y`: a worker decodes and follows, this
         // thread decodes above the transport and evaluates the filter.
         if let reader = try? CaptureFileReader(path: path) {
-            let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: Self.fullOptions)),
+            let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: Self.treeOptions)),
                                           next: reader.next, batching: reader.fileSize != nil)
             try? pipeline.run { input in
                 guard seen < count else { return false }
@@ -397,7 +405,7 @@ public final class CaptureEngine: @unchecked Sendable {
             let near = cursor.map { $0.number < number && number - $0.number <= replayWindow } ?? false
             if !near, number > replayWindow, let result = try conversationDetails(frame: number) { return result }
             if cursor == nil || cursor!.number >= number {
-                cursor = (try CaptureFileReader(path: path), PacketLoop(follower: Follower(options: Self.fullOptions)), 0)
+                cursor = (try CaptureFileReader(path: path), PacketLoop(follower: Follower(options: Self.treeOptions)), 0)
             }
             var c = cursor!
             defer { cursor = c }
@@ -432,7 +440,7 @@ public final class CaptureEngine: @unchecked Sendable {
             return result
         }
         let reader = try CaptureFileReader(path: path)
-        var loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+        var loop = PacketLoop(follower: Follower(options: Self.treeOptions))
         loop.depth = .transport
         var first: Timestamp?, previous: Timestamp?
         var numbered = 0, next = 0
@@ -474,7 +482,7 @@ public final class CaptureEngine: @unchecked Sendable {
             guard reader.seek(toFrameAt: previousOffset, number: number - 1), let raw = try reader.next() else { return nil }
             previous = raw.timestamp
         }
-        var loop = PacketLoop(follower: Follower(options: Self.fullOptions))
+        var loop = PacketLoop(follower: Follower(options: Self.treeOptions))
         loop.depth = .transport
         var numbered = 0
         for (n, offset) in zip(members, at) {
@@ -506,6 +514,16 @@ public final class CaptureEngine: @unchecked Sendable {
             j.key("tree")
             j.array { a in for node in details.roots where !node.isHidden { Self.write(node, to: &a) } }
             j.field("bytes", Self.hex(bytes))
+            // Reassembled data, as Wireshark's bytes pane tabs it: a node's `source` 1 is the first.
+            j.key("sources")
+            j.array { a in
+                for source in details.sources {
+                    a.object { o in
+                        o.field("name", source.name)
+                        o.field("bytes", Self.hex(source.bytes))
+                    }
+                }
+            }
         }
         return json.bytes
     }
@@ -522,6 +540,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 o.null()
             }
             o.field("generated", node.isGenerated)
+            o.key("source"); o.int(node.source)
             o.key("children")
             o.array { a in for child in node.children where !child.isHidden { write(child, to: &a) } }
         }

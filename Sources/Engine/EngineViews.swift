@@ -104,6 +104,10 @@ extension CaptureEngine {
                 case .gap(let bytes):
                     o.key("frame"); o.null()
                     o.key("gap"); o.int(bytes)
+                case .limitReached(let bytes, _):
+                    // Skipped by a memory cap, not missing from the capture.
+                    o.key("frame"); o.null()
+                    o.key("skipped"); o.int(bytes)
                 }
             }
         }
@@ -280,7 +284,7 @@ extension CaptureEngine {
         var items = JSONText()
         var count = 0
         var bySeverity: [String: Int] = [:]
-        _ = try pass { input in
+        _ = try pass(options: Self.treeOptions) { input in
             let interesting = !input.frame.issues.isEmpty || input.frame.tcp?.flags.contains(.rst) == true
                 || !input.analysis.tcp.flags.isEmpty
             guard interesting else { return true }

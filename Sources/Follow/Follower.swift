@@ -18,6 +18,9 @@ public struct FollowerOptions: Sendable {
     /// Keep request/response pairs (and up to `httpBodyLimit` body bytes each) for the `http` view.
     public var keepHTTPTransactions = false
     public var httpBodyLimit = 0
+    /// Keep up to this many bytes of each HTTP message as it crossed the wire, with the
+    /// frames it came in, for the details tree's reassembled data (0: keep none).
+    public var pduBytesLimit = 0
     /// Total out-of-order bytes buffered across all streams.
     public var reassemblyBudget = 64 << 20
     /// Seconds of capture time a closed TCP conversation is kept for stragglers (late
@@ -44,7 +47,9 @@ public final class Follower {
     @exclusivity(unchecked) private var nextUDPStream = 0
     @exclusivity(unchecked) private var nextOrdinal = 0
     private let budget: ReassemblyBudget
-    @exclusivity(unchecked) private var echoRequests: [EchoKey: Int] = [:]
+    /// DNS queries over UDP waiting for their answer, by stream and transaction id.
+    @exclusivity(unchecked) private var dnsQueries: [DNSQueryKey: (frame: Int, time: Timestamp)] = [:]
+    @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
@@ -63,6 +68,9 @@ public final class Follower {
     public var streamData: ((_ stream: Int, _ fromA: Bool, _ fromClient: Bool, _ chunk: StreamChunk) -> Void)?
     /// Called with each completed HTTP transaction (when `keepHTTPTransactions`).
     public var httpTransaction: ((HTTPTransaction) -> Void)?
+    /// Called, when the conversation ends, for each HTTP head too long to parse: its
+    /// messages are missing from ``httpTransaction``, and the view should say so.
+    public var httpHeadTooLarge: ((HTTPHeadTooLarge) -> Void)?
 
     public init(options: FollowerOptions = FollowerOptions()) {
         self.options = options
@@ -99,7 +107,7 @@ public final class Follower {
             follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)
         } else if let quoted = frame.quoted {
-            lookUpQuoted(quoted, into: &analysis)
+            lookUpQuoted(quoted, time: frame.raw.timestamp, into: &analysis)
         }
         if frame.icmp != nil || frame.icmpv6 != nil { matchEcho(frame, src: src, dst: dst, into: &analysis) }
     }
@@ -159,6 +167,9 @@ public final class Follower {
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
         }
+        if case .tcp(let c) = conversation, let streams = c.streams, let httpHeadTooLarge {
+            for head in streams.oversizedHTTPHeads { httpHeadTooLarge(head) }
+        }
         conversationEnded?(conversation)
     }
 
@@ -188,7 +199,7 @@ public final class Follower {
         if let streams {
             let fromA = tcp.update(index) { $0.sideA == source }
             let payload = frame.bytes.slice(segment.payload)
-            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number)
+            let (verdict, message, firstLine) = streams.add(segment, payload: payload, fromA: fromA, frame: frame.number, time: frame.raw.timestamp)
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
@@ -210,7 +221,7 @@ public final class Follower {
                 self?.deliver(stream: stream, fromA: fromA, chunk: chunk)
             } : nil
             conversation.streams = TCPStreams(
-                stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit,
+                stream: stream, budget: budget, http: http, bodyLimit: options.httpBodyLimit, pduLimit: options.pduBytesLimit,
                 keepTransactions: options.keepHTTPTransactions, aIsClientGuess: !FrameDecoder.isHTTPPort(a.port),
                 consumer: consumer)
         }
@@ -244,7 +255,7 @@ public final class Follower {
     }
 
     /// Finds the conversation of the packet an ICMP error quotes, without creating one.
-    private func lookUpQuoted(_ quoted: QuotedPacket, into analysis: inout FrameAnalysis) {
+    private func lookUpQuoted(_ quoted: QuotedPacket, time: Timestamp, into analysis: inout FrameAnalysis) {
         let addresses: (IPAddress, IPAddress)
         if let ip = quoted.ipv4 {
             addresses = (IPAddress(ip.source), IPAddress(ip.destination))
@@ -259,6 +270,10 @@ public final class Follower {
             if let slot = tcp.slot(for: key) {
                 analysis.quotedTCPStream = tcp.update(slot) { $0.stream }
                 analysis.completeness = tcp.update(slot) { $0.completeness }
+                // tshark times the quoted segment within its stream, like one of the stream's own.
+                analysis.streamTimes = tcp.update(slot) {
+                    StreamTimes(sinceFirst: time.nanoseconds(since: $0.startTime), sincePrevious: time.nanoseconds(since: $0.lastTime))
+                }
             }
         } else if let datagram = quoted.udp {
             let key = FlowKey.make(source: Endpoint(address: addresses.0, port: datagram.sourcePort),
@@ -321,6 +336,7 @@ public final class Follower {
             analysis.fromClient = c.connection.flipped ? !fromA : fromA
         }
         trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
+        trackDNS(datagram, frame: frame, into: &analysis)
     }
 
     /// A TFTP read or write request makes the client's port TFTP for any server port, as
@@ -377,9 +393,42 @@ extension Follower {
         }
         if isRequest {
             if echoRequests.count > 65_536 { echoRequests.removeAll() }
-            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = frame.number
+            echoRequests[EchoKey(requester: src, responder: dst, identifier: identifier, sequence: sequence)] = (frame.number, frame.raw.timestamp)
         } else if isReply {
-            analysis.echoRequestFrame = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)]
+            if let request = echoRequests[EchoKey(requester: dst, responder: src, identifier: identifier, sequence: sequence)] {
+                analysis.echoRequestFrame = request.frame
+                analysis.echoResponseTime = frame.raw.timestamp.nanoseconds(since: request.time)
+            }
+        }
+    }
+}
+
+private struct DNSQueryKey: Hashable {
+    var stream: Int
+    var id: UInt16
+}
+
+extension Follower {
+    /// Pairs a DNS response with its query (`dns.response_to`, `dns.time`), as Wireshark
+    /// matches them: same UDP stream, same transaction id. Read from the first bytes of
+    /// the payload, so it works without the DNS layer decoded.
+    fileprivate func trackDNS(_ datagram: UDP, frame: Frame, into analysis: inout FrameAnalysis) {
+        let ports: Set<UInt16> = [53, 5353]
+        guard ports.contains(datagram.sourcePort) || ports.contains(datagram.destinationPort),
+              let stream = analysis.udpStream else { return }
+        let payload = datagram.payload
+        guard payload.count >= 12, payload.upperBound <= frame.bytes.count else { return }
+        let key = DNSQueryKey(stream: stream, id: frame.bytes.u16be(payload.lowerBound))
+        let isResponse = frame.bytes[payload.lowerBound + 2] & 0x80 != 0
+        if isResponse {
+            if let query = dnsQueries.removeValue(forKey: key) {
+                analysis.dnsQueryFrame = query.frame
+                analysis.dnsResponseTime = frame.raw.timestamp.nanoseconds(since: query.time)
+            }
+        } else {
+            // Bounded like the echo table: a flood of unanswered queries forgets the oldest.
+            if dnsQueries.count > 65_536 { dnsQueries.removeAll() }
+            dnsQueries[key] = (frame.number, frame.raw.timestamp)
         }
     }
 }
@@ -484,7 +533,8 @@ extension TCPConversation {
             analysis.tcp = analyzer.analyze(
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
-                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength)
+                windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
+                sackRightEdge: segment.options.sackBlocks.highestRightEdge)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

@@ -49,6 +49,11 @@ public struct FrameAnalysis: Sendable {
     public var pduFirstLine: [UInt8]?
     /// For an ICMP echo reply: the frame of its request.
     public var echoRequestFrame: Int?
+    /// For a DNS response over UDP: the frame of its query and the time since it.
+    public var dnsQueryFrame: Int?
+    public var dnsResponseTime: Int64?
+    /// For an ICMP echo reply: nanoseconds since its request.
+    public var echoResponseTime: Int64?
     /// For a FIN: whether it starts the close or answers the peer's FIN (Wireshark's
     /// "initiates" / "undergoes the connection closing").
     public var finInitiatesClose: Bool?

@@ -54,6 +54,10 @@ public struct TCPSequenceAnalyzer: Sendable {
         /// Bytes sent since the last PSH, and whether the last data segment had PSH.
         var pushBytesSent: UInt32 = 0
         var pushSetLast = false
+        /// False from a lost segment until the peer acknowledges again (`valid_bif`).
+        var validBytesInFlight = true
+        /// The highest SACK right edge of this side's last ACK, 0 when it had none.
+        var lastSACKRight: UInt32 = 0
     }
 
     var client = Flow()
@@ -94,7 +98,7 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
                                  seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
-                                 segmentLength: Int) -> TCPSegmentAnalysis {
+                                 segmentLength: Int, sackRightEdge: UInt32? = nil) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
 
@@ -119,10 +123,12 @@ public struct TCPSequenceAnalyzer: Sendable {
 
         if fromClient {
             Self.analyzeSequence(&result, fwd: &client, rev: &server, frame: frame, time: time, flags: flags,
-                                 seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT)
+                                 seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
+                                 sackRightEdge: sackRightEdge)
         } else {
             Self.analyzeSequence(&result, fwd: &server, rev: &client, frame: frame, time: time, flags: flags,
-                                 seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT)
+                                 seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
+                                 sackRightEdge: sackRightEdge)
         }
 
         updateCompleteness(flags: flags, segmentLength: segmentLength, newConversation: isNew && !startsNewConversation)
@@ -191,7 +197,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     /// `tcp_analyze_sequence_number()`, rule for rule and in the same order.
     private static func analyzeSequence(_ result: inout TCPSegmentAnalysis, fwd: inout Flow, rev: inout Flow,
                                         frame: Int, time: Timestamp, flags: TCPFlags, seq: UInt32,
-                                        ack: UInt32, seglen: Int, window rawWindow: UInt16, firstRTT: Int64) {
+                                        ack: UInt32, seglen: Int, window rawWindow: UInt16, firstRTT: Int64,
+                                        sackRightEdge: UInt32?) {
         let window = UInt32(rawWindow)
         let len = UInt32(truncatingIfNeeded: seglen)
         let syn = flags.contains(.syn), fin = flags.contains(.fin), rst = flags.contains(.rst)
@@ -223,6 +230,8 @@ public struct TCPSequenceAnalyzer: Sendable {
             // LOST SEGMENT: beyond the highest sequence number seen (not for RST).
             if fwd.nextSeq != 0 && SeqNum.gt(seq, fwd.nextSeq) && !rst {
                 result.flags.insert(.lostSegment)
+                // Bytes in flight cannot be known past the hole until the peer ACKs again.
+                fwd.validBytesInFlight = false
             }
 
             // KEEP ALIVE: 0 or 1 byte starting one byte before the next expected number.
@@ -332,9 +341,14 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
 
         // Bytes in flight and bytes since PSH, for segments that carry data: what this
-        // side has sent up to its highest contiguous byte, less what the peer acknowledged.
-        if seglen > 0 {
-            let inFlight = fwd.maxSeqToBeAcked &- rev.lastAck
+        // side has sent, less what the peer acknowledged or selectively acknowledged last.
+        if flags.contains(.ack) { rev.validBytesInFlight = true }
+        if seglen > 0 && fwd.validBytesInFlight {
+            // A SACK edge counts when it lies between the cumulative ACK and this segment's end.
+            let end = seq &+ len
+            let sacked = rev.lastSACKRight
+            let acked = sacked != 0 && SeqNum.gt(sacked, rev.lastAck) && SeqNum.le(sacked, end) ? sacked : rev.lastAck
+            let inFlight = end &- acked
             if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) }
             // The count restarts with the first segment after a PSH, as Wireshark's does.
             fwd.pushBytesSent = fwd.pushSetLast ? len : fwd.pushBytesSent &+ len
@@ -343,6 +357,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
 
         fwd.window = window
+        fwd.lastSACKRight = sackRightEdge ?? 0
         fwd.lastAck = ack
         fwd.lastAckTime = time
         fwd.lastSegmentFlags = result.flags

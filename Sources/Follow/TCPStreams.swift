@@ -17,24 +17,32 @@ final class TCPStreams {
     @exclusivity(unchecked) private var pendingRequests: [Int] = []  // indexes into transactions awaiting a response
     /// Without kept transactions: whether each request still awaiting a response was HEAD,
     /// from `waitingStart` on. A client that pipelines without end keeps the last ones only.
-    @exclusivity(unchecked) private var waitingHEAD: [Bool] = []
+    @exclusivity(unchecked) private var waitingHEAD: [WaitingRequest] = []
     @exclusivity(unchecked) private var waitingStart = 0
     static let maxWaitingRequests = 4096
     let stream: Int
     let keepTransactions: Bool
+
+    /// Messages so far in each direction, and the frame of the last one, for Wireshark's
+    /// `[HTTP request 2/2]` and `[Prev request in frame: 4]`.
+    @exclusivity(unchecked) private var requestCount = 0
+    @exclusivity(unchecked) private var responseCount = 0
+    @exclusivity(unchecked) private var lastRequestFrame: Int?
+    @exclusivity(unchecked) private var lastResponseFrame: Int?
+    @exclusivity(unchecked) private var currentTime = Timestamp.zero
 
     // What happened while delivering the current frame.
     @exclusivity(unchecked) private var completed: [HTTPMessage] = []
     @exclusivity(unchecked) private var touchedMessage = false
     @exclusivity(unchecked) private var headReadThisFrame = false
 
-    init(stream: Int, budget: ReassemblyBudget, http: Bool, bodyLimit: Int, keepTransactions: Bool,
+    init(stream: Int, budget: ReassemblyBudget, http: Bool, bodyLimit: Int, pduLimit: Int = 0, keepTransactions: Bool,
          aIsClientGuess: Bool, consumer: Consumer?) {
         self.stream = stream
         self.consumer = consumer
         self.keepTransactions = keepTransactions
-        httpA = http ? HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit) : nil
-        httpB = http ? HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit) : nil
+        httpA = http ? HTTPStreamParser(isResponseSide: !aIsClientGuess, bodyLimit: bodyLimit, pduLimit: pduLimit) : nil
+        httpB = http ? HTTPStreamParser(isResponseSide: aIsClientGuess, bodyLimit: bodyLimit, pduLimit: pduLimit) : nil
         // The history of delivered bytes only serves to count inconsistent retransmissions,
         // which matters when the stream itself is shown, not for finding HTTP messages.
         let history = consumer == nil ? 0 : 64 * 1024
@@ -44,8 +52,19 @@ final class TCPStreams {
 
     var counters: (ReassemblyCounters, ReassemblyCounters) { (aToB.counters, bToA.counters) }
 
+    /// HTTP heads too long to parse (see ``HTTPStreamParser/maxHeadBytes``), per direction.
+    var oversizedHTTPHeads: [HTTPHeadTooLarge] {
+        [(httpA, true), (httpB, false)].compactMap { parser, fromA in
+            parser?.oversizedHead.map {
+                HTTPHeadTooLarge(stream: stream, firstFrame: $0.firstFrame, bytesRead: $0.bytes,
+                                 isResponse: parser?.isResponseSide ?? !fromA)
+            }
+        }
+    }
+
     /// Feeds one segment; returns what the stream says about the frame's application layer.
-    func add(_ tcp: TCP, payload: ByteView, fromA: Bool, frame: Int) -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
+    func add(_ tcp: TCP, payload: ByteView, fromA: Bool, frame: Int, time: Timestamp = .zero) -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
+        currentTime = time
         completed.removeAll(keepingCapacity: true)
         touchedMessage = false
         headReadThisFrame = false
@@ -84,7 +103,7 @@ final class TCPStreams {
     }
 
     private func nextRequestWasHEAD() -> Bool {
-        guard keepTransactions else { return waitingStart < waitingHEAD.count && waitingHEAD[waitingStart] }
+        guard keepTransactions else { return waitingStart < waitingHEAD.count && waitingHEAD[waitingStart].isHEAD }
         guard let index = pendingRequests.first else { return false }
         return transactions[index].request?.method == "HEAD"
     }
@@ -94,31 +113,55 @@ final class TCPStreams {
         case .headRead:
             headReadThisFrame = true
             touchedMessage = true
-        case .completed(let message):
+        case .completed(var message):
+            number(&message)
             completed.append(message)
             touchedMessage = true
             record(message)
         }
     }
 
-    private func record(_ message: HTTPMessage) {
-        guard keepTransactions else {
-            // Only whether each waiting request was HEAD matters (its response has no body).
-            if !message.isResponse {
-                if waitingHEAD.count - waitingStart >= Self.maxWaitingRequests { waitingStart += 1 }
-                waitingHEAD.append(message.method == "HEAD")
-            } else if waitingStart < waitingHEAD.count {
-                waitingStart += 1
+    /// Numbers the message within its conversation and ties a response to its request.
+    private func number(_ message: inout HTTPMessage) {
+        message.completedAt = currentTime
+        if message.isResponse {
+            responseCount += 1
+            message.number = responseCount
+            message.previousFrame = lastResponseFrame
+            lastResponseFrame = message.lastFrame
+            if waitingStart < waitingHEAD.count {
+                let request = waitingHEAD[waitingStart]
+                message.requestFrame = request.frame
+                message.requestTime = request.time
+                message.requestURI = request.uri
+                message.previousRequestFrame = request.previousFrame
             }
-            if waitingStart == waitingHEAD.count {
-                waitingHEAD.removeAll(keepingCapacity: true)
-                waitingStart = 0
-            } else if waitingStart > 64 && waitingStart * 2 > waitingHEAD.count {
-                waitingHEAD.removeFirst(waitingStart)
-                waitingStart = 0
-            }
-            return
+        } else {
+            requestCount += 1
+            message.number = requestCount
+            message.previousFrame = lastRequestFrame
+            lastRequestFrame = message.lastFrame
         }
+    }
+
+    private func record(_ message: HTTPMessage) {
+        // Which requests wait for a response, in order: whether each was HEAD (its
+        // response has no body) and what the response shows of it.
+        if !message.isResponse {
+            if waitingHEAD.count - waitingStart >= Self.maxWaitingRequests { waitingStart += 1 }
+            waitingHEAD.append(WaitingRequest(isHEAD: message.method == "HEAD", frame: message.lastFrame,
+                                              time: currentTime, uri: message.fullURI, previousFrame: message.previousFrame))
+        } else if waitingStart < waitingHEAD.count {
+            waitingStart += 1
+        }
+        if waitingStart == waitingHEAD.count {
+            waitingHEAD.removeAll(keepingCapacity: true)
+            waitingStart = 0
+        } else if waitingStart > 64 && waitingStart * 2 > waitingHEAD.count {
+            waitingHEAD.removeFirst(waitingStart)
+            waitingStart = 0
+        }
+        guard keepTransactions else { return }
         if !message.isResponse {
             transactions.append(HTTPTransaction(stream: stream, request: message, response: nil))
             pendingRequests.append(transactions.count - 1)
@@ -129,4 +172,13 @@ final class TCPStreams {
             transactions.append(HTTPTransaction(stream: stream, request: nil, response: message))
         }
     }
+}
+
+/// A request still waiting for its response.
+private struct WaitingRequest {
+    var isHEAD: Bool
+    var frame: Int
+    var time: Timestamp
+    var uri: String?
+    var previousFrame: Int?
 }

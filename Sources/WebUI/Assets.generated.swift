@@ -16,7 +16,7 @@ const SVGNS = 'http://www.w3.org/2000/svg';
 const state = {
   filter: '', total: 0, matched: 0, pages: new Map(), pending: new Set(),
   selected: null, selectedIndex: null, stream: null, udpStream: null, view: 'details',
-  marked: new Set(), follow: true, tree: null, treeNodes: [], bytes: [], nodeSel: null,
+  marked: new Set(), follow: true, tree: null, treeNodes: [], bytes: [], sources: [], sourceShown: 0, nodeSel: null,
   generation: 0,
 };
 
@@ -140,7 +140,11 @@ async function select(frame, index) {
   updateHash();
   const f = await api('frame/' + frame);
   if (state.selected !== frame) return;
-  state.bytes = f.bytes.match(/../g) || [];
+  // The frame's bytes, then any reassembled data (Wireshark's bytes pane tabs).
+  state.sources = [{ name: `Frame (${f.bytes.length / 2} bytes)`, bytes: f.bytes.match(/../g) || [] },
+    ...(f.sources || []).map((x) => ({ name: x.name, bytes: x.bytes.match(/../g) || [] }))];
+  state.sourceShown = 0;
+  state.bytes = state.sources[0].bytes;
   const stream = findValue(f.tree, 'tcp.stream');
   state.stream = stream !== null ? +stream : null;
   const udp = findValue(f.tree, 'udp.stream');
@@ -172,6 +176,7 @@ function renderTree(tree) {
       div.appendChild(document.createTextNode(n.label));
       if (n.field) div.dataset.field = n.field;
       if (n.range) div.dataset.range = n.range[0] + ',' + n.range[1];
+      if (n.source) div.dataset.source = n.source;
       if (n.value !== null) div.dataset.value = n.value;
       li.appendChild(div);
       state.treeNodes.push({ div, li, node: n });
@@ -195,6 +200,12 @@ function selectNode(div, scroll = true) {
   div.classList.add('selected');
   for (let li = div.parentElement.parentElement.closest('li'); li; li = li.parentElement.closest('li')) toggle(li, true);
   if (scroll) div.scrollIntoView({ block: 'nearest' });
+  const source = +(div.dataset.source || 0);
+  if (div.dataset.range && source !== state.sourceShown && state.sources[source]) {
+    state.sourceShown = source;
+    state.bytes = state.sources[source].bytes;
+    renderBytes();
+  }
   highlight(div.dataset.range);
 }
 $('tree').addEventListener('click', (ev) => {
@@ -207,6 +218,16 @@ $('tree').addEventListener('click', (ev) => {
 $('tree').addEventListener('dblclick', (ev) => { const d = ev.target.closest('.node'); if (d) toggle(d.parentElement); });
 function renderBytes() {
   const box = clear($('bytes'));
+  if (state.sources.length > 1) {
+    const tabs = el('div', 'sources');
+    state.sources.forEach((src, i) => {
+      const t = el('button', i === state.sourceShown ? 'active' : null, src.name);
+      t.type = 'button';
+      t.addEventListener('click', () => { state.sourceShown = i; state.bytes = src.bytes; renderBytes(); });
+      tabs.appendChild(t);
+    });
+    box.appendChild(tabs);
+  }
   const b = state.bytes;
   for (let off = 0; off < b.length; off += 16) {
     const line = el('div', 'line');
@@ -246,7 +267,7 @@ $('bytes').addEventListener('click', (ev) => {
   let best = null, bestLen = Infinity;
   for (const t of state.treeNodes) {
     const r = t.node.range;
-    if (r && i >= r[0] && i < r[0] + r[1] && r[1] <= bestLen && t.node.field) { best = t; bestLen = r[1]; }
+    if (r && (t.node.source || 0) === state.sourceShown && i >= r[0] && i < r[0] + r[1] && r[1] <= bestLen && t.node.field) { best = t; bestLen = r[1]; }
   }
   if (best) selectNode(best.div);
 });
@@ -542,6 +563,7 @@ const VIEWS = {
       for (const c of r.chunks) {
         if (dir.value !== 'both' && c.side !== dir.value) continue;
         if (c.gap !== undefined) { out.appendChild(el('pre', 'chunk gap', `[${c.gap} bytes missing in capture file]`)); continue; }
+        if (c.skipped !== undefined) { out.appendChild(el('pre', 'chunk gap', `[${c.skipped} bytes not reassembled: memory cap]`)); continue; }
         const bytes = Uint8Array.from(atob(c.data), (ch) => ch.charCodeAt(0));
         let text;
         if (fmt.value === 'hex') {
@@ -934,6 +956,9 @@ svg .ackline { fill: none; stroke: #4a7c2a; stroke-width: 1; }
 .sev-error { color: #b00; font-weight: 700; }
 .sev-warning { color: #b60; }
 .sev-note { color: #06c; }
+.bytes .sources { display: flex; gap: 2px; margin-bottom: 4px; position: sticky; top: 0; background: #fff; }
+.bytes .sources button { font: 11px system-ui, sans-serif; border: 1px solid #c8cdd4; background: #f8f9fa; border-radius: 3px; padding: 1px 6px; cursor: pointer; }
+.bytes .sources button.active { background: var(--sel); color: #fff; }
 """#),
     ]
     static let index = ##"""

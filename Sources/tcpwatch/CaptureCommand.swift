@@ -19,9 +19,25 @@ struct CaptureCommand: ParsableCommand {
         Needs root or the capabilities CAP_NET_RAW and CAP_NET_ADMIN:
           sudo setcap cap_net_raw,cap_net_admin+eip $(which tcpwatch)
 
+        Flags as tcpdump users type them: -n/-nn (names are never resolved anyway), -v/-vv \
+        (the details tree; with -w, a "Got N" count each second), -q (no banner), -l (each \
+        line written at once), -A/-X (the packet in ASCII, or hex and ASCII, under each \
+        line), -D (list the interfaces), -c1, and a capture filter after the options \
+        (tcpwatch capture -i lo tcp port 80). -w FILE.pcapng writes pcapng.
+
+        Memory: the kernel ring (-B) is 64 MiB by default, so a capture's resident size \
+        is about 88 MiB, where tcpdump with its 2 MiB ring needs about 8 MiB. The large \
+        ring is what lets a loopback bulk transfer be captured without drops; -B 2 brings \
+        tcpwatch down to about 26 MiB (and drops as soon as tcpdump would).
+
+        Signals: Ctrl-C (SIGINT), SIGTERM, SIGHUP and SIGQUIT stop the capture, write out \
+        the file and print the counters (exit 0); SIGUSR1 prints the counters and goes \
+        on. A closed output pipe (| head) stops it quietly.
+
         Examples:
           sudo tcpwatch capture -i lo -f 'tcp port 6789'
-          sudo tcpwatch capture -i any -y LINUX_SLL2 -c 100 -w lab.pcapng --format pcapng
+          sudo tcpwatch capture -i lo -c10 -A tcp port 80
+          sudo tcpwatch capture -i any -y LINUX_SLL2 -c 100 -w lab.pcapng
           sudo tcpwatch capture -i lo -w - | tcpwatch read -r -
         """
     )
@@ -29,23 +45,28 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .customShort("i"), help: "Interface to capture on: lo, eth0, any, ... (tcpdump -i).")
     var interface: String = "any"
 
-    @Option(name: .customShort("f"), help: "BPF capture filter (tcpdump syntax).")
+    @Option(name: .customShort("f"), help: "BPF capture filter (tcpdump syntax); may also follow the options, as in tcpdump.")
     var filter: String?
 
-    @Option(name: .customShort("s"), help: "Snapshot length in bytes (tcpdump -s).")
-    var snaplen: Int32 = 262_144
+    @Argument(help: ArgumentHelp("A capture filter after the options, as tcpdump takes it (tcp port 80).", valueName: "expression"))
+    var expression: [String] = []
+
+    @Option(name: .customShort("s"), parsing: .unconditional,
+            help: ArgumentHelp("Snapshot length in bytes, 1 to \(Self.maximumSnaplen); 0 means \(Self.maximumSnaplen) (tcpdump -s).", valueName: "bytes"))
+    var snaplenText: String = "\(Self.maximumSnaplen)"
 
     @Flag(name: .customShort("p"), help: "Do not put the interface in promiscuous mode (tcpdump -p).")
     var noPromiscuous = false
 
-    @Option(name: .customShort("B"), help: ArgumentHelp("Kernel capture buffer in MiB (tcpdump -B, which counts KiB).",
-                                                          valueName: "MiB"))
-    var bufferMiB: Int = LiveCapture.defaultBufferMiB
+    @Option(name: .customShort("B"), parsing: .unconditional,
+            help: ArgumentHelp("Kernel capture buffer in MiB, 1 to \(Self.maximumBufferMiB) (default \(LiveCapture.defaultBufferMiB); tcpdump -B counts KiB).",
+                               valueName: "MiB"))
+    var bufferText: String = "\(LiveCapture.defaultBufferMiB)"
 
     @Flag(name: .customLong("immediate-mode"), help: "Hand over each packet the moment it arrives (libpcap immediate mode). Without it packets are seen within 10 ms; with it a packet flood drops sooner.")
     var immediate = false
 
-    @Option(name: .customShort("c"), help: "Stop after N packets.")
+    @Option(name: .customShort("c"), help: "Stop after N packets (-c N or -cN).")
     var count: Int?
 
     @Option(name: .customShort("a"), help: "Autostop condition, as dumpcap: duration:SECONDS.")
@@ -54,26 +75,103 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .customShort("y"), help: "Link type to request, e.g. LINUX_SLL2 on 'any' (tcpdump -y).")
     var linkType: String?
 
-    @Option(name: .customShort("w"), help: "Write packets to FILE instead of printing them ('-' for stdout).")
+    @Option(name: .customShort("w"), help: "Write packets to FILE instead of printing them ('-' for stdout); FILE.pcapng is written as pcapng.")
     var writeFile: String?
 
-    @Option(help: "File format for -w: pcap (default) or pcapng.")
-    var format: FileFormatChoice = .pcap
+    @Option(help: "File format for -w: pcap or pcapng (default: pcapng for a .pcapng file name, else pcap).")
+    var format: FileFormatChoice?
 
     @Option(name: .customShort("Z"), help: "After opening the capture and the file, drop privileges to USER (tcpdump -Z).")
     var user: String?
 
+    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): print only the matching packets (tshark -Y).")
+    var displayFilter: String?
+
+    @Flag(name: .customShort("n"), help: "Do not resolve names (tcpdump -n, -nn): tcpwatch never does; accepted from habit.")
+    var numeric: Int
+
+    @Flag(name: .customShort("v"), help: "Verbose (tcpdump -v, -vv): the details tree under each line; with -w, a \"Got N\" count on stderr each second.")
+    var verbosity: Int
+
+    @Flag(name: .customShort("q"), help: "Quiet (tcpdump -q): no \"capturing on\" line.")
+    var quiet = false
+
+    @Flag(name: .customShort("l"), help: "Write each packet's line at once (tcpdump -l), not once per batch.")
+    var lineBuffered = false
+
+    @Flag(name: .customShort("A"), help: "Print each packet from its network header in ASCII under its line (tcpdump -A).")
+    var asciiPayload = false
+
+    @Flag(name: .customShort("X"), help: "Print each packet from its network header in hex and ASCII under its line (tcpdump -X).")
+    var hexPayload = false
+
+    @Flag(name: .customShort("D"), help: "List the interfaces and exit (tcpdump -D).")
+    var listInterfaces = false
+
     @OptionGroup var output: PacketOutputOptions
 
+    /// tcpdump's and libpcap's largest snapshot length.
+    static let maximumSnaplen = 262_144
+    /// The largest ring libpcap can be asked for fits in an Int32 of bytes; beyond 1 GiB
+    /// it only costs memory (the default already keeps up with a loopback bulk transfer).
+    static let maximumBufferMiB = 1024
+
+    /// Usage errors as one line and exit status 64, like tcpdump's "invalid snaplen".
+    private func usage(_ message: String) -> ExitCode {
+        printError(message)
+        return ExitCode(64)
+    }
+
     func validate() throws {
-        if let count, count <= 0 { throw ValidationError("-c needs a positive count") }
+        if listInterfaces { return }
+        if let count, count <= 0 { throw usage("-c needs a positive count, e.g. -c 10") }
         if let autostop, parseDuration(autostop) == nil {
-            throw ValidationError("-a takes duration:SECONDS, e.g. -a duration:10")
+            throw usage("-a takes duration:SECONDS, e.g. -a duration:10")
         }
         if let linkType, Self.linkType(named: linkType) == nil {
-            throw ValidationError("unknown link type '\(linkType)'; try EN10MB, LINUX_SLL, LINUX_SLL2, RAW")
+            throw usage("unknown link type '\(linkType)'; try EN10MB, LINUX_SLL, LINUX_SLL2, RAW")
         }
-        if bufferMiB <= 0 { throw ValidationError("-B needs a positive size in MiB") }
+        guard snaplen != nil else {
+            throw usage("invalid snapshot length '\(snaplenText)' (-s): give 1 to \(Self.maximumSnaplen) bytes, or 0 for \(Self.maximumSnaplen)")
+        }
+        if bufferMiB == nil {
+            var hint = ""
+            if let kib = Int(bufferText), kib > Self.maximumBufferMiB {
+                hint = " (tcpdump's -B counts KiB: \(kib) KiB is -B \((kib + 1023) / 1024))"
+            }
+            throw usage("invalid capture buffer size '\(bufferText)' MiB (-B): give 1 to \(Self.maximumBufferMiB) MiB\(hint)")
+        }
+        if filter != nil && !expression.isEmpty {
+            throw usage("give the capture filter once: with -f, or after the options (found -f '\(filter!)' and '\(expression.joined(separator: " "))')")
+        }
+        if displayFilter != nil && writeFile != nil {
+            // tshark's own words: a live capture is saved whole.
+            throw usage("display filters aren't supported when capturing and saving the captured packets (-Y with -w)")
+        }
+        if asciiPayload && hexPayload { throw usage("give -A or -X, not both") }
+    }
+
+    /// `-s` as a number in range; 0 is the maximum, as in tcpdump.
+    var snaplen: Int32? {
+        guard let value = Int(snaplenText), (0...Self.maximumSnaplen).contains(value) else { return nil }
+        return Int32(value == 0 ? Self.maximumSnaplen : value)
+    }
+
+    var bufferMiB: Int? {
+        guard let value = Int(bufferText), (1...Self.maximumBufferMiB).contains(value) else { return nil }
+        return value
+    }
+
+    /// The capture filter, from -f or from the words after the options.
+    var captureFilter: String? {
+        filter ?? (expression.isEmpty ? nil : expression.joined(separator: " "))
+    }
+
+    /// The file format: as asked, else from the file name's extension.
+    var fileFormat: (format: FileFormatChoice, inferred: Bool) {
+        if let format { return (format, false) }
+        let lower = writeFile?.lowercased() ?? ""
+        return lower.hasSuffix(".pcapng") || lower.hasSuffix(".ntar") ? (.pcapng, true) : (.pcap, false)
     }
 
     func parseDuration(_ text: String) -> Double? {
@@ -91,20 +189,34 @@ struct CaptureCommand: ParsableCommand {
         case count, signal, duration
         /// The interface went away or down, or libpcap failed: reported, exit 1.
         case captureFailed(String)
-        /// `-w` could not be written: reported, exit 1.
-        case writeFailed(String)
-        /// The reader of `-w -` went away: a clean stop, as `head` expects.
+        /// `-w` or standard output could not be written: reported, exit 1.
+        case writeFailed(CaptureWriteError)
+        /// The reader of standard output went away (`| head`): a clean, quiet stop.
         case pipeClosed
     }
 
     func run() throws {
+        if listInterfaces {
+            var list = try InterfacesCommand.parse([])
+            try list.run()
+            return
+        }
+        // validate() has checked these.
+        guard let snaplen, let bufferMiB else { throw ExitCode(64) }
         var options = LiveCapture.Options(interface: interface)
         options.snaplen = snaplen
         options.promiscuous = !noPromiscuous
         options.bufferMiB = bufferMiB
         options.immediate = immediate
-        options.filter = filter
+        options.filter = captureFilter
         options.linkType = linkType.flatMap(Self.linkType(named:))
+        let display: DisplayFilter?
+        do {
+            display = try displayFilter.map { text throws(DisplayFilterError) in try DisplayFilter(text) }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(64)
+        }
         let capture: LiveCapture
         do {
             capture = try LiveCapture(options: options)
@@ -117,6 +229,7 @@ struct CaptureCommand: ParsableCommand {
 
         var sink: CaptureSink?
         if let writeFile {
+            let (format, inferred) = fileFormat
             do {
                 sink = try CaptureSink(path: writeFile, format: format, linkType: capture.linkType,
                                        snaplen: capture.snapshotLength, interfaceName: interface)
@@ -124,6 +237,7 @@ struct CaptureCommand: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(2)
             }
+            if inferred && !quiet { printError("writing pcapng, as the file name \(writeFile) says (--format pcap to override)") }
         }
         raisePriority()
         if let user {
@@ -132,11 +246,16 @@ struct CaptureCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let printer = sink == nil ? try output.makePrinter() : nil
-        if sink != nil || printer?.format == .text {
+        // -v/-vv: the details tree (tshark's -V) under each summary line.
+        var printing = output
+        if verbosity > 0 { printing.verbose = true }
+        let printer = sink == nil ? try printing.makePrinter() : nil
+        if !quiet && (sink != nil || printer?.format == .text) {
             printError("capturing on \(interface), link type \(capture.linkType.description), snapshot length \(capture.snapshotLength) bytes")
         }
 
+        // The capture stops on EPIPE itself: it still has a file to close and counters to print.
+        BrokenPipe.handleInCommand()
         StopSignal.install()
         capture.armForSignals()
         if let seconds = autostop.flatMap(parseDuration) { StopSignal.arm(after: seconds) }
@@ -144,7 +263,9 @@ struct CaptureCommand: ParsableCommand {
         var loop = PacketLoop()
         var captured = 0
         var writeError: CaptureWriteError?
-        /// Hands one frame to the file or the printer; false stops the batch.
+        let payload: PayloadDump.Style? = printer?.format != .text ? nil : asciiPayload ? .ascii : hexPayload ? .hexAndASCII : nil
+        let lineBuffered = lineBuffered
+        /// Hands one frame to the file or the printer.
         func take(_ raw: RawFrame) {
             guard writeError == nil else { return }
             captured += 1
@@ -154,24 +275,43 @@ struct CaptureCommand: ParsableCommand {
                     capture.breakLoop()
                 }
             } else if let printer {
-                loop.process(raw) { printer.write($0) }
+                loop.process(raw) { input in
+                    guard display?.matches(input) ?? true else { return }
+                    printer.write(input)
+                    if let payload { PayloadDump.write(input.frame, style: payload, to: printer.out) }
+                    if lineBuffered { printer.out.flush() }
+                }
             }
         }
         /// After each batch: a pipe or terminal sees the batch at once; a file is written
         /// when its 1 MiB buffer fills, and at least once a second while packets arrive, so
         /// a full disk shows up at once and a crash loses at most a second.
         var nextFileFlush = monotonicSeconds() + 1
+        var nextTally = monotonicSeconds() + 1
+        let tally = verbosity > 0 && sink != nil && writeFile != "-"
         func endBatch() {
             if let sink, writeError == nil, sink.isStream || monotonicSeconds() >= nextFileFlush {
                 do { try sink.flush() } catch { writeError = error }
                 nextFileFlush = monotonicSeconds() + 1
             }
-            printer?.out.flush()
+            if let printer {
+                printer.out.flush()
+                if writeError == nil, let code = printer.out.writeError { writeError = CaptureWriteError(errno: code) }
+            }
+            // tcpdump -v -w: how many so far, once a second, over itself.
+            if tally && monotonicSeconds() >= nextTally {
+                var stderr = StandardError()
+                stderr.write("Got \(captured)\r")
+                nextTally = monotonicSeconds() + 1
+            }
         }
         func remaining() -> Int { count.map { max($0 - captured, 0) } ?? 0 }
 
         let watch = capture.watchInterface()
         defer { watch.stop() }
+        // Standard output is read by someone when it is printed to or is the file (-w -).
+        let pipeWatch = printer != nil || sink?.isStream == true ? ClosedOutputWatch { capture.breakLoop() } : nil
+        defer { pipeWatch?.stop() }
         var ending = Ending.signal
         while true {
             if StopSignal.isRaised {
@@ -192,8 +332,13 @@ struct CaptureCommand: ParsableCommand {
                 break
             }
             endBatch()
+            if StopSignal.takeCountersRequest() { printCounters(captured: captured, capture, sink: sink) }
             if let writeError {
                 ending = writeEnding(writeError)
+                break
+            }
+            if pipeWatch?.isClosed == true {
+                ending = .pipeClosed
                 break
             }
             if let count, captured >= count {
@@ -202,8 +347,8 @@ struct CaptureCommand: ParsableCommand {
             }
         }
 
-        // Ctrl-C, SIGTERM and -a: hand over what the kernel ring already holds (a part-filled
-        // block is released within the read timeout), unless a second Ctrl-C says hurry.
+        // A stop signal and -a: hand over what the kernel ring already holds (a part-filled
+        // block is released within the read timeout), unless a second signal says hurry.
         if case .signal = ending { drain(capture, limit: remaining, take: take, endBatch: endBatch) }
         if case .duration = ending { drain(capture, limit: remaining, take: take, endBatch: endBatch) }
         switch ending {
@@ -220,33 +365,40 @@ struct CaptureCommand: ParsableCommand {
             }
         }
         printer?.finish()
-        if let stats = capture.statistics() {
-            printError("\(captured) packets captured")
-            printError("\(stats.received) packets received by filter")
-            printError("\(stats.droppedByKernel) packets dropped by kernel")
-            if stats.droppedByInterface > 0 { printError("\(stats.droppedByInterface) packets dropped by interface") }
-        } else {
-            printError("\(captured) packets captured")
-        }
+        if tally { var stderr = StandardError(); stderr.write("\n") }
+        printCounters(captured: captured, capture, sink: sink)
         switch ending {
-        case .count, .signal, .duration:
-            return
-        case .pipeClosed:
-            printError("the output pipe was closed; capture stopped")
+        case .count, .signal, .duration, .pipeClosed:
             return
         case .captureFailed(let message):
             printError("\(message); capture stopped\(sink != nil ? ", \(writeFile ?? "-") holds the \(captured) packets captured before" : "")")
             throw ExitCode(1)
-        case .writeFailed(let message):
-            printError("\(message); capture stopped")
+        case .writeFailed(let error):
+            printError(writeFailure(error, captured: captured, sink: sink))
             throw ExitCode(1)
         }
     }
 
+    /// tcpdump's counters, at the end and on SIGUSR1.
+    private func printCounters(captured: Int, _ capture: LiveCapture, sink: CaptureSink?) {
+        printError("\(captured) packets captured")
+        guard let stats = capture.statistics() else { return }
+        printError("\(stats.received) packets received by filter")
+        printError("\(stats.droppedByKernel) packets dropped by kernel")
+        if stats.droppedByInterface > 0 { printError("\(stats.droppedByInterface) packets dropped by interface") }
+    }
+
     private func writeEnding(_ error: CaptureWriteError) -> Ending {
-        if error == .brokenPipe { return .pipeClosed }
-        if error == .diskFull { return .writeFailed("cannot write \(writeFile ?? "-"): no space left on device (disk full)") }
-        return .writeFailed("cannot write \(writeFile ?? "-"): \(error)")
+        error == .brokenPipe ? .pipeClosed : .writeFailed(error)
+    }
+
+    /// One line: what failed, and what the file holds now (whole packets only: a record
+    /// the disk cut short is cut off again, see FileWriteBuffer).
+    private func writeFailure(_ error: CaptureWriteError, captured: Int, sink: CaptureSink?) -> String {
+        let name = sink == nil ? "standard output" : writeFile == "-" ? "standard output" : writeFile ?? "-"
+        let reason = error == .diskFull ? "no space left on device (disk full)" : "\(error)"
+        guard let sink, !sink.isStream else { return "cannot write \(name): \(reason); capture stopped" }
+        return "cannot write \(name): \(reason); capture stopped, \(name) holds \(sink.framesOnDisk) of the \(captured) packets captured, up to the last whole packet"
     }
 
     /// Reads, without blocking, what is left in the ring for at most twice the read

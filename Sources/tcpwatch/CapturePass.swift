@@ -43,6 +43,10 @@ struct CapturePass {
     let input: CaptureInputOptions
     let follower: Follower
     var depth = FrameDecoder.Depth.application
+    /// When the view stops early (`follow` once its stream has closed), still read the
+    /// rest of the file's records, without decoding them, so that a damaged file ends
+    /// with the same message and exit status 1 as every other view.
+    var checkRestOfFile = false
 
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
@@ -100,6 +104,7 @@ struct CapturePass {
                 if let count, shown >= count { return false }
                 return !stopWhen()
             }
+            if checkRestOfFile { while try reader.next() != nil {} }
         } catch {
             progress.clear()
             printError("\(self.input.path): \(error)")
@@ -112,7 +117,8 @@ struct CapturePass {
 }
 
 extension CapturePass {
-    /// The same pass over live packets: until Ctrl-C, SIGTERM, `-c` or `stopWhen`.
+    /// The same pass over live packets: until a stop signal (see ``StopSignal``), `-c`,
+    /// `stopWhen` or a closed output pipe; SIGUSR1 prints the counters.
     func runLive(_ interface: String, stopWhen: () -> Bool, _ perFrame: (FieldInput) -> Void) -> Int32 {
         var options = LiveCapture.Options(interface: interface)
         options.filter = input.captureFilter
@@ -130,7 +136,16 @@ extension CapturePass {
         loop.depth = depth
         var seen = 0
         var status: Int32 = 0
-        while !StopSignal.isRaised && !stopWhen() {
+        func printCounters() {
+            if let stats = capture.statistics() {
+                printError("\(seen) packets captured, \(stats.droppedByKernel) dropped by kernel")
+            }
+        }
+        // The reader of standard output went away: nothing more can be shown (| head).
+        let pipeWatch = ClosedOutputWatch { capture.breakLoop() }
+        defer { pipeWatch.stop() }
+        while !StopSignal.isRaised && !stopWhen() && !pipeWatch.isClosed {
+            if StopSignal.takeCountersRequest() { printCounters() }
             let limit = input.count.map { $0 - seen } ?? 0
             do {
                 _ = try capture.readBatch(limit: limit) { raw in
@@ -145,9 +160,7 @@ extension CapturePass {
             if let count = input.count, seen >= count { break }
         }
         follower.finish()
-        if let stats = capture.statistics() {
-            printError("\(seen) packets captured, \(stats.droppedByKernel) dropped by kernel")
-        }
+        printCounters()
         return status
     }
 }

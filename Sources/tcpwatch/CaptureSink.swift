@@ -38,6 +38,9 @@ final class CaptureSink {
         if let pcapng { try pcapng.write(frame) }
     }
 
+    /// Frames whose every byte reached the kernel: what the file holds.
+    var framesOnDisk: Int { pcap?.framesOnDisk ?? pcapng?.framesOnDisk ?? 0 }
+
     func flush() throws(CaptureWriteError) {
         try pcap?.flush()
         try pcapng?.flush()

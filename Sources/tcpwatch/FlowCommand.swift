@@ -28,6 +28,8 @@ struct FlowCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func run() throws {
+        // The SVG is written after the text: a closed pipe must not cut that short.
+        if svg != nil { BrokenPipe.handleInCommand() }
         let follower = Follower()
         let view = FlowView(lanesByHost: stream == nil)
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { frame in

@@ -29,6 +29,8 @@ struct HTTPCommand: ParsableCommand {
     var maxBody: Int = 64
 
     func run() throws {
+        // The bodies are exported after the table is printed: a closed pipe must not cut that short.
+        if export != nil { BrokenPipe.handleInCommand() }
         var options = FollowerOptions()
         options.trackHTTP = true
         options.keepHTTPTransactions = true
@@ -36,6 +38,8 @@ struct HTTPCommand: ParsableCommand {
         let follower = Follower(options: options)
         var transactions: [HTTPTransaction] = []
         follower.httpTransaction = { transactions.append($0) }
+        var oversized: [HTTPHeadTooLarge] = []
+        follower.httpHeadTooLarge = { oversized.append($0) }
         let status = CapturePass(input: input, follower: follower).run(stopWhen: { false }) { _ in }
         transactions.sort { ($0.request?.firstFrame ?? $0.response?.firstFrame ?? 0) < ($1.request?.firstFrame ?? $1.response?.firstFrame ?? 0) }
         let out = OutputBuffer(fileDescriptor: 1)
@@ -43,6 +47,9 @@ struct HTTPCommand: ParsableCommand {
         view.writeHeader(to: out)
         for t in transactions { view.write(t, to: out) }
         out.flush()
+        for head in oversized.sorted(by: { $0.firstFrame < $1.firstFrame }) {
+            printError("note: tcp.stream \(head.stream): the HTTP \(head.isResponse ? "response" : "request") head from frame \(head.firstFrame) is longer than \(HTTPHeadTooLarge.limit / 1024) KiB (\(head.bytesRead) bytes read without its end); it and the later messages in that direction are not listed")
+        }
         if let export {
             try exportBodies(transactions, to: export)
         }

@@ -122,6 +122,19 @@ final class PacketPrinter {
         treeJSON?.begin(to: out)
     }
 
+    /// Reassembled HTTP messages kept for the tree, per message.
+    static let pduBytesLimit = 1 << 20
+
+    /// True when the output is built from the details tree.
+    var needsTree: Bool {
+        switch format {
+        case .json, .ek: true
+        case .text: verbose
+        case .fields: fieldsView?.fields.contains { FieldRegistry.isTreeOnly($0.name) } ?? false
+        case .jsonl: false
+        }
+    }
+
     /// What the follower must compute for this output: everything for the summary, JSON
     /// and details; only what the chosen fields need for -T fields.
     var needs: FieldNeeds {
@@ -143,7 +156,7 @@ final class PacketPrinter {
             flatJSON.write(input, to: out)
         case .text:
             if printSummary { summary.write(input, to: out) }
-            if verbose { VerboseView.write(PacketTree.build(input), to: out) }
+            if verbose { VerboseView.write(PacketTree.build(input), bytes: input.frame.bytes, to: out) }
             if hex { HexDump.write(input.frame.bytes, to: out) }
         }
         out.flushIfFull()

@@ -108,11 +108,13 @@ struct ReadCommand: ParsableCommand {
         let needs: FieldNeeds = display != nil || sink != nil ? .everything : printer.needs
         options.analyzeSequences = needs.contains(.analysis)
         options.trackHTTP = needs.contains(.http)
+        // The details tree shows reassembled messages from their bytes (capped per message).
+        if printer.needsTree || display != nil { options.pduBytesLimit = PacketPrinter.pduBytesLimit }
         let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: options)),
                                       next: reader.next, accept: { filter?.matches($0) ?? true },
                                       batching: reader.fileSize != nil)
         var shown = 0
-        var failure: String?
+        var failure: CaptureWriteError?
         var writeFailed = false
         // A bar between the packet lines would garble them: only when they go elsewhere.
         var progress = ProgressBar(total: isatty(1) == 1 ? nil : reader.fileSize)
@@ -127,8 +129,8 @@ struct ReadCommand: ParsableCommand {
                 shown += 1
                 if display?.matches(input) ?? true {
                     if let sink {
-                        do { try sink.write(input.frame.raw) } catch {
-                            failure = "\(error)"
+                        do throws(CaptureWriteError) { try sink.write(input.frame.raw) } catch {
+                            failure = error
                             return false
                         }
                     } else {
@@ -150,13 +152,16 @@ struct ReadCommand: ParsableCommand {
             return 1
         }
         progress.clear()
+        // `-w - | head -c N`: the reader has what it wanted.
+        if failure == .brokenPipe { return 0 }
         if let failure {
-            printError(failure)
+            printError("\(failure)")
             return 2
         }
         if writeFailed { return 0 }
         printer.finish()
         do { try sink?.close() } catch {
+            if error == .brokenPipe { return 0 }
             printError("\(error)")
             return 2
         }

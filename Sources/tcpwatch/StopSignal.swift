@@ -6,20 +6,35 @@ import Glibc
 
 /// Why the capture stops, set from signal handlers; the capture loop checks it after
 /// every batch. The handlers only store to atomics and call `pcap_breakloop` (which sets
-/// a flag and writes an eventfd), so they are async-signal-safe, and a second Ctrl-C
+/// a flag and writes an eventfd), so they are async-signal-safe, and a second stop signal
 /// during shutdown cannot cut the output file short: it only cuts the final drain short.
+///
+/// As tcpdump: SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal closed) and SIGQUIT
+/// (Ctrl-\) end the capture cleanly, with the file flushed and the counters printed;
+/// SIGUSR1 prints the counters and the capture goes on. Taking SIGQUIT here also keeps
+/// the Swift runtime's crash handler (which dumps registers and a backtrace for SIGQUIT
+/// and then lets the program run on) out of an ordinary stop.
 enum StopSignal {
-    /// SIGINT and SIGTERM received so far.
+    /// The signals that end a live command cleanly.
+    static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+    /// Stop signals received so far.
     static let interrupts = Atomic<Int>(0)
     /// The `-a duration:` timer (SIGALRM) fired.
     static let timerFired = Atomic<Bool>(false)
+    /// SIGUSR1 arrived and its counters are not printed yet.
+    static let countersWanted = Atomic<Bool>(false)
 
     static func install() {
-        for sig in [SIGINT, SIGTERM] {
+        for sig in stopping {
             signal(sig) { _ in
                 StopSignal.interrupts.add(1, ordering: .sequentiallyConsistent)
                 LiveCapture.interruptFromSignalHandler()
             }
+        }
+        signal(SIGUSR1) { _ in
+            StopSignal.countersWanted.store(true, ordering: .sequentiallyConsistent)
+            LiveCapture.interruptFromSignalHandler()
         }
         signal(SIGALRM) { _ in
             StopSignal.timerFired.store(true, ordering: .sequentiallyConsistent)
@@ -30,9 +45,9 @@ enum StopSignal {
         // SIGTERM and -a would never arrive.
         var set = sigset_t()
         sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGALRM] { sigaddset(&set, sig) }
+        for sig in stopping + [SIGUSR1, SIGALRM] { sigaddset(&set, sig) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        // A closed pipe on `-w -` becomes EPIPE, reported and handled as a clean stop.
+        // A closed pipe becomes EPIPE, reported and handled as a clean stop.
         signal(SIGPIPE, SIG_IGN)
     }
 
@@ -47,4 +62,9 @@ enum StopSignal {
 
     static var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
     static var isRaised: Bool { interruptCount > 0 || timerFired.load(ordering: .sequentiallyConsistent) }
+
+    /// True once per SIGUSR1 (several before one check count once, as in tcpdump).
+    static func takeCountersRequest() -> Bool {
+        countersWanted.exchange(false, ordering: .sequentiallyConsistent)
+    }
 }

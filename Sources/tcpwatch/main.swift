@@ -14,9 +14,10 @@ struct Tcpwatch: ParsableCommand {
         subcommands: [
             ReadCommand.self, CaptureCommand.self, InterfacesCommand.self, ConversationsCommand.self,
             FollowCommand.self, FlowCommand.self, HTTPCommand.self, SocketsCommand.self, ExpectCommand.self,
-            ScanCommand.self, ExplainCommand.self, UICommand.self,
+            ScanCommand.self, ExplainCommand.self, FieldsCommand.self, UICommand.self,
         ]
     )
 }
 
-Tcpwatch.main()
+BrokenPipe.endQuietly()
+Tcpwatch.main(AttachedOptionValues.split(Array(CommandLine.arguments.dropFirst())))

@@ -67,3 +67,34 @@ import Testing
         }
     }
 }
+
+/// issue 18: a snapshot length is not damage. A UDP datagram cut by the snaplen (the
+/// frame's wire length is longer than what was captured) decodes without an issue, as a
+/// TCP segment cut the same way does; a UDP length beyond the IP payload still is one.
+@Suite struct UDPSnaplenTests {
+    typealias V = TransportVectors
+
+    func decode(_ bytes: [UInt8], captured: Int) -> Frame {
+        bytes.withUnsafeBytes { all in
+            let view = ByteView(UnsafeRawBufferPointer(rebasing: all[0..<captured]))
+            let raw = RawFrame(bytes: view, timestamp: Timestamp(seconds: 0, nanoseconds: 0),
+                               originalLength: bytes.count, linkType: .ethernet)
+            return FrameDecoder.decode(raw, number: 1)
+        }
+    }
+
+    @Test func cutBySnaplenIsNotDamage() {
+        // Ethernet 14 + IPv4 20 + UDP 8 = 42: cut inside the DNS payload, as -s 60 does.
+        let frame = decode(V.dnsQueryUDP, captured: 60)
+        #expect(frame.udp != nil)
+        #expect(frame.udp?.payload == 42..<60)
+        #expect(!frame.issues.contains { $0.description.contains("udp") }, "\(Array(frame.issues))")
+    }
+
+    @Test func lengthBeyondTheIPPayloadIsStillDamage() {
+        var bytes = V.dnsQueryUDP
+        bytes[38] = 0x01  // UDP length 0x01xx: beyond the IP total length
+        let frame = decode(bytes, captured: bytes.count)
+        #expect(frame.issues.contains { $0.description.contains("udp") }, "\(Array(frame.issues))")
+    }
+}

@@ -27,7 +27,7 @@ final class EngineTests: XCTestCase {
     /// What `tcpwatch read` does: one pass, one line per frame, and each frame's tree.
     func reference(_ name: String, trees: Set<Int> = [], filter: DisplayFilter? = nil) throws -> (lines: [String], trees: [Int: String], matches: [Int]) {
         let reader = try CaptureFileReader(path: Self.fixtures.appendingPathComponent(name).path)
-        var loop = PacketLoop(follower: Follower())
+        var loop = PacketLoop(follower: Follower(options: CaptureEngine.treeOptions))
         let out = OutputBuffer(fileDescriptor: nil)
         var lines: [String] = []
         var verbose: [Int: String] = [:]
@@ -38,7 +38,7 @@ final class EngineTests: XCTestCase {
                 lines.append(String(out.text.dropLast()))
                 _ = out.takeBytes()
                 if trees.contains(input.frame.number) {
-                    VerboseView.write(PacketTree.build(input), to: out)
+                    VerboseView.write(PacketTree.build(input), bytes: input.frame.bytes, to: out)
                     verbose[input.frame.number] = out.text
                     _ = out.takeBytes()
                 }
@@ -96,7 +96,7 @@ final class EngineTests: XCTestCase {
             for n in frames.sorted().reversed() + frames.sorted() {
                 let (details, bytes) = try XCTUnwrap(try engine.details(frame: n))
                 let out = OutputBuffer(fileDescriptor: nil)
-                VerboseView.write(details, to: out)
+                bytes.withUnsafeBytes { VerboseView.write(details, bytes: ByteView($0), to: out) }
                 XCTAssertEqual(out.text, expected[n], "\(name) frame \(n)")
                 XCTAssertFalse(bytes.isEmpty)
                 // The JSON tree: hidden nodes left out, ranges inside the bytes.
@@ -128,9 +128,9 @@ final class EngineTests: XCTestCase {
             for seeking in [true, false] {
                 engine.seeksForDetails = seeking
                 for n in 1...engine.frameCount {
-                    let (details, _) = try XCTUnwrap(try engine.details(frame: n))
+                    let (details, bytes) = try XCTUnwrap(try engine.details(frame: n))
                     let out = OutputBuffer(fileDescriptor: nil)
-                    VerboseView.write(details, to: out)
+                    bytes.withUnsafeBytes { VerboseView.write(details, bytes: ByteView($0), to: out) }
                     XCTAssertEqual(out.text, expected[n], "\(name) frame \(n) seeking \(seeking)")
                     checked += 1
                 }

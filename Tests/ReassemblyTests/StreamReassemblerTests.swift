@@ -138,20 +138,20 @@ let cases: [Case] = [
 
     Case(name: "per-direction cap: flush up to the first hole, then deliver in order",
          steps: [.syn(1000), .data(1001, "ab"), .data(1006, "fgh"), .data(1009, "ijk"), .data(1012, "lm")],
-         want: [.text("ab"), .gap(3), .text("fghijklm")],
+         want: [.text("ab"), .limit(3), .text("fghijklm")],
          counters: Want(delivered: 10, missing: 3, outOfOrder: 2, capHits: 1),
          maxBuffered: 6 + 2 * StreamReassembler.segmentOverhead),
 
     Case(name: "per-direction cap: only the first hole is skipped, the second still fills",
          steps: [.syn(1000), .data(1004, "def"), .data(1010, "jkl"), .data(1014, "n"),
                  .data(1007, "ghi"), .data(1013, "m")],
-         want: [.gap(3), .text("defghijklmn")],
+         want: [.limit(3), .text("defghijklmn")],
          counters: Want(delivered: 11, missing: 3, outOfOrder: 3, capHits: 1),
          maxBuffered: 6 + 2 * StreamReassembler.segmentOverhead),
 
     Case(name: "per-direction cap: a segment larger than the cap",
          steps: [.syn(1000), .data(1005, "efghij"), .data(1001, "abcd")],
-         want: [.gap(4), .text("efghij")],
+         want: [.limit(4), .text("efghij")],
          counters: Want(delivered: 6, missing: 4, duplicate: 4, outOfOrder: 0, capHits: 1),
          maxBuffered: 4 + StreamReassembler.segmentOverhead),
 ]
@@ -217,7 +217,7 @@ let cases: [Case] = [
         #expect(budget.peakUsedBytes <= 10 + 2 * overhead)
         #expect(budget.refusals == 1)
         #expect(rb.counters.capHits == 1 && ra.counters.capHits == 0)
-        #expect(b.outs == [.gap(3), .text("wxyz")])
+        #expect(b.outs == [.limit(3), .text("wxyz")])
         apply(.data(1001, "abc"), to: &ra)
         #expect(a.outs == [.text("abcdefghij")])
         #expect(budget.usedBytes == 0)
@@ -356,7 +356,7 @@ let cases: [Case] = [
                     #expect(bytes == first[offset..<(offset + bytes.count)].map { $0! },
                             "round \(round) at \(offset)")
                     offset += bytes.count
-                case .gap(let n):
+                case .gap(let n), .limit(let n):
                     offset += n
                 }
             }
@@ -373,5 +373,34 @@ struct LCG {
     mutating func next() -> UInt64 {
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return state >> 33
+    }
+}
+
+/// issue 18: one-byte segments in descending order fill the segment cap. The cap skips a
+/// stretch whose bytes then arrive, late, behind the delivery point: that stretch is
+/// reported as `.limitReached`, never as a `.gap` (missing from the capture), and the
+/// late bytes are counted as arriving after the limit.
+@Suite struct ReassemblyLimitTests {
+    @Test func descendingSegmentsReachTheLimitInWords() {
+        let total = 40, cap = 8
+        var steps: [Step] = [.syn(1000)]
+        for k in stride(from: total - 1, through: 0, by: -1) {
+            steps.append(.data(1001 + UInt32(k), String(UnicodeScalar(UInt8(65 + k % 26)))))
+        }
+        let (outs, counters) = runSteps(steps, maxSegments: cap)
+        #expect(!outs.contains { if case .gap = $0 { true } else { false } }, "\(outs)")
+        let skipped = outs.reduce(0) { if case .limit(let n) = $1 { $0 + n } else { $0 } }
+        #expect(skipped == total - cap - 1, "\(outs)")
+        #expect(counters.bytesSkippedAtLimit == skipped)
+        #expect(counters.bytesAfterLimit == skipped, "every skipped byte arrived later")
+        #expect(counters.deliveredBytes + skipped == total)
+    }
+
+    func runSteps(_ steps: [Step], maxSegments: Int) -> ([Out], ReassemblyCounters) {
+        let collector = Collector()
+        var r = StreamReassembler(budget: ReassemblyBudget(), maxBufferedSegments: maxSegments, sink: collector.take)
+        for step in steps { apply(step, to: &r) }
+        r.finish()
+        return (collector.outs, r.counters)
     }
 }

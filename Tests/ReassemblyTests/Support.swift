@@ -7,6 +7,8 @@ import Testing
 enum Out: Equatable, Sendable, CustomStringConvertible {
     case data([UInt8])
     case gap(Int)
+    /// Skipped by a cap (`.limitReached`).
+    case limit(Int)
 
     static func text(_ s: String) -> Out { .data(Array(s.utf8)) }
 
@@ -18,6 +20,7 @@ enum Out: Equatable, Sendable, CustomStringConvertible {
             }
             return "\(b)"
         case .gap(let n): return "gap(\(n))"
+        case .limit(let n): return "limit(\(n))"
         }
     }
 }
@@ -62,6 +65,9 @@ final class Collector {
         case .gap(let n):
             chunks.append((nil, n))
             outs.append(.gap(n))
+        case .limitReached(let n, _):
+            chunks.append((nil, n))
+            outs.append(.limit(n))
         }
     }
 }

@@ -14,12 +14,14 @@ import Views
     /// Every view of every frame, as the capture target renders them.
     static func renderAll(_ path: String) -> (text: String, error: CaptureFileError?) {
         let summaries = SummaryLine.TimeFormat.allCases.map { SummaryLine(timeFormat: $0) }
-        let fields = try! FieldsView(names: FieldRegistry.all.map(\.name))
+        let fields = try! FieldsView(names: FieldRegistry.allNames)
         return renderFile(path) { input, out in
             for summary in summaries { summary.write(input, to: out) }
             JSONView().write(input, to: out)
             fields.write(input, to: out)
-            VerboseView.write(PacketTree.build(input), to: out)
+            let details = PacketTree.build(input)
+            VerboseView.write(details, bytes: input.frame.bytes, to: out)
+            TSharkJSONView(style: .json).write(details, timestamp: input.frame.raw.timestamp, to: out)
         }
     }
 

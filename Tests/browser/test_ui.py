@@ -156,6 +156,17 @@ class BrowserTests(unittest.TestCase):
         self.assertEqual(hl, list(range(off, off + length)))
         self.shot("ui-details.png")
         # And back: a byte selects its field.
+        # Reassembled data: frame 10 completes the HTTP response; its tab shows those bytes.
+        self.driver.find_element(By.CSS_SELECTOR, '#rows .row[data-frame="10"]').click()
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#bytes .sources button"))
+        http = self.driver.find_element(By.CSS_SELECTOR, '#tree [data-field="http.response.code"]')
+        self.driver.execute_script("arguments[0].click()", http)
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#bytes .sources button.active")[0].text.startswith("Reassembled"))
+        off, length = map(int, http.get_attribute("data-range").split(","))
+        text = self.driver.execute_script("return [...document.querySelectorAll('#bytes .a.hl')].map(s => s.textContent).join('')")
+        self.assertEqual(text, "200")
+        self.driver.find_element(By.CSS_SELECTOR, '#rows .row[data-frame="6"]').click()
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, '#tree [data-field="http.request.method"]'))
         byte = self.driver.find_element(By.CSS_SELECTOR, '#bytes .b[data-i="14"]')
         byte.click()
         sel = self.driver.find_element(By.CSS_SELECTOR, "#tree .node.selected")

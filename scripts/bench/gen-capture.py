@@ -3,6 +3,7 @@
 
     gen-capture.py --packets 1000000 --seed 1 -o bench/out/lan-1m.pcap
     gen-capture.py --packets 1000000 --seed 1 --format pcapng -o lan-1m.pcapng
+    gen-capture.py --packets 1000000 --seed 1 --profile busy -o busy-1m.pcap
 
 Same seed and packet count, same bytes (the standard library's
 random.Random is the only source of randomness; no wall clock, no hashing
@@ -21,6 +22,11 @@ Traffic, interleaved by a discrete-event scheduler over ~64 live sessions:
     quoting a UDP datagram sent to a closed port.
   * about 10% of sessions over IPv6, about 6% 802.1Q VLAN-tagged.
 
+Profile "busy" (issue 18): the same traffic over ~3000 live sessions instead of
+~64 (tens of thousands of conversations in 1M packets, thousands open at once),
+and TCP stream 0 is a keep-alive HTTP session that never closes, so a view of
+stream 0 cannot stop before the end of the file.
+
 Checksums (IPv4 header, TCP, UDP, ICMP, ICMPv6) are computed and valid.
 Frames are written whole (caplen == len), timestamps in microseconds,
 strictly increasing.
@@ -28,6 +34,7 @@ strictly increasing.
 
 import argparse
 import heapq
+import itertools
 import random
 import struct
 import sys
@@ -179,7 +186,7 @@ def body(rng, n):
 # Each session is a generator of (delay_seconds, frame): the frame is sent
 # `delay` after the previous frame of the same session.
 
-def http_session(net, v6, vlan):
+def http_session(net, v6, vlan, forever=False):
     r = net.rng
     cli, srv = net.pick(v6), net.pick(v6, True)
     c, s = net.pair(v6, cli, srv, vlan)
@@ -199,7 +206,7 @@ def http_session(net, v6, vlan):
     win_c, win_s = 502, 509
     host = r.choice(net.names)
     nreq = 1 + min(int(r.expovariate(0.6)), 8)
-    for i in range(nreq):
+    for i in (itertools.count() if forever else range(nreq)):
         path = "/%s/%d" % (r.choice(("static", "api/v1/items", "img", "index.html", "assets/app.js")),
                            r.randrange(100000))
         req = ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: bench/1.0\r\n"
@@ -394,7 +401,11 @@ KINDS = ((http_session, 42), (dns_session, 33), (ping_session, 7),
          (refused_syn, 8), (filtered_syn, 4), (unreachable_session, 6))
 
 
-def generate(packets, seed, out, fmt):
+# Sessions under way at once, per profile.
+LIVE_SESSIONS = {"lan": 64, "busy": 3000}
+
+
+def generate(packets, seed, out, fmt, profile="lan"):
     global PAYLOAD
     rng = random.Random(seed)
     PAYLOAD = build_pool(random.Random(seed ^ 0x5EED))
@@ -410,7 +421,14 @@ def generate(packets, seed, out, fmt):
     t0 = 1700000000.0
     heap = []
     seq = 0
-    LIVE = 64
+    LIVE = LIVE_SESSIONS[profile]
+    if profile == "busy":
+        # TCP stream 0: first on the wire, open until the end.
+        gen = http_session(net, False, None, forever=True)
+        d, f = next(gen)
+        heapq.heappush(heap, (0.0, seq, gen, f))
+        seq += 1
+        LIVE -= 1
     for i in range(LIVE):
         gen = new_session(0.0)
         d, f = next(gen)
@@ -472,13 +490,15 @@ def main():
     ap.add_argument("--packets", type=int, default=1000000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--format", choices=("pcap", "pcapng"), default="pcap")
+    ap.add_argument("--profile", choices=sorted(LIVE_SESSIONS), default="lan",
+                    help="lan: ~64 live sessions; busy: ~3000, stream 0 open to the end")
     ap.add_argument("-o", "--output", default="-", help="output file ('-' for stdout)")
     a = ap.parse_args()
     if a.output == "-":
-        generate(a.packets, a.seed, sys.stdout.buffer, a.format)
+        generate(a.packets, a.seed, sys.stdout.buffer, a.format, a.profile)
     else:
         with open(a.output + ".tmp", "wb") as f:
-            generate(a.packets, a.seed, f, a.format)
+            generate(a.packets, a.seed, f, a.format, a.profile)
         import os
         os.replace(a.output + ".tmp", a.output)
 

@@ -15,6 +15,10 @@
 #   --no-tshark        skip the tshark rows (fast iteration on tcpwatch)
 #   --no-build         do not run `swift build -c release` (use the existing binary)
 #   --only GROUPS      comma-separated subset of: read,fields,conv,follow,pcapng
+#   --profile P        the generated traffic: lan (default; ~64 live sessions) or busy
+#                      (~3000 live sessions, tens of thousands of conversations, tcp.stream 0
+#                      open until the end of the file; see gen-capture.py)
+#   --profiles P,Q     every row on each profile in turn, in one run (e.g. lan,busy)
 #
 # Environment: TCPWATCH (binary, default .build/release/tcpwatch), TSHARK, TCPDUMP.
 #
@@ -39,8 +43,13 @@ MEMORY_TSHARK=0
 TSHARK_ON=1
 BUILD=1
 ONLY="read,fields,conv,follow,pcapng"
+PROFILE=lan
+PROFILES=""
+ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
+    --profile) PROFILE=$2; shift ;;
+    --profiles) PROFILES=$2; shift ;;
     --quick) QUICK=1 ;;
     --runs) RUNS=$2; shift ;;
     --packets) PACKETS=$2; shift ;;
@@ -50,11 +59,28 @@ while [ $# -gt 0 ]; do
     --no-tshark) TSHARK_ON=0 ;;
     --no-build) BUILD=0 ;;
     --only) ONLY=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
 done
+case $PROFILE in lan|busy) ;; *) echo "unknown profile: $PROFILE (lan or busy)" >&2; exit 64 ;; esac
+if [ -n "$PROFILES" ]; then
+  # Each profile in turn, built once; the tables follow one another.
+  rest=()
+  skip=0
+  for a in "${ARGS[@]}"; do
+    if [ "$skip" = 1 ]; then skip=0; continue; fi
+    case $a in --profiles|--profile) skip=1; continue ;; esac
+    rest+=("$a")
+  done
+  first=1
+  for p in ${PROFILES//,/ }; do
+    if [ "$first" = 1 ]; then "$0" "${rest[@]}" --profile "$p"; first=0
+    else "$0" "${rest[@]}" --no-build --profile "$p"; fi
+  done
+  exit 0
+fi
 if [ "$QUICK" = 1 ]; then
   : "${RUNS:=3}" "${PACKETS:=200000}"
 else
@@ -74,10 +100,11 @@ log() { printf '%s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- captures
 capture() { # capture PACKETS FORMAT -> path (generated once)
-  local n=$1 fmt=$2 f="$OUT/lan-$1-s$SEED.$2"
+  local n=$1 fmt=$2 f="$OUT/$PROFILE-$1-s$SEED.$2"
   if [ ! -s "$f" ]; then
     log "generating $f"
-    python3 "$ROOT/scripts/bench/gen-capture.py" --packets "$n" --seed "$SEED" --format "$fmt" -o "$f"
+    python3 "$ROOT/scripts/bench/gen-capture.py" --packets "$n" --seed "$SEED" --format "$fmt" \
+      --profile "$PROFILE" -o "$f"
   fi
   printf '%s\n' "$f"
 }
@@ -191,8 +218,8 @@ ref_floor=$( [ -s "$W/floor.t" ] && median "$W/floor.t" || echo "")
 ref_td_cpu=$( [ -s "$W/td_read.cpu" ] && median "$W/td_read.cpu" || echo "")
 ref_floor_cpu=$( [ -s "$W/floor.cpu" ] && median "$W/floor.cpu" || echo "")
 printf '\n'
-printf 'Capture: %s packets, %s MB (%s), seed %s; median of %s paired runs; %s\n\n' \
-  "$PACKETS" "$(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(basename "$F")" "$SEED" "$RUNS" \
+printf 'Capture (profile %s): %s packets, %s MB (%s), seed %s; median of %s paired runs; %s\n\n' \
+  "$PROFILE" "$PACKETS" "$(awk -v b="$BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(basename "$F")" "$SEED" "$RUNS" \
   "$(date -u +%Y-%m-%d)"
 printf '| command | median s | min–max s | CPU s | packets/s | MB/s | peak RSS MiB | × tcpdump wall / CPU | × C floor wall / CPU |\n'
 printf '|---|--:|--:|--:|--:|--:|--:|--:|--:|\n'

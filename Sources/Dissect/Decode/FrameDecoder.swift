@@ -173,7 +173,7 @@ public enum FrameDecoder {
             frame._protocols.append(.tcp)
             if !frame.stopsAtTransport { decodeTCPPayload(frame, tcp) }
         case 17:
-            let result = UDP.decode(bytes, at: offset, end: end)
+            let result = UDP.decode(bytes, at: offset, end: end, ipPayloadLength: declaredLength)
             frame._issues.append(result.issue)
             guard let udp = result.layer else { return }
             frame._udp = udp

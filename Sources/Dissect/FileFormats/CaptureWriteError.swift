@@ -19,7 +19,8 @@ public enum CaptureWriteError: Error, CustomStringConvertible, Equatable, Sendab
     /// A frame's link type differs from the pcap file's one link type.
     case mixedLinkTypes(UInt32, UInt32)
 
-    init(errno code: Int32) {
+    /// The error for a failed `write(2)`, by its errno.
+    public init(errno code: Int32) {
         switch code {
         case ENOSPC, EDQUOT: self = .diskFull
         case EPIPE: self = .brokenPipe

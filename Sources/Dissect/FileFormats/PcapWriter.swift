@@ -5,6 +5,9 @@ public final class PcapWriter {
     /// Nanosecond timestamps (magic a1b23c4d) rather than microseconds (a1b2c3d4).
     public let nanosecond: Bool
     public private(set) var framesWritten = 0
+    /// Frames whose every byte reached the kernel; after a failed write, the file ends
+    /// with the last of them (see ``FileWriteBuffer``).
+    public var framesOnDisk: Int { output.framesOnDisk }
 
     private let output: FileWriteBuffer
 
@@ -35,6 +38,7 @@ public final class PcapWriter {
         output.append(UInt32(0)) // sigfigs
         output.append(UInt32(clamping: snapLength))
         output.append(linkType.rawValue)
+        output.endRecord(isFrame: false)
     }
 
     /// Appends `frame`, cut to the snapshot length.
@@ -52,6 +56,7 @@ public final class PcapWriter {
         output.append(UInt32(data.count))
         output.append(UInt32(clamping: max(originalLength, 0)))
         output.append(data)
+        output.endRecord(isFrame: true)
         framesWritten &+= 1
         try output.flushIfFull()
     }

@@ -6,6 +6,8 @@
 struct PcapngBlockReader {
     /// Every interface described so far, in file order.
     private(set) var interfaces: [CaptureInterface] = []
+    /// The same interfaces as labels that frames point to (made once per interface).
+    private var labels: [InterfaceLabel] = []
     private var bigEndian = false
     /// Index of the current section, -1 before the first section header.
     private var section = -1
@@ -117,6 +119,8 @@ struct PcapngBlockReader {
             }
         }
         interfaces.append(interface)
+        labels.append(InterfaceLabel(name: interface.name, description: interface.description, section: interface.section,
+                                     idInSection: interfaces.count - 1 - sectionFirstInterface))
         input.advance(length)
     }
 
@@ -167,7 +171,8 @@ struct PcapngBlockReader {
         return RawFrame(bytes: bytes, timestamp: interface.timestamp(units: units),
                         originalLength: Int(originalLength), linkType: interface.linkType,
                         interfaceID: index, fileOffset: blockOffset,
-                        timestampDigits: interface.timestampResolution.decimalDigits, hasInterfaceID: true)
+                        timestampDigits: interface.timestampResolution.decimalDigits, hasInterfaceID: true,
+                        interfaceLabel: labels[index])
     }
 
     /// Skips a block this reader has no use for, without buffering all of it.

@@ -4,6 +4,9 @@
 public final class PcapngWriter {
     public let interfaces: [CaptureInterface]
     public private(set) var framesWritten = 0
+    /// Frames whose every byte reached the kernel; after a failed write, the file ends
+    /// with the last of them (see ``FileWriteBuffer``).
+    public var framesOnDisk: Int { output.framesOnDisk }
 
     private let output: FileWriteBuffer
 
@@ -27,6 +30,7 @@ public final class PcapngWriter {
         self.interfaces = interfaces
         writeSectionHeader(application: application)
         for interface in interfaces { writeInterfaceDescription(interface) }
+        output.endRecord(isFrame: false)
         try output.flushIfFull()
     }
 
@@ -97,6 +101,7 @@ public final class PcapngWriter {
         output.append(bytes)
         output.appendZeros(padded - bytes.count)
         output.append(length)
+        output.endRecord(isFrame: true)
         framesWritten &+= 1
         try output.flushIfFull()
     }

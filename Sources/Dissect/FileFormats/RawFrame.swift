@@ -44,13 +44,16 @@ public struct RawFrame {
     public var timestampDigits: Int
     /// True when the source names interfaces (pcapng), so `frame.interface_id` exists.
     public var hasInterfaceID: Bool
+    /// What pcapng says about the interface, for the details tree; nil for pcap and live.
+    public var interfaceLabel: InterfaceLabel?
 
     /// The captured length (`frame.cap_len`).
     @inlinable public var capturedLength: Int { bytes.count }
 
     public init(bytes: ByteView, timestamp: Timestamp, originalLength: Int, linkType: LinkType,
                 interfaceID: Int = 0, fileOffset: Int64 = 0, timestampDigits: Int = 9,
-                hasInterfaceID: Bool = false) {
+                hasInterfaceID: Bool = false, interfaceLabel: InterfaceLabel? = nil) {
+        self.interfaceLabel = interfaceLabel
         self.bytes = bytes
         self.timestamp = timestamp
         self.originalLength = originalLength
@@ -59,5 +62,21 @@ public struct RawFrame {
         self.fileOffset = fileOffset
         self.timestampDigits = timestampDigits
         self.hasInterfaceID = hasInterfaceID
+    }
+}
+
+/// A pcapng interface's name, description and section, shared by all its frames.
+public final class InterfaceLabel: Sendable {
+    public let name: String?
+    public let description: String?
+    /// The section (0-based) and the interface's number within it.
+    public let section: Int
+    public let idInSection: Int
+
+    public init(name: String?, description: String?, section: Int, idInSection: Int) {
+        self.name = name
+        self.description = description
+        self.section = section
+        self.idInSection = idInSection
     }
 }

@@ -237,6 +237,14 @@ public struct SACKBlocks: Sendable, Equatable {
     private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     public init() {}
 
+    /// The right edge furthest ahead (in sequence space), nil without blocks.
+    public var highestRightEdge: UInt32? {
+        guard count > 0 else { return nil }
+        var best = self[0].right
+        for i in 1..<count where Int32(bitPattern: self[i].right &- best) > 0 { best = self[i].right }
+        return best
+    }
+
     public mutating func append(left: UInt32, right: UInt32) {
         guard count < 4 else { return }
         let v = UInt64(left) << 32 | UInt64(right)

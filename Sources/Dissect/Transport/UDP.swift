@@ -22,7 +22,11 @@ public struct UDP: Sendable {
     /// Decodes the header at `offset`. A length field below 8 is malformed (empty payload);
     /// one beyond the bytes the lower layer gives is reported as truncation and the payload
     /// is what was captured.
-    public static func decode(_ bytes: ByteView, at offset: Int, end: Int) -> Decoded<UDP> {
+    ///
+    /// With `ipPayloadLength` (the bytes the IP header says it carries), a datagram that
+    /// fits in it but was cut by the snapshot length is not damage, as TCP's payload is
+    /// not and as tshark shows it: only a length field beyond the IP payload is reported.
+    public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int? = nil) -> Decoded<UDP> {
         let end = Swift.min(end, bytes.count)
         let available = Swift.max(end - offset, 0)
         guard offset >= 0, available >= headerLength else {
@@ -42,6 +46,12 @@ public struct UDP: Sendable {
             return Decoded(udp, issue: .malformed(.udp, .lengthFieldTooSmall(length)))
         }
         udp.payload = start..<Swift.min(offset + length, end)
+        if let ipPayloadLength {
+            if length > ipPayloadLength {
+                return Decoded(udp, issue: .truncated(.udp, needed: length, available: ipPayloadLength))
+            }
+            return Decoded(udp)
+        }
         if length > available {
             return Decoded(udp, issue: .truncated(.udp, needed: length, available: available))
         }

@@ -20,6 +20,35 @@ public struct HTTPMessage: Sendable {
     public var bodyTruncated = false
     public var firstFrame: Int
     public var lastFrame: Int
+    /// The message's bytes as sent, head and body with any chunk framing, when the
+    /// follower keeps them (``FollowerOptions/pduBytesLimit``); cut at that limit.
+    public var pdu: [UInt8]?
+    /// Its length on the wire, and the frames that carried it in order.
+    public var pduLength = 0
+    public var segments: [PDUSegment] = []
+    /// Segments past ``maxSegments``, counted but not listed.
+    public var segmentsNotListed = 0
+    public static let maxSegments = 4096
+    /// The message's number among its conversation's requests (or responses), from 1,
+    /// and the frame that completed the one before it.
+    public var number = 0
+    public var previousFrame: Int?
+    /// The capture time of the frame that completed the message.
+    public var completedAt = Timestamp.zero
+    /// For a response: the request it answers (its completing frame, time, full URI).
+    public var requestFrame: Int?
+    public var requestTime: Timestamp?
+    public var requestURI: String?
+    /// For a response: the request before the one it answers.
+    public var previousRequestFrame: Int?
+
+    /// `http.request.full_uri`: the Host header and the request target.
+    public var fullURI: String? {
+        guard let uri else { return nil }
+        if uri.hasPrefix("http://") || uri.hasPrefix("https://") { return uri }
+        guard let host else { return nil }
+        return "http://" + host + uri
+    }
 
     public init(isResponse: Bool, firstLine: [UInt8], method: String? = nil, uri: String? = nil,
                 statusCode: Int? = nil, host: String? = nil, contentType: String? = nil,
@@ -75,5 +104,15 @@ public struct HTTPTransaction: Sendable {
         self.stream = stream
         self.request = request
         self.response = response
+    }
+}
+
+/// One frame's share of a reassembled message.
+public struct PDUSegment: Sendable, Equatable {
+    public var frame: Int
+    public var length: Int
+    public init(frame: Int, length: Int) {
+        self.frame = frame
+        self.length = length
     }
 }

@@ -32,11 +32,18 @@ final class HTTPStreamParser {
     let isResponseSide: Bool
     /// Keep up to this many body bytes per message (0: keep none).
     let bodyLimit: Int
+    /// Keep up to this many of each message's bytes as sent (0: keep none).
+    let pduLimit: Int
 
-    init(isResponseSide: Bool, bodyLimit: Int) {
+    init(isResponseSide: Bool, bodyLimit: Int, pduLimit: Int = 0) {
         self.isResponseSide = isResponseSide
         self.bodyLimit = bodyLimit
+        self.pduLimit = pduLimit
     }
+
+    /// The head that passed ``maxHeadBytes`` without ending, which stopped the parser:
+    /// the frame it started in, and the bytes read of it when the parser gave up.
+    private(set) var oversizedHead: (firstFrame: Int, bytes: Int)?
 
     /// True while a message has started and not ended.
     var inMessage: Bool { message != nil }
@@ -55,6 +62,14 @@ final class HTTPStreamParser {
     /// belongs to, since a response to HEAD has no body.
     func consume(_ bytes: ByteView, frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) {
         var i = 0
+        // Where the current message's bytes in this chunk begin, for its segment list.
+        var pduStart = 0
+        defer { if message != nil { account(bytes, pduStart..<bytes.count, frame: frame) } }
+        func finish() {
+            account(bytes, pduStart..<i, frame: frame)
+            pduStart = i
+            finishMessage(frame: frame, emit)
+        }
         while i < bytes.count {
             switch phase {
             case .abandoned:
@@ -67,6 +82,7 @@ final class HTTPStreamParser {
                 }
                 buffer.removeAll(keepingCapacity: true)
                 phase = .head
+                pduStart = i
                 message = HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
                                       firstFrame: frame, lastFrame: frame)
             case .head:
@@ -84,7 +100,13 @@ final class HTTPStreamParser {
                 bytes.slice(i..<take).withUnsafeBytes { buffer.append(contentsOf: $0) }
                 guard let headEnd = Self.endOfHead(buffer, from: searchFrom) else {
                     i = bytes.count
-                    if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) { abandon() }
+                    if buffer.count > Self.maxHeadBytes && looksLikeHTTP(buffer) {
+                        // An HTTP head, only too long to keep: say so rather than drop it unseen.
+                        oversizedHead = (message?.firstFrame ?? frame, buffer.count)
+                        abandon()
+                    } else if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) {
+                        abandon()
+                    }
                     continue
                 }
                 // Bytes past the head belong to the body: give them back to the loop.
@@ -94,14 +116,14 @@ final class HTTPStreamParser {
                     abandon()
                     return
                 }
-                if case .idle = phase { finishMessage(frame: frame, emit) }
+                if case .idle = phase { finish() }
             case .fixedBody(let remaining):
                 let n = min(remaining, bytes.count - i)
                 appendBody(bytes.slice(i..<(i + n)))
                 i += n
                 if remaining - n == 0 {
                     phase = .idle
-                    finishMessage(frame: frame, emit)
+                    finish()
                 } else {
                     phase = .fixedBody(remaining: remaining - n)
                 }
@@ -118,7 +140,7 @@ final class HTTPStreamParser {
                 if case .trailer = phase {
                     if line.count <= 2 {  // the empty line ends the message
                         phase = .idle
-                        finishMessage(frame: frame, emit)
+                        finish()
                     }
                     continue
                 }
@@ -152,6 +174,25 @@ final class HTTPStreamParser {
         phase = .abandoned
         message = nil
         buffer = []
+    }
+
+    /// Notes that `range` of this frame's chunk belongs to the current message: its
+    /// segment list (capped like Wireshark's display of it) and, when kept, its bytes.
+    private func account(_ bytes: ByteView, _ range: Range<Int>, frame: Int) {
+        guard message != nil, !range.isEmpty else { return }
+        message!.pduLength += range.count
+        if message!.segments.count < HTTPMessage.maxSegments {
+            message!.segments.append(PDUSegment(frame: frame, length: range.count))
+        } else {
+            message!.segmentsNotListed += 1
+        }
+        guard pduLimit > 0 else { return }
+        let room = pduLimit - (message!.pdu?.count ?? 0)
+        guard room > 0 else { return }
+        if message!.pdu == nil { message!.pdu = [] }
+        bytes.slice(range.lowerBound..<range.lowerBound + min(room, range.count)).withUnsafeBytes {
+            message!.pdu!.append(contentsOf: $0)
+        }
     }
 
     private func appendBody(_ bytes: ByteView) {

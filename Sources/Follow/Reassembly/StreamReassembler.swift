@@ -9,16 +9,28 @@ public enum StreamChunk: Sendable {
     /// `bytes` sequence positions the sender sent but the capture does not hold
     /// (Wireshark's "[N bytes missing in capture file]"). Nothing is invented for them.
     case gap(bytes: Int)
+    /// `bytes` sequence positions skipped because a memory cap stopped reassembly while
+    /// `segments` out-of-order segments were buffered. The capture may well hold these
+    /// bytes (they arrive later, behind the delivery point, and are then dropped as
+    /// duplicates), so this is never to be shown as missing from the capture.
+    case limitReached(bytes: Int, segments: Int)
 }
 
 /// What a reassembler has done so far. All counts are bytes unless named otherwise.
 public struct ReassemblyCounters: Sendable, Equatable {
     /// Bytes handed to the sink as `.data`.
     public var deliveredBytes = 0
-    /// Bytes reported as `.gap` (holes proven by ACK, by the snaplen, by a cap, or at finish).
+    /// Bytes reported as `.gap` (holes proven by ACK, by the snaplen, or at finish) or as
+    /// `.limitReached` (skipped by a cap).
     public var missingBytes = 0
-    /// Number of `.gap` chunks.
+    /// Number of `.gap` and `.limitReached` chunks.
     public var gaps = 0
+    /// Of `missingBytes`, those skipped because a cap was reached (`.limitReached`): they
+    /// may be in the capture after all.
+    public var bytesSkippedAtLimit = 0
+    /// Bytes that arrived behind the delivery point after a cap had skipped their place:
+    /// in the capture, but not reassembled. Also counted in `duplicateBytes`.
+    public var bytesAfterLimit = 0
     /// Bytes that arrived again: behind the delivery point, or over bytes already buffered.
     /// Includes data that arrives after its hole was skipped.
     public var duplicateBytes = 0
@@ -68,7 +80,8 @@ public struct ReassemblyCounters: Sendable, Equatable {
 ///   When a segment does not fit, the reassembler skips its first hole (as a gap) and
 ///   delivers the buffered data behind it up to the next hole, as gopacket does, until the
 ///   segment fits or can be delivered itself; it never grows past a cap. Each such
-///   segment is a `capHit`.
+///   segment is a `capHit`, and each skipped hole a `.limitReached` chunk, never a
+///   `.gap`: the bytes of a hole skipped at a cap may still be in the capture.
 ///
 /// A value with one owner: do not copy it and use both copies (they share one budget
 /// lease). Its budget share is given back by `finish()`, or when it is dropped.
@@ -108,6 +121,9 @@ public struct StreamReassembler {
     private var fin: Int64?
     /// Out-of-order data, sorted and not overlapping, all after `next`.
     private var pending = PendingSegments()
+    /// The end of the last stretch a cap skipped: data that arrives before it, behind
+    /// the delivery point, was in the capture but not reassembled (`bytesAfterLimit`).
+    private var limitEnd: Int64 = 0
     private var history = DeliveredHistory()
 
     public init(
@@ -243,6 +259,7 @@ public struct StreamReassembler {
                     let old = view.slice(Int(cursor - start)..<Int(upTo - start))
                     let (checked, differ) = history.compare(old, at: cursor)
                     counters.duplicateBytes += old.count
+                    if cursor < limitEnd { counters.bytesAfterLimit += Int(min(upTo, limitEnd) - cursor) }
                     counters.uncheckedBytes += old.count - checked
                     mismatched += differ
                 }
@@ -308,13 +325,13 @@ public struct StreamReassembler {
         while true {
             guard let first = pending.first, first.start < start else {
                 // Nothing buffered before it: skip to it and deliver it from the frame.
-                skip(to: start)
+                skip(to: start, atLimit: true)
                 if next != start { return .overtaken }
                 deliver(piece, frame: frame)
                 return .delivered
             }
             // gopacket's policy: give up on the first hole and flush what follows it.
-            skip(to: first.start)
+            skip(to: first.start, atLimit: true)
             drain()
             if next > start || finReached { return .overtaken }
             if next == start {
@@ -394,26 +411,32 @@ public struct StreamReassembler {
     }
 
     /// Reports the positions from `next` to `target` as missing (the FIN's position, if it
-    /// falls inside, is not a missing byte).
-    private mutating func skip(to target: Int64) {
+    /// falls inside, is not a missing byte); `atLimit` when a cap forced it.
+    private mutating func skip(to target: Int64, atLimit: Bool = false) {
         guard target > next else { return }
         if let f = fin, !finReached, f >= next, f < target {
-            gap(Int(f - next))
+            gap(Int(f - next), atLimit: atLimit)
             next = f + 1
             finReached = true
             history.reset(at: next)
             return
         }
-        gap(Int(target - next))
+        gap(Int(target - next), atLimit: atLimit)
+        if atLimit { limitEnd = max(limitEnd, target) }
         next = target
         history.reset(at: next)
     }
 
-    private mutating func gap(_ n: Int) {
+    private mutating func gap(_ n: Int, atLimit: Bool) {
         guard n > 0 else { return }
         counters.missingBytes += n
         counters.gaps += 1
-        sink(.gap(bytes: n))
+        if atLimit {
+            counters.bytesSkippedAtLimit += n
+            sink(.limitReached(bytes: n, segments: counters.bufferedSegments))
+        } else {
+            sink(.gap(bytes: n))
+        }
     }
 
     private mutating func deliver(_ bytes: ByteView, frame: Int) {

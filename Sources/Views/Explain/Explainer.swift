@@ -159,11 +159,18 @@ public final class Explainer {
     private func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     public func streamData(stream: Int, fromA: Bool, chunk: StreamChunk) {
-        guard case .data(_, let bytes) = chunk, onlyStream == nil || onlyStream == stream else { return }
+        guard onlyStream == nil || onlyStream == stream else { return }
         // Data can arrive before observe() sees the frame that carried it (the follower
         // delivers while it processes the frame), so it is kept apart until the end.
         let i = fromA ? 0 : 1
         var sides = payload[stream] ?? [(0, []), (0, [])]
+        // Bytes a reassembly cap skipped were sent all the same: the totals count them.
+        if case .limitReached(let skipped, _) = chunk {
+            sides[i].bytes += skipped
+            payload[stream] = sides
+            return
+        }
+        guard case .data(_, let bytes) = chunk else { return }
         sides[i].bytes += bytes.count
         let room = Self.prefixLimit - sides[i].prefix.count
         if room > 0 { sides[i].prefix += Array(bytes.slice(0..<min(room, bytes.count))) }

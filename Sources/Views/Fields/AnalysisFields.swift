@@ -93,11 +93,6 @@ enum AnalysisFields {
             o.next()
             o.out.escaped(host)
         },
-        field("http.content_type", "HTTP Content-Type", .string) { i, o in
-            guard let type = httpMessage(i)?.contentType else { return }
-            o.next()
-            o.out.escaped(type)
-        },
         field("http.content_length", "HTTP Content-Length") { i, o in o.decimal(httpMessage(i)?.contentLength) },
     ]
 }

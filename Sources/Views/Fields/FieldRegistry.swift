@@ -57,7 +57,29 @@ public enum FieldRegistry {
         return table
     }()
 
-    public static func field(named name: String) -> FieldDefinition? { byName[name] }
+    /// A field by its Wireshark name: the fast writer when there is one, else the value
+    /// read from the details tree (every declared field and protocol name).
+    public static func field(named name: String) -> FieldDefinition? {
+        byName[name] ?? treeOnly[name]
+    }
+
+    /// True for fields read from the details tree rather than a fast writer.
+    public static func isTreeOnly(_ name: String) -> Bool { byName[name] == nil && treeOnly[name] != nil }
+
+    /// Every name `field(named:)` accepts, for completion and `tcpwatch fields`.
+    public static var allNames: [String] {
+        var names = Set(byName.keys)
+        names.formUnion(PacketTree.fieldsByName.keys)
+        return names.sorted()
+    }
+
+    private static let treeOnly: [String: FieldDefinition] = {
+        var table: [String: FieldDefinition] = [:]
+        for name in PacketTree.fieldsByName.keys where byName[name] == nil {
+            table[name] = TreeFields.definition(for: name)
+        }
+        return table
+    }()
 
     /// Known names closest to `name`, for "did you mean" messages.
     public static func suggestions(for name: String, limit: Int = 3) -> [String] {
@@ -65,13 +87,13 @@ public enum FieldRegistry {
         // field can be close enough (or start with the name), and the quadratic distance
         // of a 1 MB word against every field would take minutes.
         guard name.utf8.count <= 2 * longestName + 3 else { return [] }
-        let scored = all.map { ($0.name, editDistance($0.name, name)) }
+        let scored = allNames.map { ($0, editDistance($0, name)) }
         let best = scored.filter { $0.1 <= max(2, name.count / 3) || $0.0.hasPrefix(name) }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         return Array(best.prefix(limit).map(\.0))
     }
 
-    private static let longestName = all.map(\.name.utf8.count).max() ?? 0
+    private static let longestName = allNames.map(\.utf8.count).max() ?? 0
 
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)

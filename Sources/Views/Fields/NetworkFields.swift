@@ -45,16 +45,26 @@ enum NetworkFields {
             o.hex(i.frame.quoted?.ipv4?.identification, width: 4)
         },
         ipv4("ip.hdr_len", "IPv4 header length") { $0.headerLength },
-        field("ip.flags.df", "Don't fragment", .boolean) { i, o in o.boolean(i.frame.ipv4?.dontFragment) },
-        field("ip.flags.mf", "More fragments", .boolean) { i, o in o.boolean(i.frame.ipv4?.moreFragments) },
-        field("ip.frag_offset", "Fragment offset") { i, o in o.decimal(i.frame.ipv4?.fragmentOffset) },
+        field("ip.flags.df", "Don't fragment", .boolean) { i, o in
+            o.boolean(i.frame.ipv4?.dontFragment)
+            o.boolean(i.frame.quoted?.ipv4?.dontFragment)
+        },
+        field("ip.flags.mf", "More fragments", .boolean) { i, o in
+            o.boolean(i.frame.ipv4?.moreFragments)
+            o.boolean(i.frame.quoted?.ipv4?.moreFragments)
+        },
+        ipv4("ip.frag_offset", "Fragment offset") { $0.fragmentOffset },
         ipv6Address("ipv6.src", "IPv6 source", [\.source]),
         ipv6Address("ipv6.dst", "IPv6 destination", [\.destination]),
         ipv6Address("ipv6.addr", "IPv6 source or destination", [\.source, \.destination]),
         ipv6("ipv6.nxt", "IPv6 next header") { $0.nextHeader },
         ipv6("ipv6.hlim", "IPv6 hop limit") { $0.hopLimit },
         ipv6("ipv6.plen", "IPv6 payload length") { $0.payloadLength },
-        field("ipv6.flow", "IPv6 flow label") { i, o in o.hex(i.frame.ipv6?.flowLabel, width: 5) },
+        // A 20-bit field that Wireshark declares as 24 bits wide: six hex digits.
+        field("ipv6.flow", "IPv6 flow label") { i, o in
+            o.hex(i.frame.ipv6?.flowLabel, width: 6)
+            o.hex(i.frame.quoted?.ipv6?.flowLabel, width: 6)
+        },
         field("icmp.type", "ICMP type") { i, o in o.decimal(i.frame.icmp?.type) },
         field("icmp.code", "ICMP code") { i, o in o.decimal(i.frame.icmp?.code) },
         field("icmpv6.type", "ICMPv6 type") { i, o in o.decimal(i.frame.icmpv6?.type) },

@@ -21,6 +21,12 @@ enum TransportFields {
     /// quoted header's fields too.
     static func anyTCP(_ i: FieldInput) -> TCP? { i.frame.tcp ?? i.frame.quoted?.tcp }
 
+    /// The quoted header when the ICMP error quotes all 20 bytes of it, not just eight.
+    static func quotedFull(_ i: FieldInput) -> TCP? {
+        guard let tcp = i.frame.quoted?.tcp, tcp.offset + 20 <= i.frame.bytes.count else { return nil }
+        return tcp
+    }
+
     static let all: [FieldDefinition] = [
         field("tcp.srcport", "TCP source port") { i, o in
             o.decimal(i.frame.tcp?.sourcePort)
@@ -62,15 +68,15 @@ enum TransportFields {
         field("tcp.len", "TCP segment length") { i, o in o.decimal(i.frame.tcp?.segmentLength) },
         field("tcp.window_size_value", "Window field") { i, o in o.decimal(anyTCP(i)?.window) },
         field("tcp.window_size", "Calculated window size") { i, o in
-            guard i.frame.tcp != nil else { return }
-            o.decimal(i.analysis.windowSize)
+            // A quoted header has no analysis: its window is shown unscaled.
+            if i.frame.tcp != nil { o.decimal(i.analysis.windowSize) } else { o.decimal(quotedFull(i)?.window) }
         },
-        field("tcp.checksum", "TCP checksum") { i, o in o.hex(i.frame.tcp?.checksum, width: 4) },
-        field("tcp.urgent_pointer", "Urgent pointer") { i, o in o.decimal(i.frame.tcp?.urgentPointer) },
+        field("tcp.checksum", "TCP checksum") { i, o in o.hex(i.frame.tcp?.checksum ?? quotedFull(i)?.checksum, width: 4) },
+        field("tcp.urgent_pointer", "Urgent pointer") { i, o in o.decimal(i.frame.tcp?.urgentPointer ?? quotedFull(i)?.urgentPointer) },
         field("tcp.options.mss_val", "MSS value") { i, o in o.decimal(anyTCP(i)?.options.mss) },
-        field("tcp.options.wscale.shift", "Window scale shift") { i, o in o.decimal(i.frame.tcp?.options.windowScale) },
-        field("tcp.options.timestamp.tsval", "Timestamp value") { i, o in o.decimal(i.frame.tcp?.options.timestampValue) },
-        field("tcp.options.timestamp.tsecr", "Timestamp echo reply") { i, o in o.decimal(i.frame.tcp?.options.timestampEcho) },
+        field("tcp.options.wscale.shift", "Window scale shift") { i, o in o.decimal(anyTCP(i)?.options.windowScale) },
+        field("tcp.options.timestamp.tsval", "Timestamp value") { i, o in o.decimal(anyTCP(i)?.options.timestampValue) },
+        field("tcp.options.timestamp.tsecr", "Timestamp echo reply") { i, o in o.decimal(anyTCP(i)?.options.timestampEcho) },
         field("udp.srcport", "UDP source port") { i, o in
             o.decimal(i.frame.udp?.sourcePort)
             o.decimal(i.frame.quoted?.udp?.sourcePort)

@@ -16,6 +16,11 @@ public final class OutputBuffer {
     /// Set when a write failed (for example EPIPE when the reader went away).
     public private(set) var writeError: Int32?
 
+    /// Called with the descriptor when a write fails with EPIPE (the reader went away).
+    /// The command line sets it once, before any output, to end quietly; nil leaves the
+    /// error in ``writeError`` for the caller to check.
+    nonisolated(unsafe) public static var brokenPipeHandler: ((Int32) -> Void)?
+
     /// Writes to `fd`; nil collects everything in `bytes` (for tests).
     public init(fileDescriptor fd: Int32? = 1, flushThreshold: Int = 1 << 16) {
         self.fd = fd
@@ -47,6 +52,7 @@ public final class OutputBuffer {
                 if n < 0 {
                     if errno == EINTR { continue }
                     writeError = errno
+                    if errno == EPIPE { OutputBuffer.brokenPipeHandler?(fd) }
                     return
                 }
                 offset += n

@@ -2,7 +2,7 @@ import Dissect
 
 /// `-x`: the frame's bytes as offset, hex and printable ASCII, 16 to a line, as tshark -x.
 public enum HexDump {
-    public static func write(_ bytes: ByteView, to out: OutputBuffer) {
+    public static func write(_ bytes: ByteView, to out: OutputBuffer, trailingBlankLine: Bool = true) {
         var offset = 0
         while offset < bytes.count {
             let line = bytes.slice(offset..<min(offset + 16, bytes.count))
@@ -18,6 +18,6 @@ public enum HexDump {
             out.byte(10)
             offset += 16
         }
-        out.byte(10)
+        if trailingBlankLine { out.byte(10) }
     }
 }

@@ -12,6 +12,10 @@ public final class FollowView {
     private let out: OutputBuffer
     private var offsets = (a: 0, b: 0)
     private var wroteHeader = false
+    /// Bytes skipped because the reassembly cap was reached, and the segments buffered
+    /// when it was first reached (for a note when the output is binary).
+    public private(set) var limitSkippedBytes = 0
+    public private(set) var limitSegments: Int?
 
     public init(format: Format, direction: Direction, color: Bool, out: OutputBuffer) {
         self.format = format
@@ -58,6 +62,18 @@ public final class FollowView {
             out.byte(91)
             out.decimal(n)
             out.ascii(" bytes missing in capture file]\n")
+        case .limitReached(let n, let segments):
+            // A cap stopped the reassembly: the bytes may be in the file, so never call
+            // them missing from it.
+            limitSkippedBytes += n
+            if limitSegments == nil { limitSegments = segments }
+            if isBinary { return }
+            if !fromA { out.byte(9) }
+            out.ascii("[reassembly limit reached after ")
+            out.decimal(segments)
+            out.ascii(" segments; ")
+            out.decimal(n)
+            out.ascii(" bytes not reassembled]\n")
         case .data(_, let bytes):
             writeData(bytes, fromA: fromA)
         }

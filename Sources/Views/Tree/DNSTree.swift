@@ -1,4 +1,5 @@
 import Dissect
+import Follow
 
 /// DNS (RFC 1035), over UDP and TCP: header flags, queries and resource records.
 enum DNSTree {
@@ -48,6 +49,27 @@ enum DNSTree {
     static let ns = HeaderField("dns.ns", "Name Server", .string)
     static let ptr = HeaderField("dns.ptr.domain_name", "Domain Name", .string)
     static let payloadSize = HeaderField("dns.rr.udp_payload_size", "UDP payload size", .uint16)
+    static let extRcode = HeaderField("dns.resp.ext_rcode", "Higher bits in extended RCODE", .uint8, .hex)
+    static let ednsVersion = HeaderField("dns.resp.edns0_version", "EDNS0 version", .uint8)
+    static let ednsZ = HeaderField("dns.resp.z", "Z", .uint16, .hex)
+    static let zDO = HeaderField("dns.resp.z.do", "DO bit", .boolean, width: 16, mask: 0x8000,
+                                 names: .trueFalse("Accepts DNSSEC security RRs", "Cannot handle DNSSEC security RRs"))
+    static let zReserved = HeaderField("dns.resp.z.reserved", "Reserved", .uint16, .hex, mask: 0x7FFF)
+    static let opt = HeaderField("dns.opt", "Option", .none)
+    static let optCode = HeaderField("dns.opt.code", "Option Code", .uint16, names: .values(optionNames))
+    static let optLen = HeaderField("dns.opt.len", "Option Length", .uint16)
+    static let optData = HeaderField("dns.opt.data", "Option Data", .bytes)
+    static let cookieClient = HeaderField("dns.opt.cookie.client", "Client Cookie", .bytes)
+    static let cookieServer = HeaderField("dns.opt.cookie.server", "Server Cookie", .bytes)
+    static let mxPreference = HeaderField("dns.mx.preference", "Preference", .uint16)
+    static let mxExchange = HeaderField("dns.mx.mail_exchange", "Mail Exchange", .string)
+    static let txtLength = HeaderField("dns.txt.length", "TXT Length", .uint8)
+    static let txt = HeaderField("dns.txt", "TXT", .string)
+    static let time = HeaderField("dns.time", "Time", .relativeTime)
+
+    static let optionNames: [UInt64: String] = [
+        3: "NSID", 8: "CSUBNET - Client subnet", 10: "COOKIE", 11: "EDNS TCP Keepalive", 12: "PADDING",
+    ]
     static let responseIn = HeaderField("dns.response_in", "Response In", .frameNumber)
     static let responseTo = HeaderField("dns.response_to", "Request In", .frameNumber)
 
@@ -55,17 +77,18 @@ enum DNSTree {
         length, id, flags, response, opcode, authoritative, truncated, recdesired, recavail, z, authenticated, ad,
         checkdisable, rcode, countQueries, countAnswers, countAuth, countAdd, qryName, qryNameLen, countLabels,
         qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, ns, ptr, payloadSize,
-        responseIn, responseTo,
+        extRcode, ednsVersion, ednsZ, zDO, zReserved, opt, optCode, optLen, optData, cookieClient, cookieServer,
+        mxPreference, mxExchange, txtLength, txt, responseIn, responseTo, time,
     ])
 
     static let typeNames: [UInt64: String] = [
         1: "A (Host Address)", 2: "NS (authoritative Name Server)", 5: "CNAME (Canonical NAME for an alias)",
         6: "SOA (Start Of a zone of Authority)", 12: "PTR (domain name PoinTeR)", 15: "MX (Mail eXchange)",
-        16: "TXT (Text strings)", 28: "AAAA (IP6 Address)", 33: "SRV (Server Selection)", 41: "OPT",
+        16: "TXT (Text strings)", 28: "AAAA (IPv6 Address)", 33: "SRV (Server Selection)", 41: "OPT",
         64: "SVCB (General Purpose Service Endpoints)", 65: "HTTPS (HTTPS Specific Service Endpoints)", 255: "* (A request for all records the server/cache has available)",
     ]
 
-    static func dissect(_ dns: DNS, _ tree: inout TreeBuilder) {
+    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         let o = dns.offset
         tree.open(declaration, dns.layerStart..<min(bytes.count, dns.end), label: "Domain Name System (\(dns.isResponse ? "response" : "query"))")
@@ -118,6 +141,10 @@ enum DNSTree {
             record(rec, &tree)
         }
         if section != nil { tree.close() }
+        if let query = analysis.dnsQueryFrame {
+            tree.add(responseTo, nil, .uint(UInt64(query)), label: "Request In: \(query)", generated: true)
+            if let ns = analysis.dnsResponseTime { tree.add(time, nil, .relativeTime(ns), generated: true) }
+        }
         tree.close()
     }
 
@@ -128,12 +155,7 @@ enum DNSTree {
         let typeText = DNS.typeName(rec.type) ?? String(rec.type)
         let fixed = rec.rdata.lowerBound - 10
         if rec.type == 41 {
-            tree.openText("\(shownName): type OPT", range: rec.range)
-            tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
-            tree.add(respType, fixed..<fixed + 2, .uint(41))
-            tree.add(payloadSize, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
-            tree.add(respLen, fixed + 8..<fixed + 10, .uint(UInt64(rec.rdata.count)))
-            tree.close()
+            optRecord(rec, shownName: shownName, fixed: fixed, &tree)
             return
         }
         var summary = "\(shownName): type \(typeText), class \(DNS.className(rec.recordClass) ?? String(rec.recordClass))"
@@ -145,10 +167,12 @@ enum DNSTree {
             switch rec.type {
             case 5: summary += ", cname \(domain)"
             case 2: summary += ", ns \(domain)"
-            case 12: summary += " \(domain)"
+            case 12: summary += ", \(domain)"
             default: break
             }
         }
+        let mx = rec.type == 15 ? rec.mx(bytes) : nil
+        if let mx { summary += ", preference \(mx.preference), mx \(text(mx.exchange, bytes))" }
         tree.openText(summary, range: rec.range)
         tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
         tree.add(respType, fixed..<fixed + 2, .uint(UInt64(rec.type)))
@@ -164,6 +188,62 @@ enum DNSTree {
             case 12: tree.add(ptr, rec.rdata, .string(domain))
             default: break
             }
+        }
+        if let mx {
+            tree.add(mxPreference, rec.rdata.lowerBound..<rec.rdata.lowerBound + 2, .uint(UInt64(mx.preference)))
+            tree.add(mxExchange, rec.rdata.lowerBound + 2..<rec.rdata.upperBound, .string(text(mx.exchange, bytes)))
+        }
+        if rec.type == 16 {
+            // Character strings: a length byte, then that many bytes, to the end of the data.
+            var at = rec.rdata.lowerBound
+            while at < rec.rdata.upperBound, at < bytes.count {
+                let n = Int(bytes[at])
+                guard at + 1 + n <= min(rec.rdata.upperBound, bytes.count) else { break }
+                tree.add(txtLength, at..<at + 1, .uint(UInt64(n)))
+                tree.add(txt, at + 1..<at + 1 + n, .string(HTTPTree.string(bytes, at + 1..<at + 1 + n)))
+                at += 1 + n
+            }
+        }
+        tree.close()
+    }
+
+    /// The EDNS0 pseudo-record (RFC 6891): the class is the UDP payload size and the TTL
+    /// holds the extended RCODE, the version and the DO bit; the data holds options.
+    private static func optRecord(_ rec: DNSRecord, shownName: String, fixed: Int, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        tree.openText("\(shownName): type OPT", range: rec.range)
+        tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
+        tree.add(respType, fixed..<fixed + 2, .uint(41))
+        tree.add(payloadSize, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
+        tree.add(extRcode, fixed + 4..<fixed + 5, .uint(UInt64(rec.ttl >> 24)))
+        tree.add(ednsVersion, fixed + 5..<fixed + 6, .uint(UInt64(rec.ttl >> 16 & 0xFF)))
+        let zValue = UInt64(rec.ttl & 0xFFFF)
+        tree.open(ednsZ, fixed + 6..<fixed + 8, .uint(zValue))
+        tree.bits(zDO, fixed + 6..<fixed + 8, container: zValue)
+        tree.bits(zReserved, fixed + 6..<fixed + 8, container: zValue)
+        tree.close()
+        tree.add(respLen, fixed + 8..<fixed + 10, .uint(UInt64(rec.rdata.count)))
+        var at = rec.rdata.lowerBound
+        let end = min(rec.rdata.upperBound, bytes.count)
+        while at + 4 <= end {
+            let code = UInt64(bytes.u16be(at)), length = Int(bytes.u16be(at + 2))
+            guard at + 4 + length <= end else { break }
+            let data = at + 4..<at + 4 + length
+            let name = optionNames[code] ?? "Unknown"
+            tree.open(opt, at..<data.upperBound, .none, label: "Option: \(name)")
+            tree.add(optCode, at..<at + 2, .uint(code))
+            tree.add(optLen, at + 2..<at + 4, .uint(UInt64(length)))
+            if length > 0 { tree.add(optData, data, .bytes(data)) }
+            if code == 10 && length >= 8 {
+                tree.add(cookieClient, data.lowerBound..<data.lowerBound + 8, .bytes(data.lowerBound..<data.lowerBound + 8))
+                if length > 8 {
+                    tree.add(cookieServer, data.lowerBound + 8..<data.upperBound, .bytes(data.lowerBound + 8..<data.upperBound))
+                } else {
+                    tree.add(cookieServer, nil, .string("<MISSING>"))
+                }
+            }
+            tree.close()
+            at = data.upperBound
         }
         tree.close()
     }

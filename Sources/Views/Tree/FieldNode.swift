@@ -12,6 +12,9 @@ public struct FieldNode: Sendable {
     public var isGenerated: Bool
     /// Present for filters and JSON, not shown in the tree (`ip.addr`, `tcp.port`).
     public var isHidden: Bool
+    /// Which of the frame's data sources `range` points into: 0 is the frame itself,
+    /// others are ``PacketDetails/sources`` (reassembled data).
+    public var source: Int = 0
     public var children: [FieldNode]
 
     public init(label: String, field: String? = nil, value: String? = nil, range: Range<Int>? = nil,
@@ -38,6 +41,14 @@ public struct FieldNode: Sendable {
 /// The tree of one frame: the protocol nodes in order.
 public struct PacketDetails: Sendable {
     public var roots: [FieldNode]
+    /// Data sources beyond the frame, as Wireshark's bytes pane tabs them
+    /// ("Reassembled TCP (316 bytes)"); a node's `source` 1 is the first of these.
+    public var sources: [DataSource] = []
+
+    public init(roots: [FieldNode], sources: [DataSource] = []) {
+        self.roots = roots
+        self.sources = sources
+    }
 
     /// Every value of `name`, in tree order (tshark's order for `-T fields -E occurrence=a`).
     public func values(of name: String) -> [String] {
@@ -55,5 +66,15 @@ public struct PacketDetails: Sendable {
         var found: [FieldNode] = []
         for root in roots { root.walk { node, _ in if node.field == name { found.append(node) } } }
         return found
+    }
+}
+
+/// Bytes a dissector made that are not the frame's own: a reassembled PDU.
+public struct DataSource: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
     }
 }

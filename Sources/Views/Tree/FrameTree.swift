@@ -5,7 +5,7 @@ enum FrameTree {
     static let encapType = HeaderField("frame.encap_type", "Encapsulation type", .int32, .dec, names: .values(encapsulationNames))
     static let time = HeaderField("frame.time", "Arrival Time", .absoluteTime)
     static let offsetShift = HeaderField("frame.offset_shift", "Time shift for this packet", .relativeTime)
-    static let timeEpoch = HeaderField("frame.time_epoch", "Epoch Time", .absoluteTime)
+    static let timeEpoch = HeaderField("frame.time_epoch", "Epoch Time", .absoluteTime, .epoch)
     static let timeDelta = HeaderField("frame.time_delta", "Time delta from previous captured frame", .relativeTime)
     static let timeDeltaDisplayed = HeaderField("frame.time_delta_displayed", "Time delta from previous displayed frame", .relativeTime)
     static let timeRelative = HeaderField("frame.time_relative", "Time since reference or first frame", .relativeTime)
@@ -16,10 +16,13 @@ enum FrameTree {
     static let ignored = HeaderField("frame.ignored", "Frame is ignored", .boolean)
     static let protocols = HeaderField("frame.protocols", "Protocols in frame", .string)
     static let interfaceID = HeaderField("frame.interface_id", "Interface id", .uint32)
+    static let interfaceName = HeaderField("frame.interface_name", "Interface name", .string)
+    static let interfaceDescription = HeaderField("frame.interface_description", "Interface description", .string)
+    static let sectionNumber = HeaderField("frame.section_number", "Section number", .uint32)
 
     static let declaration = ProtocolDeclaration("frame", "Frame", fields: [
         encapType, time, offsetShift, timeEpoch, timeDelta, timeDeltaDisplayed, timeRelative, number, len, capLen,
-        marked, ignored, protocols, interfaceID,
+        marked, ignored, protocols, interfaceID, interfaceName, interfaceDescription, sectionNumber,
     ])
 
     /// Wireshark's `WTAP_ENCAP_*` numbers and names for the link types we read.
@@ -45,9 +48,19 @@ enum FrameTree {
         let raw = input.frame.raw
         let wire = raw.originalLength, captured = raw.capturedLength
         var head = "Frame \(input.frame.number): \(wire) bytes on wire (\(wire * 8) bits), \(captured) bytes captured (\(captured * 8) bits)"
-        if raw.hasInterfaceID { head += " on interface \(raw.interfaceID), id \(raw.interfaceID)" }
+        let label = raw.interfaceLabel
+        if raw.hasInterfaceID { head += " on interface \(label?.name ?? String(raw.interfaceID)), id \(raw.interfaceID)" }
         tree.open(declaration, 0..<raw.bytes.count, label: head)
-        if raw.hasInterfaceID { tree.add(interfaceID, nil, .uint(UInt64(raw.interfaceID)), label: "Interface id: \(raw.interfaceID)") }
+        if let label {
+            tree.add(sectionNumber, nil, .uint(UInt64(label.section + 1)))
+        }
+        if raw.hasInterfaceID {
+            let id = UInt64(raw.interfaceID)
+            tree.open(interfaceID, nil, .uint(id), label: "Interface id: \(raw.interfaceID)" + (label?.name.map { " (\($0))" } ?? ""))
+            if let name = label?.name { tree.add(interfaceName, nil, .string(name)) }
+            if let text = label?.description { tree.add(interfaceDescription, nil, .string(text)) }
+            tree.close()
+        }
         tree.add(encapType, nil, .uint(encapsulation(raw.linkType)))
         tree.add(time, nil, .absoluteTime(raw.timestamp))
         tree.add(offsetShift, nil, .relativeTime(0), generated: true)

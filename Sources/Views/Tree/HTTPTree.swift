@@ -2,7 +2,8 @@ import Dissect
 import Follow
 
 /// HTTP/1.x (RFC 9112): the first line with its parts, each header line with the
-/// headers Wireshark names as fields, and the message the follower reassembled.
+/// headers Wireshark names as fields, what the conversation says about the message
+/// (its number, the request a response answers), the chunks and the body.
 enum HTTPTree {
     static let request = HeaderField("http.request", "Request", .boolean)
     static let response = HeaderField("http.response", "Response", .boolean)
@@ -28,15 +29,29 @@ enum HTTPTree {
     static let setCookie = HeaderField("http.set_cookie", "Set-Cookie", .string)
     static let referer = HeaderField("http.referer", "Referer", .string)
     static let unknownHeader = HeaderField("http.unknown_header", "Unknown header", .string)
-    static let lineField = HeaderField("http.request.line", "Request line", .string)
+    static let requestLine = HeaderField("http.request.line", "Request line", .string)
     static let responseLine = HeaderField("http.response.line", "Response line", .string)
     static let fullURI = HeaderField("http.request.full_uri", "Full request URI", .string)
-    static let fileData = HeaderField("http.file_data", "File Data", .bytes)
+    static let requestNumber = HeaderField("http.request_number", "HTTP request", .uint32)
+    static let responseNumber = HeaderField("http.response_number", "HTTP response", .uint32)
+    static let prevRequestIn = HeaderField("http.prev_request_in", "Prev request in frame", .frameNumber)
+    static let prevResponseIn = HeaderField("http.prev_response_in", "Prev response in frame", .frameNumber)
+    static let requestIn = HeaderField("http.request_in", "Request in frame", .frameNumber)
+    static let time = HeaderField("http.time", "Time since request", .relativeTime)
+    static let responseForURI = HeaderField("http.response_for.uri", "Request URI", .string)
+    static let fileData = HeaderField("http.file_data", "File Data", .string)
+    static let chunkedResponse = HeaderField("http.chunked_response", "HTTP chunked response", .none)
+    static let chunkSize = HeaderField("http.chunk_size", "Chunk size", .uint32)
+    static let chunkData = HeaderField("http.chunk_data", "Chunk data", .bytes)
+    static let chunkBoundary = HeaderField("http.chunk_boundary", "Chunk boundary", .bytes)
+    static let chat = HeaderField("http.chat", "Chat", .none)
 
     static let declaration = ProtocolDeclaration("http", "Hypertext Transfer Protocol", fields: [
         request, response, method, uri, requestVersion, responseVersion, code, codeDesc, phrase, host, userAgent,
         accept, server, date, contentType, contentLengthHeader, contentLength, connection, transferEncoding, location,
-        cookie, setCookie, referer, unknownHeader, lineField, responseLine, fullURI, fileData,
+        cookie, setCookie, referer, unknownHeader, requestLine, responseLine, fullURI, requestNumber, responseNumber,
+        prevRequestIn, prevResponseIn, requestIn, time, responseForURI, fileData, chunkedResponse, chunkSize,
+        chunkData, chunkBoundary, chat,
     ])
 
     /// Headers that have fields of their own, by lower-case name.
@@ -47,14 +62,29 @@ enum HTTPTree {
         "referer": referer,
     ]
 
-    static func dissect(_ head: HTTPHead, _ input: FieldInput, _ tree: inout TreeBuilder) {
+    static let statusText: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
+        206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
+        403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Time-out", 413: "Request Entity Too Large",
+        429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+        503: "Service Unavailable", 504: "Gateway Time-out",
+    ]
+
+    /// One message whose bytes are all in `tree.bytes` (the frame, or the reassembled
+    /// PDU), with what the follower knows about it when it completed here.
+    /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
+    /// text data, Media Type): the caller adds it beside the HTTP node.
+    @discardableResult
+    static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder) -> HTTPBody? {
         let bytes = tree.bytes
-        let end = min(bytes.count, head.bodyStart.map { $0 + (head.contentLength ?? 0) } ?? head.headerBlock.upperBound)
-        tree.open(declaration, head.offset..<max(end, head.firstLine.upperBound), label: "Hypertext Transfer Protocol")
+        let messageEnd = min(bytes.count, end(of: head, in: bytes))
+        tree.open(declaration, head.offset..<max(messageEnd, min(bytes.count, head.firstLine.upperBound)), label: "Hypertext Transfer Protocol")
         let first = string(bytes, head.firstLine)
         let isRequest = head.kind == .request
-        tree.add(isRequest ? request : response, nil, .bool(true), hidden: true)
-        tree.openText(first + "\\r\\n", range: head.firstLine.lowerBound..<min(bytes.count, head.firstLine.upperBound + 2))
+        let lineRange = head.firstLine.lowerBound..<min(bytes.count, head.firstLine.upperBound + 2)
+        tree.openText(first + "\\r\\n", range: lineRange)
+        tree.expert("http.chat", .chat, .sequence, first + "\\r\\n")
         if isRequest {
             tree.add(method, head.part1, .string(string(bytes, head.part1)))
             tree.add(uri, head.part2, .string(string(bytes, head.part2)))
@@ -63,46 +93,126 @@ enum HTTPTree {
             tree.add(responseVersion, head.part1, .string(string(bytes, head.part1)))
             if let status = head.statusCode {
                 tree.add(code, head.part2, .uint(UInt64(status)))
-                tree.add(codeDesc, nil, .string(string(bytes, head.part3)), generated: true)
+                tree.add(codeDesc, nil, .string(statusText[status] ?? string(bytes, head.part3)), generated: true)
             }
             tree.add(phrase, head.part3, .string(string(bytes, head.part3)))
         }
         tree.close()
         var hostValue: String?
         var headers = head.headers(bytes)
-        while let (name, value) = headers.next() {
-            let line = name.lowerBound..<min(bytes.count, value.upperBound + 2)
+        while let (name, trimmed) = headers.next() {
+            // Wireshark keeps trailing blanks in the value: take it up to the line's end.
+            let lineEnd = bytes.firstIndex(of: 10, in: trimmed.upperBound..<bytes.count) ?? trimmed.upperBound
+            let valueEnd = lineEnd > trimmed.upperBound && bytes[lineEnd - 1] == 13 ? lineEnd - 1 : lineEnd
+            let value = trimmed.lowerBound..<max(trimmed.upperBound, valueEnd)
+            let line = name.lowerBound..<min(bytes.count, lineEnd + 1)
             let nameText = string(bytes, name), valueText = string(bytes, value)
             let label = "\(nameText): \(valueText)\\r\\n"
             let lower = nameText.lowercased()
             if lower == "host" { hostValue = valueText }
             let field = namedHeaders[lower] ?? unknownHeader
+            tree.add(isRequest ? requestLine : responseLine, line, .string("\(nameText): \(valueText)\r\n"), hidden: true)
             if lower == "content-length", let length = UInt64(valueText) {
                 tree.open(field, line, .string(valueText), label: label)
                 tree.add(contentLength, value, .uint(length), generated: true)
                 tree.close()
             } else {
-                tree.add(field, line, .string(field == unknownHeader ? "\(nameText): \(valueText)\\r\\n" : valueText), label: label)
+                tree.add(field, line, .string(field == unknownHeader ? "\(nameText): \(valueText)\r\n" : valueText), label: label)
             }
-            tree.add(isRequest ? lineField : responseLine, line, .string("\(nameText): \(valueText)\r\n"), hidden: true)
         }
-        if let body = head.bodyStart {
-            tree.text("\\r\\n", range: body - 2..<body)
-        }
+        if let body = head.bodyStart { tree.text("\\r\\n", range: body - 2..<body) }
+        tree.add(isRequest ? request : response, nil, .bool(true), hidden: true)
         if isRequest, let hostValue {
-            tree.add(fullURI, nil, .string("http://\(hostValue)\(string(bytes, head.part2))"), generated: true)
+            tree.add(fullURI, nil, .string(fullRequestURI(host: hostValue, target: string(bytes, head.part2))), generated: true)
         }
-        if let body = head.bodyStart, body < end {
-            tree.add(fileData, body..<end, .bytes(body..<end), label: "File Data: \(end - body) bytes")
+        if let message { conversationLines(message, isRequest: isRequest, &tree) }
+        var result: HTTPBody?
+        if let bodyStart = head.bodyStart, bodyStart < messageEnd {
+            result = body(bodyStart..<messageEnd, chunked: head.isChunked, &tree)
+            result?.contentType = contentTypeValue(head, bytes)
         }
         tree.close()
+        return result
     }
 
-    /// A message the follower reassembled from earlier segments: its bytes are not all in
-    /// this frame, so its lines have no byte ranges.
-    static func dissect(_ message: HTTPMessage, _ tree: inout TreeBuilder) {
+    /// The Content-Type value without parameters.
+    static func contentTypeValue(_ head: HTTPHead, _ bytes: ByteView) -> String? {
+        var headers = head.headers(bytes)
+        while let (name, value) = headers.next() {
+            guard string(bytes, name).lowercased() == "content-type" else { continue }
+            return String(string(bytes, value).prefix { $0 != ";" }).trimmingCharacters(in: " ")
+        }
+        return nil
+    }
+
+    /// Where the message ends in `bytes`: its Content-Length, or the end of the bytes.
+    static func end(of head: HTTPHead, in bytes: ByteView) -> Int {
+        guard let body = head.bodyStart else { return head.headerBlock.upperBound }
+        if let length = head.contentLength, !head.isChunked { return body + length }
+        return bytes.count
+    }
+
+    static func fullRequestURI(host: String, target: String) -> String {
+        target.hasPrefix("http://") || target.hasPrefix("https://") ? target : "http://" + host + target
+    }
+
+    /// `[HTTP request 1/1]`, `[Request in frame: 6]` and the like, in Wireshark's order.
+    private static func conversationLines(_ m: HTTPMessage, isRequest: Bool, _ tree: inout TreeBuilder) {
+        guard m.number > 0 else { return }
+        if isRequest {
+            tree.add(requestNumber, nil, .uint(UInt64(m.number)), label: "HTTP request \(m.number)/\(m.number)", generated: true)
+            if let prev = m.previousFrame { tree.add(prevRequestIn, nil, .uint(UInt64(prev)), generated: true) }
+            return
+        }
+        tree.add(responseNumber, nil, .uint(UInt64(m.number)), label: "HTTP response \(m.number)/\(m.number)", generated: true)
+        if let requestTime = m.requestTime {
+            tree.add(time, nil, .relativeTime(m.completedAt.nanoseconds(since: requestTime)), generated: true)
+        }
+        if let prevRequest = m.previousRequestFrame { tree.add(prevRequestIn, nil, .uint(UInt64(prevRequest)), generated: true) }
+        if let prev = m.previousFrame { tree.add(prevResponseIn, nil, .uint(UInt64(prev)), generated: true) }
+        if let request = m.requestFrame { tree.add(requestIn, nil, .uint(UInt64(request)), generated: true) }
+        if let uri = m.requestURI { tree.add(responseForURI, nil, .string(uri), generated: true) }
+    }
+
+    /// The body: chunks as sent, then the file data and the protocol for its type.
+    private static func body(_ range: Range<Int>, chunked: Bool, _ tree: inout TreeBuilder) -> HTTPBody {
+        let bytes = tree.bytes
+        var data: [UInt8] = []
+        if chunked {
+            tree.open(chunkedResponse, range, .none, label: "HTTP chunked response")
+            var at = range.lowerBound
+            while at < range.upperBound {
+                guard let lineEnd = bytes.firstIndex(of: 10, in: at..<range.upperBound),
+                      let size = HTTPChunk.size(bytes, at..<lineEnd) else { break }
+                let dataStart = lineEnd + 1
+                if size == 0 {
+                    tree.openText("End of chunked encoding", range: at..<dataStart)
+                    tree.add(chunkSize, at..<lineEnd + 1, .uint(0), display: "0 octets")
+                    tree.close()
+                    if dataStart + 2 <= range.upperBound { tree.text("\\r\\n", range: dataStart..<dataStart + 2) }
+                    break
+                }
+                let dataEnd = min(dataStart + size, range.upperBound)
+                tree.openText("Data chunk (\(size) octets)", range: at..<min(dataEnd + 2, range.upperBound))
+                tree.add(chunkSize, at..<lineEnd + 1, .uint(UInt64(size)), display: "\(size) octets")
+                tree.add(chunkData, dataStart..<dataEnd, .bytes(dataStart..<dataEnd))
+                bytes.slice(dataStart..<dataEnd).withUnsafeBytes { data.append(contentsOf: $0) }
+                if dataEnd + 2 <= range.upperBound { tree.add(chunkBoundary, dataEnd..<dataEnd + 2, .bytes(dataEnd..<dataEnd + 2)) }
+                tree.close()
+                at = dataEnd + 2
+            }
+            tree.close()
+        } else {
+            bytes.slice(range).withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        tree.add(fileData, chunked ? nil : range, .string(String(decoding: data, as: UTF8.self)), label: "File Data: \(data.count) bytes")
+        return HTTPBody(data: data, range: chunked ? nil : range, contentType: nil)
+    }
+
+    /// A message completed from earlier segments whose bytes were not kept: what the
+    /// follower knows of it, without byte ranges.
+    static func dissectWithoutBytes(_ message: HTTPMessage, _ tree: inout TreeBuilder) {
         tree.open(declaration, nil, label: "Hypertext Transfer Protocol")
-        tree.add(message.isResponse ? response : request, nil, .bool(true), hidden: true)
         let first = String(decoding: message.firstLine, as: UTF8.self)
         tree.openText(first + "\\r\\n")
         if let m = message.method { tree.add(method, nil, .string(m)) }
@@ -111,14 +221,51 @@ enum HTTPTree {
         tree.close()
         if let host = message.host { tree.add(self.host, nil, .string(host), label: "Host: \(host)\\r\\n") }
         if let type = message.contentType { tree.add(contentType, nil, .string(type), label: "Content-Type: \(type)\\r\\n") }
-        if let length = message.contentLength {
-            tree.add(contentLength, nil, .uint(UInt64(length)), label: "[Content length: \(length)]", generated: true)
-        }
+        tree.add(message.isResponse ? response : request, nil, .bool(true), hidden: true)
+        conversationLines(message, isRequest: !message.isResponse, &tree)
         tree.close()
     }
 
     static func string(_ bytes: ByteView, _ range: Range<Int>) -> String {
         let r = range.clamped(to: 0..<bytes.count)
         return String(decoding: bytes.slice(r), as: UTF8.self)
+    }
+}
+
+/// A chunk-size line (RFC 9112 section 7.1): hex digits, then extensions or CRLF.
+enum HTTPChunk {
+    static func size(_ bytes: ByteView, _ line: Range<Int>) -> Int? {
+        var size = 0, digits = 0
+        for i in line {
+            let b = bytes[i]
+            let v: Int
+            switch b {
+            case 48...57: v = Int(b) - 48
+            case 65...70: v = Int(b) - 55
+            case 97...102: v = Int(b) - 87
+            default:
+                guard digits > 0 else { return nil }
+                return size
+            }
+            guard digits < 15 else { return nil }
+            size = size * 16 + v
+            digits += 1
+        }
+        return digits > 0 ? size : nil
+    }
+}
+
+/// A message body as the protocol after HTTP sees it.
+struct HTTPBody {
+    var data: [UInt8]
+    /// Where it is in the data source, when it is there as one run (not chunked).
+    var range: Range<Int>?
+    var contentType: String?
+}
+
+extension String {
+    /// Without leading and trailing copies of `character` (no Foundation).
+    func trimmingCharacters(in character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

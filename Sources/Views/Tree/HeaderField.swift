@@ -36,6 +36,8 @@ public enum FieldType: String, Sendable, CaseIterable {
 /// How an integer is written (`BASE_DEC`, `BASE_HEX`, …).
 public enum FieldBase: String, Sendable {
     case none = "BASE_NONE", dec = "BASE_DEC", hex = "BASE_HEX", decHex = "BASE_DEC_HEX", hexDec = "BASE_HEX_DEC"
+    /// An absolute time written as seconds since the epoch (`ABSOLUTE_TIME_UNIX`).
+    case epoch = "ABSOLUTE_TIME_UNIX"
 }
 
 /// One field, declared once, as Wireshark's `hf_register_info`: the filter name, the

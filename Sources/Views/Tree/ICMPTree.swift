@@ -16,9 +16,13 @@ enum ICMPTree {
     static let respIn = HeaderField("icmp.resp_in", "Response frame", .frameNumber)
     static let respTo = HeaderField("icmp.resp_to", "Request frame", .frameNumber)
     static let unused = HeaderField("icmp.unused", "Unused", .bytes)
+    static let respTime = HeaderField("icmp.resptime", "Response time", .double)
+    static let dataTime = HeaderField("icmp.data_time", "Timestamp from icmp data", .absoluteTime)
+    static let dataTimeRelative = HeaderField("icmp.data_time_relative", "Timestamp from icmp data (relative)", .relativeTime)
 
     static let declaration = ProtocolDeclaration("icmp", "Internet Control Message Protocol", fields: [
-        type, code, checksum, checksumStatus, ident, identLE, seq, seqLE, respIn, respTo, unused,
+        type, code, checksum, checksumStatus, ident, identLE, seq, seqLE, respIn, respTo, unused, respTime,
+        dataTime, dataTimeRelative,
     ])
 
     static let typeNames: [UInt64: String] = [
@@ -27,12 +31,29 @@ enum ICMPTree {
         12: "Parameter problem", 13: "Timestamp request", 14: "Timestamp reply",
     ]
 
+    /// The send time that ping writes at the start of the echo data, as Wireshark finds
+    /// it: seconds and microseconds, big-endian or else little-endian, taken only when the
+    /// seconds are at most a day after the frame's own (compared as unsigned, as Wireshark does).
+    static func dataTimestamp(_ bytes: ByteView, _ data: Range<Int>, frameTime: Timestamp) -> Timestamp? {
+        guard data.count >= 8 else { return nil }
+        for bigEndian in [true, false] {
+            let secs = bytes.u32(data.lowerBound, bigEndian: bigEndian)
+            let usecs = bytes.u32(data.lowerBound + 4, bigEndian: bigEndian)
+            let difference = secs &- UInt32(truncatingIfNeeded: frameTime.seconds)
+            if difference < 86_400 && usecs < 1_000_000 {
+                return Timestamp(seconds: Int64(secs), nanoseconds: usecs * 1000)
+            }
+        }
+        return nil
+    }
+
     static func dissect(_ icmp: ICMPv4, _ input: FieldInput, _ tree: inout TreeBuilder) {
         let o = icmp.offset
         let bytes = tree.bytes
         let end = min(bytes.count, icmp.payload.upperBound)
         tree.open(declaration, o..<end, label: "Internet Control Message Protocol")
-        tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)))
+        tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)),
+                 display: typeNames[UInt64(icmp.type)].map { "\(icmp.type) (\($0))" } ?? String(icmp.type))
         let codeText = ICMPCodes.name(type: icmp.type, code: icmp.code)
         tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)), display: codeText.map { "\(icmp.code) (\($0))" })
         let good = InternetChecksum.verifies(bytes, o..<end)
@@ -47,8 +68,18 @@ enum ICMPTree {
             tree.add(seqLE, o + 6..<o + 8, .uint(UInt64(UInt16(sq).byteSwapped)))
             if let request = input.analysis.echoRequestFrame {
                 tree.add(respTo, nil, .uint(UInt64(request)), generated: true)
+                if let ns = input.analysis.echoResponseTime {
+                    let ms = Double(ns) / 1_000_000
+                    tree.add(respTime, nil, .double(ms, decimals: 3), display: TreeTime.fixed(ms, decimals: 3) + " ms", generated: true)
+                }
             }
-            DataTree.dissect(icmp.payload.lowerBound..<end, &tree)
+            var data = icmp.payload.lowerBound..<end
+            if let time = dataTimestamp(bytes, data, frameTime: input.frame.raw.timestamp) {
+                tree.add(dataTime, data.lowerBound..<data.lowerBound + 8, .absoluteTime(time))
+                tree.add(dataTimeRelative, nil, .relativeTime(input.frame.raw.timestamp.nanoseconds(since: time)), generated: true)
+                data = data.lowerBound + 8..<data.upperBound
+            }
+            DataTree.dissect(data, &tree)
         } else if icmp.isError {
             tree.add(unused, o + 4..<o + 8, .bytes(o + 4..<o + 8))
             QuotedTree.dissect(input.frame.quoted, input, &tree)
@@ -61,11 +92,32 @@ enum ICMPv6Tree {
     static let type = HeaderField("icmpv6.type", "Type", .uint8, names: .values(typeNames))
     static let code = HeaderField("icmpv6.code", "Code", .uint8)
     static let checksum = HeaderField("icmpv6.checksum", "Checksum", .uint16, .hex)
-    static let ndTarget = HeaderField("icmpv6.nd.ns.target_address", "Target Address", .ipv6)
-    static let echoID = HeaderField("icmpv6.echo.identifier", "Identifier", .uint16, .hexDec)
+    static let checksumStatus = HeaderField("icmpv6.checksum.status", "Checksum Status", .uint8, .none,
+                                            names: .values([0: "Bad", 1: "Good", 2: "Unverified"]))
+    static let reserved = HeaderField("icmpv6.reserved", "Reserved", .bytes)
+    static let nsTarget = HeaderField("icmpv6.nd.ns.target_address", "Target Address", .ipv6)
+    static let naTarget = HeaderField("icmpv6.nd.na.target_address", "Target Address", .ipv6)
+    static let naFlags = HeaderField("icmpv6.nd.na.flag", "Flags", .uint32, .hex)
+    static let naRouter = HeaderField("icmpv6.nd.na.flag.r", "Router", .boolean, width: 32, mask: 0x8000_0000, names: .setNotSet)
+    static let naSolicited = HeaderField("icmpv6.nd.na.flag.s", "Solicited", .boolean, width: 32, mask: 0x4000_0000, names: .setNotSet)
+    static let naOverride = HeaderField("icmpv6.nd.na.flag.o", "Override", .boolean, width: 32, mask: 0x2000_0000, names: .setNotSet)
+    static let naReserved = HeaderField("icmpv6.nd.na.flag.rsv", "Reserved", .uint32, mask: 0x1FFF_FFFF)
+    static let option = HeaderField("icmpv6.opt", "ICMPv6 Option", .none)
+    static let optionType = HeaderField("icmpv6.opt.type", "Type", .uint8, names: .values([
+        1: "Source link-layer address", 2: "Target link-layer address", 3: "Prefix information", 5: "MTU",
+    ]))
+    static let optionLength = HeaderField("icmpv6.opt.length", "Length", .uint8)
+    static let linkAddress = HeaderField("icmpv6.opt.linkaddr", "Link-layer address", .ether)
+    static let srcLinkAddress = HeaderField("icmpv6.opt.src_linkaddr", "Source Link-layer address", .ether)
+    static let targetLinkAddress = HeaderField("icmpv6.opt.target_linkaddr", "Target Link-layer address", .ether)
+    static let echoID = HeaderField("icmpv6.echo.identifier", "Identifier", .uint16, .hex)
     static let echoSeq = HeaderField("icmpv6.echo.sequence_number", "Sequence", .uint16)
+    static let respTo = HeaderField("icmpv6.resp_to", "Response To", .frameNumber)
+    static let respTime = HeaderField("icmpv6.resptime", "Response Time", .double)
     static let declaration = ProtocolDeclaration("icmpv6", "Internet Control Message Protocol v6", fields: [
-        type, code, checksum, ndTarget, echoID, echoSeq,
+        type, code, checksum, checksumStatus, reserved, nsTarget, naTarget, naFlags, naRouter, naSolicited, naOverride,
+        naReserved, option, optionType, optionLength, linkAddress, srcLinkAddress, targetLinkAddress, echoID, echoSeq,
+        respTo, respTime,
     ])
 
     static let typeNames: [UInt64: String] = [
@@ -76,18 +128,88 @@ enum ICMPv6Tree {
 
     static func dissect(_ icmp: ICMPv6, _ input: FieldInput, _ tree: inout TreeBuilder) {
         let o = icmp.offset
-        let end = min(tree.bytes.count, icmp.payload.upperBound)
+        let bytes = tree.bytes
+        let end = min(bytes.count, icmp.payload.upperBound)
         tree.open(declaration, o..<end, label: "Internet Control Message Protocol v6")
         tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)))
         tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)))
-        tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)))
-        if icmp.type == 128 || icmp.type == 129 {
+        if let ip = input.frame.ipv6, end == icmp.payload.upperBound {
+            let good = verifies(bytes, o..<end, ip)
+            tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)),
+                     display: "0x\(hex(UInt64(icmp.checksum), digits: 4)) [\(good ? "correct" : "incorrect")]")
+            tree.add(checksumStatus, nil, .uint(good ? 1 : 0), generated: true)
+        } else {
+            tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)))
+        }
+        switch icmp.type {
+        case 128, 129:
             tree.add(echoID, o + 4..<o + 6, .uint(UInt64(icmp.identifier)))
             tree.add(echoSeq, o + 6..<o + 8, .uint(UInt64(icmp.sequenceNumber)))
+            if let request = input.analysis.echoRequestFrame {
+                tree.add(respTo, nil, .uint(UInt64(request)), generated: true)
+                if let ns = input.analysis.echoResponseTime {
+                    let ms = Double(ns) / 1_000_000
+                    tree.add(respTime, nil, .double(ms, decimals: 3), display: TreeTime.fixed(ms, decimals: 3) + " ms", generated: true)
+                }
+            }
+            DataTree.dissect(o + 8..<end, &tree)
+        case 135, 136 where end >= o + 24:
+            if icmp.type == 135 {
+                tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
+            } else {
+                let flags = UInt64(bytes.u32be(o + 4))
+                var names: [String] = []
+                if flags & 0x8000_0000 != 0 { names.append("Router") }
+                if flags & 0x4000_0000 != 0 { names.append("Solicited") }
+                if flags & 0x2000_0000 != 0 { names.append("Override") }
+                tree.open(naFlags, o + 4..<o + 8, .uint(flags),
+                          display: "0x\(hex(flags, digits: 8))" + names.map { ", " + $0 }.joined())
+                tree.bits(naRouter, o + 4..<o + 8, container: flags)
+                tree.bits(naSolicited, o + 4..<o + 8, container: flags)
+                tree.bits(naOverride, o + 4..<o + 8, container: flags)
+                tree.bits(naReserved, o + 4..<o + 8, container: flags)
+                tree.close()
+            }
+            tree.add(icmp.type == 135 ? nsTarget : naTarget, o + 8..<o + 24, .ipv6(IPv6Address(bytes, at: o + 8)))
+            options(o + 24..<end, &tree)
+        default:
+            if icmp.isError { QuotedTree.dissect(input.frame.quoted, input, &tree) }
         }
-        if let target = icmp.ndpTarget { tree.add(ndTarget, o + 8..<o + 24, .ipv6(target)) }
-        if icmp.isError { QuotedTree.dissect(input.frame.quoted, input, &tree) }
         tree.close()
+    }
+
+    /// Neighbor discovery options (RFC 4861 section 4.6): type, length in 8-byte units, data.
+    static func options(_ range: Range<Int>, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        var at = range.lowerBound
+        while at + 2 <= range.upperBound {
+            let kind = bytes[at], units = Int(bytes[at + 1])
+            guard units > 0, at + units * 8 <= range.upperBound else { break }
+            let r = at..<at + units * 8
+            let name = optionType.names?.name(for: UInt64(kind)) ?? "Unknown"
+            if (kind == 1 || kind == 2) && units == 1 {
+                let mac = MACAddress(bytes, at: at + 2)
+                tree.open(option, r, .none, label: "ICMPv6 Option (\(name) : \(mac))")
+                tree.add(optionType, at..<at + 1, .uint(UInt64(kind)))
+                tree.add(optionLength, at + 1..<at + 2, .uint(UInt64(units)), display: "\(units) (\(units * 8) bytes)")
+                tree.add(linkAddress, at + 2..<at + 8, .ether(mac))
+                tree.add(kind == 1 ? srcLinkAddress : targetLinkAddress, at + 2..<at + 8, .ether(mac), hidden: true)
+            } else {
+                tree.open(option, r, .none, label: "ICMPv6 Option (\(name))")
+                tree.add(optionType, at..<at + 1, .uint(UInt64(kind)))
+                tree.add(optionLength, at + 1..<at + 2, .uint(UInt64(units)), display: "\(units) (\(units * 8) bytes)")
+            }
+            tree.close()
+            at += units * 8
+        }
+    }
+
+    /// The checksum over the IPv6 pseudo-header (RFC 8200 section 8.1) and the message.
+    static func verifies(_ bytes: ByteView, _ range: Range<Int>, _ ip: IPv6) -> Bool {
+        var sum = InternetChecksum.partial(bytes, ip.offset + 8..<ip.offset + 40)
+        sum &+= UInt32(range.count >> 16) &+ UInt32(range.count & 0xFFFF) &+ 58
+        sum &+= InternetChecksum.partial(bytes, range)
+        return InternetChecksum.fold(sum) == 0xFFFF
     }
 }
 
@@ -97,19 +219,7 @@ enum QuotedTree {
         guard let quoted else { return }
         if let ip = quoted.ipv4 { IPv4Tree.dissect(ip, &tree) }
         if let ip = quoted.ipv6 { IPv6Tree.dissect(ip, &tree) }
-        if let tcp = quoted.tcp {
-            let o = tcp.offset
-            let end = min(tree.bytes.count, o + tcp.headerLength)
-            tree.open(TCPTree.declaration, o..<end, label: "Transmission Control Protocol, Src Port: \(tcp.sourcePort), Dst Port: \(tcp.destinationPort), Seq: \(tcp.sequenceNumber)")
-            tree.add(TCPTree.srcport, o..<o + 2, .uint(UInt64(tcp.sourcePort)))
-            tree.add(TCPTree.dstport, o + 2..<o + 4, .uint(UInt64(tcp.destinationPort)))
-            tree.add(TCPTree.port, o..<o + 2, .uint(UInt64(tcp.sourcePort)), hidden: true)
-            tree.add(TCPTree.port, o + 2..<o + 4, .uint(UInt64(tcp.destinationPort)), hidden: true)
-            if let s = input.analysis.quotedTCPStream { tree.add(TCPTree.stream, nil, .uint(UInt64(s)), generated: true) }
-            tree.add(TCPTree.seq, o + 4..<o + 8, .uint(UInt64(tcp.sequenceNumber)))
-            tree.add(TCPTree.seqRaw, o + 4..<o + 8, .uint(UInt64(tcp.sequenceNumber)))
-            tree.close()
-        }
+        if let tcp = quoted.tcp { TCPTree.dissect(tcp, input, quoted: true, &tree) }
         if let udp = quoted.udp {
             tree.open(UDPTree.declaration, udp.offset..<min(tree.bytes.count, udp.offset + 8),
                       label: "User Datagram Protocol, Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)")
@@ -123,15 +233,27 @@ enum QuotedTree {
 /// The ones' complement sum of RFC 1071, to check a checksum as Wireshark does.
 enum InternetChecksum {
     static func verifies(_ bytes: ByteView, _ range: Range<Int>) -> Bool {
+        fold(partial(bytes, range)) == 0xFFFF
+    }
+
+    /// The 16-bit words of `range` summed, not yet folded (an odd byte padded with zero).
+    static func partial(_ bytes: ByteView, _ range: Range<Int>) -> UInt32 {
         var sum: UInt32 = 0
         var i = range.lowerBound
         while i + 1 < range.upperBound {
             sum &+= UInt32(bytes.u16be(i))
             i += 2
+            // Fold now and then so that a jumbo payload cannot overflow the sum.
+            if sum > 0xFFFF_0000 { sum = fold(sum) }
         }
         if i < range.upperBound { sum &+= UInt32(bytes[i]) << 8 }
+        return sum
+    }
+
+    static func fold(_ value: UInt32) -> UInt32 {
+        var sum = value
         while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
-        return sum == 0xFFFF
+        return sum
     }
 }
 

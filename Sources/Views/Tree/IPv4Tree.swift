@@ -37,7 +37,8 @@ enum IPv4Tree {
                   label: "Internet Protocol Version 4, Src: \(ip.source), Dst: \(ip.destination)")
         let first = UInt64(bytes[o])
         tree.bits(version, o..<o + 1, container: first)
-        tree.bits(hdrLen, o..<o + 1, container: first, display: "\(ip.headerLength) bytes (\(ip.headerLength / 4))")
+        tree.bits(hdrLen, o..<o + 1, container: first, value: .uint(UInt64(ip.headerLength)),
+                  display: "\(ip.headerLength) bytes (\(ip.headerLength / 4))")
         let ds = UInt64(ip.dsfield)
         tree.open(dsfield, o + 1..<o + 2, .uint(ds),
                   display: "0x\(hex(ds, digits: 2)) (DSCP: \(DSCP.short[ds >> 2] ?? "Unknown"), ECN: \(ECN.short[ds & 3] ?? ""))")

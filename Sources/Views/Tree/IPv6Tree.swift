@@ -28,6 +28,8 @@ enum IPv6Tree {
                   label: "Internet Protocol Version 6, Src: \(ip.source), Dst: \(ip.destination)")
         let word = UInt64(bytes.u32be(o))
         tree.bits(version, o..<o + 1, container: UInt64(bytes[o]))
+        // Wireshark adds the IPv4 name too, hidden, so `ip.version == 6` matches.
+        tree.bits(IPv4Tree.version, o..<o + 1, container: UInt64(bytes[o]), hidden: true)
         let tc = UInt64(ip.trafficClass)
         tree.bits(tclass, o..<o + 4, container: word,
                   display: "0x\(hex(tc, digits: 2)) (DSCP: \(DSCP.short[tc >> 2] ?? "Unknown"), ECN: \(ECN.short[tc & 3] ?? ""))", open: true)

@@ -11,16 +11,19 @@ public enum PacketTree {
         FrameTree.declaration, EthernetTree.declaration, SLLTree.declaration, NullTree.declaration,
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
-        DNSTree.declaration, HTTPTree.declaration, DataTree.declaration, MalformedTree.declaration,
+        ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
+        BodyTree.mediaDeclaration, EchoTree.declaration, TFTPTree.declaration, DataTree.declaration,
+        ExpertFields.declaration, MalformedTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
     public static let fieldsByName: [String: HeaderField] = {
+        // Fields first: a few names are both a pseudo-protocol and a field (`tcp.segments`).
         var table: [String: HeaderField] = [:]
         for proto in protocols {
-            table[proto.node.name] = proto.node
             for field in proto.fields where table[field.name] == nil { table[field.name] = field }
         }
+        for proto in protocols where table[proto.node.name] == nil { table[proto.node.name] = proto.node }
         return table
     }()
 
@@ -49,14 +52,47 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
-        if let dns = frame.dns { DNSTree.dissect(dns, &tree); return }
-        if let message = a.http, frame.http == nil || message.firstFrame != frame.number {
-            HTTPTree.dissect(message, &tree)
+        if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
+        if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
+            reassembled(message, &tree)
             return
         }
-        if let http = frame.http { HTTPTree.dissect(http, input, &tree); return }
+        if let http = frame.http {
+            if let body = HTTPTree.dissect(http, message: a.http, &tree) { BodyTree.dissect(body, &tree) }
+            return
+        }
         let stack = input.protocols
-        if stack.last == .data { DataTree.dissect(frame.transportPayload.clamped(to: 0..<frame.bytes.count), &tree) }
+        let payload = frame.transportPayload.clamped(to: 0..<frame.bytes.count)
+        switch stack.last {
+        case .data?: DataTree.dissect(payload, &tree)
+        case .echo?:
+            let toServer = frame.udp?.destinationPort == 7 || frame.tcp?.destinationPort == 7
+            EchoTree.dissect(payload, toServer: toServer, &tree)
+        case .tftp?: TFTPTree.dissect(payload, &tree)
+        default: break
+        }
+    }
+}
+
+extension PacketTree {
+    /// An HTTP message the follower put together from several segments: the segment
+    /// list, then HTTP over the reassembled bytes, a data source of its own.
+    static func reassembled(_ message: HTTPMessage, _ tree: inout TreeBuilder) {
+        guard let pdu = message.pdu else {
+            HTTPTree.dissectWithoutBytes(message, &tree)
+            return
+        }
+        let source = tree.addSource(DataSource(name: "Reassembled TCP (\(pdu.count) bytes)", bytes: pdu))
+        pdu.withUnsafeBytes { raw in
+            let view = ByteView(raw)
+            ReassemblyTree.dissect(message, pdu: view, &tree)
+            var nested = TreeBuilder(bytes: view, source: source)
+            if let head = HTTPHead.decode(view, at: 0, end: view.count).layer,
+               let body = HTTPTree.dissect(head, message: message, &nested) {
+                BodyTree.dissect(body, &nested)
+            }
+            tree.graft(nested.details.roots)
+        }
     }
 }
 

@@ -110,34 +110,56 @@ enum TCPTree {
         (flagPSH, "PSH"), (flagRST, "RST"), (flagSYN, "SYN"), (flagFIN, "FIN"),
     ]
 
-    static func dissect(_ tcp: TCP, _ input: FieldInput, _ tree: inout TreeBuilder) {
-        let a = input.analysis
+    /// The segment's header and what the follower said about it. A header quoted in an
+    /// ICMP error is shown as tshark shows it: raw numbers, no length, no analysis.
+    static func dissect(_ tcp: TCP, _ input: FieldInput, quoted: Bool = false, _ tree: inout TreeBuilder) {
+        var a = input.analysis
+        if quoted {
+            a = FrameAnalysis()
+            a.tcpStream = input.analysis.quotedTCPStream
+            a.relativeSeq = tcp.sequenceNumber
+            a.relativeAck = tcp.flags.contains(.ack) ? tcp.acknowledgmentNumber : 0
+            a.windowSize = Int(tcp.window)
+            a.windowScaleFactor = tcp.flags.contains(.syn) ? nil : -1
+            a.completeness = input.analysis.completeness
+            a.streamTimes = input.analysis.streamTimes
+            // A quoted FIN is a probe the peer never answered with its own FIN.
+            if tcp.flags.contains(.fin) { a.finInitiatesClose = true }
+        }
         let o = tcp.offset
         let bytes = tree.bytes
-        let end = min(bytes.count, tcp.payload.upperBound)
+        let end = min(bytes.count, quoted ? o + tcp.headerLength : tcp.payload.upperBound)
         var head = "Transmission Control Protocol, Src Port: \(tcp.sourcePort), Dst Port: \(tcp.destinationPort), Seq: \(a.relativeSeq)"
         if tcp.flags.contains(.ack) { head += ", Ack: \(a.relativeAck)" }
-        head += ", Len: \(tcp.segmentLength)"
+        if !quoted { head += ", Len: \(tcp.segmentLength)" }
         tree.open(declaration, o..<end, label: head)
         tree.add(srcport, o..<o + 2, .uint(UInt64(tcp.sourcePort)))
         tree.add(dstport, o + 2..<o + 4, .uint(UInt64(tcp.destinationPort)))
         tree.add(port, o..<o + 2, .uint(UInt64(tcp.sourcePort)), hidden: true)
         tree.add(port, o + 2..<o + 4, .uint(UInt64(tcp.destinationPort)), hidden: true)
+        if quoted { tree.add(seq, o + 4..<o + 8, .uint(UInt64(a.relativeSeq))) }
         if let s = a.tcpStream { tree.add(stream, nil, .uint(UInt64(s)), generated: true) }
         if let c = a.completeness {
             tree.add(completeness, nil, .uint(UInt64(c)), display: TCPCompleteness.describe(c), generated: true)
         }
-        tree.add(len, nil, .uint(UInt64(tcp.segmentLength)), generated: true)
-        tree.add(seq, o + 4..<o + 8, .uint(UInt64(a.relativeSeq)), display: "\(a.relativeSeq)    (relative sequence number)")
-        tree.add(seqRaw, o + 4..<o + 8, .uint(UInt64(tcp.sequenceNumber)))
-        if a.tcpStream != nil {
-            tree.add(nxtseq, nil, .uint(UInt64(a.nextSeq)), display: "\(a.nextSeq)    (relative sequence number)", generated: true)
+        if !quoted {
+            tree.add(len, nil, .uint(UInt64(tcp.segmentLength)), generated: true)
+            tree.add(seq, o + 4..<o + 8, .uint(UInt64(a.relativeSeq)), display: "\(a.relativeSeq)    (relative sequence number)")
+            tree.add(seqRaw, o + 4..<o + 8, .uint(UInt64(tcp.sequenceNumber)))
+            if a.tcpStream != nil {
+                tree.add(nxtseq, nil, .uint(UInt64(a.nextSeq)), display: "\(a.nextSeq)    (relative sequence number)", generated: true)
+            }
         }
         let hasAck = tcp.flags.contains(.ack)
+        guard o + 20 <= bytes.count else {
+            // An ICMP error may quote only the first eight bytes.
+            tree.close()
+            return
+        }
         tree.add(ack, o + 8..<o + 12, .uint(UInt64(a.relativeAck)),
                  display: hasAck ? "\(a.relativeAck)    (relative ack number)" : "\(a.relativeAck)")
         tree.add(ackRaw, o + 8..<o + 12, .uint(UInt64(tcp.acknowledgmentNumber)))
-        tree.bits(hdrLen, o + 12..<o + 13, container: UInt64(bytes[o + 12]),
+        tree.bits(hdrLen, o + 12..<o + 13, container: UInt64(bytes[o + 12]), value: .uint(UInt64(tcp.headerLength)),
                   display: "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))")
         addFlags(tcp, o, finInitiates: a.finInitiatesClose, &tree)
         tree.add(windowValue, o + 14..<o + 16, .uint(UInt64(tcp.window)))
@@ -150,17 +172,18 @@ enum TCPTree {
         tree.add(checksumStatus, nil, .uint(2), generated: true)
         tree.add(urgentPointer, o + 18..<o + 20, .uint(UInt64(tcp.urgentPointer)))
         if tcp.headerLength > 20 { addOptions(tcp, a, &tree) }
-        if let times = a.streamTimes {
+        if let times = a.streamTimes, a.tcpStream != nil {
             tree.openText("Timestamps", generated: true)
             tree.add(timeRelative, nil, .relativeTime(times.sinceFirst), generated: true)
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)
             tree.close()
         }
         addAnalysis(tcp, a, &tree)
-        if !tcp.payload.isEmpty {
+        if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
-            if a.isPDUSegment {
+            let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
+            if a.isPDUSegment || completesPDU {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
             }
         }
@@ -327,14 +350,23 @@ enum TCPTree {
         if !flagged.isEmpty {
             tree.open(analysisFlags, nil, .none, label: "TCP Analysis Flags", generated: true)
             for (flag, field, message) in flagged {
-                tree.open(field, nil, .none, label: message, generated: true)
-                tree.expert(field.name, severity(flag), .sequence, message)
-                tree.close()
+                if flag == .duplicateAck {
+                    // The duplicate ACK's expert item hangs under its frame reference instead.
+                    tree.add(field, nil, .none, label: "This is a TCP duplicate ack", generated: true)
+                } else {
+                    tree.expert(field.name, severity(flag), .sequence, message)
+                }
             }
             tree.close()
         }
         if let n = t.duplicateAckNumber { tree.add(duplicateAckNum, nil, .uint(UInt64(n)), generated: true) }
-        if let f = t.duplicateAckOf { tree.add(duplicateAckFrame, nil, .uint(UInt64(f)), generated: true) }
+        if let f = t.duplicateAckOf {
+            tree.open(duplicateAckFrame, nil, .uint(UInt64(f)), generated: true)
+            if let n = t.duplicateAckNumber {
+                tree.expert("tcp.analysis.duplicate_ack", .note, .sequence, "Duplicate ACK (#\(n))")
+            }
+            tree.close()
+        }
         tree.close()
     }
 }

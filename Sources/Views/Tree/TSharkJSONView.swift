@@ -86,10 +86,27 @@ public final class TSharkJSONView {
     /// One node becomes one or two JSON members.
     private func members(_ node: FieldNode) -> [(key: String, body: Body)] {
         let key = node.field ?? node.label
-        let hasValue = node.field != nil && node.value != nil && !(node.value?.isEmpty ?? true)
-        if node.children.isEmpty { return [(key, .value(node.value ?? ""))] }
-        if hasValue { return [(key, .value(node.value!)), (key + "_tree", .object(node.children))] }
+        let value = node.field.map { jsonValue(node.value, field: $0) } ?? ""
+        if node.children.isEmpty { return [(key, .value(value))] }
+        if !value.isEmpty { return [(key, .value(value)), (key + "_tree", .object(node.children))] }
         return [(key, .object(node.children))]
+    }
+
+    /// JSON writes bytes with colons between them, where `-T fields` writes plain hex.
+    func jsonValue(_ value: String?, field: String) -> String {
+        guard let value else { return "" }
+        switch PacketTree.fieldsByName[field]?.type {
+        case .bytes?:
+            var s = ""
+            s.reserveCapacity(value.utf8.count * 3 / 2)
+            for (i, c) in value.enumerated() {
+                if i > 0 && i % 2 == 0 { s.append(":") }
+                s.append(c)
+            }
+            return s
+        case .none?: return ""
+        default: return value
+        }
     }
 
     private func indent(_ depth: Int, _ out: OutputBuffer) {
@@ -108,7 +125,8 @@ public final class TSharkJSONView {
         for node in nodes {
             if let field = node.field {
                 let isBoolean = PacketTree.fieldsByName[field]?.type == .boolean
-                pairs.append(EKPair(key: (proto + "_" + field).replacingDots(), value: node.value, isBoolean: isBoolean))
+                pairs.append(EKPair(key: (proto + "_" + field).replacingDots(), value: jsonValue(node.value, field: field),
+                                    isBoolean: isBoolean))
             } else {
                 pairs.append(EKPair(key: "text", value: node.label, isBoolean: false))
             }

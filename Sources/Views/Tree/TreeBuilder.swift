@@ -48,15 +48,33 @@ public enum ExpertGroup: Int, Sendable {
 /// and the byte range follow from the declaration, as `proto_tree_add_item` does.
 public struct TreeBuilder {
     public let bytes: ByteView
+    /// The data source `bytes` is (0: the frame), stamped on every node added.
+    public let source: Int
     /// The open subtrees; the first is a synthetic root whose children are the protocols.
     private var stack: [FieldNode] = [FieldNode(label: "")]
+    /// Reassembled data added while building.
+    public private(set) var sources: [DataSource] = []
 
-    public init(bytes: ByteView) { self.bytes = bytes }
+    public init(bytes: ByteView, source: Int = 0) {
+        self.bytes = bytes
+        self.source = source
+    }
 
     public var details: PacketDetails {
         var copy = self
         while copy.stack.count > 1 { copy.close() }
-        return PacketDetails(roots: copy.stack[0].children)
+        return PacketDetails(roots: copy.stack[0].children, sources: sources)
+    }
+
+    /// Registers reassembled bytes; returns the source number their nodes carry.
+    public mutating func addSource(_ source: DataSource) -> Int {
+        sources.append(source)
+        return sources.count
+    }
+
+    /// Adds nodes built by another builder (over another data source) at this level.
+    public mutating func graft(_ nodes: [FieldNode]) {
+        stack[stack.count - 1].children.append(contentsOf: nodes)
     }
 
     // MARK: structure
@@ -83,7 +101,11 @@ public struct TreeBuilder {
         stack[stack.count - 1].children.append(done)
     }
 
-    private mutating func open(_ node: FieldNode) { stack.append(node) }
+    private mutating func open(_ node: FieldNode) {
+        var n = node
+        n.source = source
+        stack.append(n)
+    }
 
     // MARK: lines
 
@@ -95,9 +117,25 @@ public struct TreeBuilder {
             node(field, range, value, label: label, display: display, generated: generated, hidden: hidden))
     }
 
+    /// Wireshark cuts a line at 239 bytes (`ITEM_LABEL_LENGTH`), on a character boundary.
+    static func capped(_ label: String) -> String {
+        guard label.utf8.count > 239 else { return label }
+        var out = ""
+        var used = 0
+        for ch in label {
+            let n = String(ch).utf8.count
+            if used + n > 239 { break }
+            out.append(ch)
+            used += n
+        }
+        return out
+    }
+
     /// Adds a line of text with no field.
     public mutating func text(_ label: String, range: Range<Int>? = nil, generated: Bool = false) {
-        stack[stack.count - 1].children.append(FieldNode(label: label, range: range, isGenerated: generated))
+        var n = FieldNode(label: Self.capped(label), range: range, isGenerated: generated)
+        n.source = source
+        stack[stack.count - 1].children.append(n)
     }
 
     /// An expert item (`expert_add_info`): the message, its severity and group, under the
@@ -116,10 +154,12 @@ public struct TreeBuilder {
 
     /// A bit field read from the integer of `field.type`'s width at `range`: the line
     /// starts with the bit pattern (`.... ...1 .... = Acknowledgment: Set`).
-    public mutating func bits(_ field: HeaderField, _ range: Range<Int>, container: UInt64,
+    /// `value` replaces the masked bits where the dissector stores something else
+    /// (`ip.hdr_len` is the length in bytes, not the four bits).
+    public mutating func bits(_ field: HeaderField, _ range: Range<Int>, container: UInt64, value override: FieldValue? = nil,
                               display: String? = nil, open: Bool = false, hidden: Bool = false) {
         let shifted = (container & field.mask) >> UInt64(field.mask.trailingZeroBitCount)
-        let value: FieldValue = field.type == .boolean ? .bool(shifted != 0) : .uint(shifted)
+        let value: FieldValue = override ?? (field.type == .boolean ? .bool(shifted != 0) : .uint(shifted))
         var n = node(field, range, value, label: nil, display: display, generated: false, hidden: hidden)
         n.label = Self.bitPattern(container, mask: field.mask, width: containerWidth(field, range)) + " = " + n.label
         if open { self.open(n) } else { stack[stack.count - 1].children.append(n) }
@@ -134,9 +174,11 @@ public struct TreeBuilder {
     private func node(_ field: HeaderField, _ range: Range<Int>?, _ value: FieldValue,
                       label: String?, display: String?, generated: Bool, hidden: Bool) -> FieldNode {
         let text = fieldText(field, value)
-        let line = label ?? "\(field.label): \(display ?? displayText(field, value))"
-        return FieldNode(label: line, field: field.name, value: text, range: range,
-                         isGenerated: generated, isHidden: hidden)
+        let line = Self.capped(label ?? "\(field.label): \(display ?? displayText(field, value))")
+        var n = FieldNode(label: line, field: field.name, value: text, range: range,
+                          isGenerated: generated, isHidden: hidden)
+        n.source = source
+        return n
     }
 
     /// The value as `-T fields` and JSON write it.
@@ -153,8 +195,9 @@ public struct TreeBuilder {
         case .ipv6(let a): return a.description
         case .ether(let a): return a.description
         case .string(let s): return s
-        case .bytes(let r): return colonHex(r)
-        case .absoluteTime(let t): return TreeTime.absolute(t)
+        // -T fields writes bytes as plain hex; JSON adds the colons (see TSharkJSONView).
+        case .bytes(let r): return plainHex(r)
+        case .absoluteTime(let t): return field.base == .epoch ? TreeTime.epoch(t) : TreeTime.absolute(t)
         case .relativeTime(let ns): return TreeTime.seconds(ns)
         case .double(let d, let decimals): return TreeTime.fixed(d, decimals: decimals)
         case .none: return field.type == .protocolNode ? nil : ""
@@ -185,13 +228,18 @@ public struct TreeBuilder {
         case .bool(let b):
             return (field.names ?? .trueFalse).name(for: b ? 1 : 0) ?? ""
         case .bytes(let r):
-            var s = ""
-            s.reserveCapacity(r.count * 2)
-            for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
-            return s
+            // Wireshark shows at most 36 bytes of a byte string in a line.
+            return r.count > 36 ? plainHex(r.lowerBound..<r.lowerBound + 36) + "\u{2026}" : plainHex(r)
         case .relativeTime(let ns): return TreeTime.seconds(ns) + " seconds"
         default: return fieldText(field, value) ?? ""
         }
+    }
+
+    func plainHex(_ r: Range<Int>) -> String {
+        var s = ""
+        s.reserveCapacity(r.count * 2)
+        for i in r { s += hex(UInt64(bytes[i]), digits: 2) }
+        return s
     }
 
     func colonHex(_ r: Range<Int>) -> String {
@@ -238,6 +286,7 @@ enum TreeTime {
 
     /// `Nov 25, 2026 08:46:49.946081000 UTC`, as tshark prints `frame.time` with TZ=UTC.
     static func absolute(_ t: Timestamp) -> String {
+        guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
         return "\(months[mo - 1]) \(two(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
@@ -245,6 +294,7 @@ enum TreeTime {
 
     /// `2026-11-25T08:46:49.946081000Z`, as `-T ek` writes `frame.time`.
     static func iso(_ t: Timestamp) -> String {
+        guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
         return "\(y)-\(two(mo))-\(two(d))T\(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac)Z"
@@ -264,11 +314,15 @@ enum TreeTime {
         return decimals == 0 ? sign + whole : sign + whole + "." + String(repeating: "0", count: decimals - frac.count) + frac
     }
 
-    /// Days-from-civil inverse (Howard Hinnant's algorithm): no Foundation, any year.
-    static func civil(_ seconds: Int64) -> (Int, Int, Int, Int, Int, Int) {
-        // Floor division that cannot overflow, even at Int64.min (a saturated if_tsoffset).
-        let days = seconds >= 0 ? seconds / 86400 : (seconds + 1) / 86400 - 1
-        let rem = Int(seconds &- days &* 86400)
+    /// Times a calendar date can show: years 1 to 9999, as Wireshark's formatter.
+    static let representable: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// Days-from-civil inverse (Howard Hinnant's algorithm): no Foundation. A hostile
+    /// capture's time beyond years 1…9999 is clamped here; callers say "Not representable".
+    static func civil(_ raw: Int64) -> (Int, Int, Int, Int, Int, Int) {
+        let seconds = min(max(raw, representable.lowerBound), representable.upperBound)
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let rem = Int(seconds - days * 86400)
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -280,4 +334,20 @@ enum TreeTime {
         let y = Int(yoe + era * 400) + (m <= 2 ? 1 : 0)
         return (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
     }
+}
+
+/// The expert items' own fields, which `expert()` names: declared so that filters and
+/// `-T fields` know them (`tcp.connection.syn`, `http.chat`).
+enum ExpertFields {
+    static let declaration = ProtocolDeclaration("_ws.expert", "Expert Info", fields: [
+        HeaderField("_ws.expert.message", "Message", .string),
+        HeaderField("_ws.expert.severity", "Severity level", .uint32),
+        HeaderField("_ws.expert.group", "Group", .uint32),
+        HeaderField("tcp.connection.syn", "Connection establish request (SYN)", .none),
+        HeaderField("tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)", .none),
+        HeaderField("tcp.connection.fin", "Connection finish (FIN)", .none),
+        HeaderField("tcp.connection.fin_active", "This frame initiates the connection closing", .none),
+        HeaderField("tcp.connection.fin_passive", "This frame undergoes the connection closing", .none),
+        HeaderField("tcp.connection.rst", "Connection reset (RST)", .none),
+    ])
 }

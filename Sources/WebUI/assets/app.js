@@ -11,7 +11,7 @@ const SVGNS = 'http://www.w3.org/2000/svg';
 const state = {
   filter: '', total: 0, matched: 0, pages: new Map(), pending: new Set(),
   selected: null, selectedIndex: null, stream: null, udpStream: null, view: 'details',
-  marked: new Set(), follow: true, tree: null, treeNodes: [], bytes: [], nodeSel: null,
+  marked: new Set(), follow: true, tree: null, treeNodes: [], bytes: [], sources: [], sourceShown: 0, nodeSel: null,
   generation: 0,
 };
 
@@ -135,7 +135,11 @@ async function select(frame, index) {
   updateHash();
   const f = await api('frame/' + frame);
   if (state.selected !== frame) return;
-  state.bytes = f.bytes.match(/../g) || [];
+  // The frame's bytes, then any reassembled data (Wireshark's bytes pane tabs).
+  state.sources = [{ name: `Frame (${f.bytes.length / 2} bytes)`, bytes: f.bytes.match(/../g) || [] },
+    ...(f.sources || []).map((x) => ({ name: x.name, bytes: x.bytes.match(/../g) || [] }))];
+  state.sourceShown = 0;
+  state.bytes = state.sources[0].bytes;
   const stream = findValue(f.tree, 'tcp.stream');
   state.stream = stream !== null ? +stream : null;
   const udp = findValue(f.tree, 'udp.stream');
@@ -167,6 +171,7 @@ function renderTree(tree) {
       div.appendChild(document.createTextNode(n.label));
       if (n.field) div.dataset.field = n.field;
       if (n.range) div.dataset.range = n.range[0] + ',' + n.range[1];
+      if (n.source) div.dataset.source = n.source;
       if (n.value !== null) div.dataset.value = n.value;
       li.appendChild(div);
       state.treeNodes.push({ div, li, node: n });
@@ -190,6 +195,12 @@ function selectNode(div, scroll = true) {
   div.classList.add('selected');
   for (let li = div.parentElement.parentElement.closest('li'); li; li = li.parentElement.closest('li')) toggle(li, true);
   if (scroll) div.scrollIntoView({ block: 'nearest' });
+  const source = +(div.dataset.source || 0);
+  if (div.dataset.range && source !== state.sourceShown && state.sources[source]) {
+    state.sourceShown = source;
+    state.bytes = state.sources[source].bytes;
+    renderBytes();
+  }
   highlight(div.dataset.range);
 }
 $('tree').addEventListener('click', (ev) => {
@@ -202,6 +213,16 @@ $('tree').addEventListener('click', (ev) => {
 $('tree').addEventListener('dblclick', (ev) => { const d = ev.target.closest('.node'); if (d) toggle(d.parentElement); });
 function renderBytes() {
   const box = clear($('bytes'));
+  if (state.sources.length > 1) {
+    const tabs = el('div', 'sources');
+    state.sources.forEach((src, i) => {
+      const t = el('button', i === state.sourceShown ? 'active' : null, src.name);
+      t.type = 'button';
+      t.addEventListener('click', () => { state.sourceShown = i; state.bytes = src.bytes; renderBytes(); });
+      tabs.appendChild(t);
+    });
+    box.appendChild(tabs);
+  }
   const b = state.bytes;
   for (let off = 0; off < b.length; off += 16) {
     const line = el('div', 'line');
@@ -241,7 +262,7 @@ $('bytes').addEventListener('click', (ev) => {
   let best = null, bestLen = Infinity;
   for (const t of state.treeNodes) {
     const r = t.node.range;
-    if (r && i >= r[0] && i < r[0] + r[1] && r[1] <= bestLen && t.node.field) { best = t; bestLen = r[1]; }
+    if (r && (t.node.source || 0) === state.sourceShown && i >= r[0] && i < r[0] + r[1] && r[1] <= bestLen && t.node.field) { best = t; bestLen = r[1]; }
   }
   if (best) selectNode(best.div);
 });
@@ -537,6 +558,7 @@ const VIEWS = {
       for (const c of r.chunks) {
         if (dir.value !== 'both' && c.side !== dir.value) continue;
         if (c.gap !== undefined) { out.appendChild(el('pre', 'chunk gap', `[${c.gap} bytes missing in capture file]`)); continue; }
+        if (c.skipped !== undefined) { out.appendChild(el('pre', 'chunk gap', `[${c.skipped} bytes not reassembled: memory cap]`)); continue; }
         const bytes = Uint8Array.from(atob(c.data), (ch) => ch.charCodeAt(0));
         let text;
         if (fmt.value === 'hex') {
