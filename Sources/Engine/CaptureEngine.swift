@@ -139,12 +139,31 @@ public final class CaptureEngine: @unchecked Sendable {
 
     private func add(_ input: FieldInput) {
         var columns = SummaryLine().columns(input, scratch: scratch)
-        // Wireshark's first rule, "Bad TCP": tcp.analysis.flags && !tcp.analysis.window_update.
-        if input.frame.tcp != nil, !input.analysis.tcp.flags.subtracting(.windowUpdate).isEmpty { columns.color = .badTCP }
+        columns.color = Self.wiresharkColor(input, protocol: columns.protocol)
         pendingStarts.append(rowFileEnd + Int64(pendingRows.count))
         pendingOffsets.append(input.frame.raw.fileOffset)
         pendingKeys.append(Self.streamKey(input))
         Self.appendRow(columns, to: &pendingRows)
+    }
+
+    /// Wireshark's default colouring rules in Wireshark's order (the first that matches
+    /// wins): Bad TCP (analysis flags other than window update, or a malformed frame), ICMP
+    /// errors, ARP, TCP RST, HTTP (`http || tcp.port == 80`), TCP SYN/FIN, and DNS, which
+    /// the issue adds. The page colours the rest by protocol (ICMP, TCP, UDP).
+    static func wiresharkColor(_ input: FieldInput, protocol name: String) -> ColorCategory? {
+        let frame = input.frame
+        if !frame.issues.isEmpty { return .badTCP }
+        if frame.tcp != nil, !input.analysis.tcp.flags.subtracting(.windowUpdate).isEmpty { return .badTCP }
+        if frame.icmp?.isError == true || frame.icmpv6?.isError == true { return .icmpError }
+        if frame.arp != nil { return .arp }
+        if let tcp = frame.tcp {
+            if tcp.flags.contains(.rst) { return .tcpReset }
+            if name == "HTTP" || frame.http != nil || tcp.sourcePort == 80 || tcp.destinationPort == 80 { return .http }
+            if tcp.flags.contains(.syn) || tcp.flags.contains(.fin) { return .synFin }
+            return nil
+        }
+        if frame.dns != nil { return .dns }
+        return nil
     }
 
     /// Writes the pending rows and makes them visible to queries.

@@ -470,8 +470,9 @@ $('menu').addEventListener('click', (ev) => {
 });
 
 // ---------- legend ----------
-const LEGEND = [['bad', 'Bad TCP (analysis flags) or a malformed frame'], ['rst', 'TCP RST'], ['synfin', 'TCP SYN/FIN'],
-  ['http', 'HTTP'], ['icmp-error', 'ICMP errors'], ['dns', 'DNS'], ['arp', 'ARP'], ['icmp', 'ICMP'], ['tcp', 'TCP'], ['udp', 'UDP']];
+const LEGEND = [['bad', 'Bad TCP (analysis flags) or a malformed frame'], ['icmp-error', 'ICMP errors'], ['arp', 'ARP'],
+  ['icmp', 'ICMP'], ['rst', 'TCP RST'], ['http', 'HTTP (http || tcp.port == 80)'], ['synfin', 'TCP SYN/FIN'], ['dns', 'DNS'],
+  ['tcp', 'TCP'], ['udp', 'UDP']];
 (() => {
   const box = $('legend');
   box.appendChild(el('strong', null, "Wireshark's default colouring rules"));
