@@ -9,7 +9,7 @@ BASHDIR := $(PREFIX)/share/bash-completion/completions
 ZSHDIR := $(PREFIX)/share/zsh/site-functions
 FISHDIR := $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: deps build release demo test clean install uninstall man completions bench fuzz
+.PHONY: deps build release demo test test-ui ui-assets clean install uninstall man completions bench fuzz
 
 # Installs what a fresh Debian/Ubuntu machine lacks: libpcap's headers and pkg-config.
 deps:
@@ -38,6 +38,16 @@ demo: release
 test: deps
 	$(SWIFT) test
 	$(SWIFT) test --package-path Examples/LabCheck
+
+# tcpwatch ui in headless Chromium (chromium, chromium-driver, python3-selenium); skips
+# with the reason when they are missing.
+test-ui:
+	$(SWIFT) build --product tcpwatch
+	/usr/bin/python3 Tests/browser/test_ui.py
+
+# The page's assets are embedded in the binary as Swift literals; run after editing them.
+ui-assets:
+	python3 scripts/gen-ui-assets.py
 
 # The man page and the shell completions come from swift-argument-parser, not by hand.
 man: release

@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,10 +31,15 @@ let package = Package(
         .target(name: "PcapLive", dependencies: ["CPcap", "Dissect"]),
         // Pure Swift: the socket table from /proc/net and /proc/*/fd (tcpwatch sockets).
         .target(name: "Sockets"),
+        // The engine behind the web view (like sharkd): an index of frame offsets, pages of
+        // summary rows, one frame's tree, filter check/complete and the views' facts as JSON.
+        .target(name: "Engine", dependencies: ["Dissect", "Follow", "Views"]),
+        // `tcpwatch ui`: the embedded web server (FlyingFox) and the page's assets.
+        .target(name: "WebUI", dependencies: ["Engine", .product(name: "FlyingFox", package: "FlyingFox")], exclude: ["assets"]),
         .executableTarget(
             name: "tcpwatch",
             dependencies: [
-                "Dissect", "Follow", "Views", "PcapLive", "Sockets", "TcpwatchKit",
+                "Dissect", "Follow", "Views", "PcapLive", "Sockets", "TcpwatchKit", "Engine", "WebUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +51,7 @@ let package = Package(
         .testTarget(name: "ReassemblyTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "FollowTests", dependencies: ["Dissect", "Follow"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Dissect", "Follow", "Views"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Dissect", "Follow"], exclude: ["Support/gen_tshark_vectors.py"]),
         // Runs the built tcpwatch binary against live traffic in network namespaces (root).
         .testTarget(name: "CaptureTests", dependencies: ["tcpwatch"]),

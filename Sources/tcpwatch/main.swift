@@ -14,7 +14,7 @@ struct Tcpwatch: ParsableCommand {
         subcommands: [
             ReadCommand.self, CaptureCommand.self, InterfacesCommand.self, ConversationsCommand.self,
             FollowCommand.self, FlowCommand.self, HTTPCommand.self, SocketsCommand.self, ExpectCommand.self,
-            ScanCommand.self, ExplainCommand.self, FieldsCommand.self,
+            ScanCommand.self, ExplainCommand.self, FieldsCommand.self, UICommand.self,
         ]
     )
 }

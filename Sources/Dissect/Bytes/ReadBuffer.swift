@@ -129,6 +129,17 @@ final class ReadBuffer {
         }
     }
 
+    /// Moves the read position to `absolute` in a regular file, dropping what is buffered.
+    /// Returns false for a pipe or when the descriptor cannot seek.
+    func reposition(to absolute: Int64) -> Bool {
+        guard fileSize != nil, absolute >= 0, lseek(fileDescriptor, off_t(absolute), SEEK_SET) >= 0 else { return false }
+        start = 0
+        end = 0
+        offset = absolute
+        reachedEOF = false
+        return true
+    }
+
     // MARK: - Filling
 
     private func refreshFileSize() {

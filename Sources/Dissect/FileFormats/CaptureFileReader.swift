@@ -103,6 +103,16 @@ public final class CaptureFileReader {
         }
     }
 
+    /// Continues at `offset`, a frame's ``RawFrame/fileOffset`` from an earlier pass over the
+    /// same regular file, which `next()` then returns as frame `number`. For random access
+    /// to indexed frames. In pcapng only the interfaces read so far are known, so a frame
+    /// of an interface described later fails to read. False for a pipe or after an error.
+    public func seek(toFrameAt offset: Int64, number: Int) -> Bool {
+        guard failure == nil, number >= 1, input.reposition(to: offset) else { return false }
+        framesRead = number - 1
+        return true
+    }
+
     /// The interfaces the file has described so far: one for pcap; for pcapng every
     /// Interface Description Block read so far, numbered as ``RawFrame/interfaceID``.
     public var interfaces: [CaptureInterface] {
