@@ -363,19 +363,22 @@ struct FilterParser {
 
     /// A field, a protocol or a literal word.
     private func named(_ name: String, _ token: FilterToken) throws(DisplayFilterError) -> Operand {
-        if let field = FieldRegistry.field(named: name) {
-            return Operand(kind: .expr(.field(field, FilterType(field.kind), layer: nil), FilterType(field.kind)),
-                           column: token.column, length: token.length, fieldName: name)
-        }
+        // The filter's own byte-valued fields and protocols first: the field registry also
+        // knows protocol names (`-e tcp` prints tshark's line for them), but a filter
+        // compares a protocol's bytes.
         if let native = NativeField.byName[name] {
             var operand = Operand(kind: .expr(.native(native, layer: nil), native.type), column: token.column,
                                   length: token.length, fieldName: name)
             if case .proto = native { operand.protocolName = name }
             return operand
         }
-        if Self.protocolNames.contains(name) {
+        if Self.protocolNames.contains(name) || PacketTree.fieldsByName[name]?.type == .protocolNode {
             return Operand(kind: .protocolName(name), column: token.column, length: token.length,
                            fieldName: name, protocolName: name)
+        }
+        if let field = FieldRegistry.field(named: name) {
+            return Operand(kind: .expr(.field(field, FilterType(field.kind), layer: nil), FilterType(field.kind)),
+                           column: token.column, length: token.length, fieldName: name)
         }
         return Operand(kind: .literal(token, negated: false), column: token.column, length: token.length)
     }
