@@ -38,6 +38,7 @@ demo: release
 test: deps
 	$(SWIFT) test
 	$(SWIFT) test --package-path Examples/LabCheck
+	$(MAKE) test-ui
 
 # tcpwatch ui in headless Chromium (chromium, chromium-driver, python3-selenium); skips
 # with the reason when they are missing.

@@ -14,6 +14,7 @@
 #   F.follow-N.txt  -q -z follow,tcp,raw,N  (for the first 16 TCP streams N)
 #   F.verbose.txt   -V                      (the details tree)
 #   F.json          -T json                 (all but the BIG captures)
+#   F.expert.txt    -q -z expert            (the expert items, counted)
 #   F.allfields.tsv -T fields -E occurrence=a with every field name that tshark's pdml
 #                   shows on any capture here (listed in emitted-fields.txt), header line
 # tshark runs inside Fixtures/pcaps (basenames in its output), with TZ=UTC,
@@ -71,13 +72,14 @@ for f in "${files[@]}"; do
   echo "references for $f" >&2
   rm -f "$f".fields.tsv "$f".analysis.tsv "$f".summary.txt "$f".conv.txt \
         "$f".convudp.txt "$f".follow-*.txt "$f".verbose.txt "$f".json "$f".allfields.tsv \
-        "$f".tls.tsv "$f".ssh.tsv "$f".decode-as.*
+        "$f".tls.tsv "$f".ssh.tsv "$f".decode-as.* "$f".expert.txt
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $FIELDS >"$f.fields.tsv"
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $ANALYSIS >"$f.analysis.tsv"
   ts -r "$f" >"$f.summary.txt"
   ts -r "$f" -q -z conv,tcp >"$f.conv.txt"
+  ts -r "$f" -q -z expert >"$f.expert.txt"
   if [[ -n "$(ts -r "$f" -Y udp -T fields -e frame.number | head -1)" ]]; then
     ts -r "$f" -q -z conv,udp >"$f.convudp.txt"
   fi

@@ -55,16 +55,42 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "Print an integrity report instead of the packets (like capinfos): format, link types, counts, times, damaged frames, the first file error. With -T json, one JSON object.")
     var check = false
 
+    @Option(name: .customShort("z"), help: ArgumentHelp("Statistics after the packets, as tshark -z: conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N, expert (repeatable).", valueName: "STAT"))
+    var statistics: [String] = []
+
+    @Flag(name: .customShort("q"), help: "No packet lines (tshark -q): with -z, only the statistics.")
+    var quiet = false
+
+    @Flag(name: .customShort("2"), help: "Accepted for tshark's two-pass mode: tcpwatch's single pass already gives the same answers (the follower decides reassembly and analysis as frames go by, as tshark's first pass does).")
+    var twoPass = false
+
+    @Option(name: .customShort("G"), help: ArgumentHelp("A glossary, as tshark -G: fields (the same list as tcpwatch fields).", valueName: "REPORT"))
+    var glossary: String?
+
     func validate() throws {
+        if let glossary {
+            guard glossary == "fields" else { throw ValidationError("-G takes fields") }
+            return
+        }
+        for stat in statistics where StatisticsRequest(stat) == nil {
+            throw ValidationError("-z \(stat): tcpwatch knows conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N and expert")
+        }
         if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
         if let count, count <= 0 { throw ValidationError("-c needs a positive count") }
     }
 
     func run() throws {
+        if glossary != nil { return try FieldsCommand.parse([]).run() }
         let path = readFile ?? file ?? "-"
-        let status = try readPackets(path: path)
-        if status != 0 { throw ExitCode(status) }
+        // -q without -w prints nothing per packet; the statistics read the file themselves.
+        if !quiet || writeFile != nil || statistics.isEmpty {
+            let status = try readPackets(path: path)
+            if status != 0 { throw ExitCode(status) }
+        }
+        for stat in statistics.compactMap(StatisticsRequest.init) {
+            try stat.run(path: path, displayFilter: displayFilter)
+        }
     }
 
     private func readPackets(path: String) throws -> Int32 {

@@ -18,12 +18,12 @@ import Testing
     }
 
     /// Runs tcpwatch; returns the exit status, stdout and stderr.
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: Data, err: String) {
+    static func run(_ arguments: [String], directory: String? = nil) throws -> (status: Int32, out: Data, err: String) {
         let binary = try #require(binary, "the tcpwatch binary was not built next to the tests")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = repository
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? repository
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -22,7 +22,7 @@ public enum FieldCatalog {
             }
         }
         for field in FieldRegistry.all where field.name.hasPrefix(prefix) && seen.insert(field.name).inserted {
-            list.append(Entry(name: field.name, label: field.summary, type: registryType(field.kind),
+            list.append(Entry(name: field.name, label: field.summary, type: FilterType(field.kind).ftName(width: 4),
                               protocolName: String(field.name.prefix { $0 != "." }), description: field.summary))
         }
         return list
@@ -41,17 +41,5 @@ public enum FieldCatalog {
             out.append("F\t\(entry.label)\t\(entry.name)\t\(entry.type)\t\(entry.protocolName)\t\(base)\t\(mask)\t\(entry.description)")
         }
         return out
-    }
-
-    static func registryType(_ kind: FieldKind) -> String {
-        switch kind {
-        case .unsigned: "FT_UINT32"
-        case .boolean: "FT_BOOLEAN"
-        case .ipv4: "FT_IPv4"
-        case .ipv6: "FT_IPv6"
-        case .mac: "FT_ETHER"
-        case .string: "FT_STRING"
-        case .time: "FT_RELATIVE_TIME"
-        }
     }
 }

@@ -340,9 +340,8 @@ enum TCPTree {
 
     private static func addAnalysis(_ tcp: TCP, _ a: FrameAnalysis, _ tree: inout TreeBuilder) {
         let t = a.tcp
-        let flagged = analysisFlagFields.filter { flag, _, _ in
-            flag == .retransmission ? t.flags.showsRetransmissionField : t.flags.contains(flag)
-        }
+        // In tshark's order, with the retransmission item after a fast or spurious one.
+        let flagged = t.flags.fieldNames.compactMap { name in analysisFlagFields.first { $0.1.name == name } }
         let hasAny = t.ackedFrame != nil || t.ackRTT != nil || t.bytesInFlight != nil
             || t.pushBytesSent != nil || !flagged.isEmpty
         guard a.tcpStream != nil, hasAny else { return }

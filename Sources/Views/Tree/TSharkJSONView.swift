@@ -166,22 +166,9 @@ public final class TSharkJSONView {
 
     // MARK: strings
 
+    /// The same JSON string escaping as `-T jsonl`.
     private func string(_ s: String, to out: OutputBuffer) {
-        out.byte(34)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.ascii("\\\"")
-            case "\\": out.ascii("\\\\")
-            case "\n": out.ascii("\\n")
-            case "\r": out.ascii("\\r")
-            case "\t": out.ascii("\\t")
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out.ascii("\\u00")
-                out.hex(UInt8(scalar.value), width: 2, prefix: false)
-            default: out.string(String(scalar))
-            }
-        }
-        out.byte(34)
+        JSONView().writeString(Array(s.utf8)[...], to: out)
     }
 }
 

@@ -21,7 +21,7 @@ public enum FieldValue {
 /// Wireshark's expert severities (`PI_CHAT` …), with the values JSON shows.
 public enum ExpertSeverity: Int, Sendable {
     case chat = 0x0020_0000, note = 0x0040_0000, warning = 0x0060_0000, error = 0x0080_0000
-    var name: String {
+    public var name: String {
         switch self {
         case .chat: "Chat"
         case .note: "Note"
@@ -34,7 +34,7 @@ public enum ExpertSeverity: Int, Sendable {
 /// Wireshark's expert groups (`PI_SEQUENCE` …).
 public enum ExpertGroup: Int, Sendable {
     case sequence = 0x0200_0000, malformed = 0x0700_0000, protocolGroup = 0x0900_0000
-    var name: String {
+    public var name: String {
         switch self {
         case .sequence: "Sequence"
         case .malformed: "Malformed"
