@@ -243,7 +243,8 @@ class BrowserTests(unittest.TestCase):
         lines = [l for l in want.splitlines() if re.match(r"^\d+/tcp ", l)]
         self.assertEqual(len(lines), 8)
         for line in lines:
-            port, state, reason = line.split()[:3]
+            # nmap's layout: PORT STATE SERVICE REASON ...
+            port, state, _service, reason = line.split()[:4]
             self.assertIn(f"{port.split('/')[0]}\ntcp\n{state}\n{reason}".replace("\n", " "), scan.text.replace("\n", " "))
         self.shot("ui-scan.png")
         expert = self.tab("expert")
