@@ -98,6 +98,8 @@ private final class Sink {
             delivered += bytes.count
         case .gap(let n):
             precondition(n > 0, "empty gap")
+        case .limitReached(let bytes, let segments):
+            precondition(bytes > 0 && segments > 0, "an empty reassembly-limit notice")
         }
     }
 }

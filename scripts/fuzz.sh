@@ -82,12 +82,14 @@ build_target() {
     if ! stale "$bin" "$main" "${shared[@]}" "$OUT"/obj/*.o; then return; fi
     echo "fuzz: linking fuzz-$target"
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${LD[@]}" -module-name "Fuzz${target^}" -I "$OUT/modules" \
-        "$main" "${shared[@]}" "$OUT"/obj/{Dissect,Follow,Views}.o -o "$bin"
+        "$main" "${shared[@]}" "$OUT"/obj/{Dissect,Follow,Sockets,Views}.o -o "$bin"
 }
 
 build_module Dissect
 build_module Follow Dissect
-build_module Views Dissect Follow
+# Views names services from the socket module's /etc/services table (scan).
+build_module Sockets
+build_module Views Dissect Follow Sockets
 for t in $TARGETS; do build_target "$t"; done
 [ "$mode" = build ] && exit 0
 

@@ -44,7 +44,10 @@ public final class TSharkJSONView {
             out.ascii("{\"index\":{\"_index\":\"")
             out.string(index)
             out.ascii("\",\"_type\":\"doc\"}}\n{\"timestamp\":\"")
-            let ms = timestamp.seconds * 1000 + Int64(timestamp.nanoseconds / 1_000_000)
+            // A hostile file's time may be Int64.min seconds: saturate, never trap.
+            let (whole, overflow) = timestamp.seconds.multipliedReportingOverflow(by: 1000)
+            let ms = overflow ? (timestamp.seconds < 0 ? Int64.min : Int64.max)
+                              : whole.addingReportingOverflow(Int64(timestamp.nanoseconds / 1_000_000)).partialValue
             out.string(String(ms))
             out.ascii("\",\"layers\":{")
             for (i, root) in details.roots.enumerated() {
