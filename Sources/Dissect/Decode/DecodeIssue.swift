@@ -5,6 +5,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case echo, tftp, dataTextLines, media, json, xml, urlencodedForm
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
+    /// Tunnels (issue 14).
+    case gre, ppp, vxlan, geneve
 
     public var description: String {
         switch self {
@@ -39,6 +41,10 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .ipv6Routing: "ipv6.routing"
         case .ipv6Fraghdr: "ipv6.fraghdr"
         case .ipv6Dstopts: "ipv6.dstopts"
+        case .gre: "gre"
+        case .ppp: "ppp"
+        case .vxlan: "vxlan"
+        case .geneve: "geneve"
         }
     }
 }

@@ -49,6 +49,10 @@ public final class Frame {
     /// The packet quoted inside an ICMP or ICMPv6 error.
     @usableFromInline @exclusivity(unchecked) var _quoted: QuotedPacket?
     @inlinable public var quoted: QuotedPacket? { _quoted }
+    /// The outer layers of a tunnelled packet, outermost first; the slots above hold the
+    /// innermost packet (see ``TunnelHop``).
+    @usableFromInline @exclusivity(unchecked) var _tunnels = TunnelStack()
+    @inlinable public var tunnels: TunnelStack { _tunnels }
     /// What went wrong, layer by layer; the layers listed above still decoded.
     @usableFromInline @exclusivity(unchecked) var _issues = IssueList()
     @inlinable public var issues: IssueList { _issues }
@@ -85,6 +89,7 @@ public final class Frame {
         if _dns != nil { _dns = nil }
         if _http != nil { _http = nil }
         if _quoted != nil { _quoted = nil }
+        if !_tunnels.isEmpty { _tunnels = TunnelStack() }
     }
 
     @inlinable public var bytes: ByteView { raw.bytes }

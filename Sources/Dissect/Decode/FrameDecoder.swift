@@ -72,18 +72,18 @@ public enum FrameDecoder {
         }
     }
 
-    private static func appendData(_ frame: Frame, _ range: Range<Int>) {
+    static func appendData(_ frame: Frame, _ range: Range<Int>) {
         if !range.isEmpty { frame._protocols.append(.data) }
     }
 
-    private static func decodeEthernet(_ frame: Frame, end: Int) {
+    static func decodeEthernet(_ frame: Frame, at start: Int = 0, end: Int) {
         let bytes = frame.bytes
-        let result = Ethernet.decode(bytes, at: 0, end: end)
+        let result = Ethernet.decode(bytes, at: start, end: end)
         guard let eth = result.layer else { return frame._issues.append(result.issue) }
         frame._ethernet = eth
         frame._protocols.append(.eth)
         var type = eth.etherType
-        var offset = Ethernet.headerLength
+        var offset = start + Ethernet.headerLength
         if type <= 1500 {
             frame._protocols.append(.llc)
             return
@@ -103,7 +103,7 @@ public enum FrameDecoder {
         decodeEtherType(frame, type, at: offset, end: end)
     }
 
-    private static func decodeEtherType(_ frame: Frame, _ type: UInt16, at offset: Int, end: Int) {
+    static func decodeEtherType(_ frame: Frame, _ type: UInt16, at offset: Int, end: Int) {
         switch type {
         case EtherType.ipv4: decodeIPv4(frame, at: offset, end: end)
         case EtherType.ipv6: decodeIPv6(frame, at: offset, end: end)
@@ -128,7 +128,7 @@ public enum FrameDecoder {
         }
     }
 
-    private static func decodeIPv4(_ frame: Frame, at offset: Int, end: Int) {
+    static func decodeIPv4(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv4.decode(frame.bytes, at: offset, end: end)
         frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
@@ -140,7 +140,7 @@ public enum FrameDecoder {
         decodeTransport(frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeIPv6(_ frame: Frame, at offset: Int, end: Int) {
+    static func decodeIPv6(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv6.decode(frame.bytes, at: offset, end: end)
         frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
@@ -178,6 +178,8 @@ public enum FrameDecoder {
             guard let udp = result.layer else { return }
             frame._udp = udp
             frame._protocols.append(.udp)
+            // VXLAN and Geneve carry a packet the follower needs, at every depth.
+            if decodeUDPTunnel(frame, udp) { return }  // FrameDecoder+Tunnels.swift
             if !frame.stopsAtTransport { decodeUDPPayload(frame, udp) }
         case 1:
             let result = ICMPv4.decode(bytes, at: offset, end: end)
@@ -203,6 +205,8 @@ public enum FrameDecoder {
             }
         case 59:
             break
+        case 4, 41, 47 where !frame._tunnels.isFull:
+            decodeIPTunnel(frame, proto, payload: payload)  // FrameDecoder+Tunnels.swift
         default:
             appendData(frame, payload)
         }
