@@ -72,6 +72,12 @@ public final class Follower {
     /// messages are missing from ``httpTransaction``, and the view should say so.
     public var httpHeadTooLarge: ((HTTPHeadTooLarge) -> Void)?
 
+    /// IP fragments waiting for the rest of their datagram, with their caps and counters.
+    /// The decoder feeds it (``PacketLoop`` passes it to ``FrameDecoder``), on the thread
+    /// that decodes, which in a pipeline may not be the one that follows: nothing in the
+    /// follower itself touches it, so the follower only owns it.
+    public let fragments = IPFragments()
+
     public init(options: FollowerOptions = FollowerOptions()) {
         self.options = options
         tcp = ConversationTable(capacity: options.maxLiveConversations)

@@ -20,8 +20,12 @@ public enum FrameDecoder {
     }
 
     /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame.
-    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame, depth: Depth = .application) {
+    /// `fragments`, when given, reassembles fragmented IP datagrams: frames must then be
+    /// decoded in capture order, each once.
+    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame, depth: Depth = .application,
+                              fragments: IPFragments? = nil) {
         frame.reset(number: number, raw: raw)
+        if frame.fragmentSink !== fragments { frame.fragmentSink = fragments }
         frame.stopsAtTransport = depth == .transport
         let bytes = raw.bytes
         let end = bytes.count
@@ -135,7 +139,7 @@ public enum FrameDecoder {
         frame._ipv4 = ip
         frame._protocols.append(.ip)
         // Like tshark, a fragment's transport header is decoded only after reassembly.
-        if ip.isFragment { return appendData(frame, ip.payload) }
+        if ip.isFragment { return decodeFragment(frame, ip) }  // FrameDecoder+Fragments.swift
         let declared = ip.totalLength == 0 ? ip.payload.count : ip.totalLength - ip.headerLength
         decodeTransport(frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
     }
@@ -156,12 +160,12 @@ public enum FrameDecoder {
             }
         }
         if result.issue != nil { return }
-        if ip.isFragment { return appendData(frame, ip.payload) }
+        if ip.isFragment { return decodeFragment(frame, ip) }  // FrameDecoder+Fragments.swift
         let declared = ip.payloadLength == 0 ? ip.payload.count : ip.payloadLength - (ip.payload.lowerBound - offset - 40)
         decodeTransport(frame, ip.upperLayerProtocol, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeTransport(_ frame: Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
+    static func decodeTransport(_ frame: Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
         let bytes = frame.bytes
         let offset = payload.lowerBound, end = payload.upperBound
         switch proto {

@@ -62,6 +62,8 @@ enum InfoColumn {
             writeEchoMatch(analysis, to: out)
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
+        } else if writeFragment(input.frame, to: out) {
+            return
         } else if let issue = input.frame.issues.first {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)
@@ -74,6 +76,33 @@ enum InfoColumn {
             out.string(issue.description)
             out.byte(93)
         }
+    }
+
+    /// A fragment whose datagram is not complete yet, as tshark's IP dissectors say it.
+    static func writeFragment(_ frame: Frame, to out: OutputBuffer) -> Bool {
+        if let ip = frame.ipv4, ip.isFragment {
+            out.ascii("Fragmented IP protocol (proto=")
+            out.string(IPProtocolNames.table[UInt64(ip.protocolNumber)] ?? "Unknown")
+            out.byte(32)
+            out.decimal(ip.protocolNumber)
+            out.ascii(", off=")
+            out.decimal(ip.fragmentOffset)
+            out.ascii(", ID=")
+            out.hex(ip.identification, width: 4, prefix: false)
+            out.byte(41)
+            return true
+        }
+        if let ip = frame.ipv6, let fragment = ip.fragment, ip.isFragment {
+            out.ascii("IPv6 fragment (off=")
+            out.decimal(fragment.offset)
+            out.ascii(fragment.moreFragments ? " more=y ident=0x" : " more=n ident=0x")
+            out.hex(fragment.identification, width: 8, prefix: false)
+            out.ascii(" nxt=")
+            out.decimal(ip.upperLayerProtocol)
+            out.byte(41)
+            return true
+        }
+        return false
     }
 
     static func writeEchoMatch(_ analysis: FrameAnalysis, to out: OutputBuffer) {
