@@ -80,7 +80,7 @@ public final class Frame {
 
     /// Makes ``bytes`` this frame's first `prefixLength` bytes followed by `payload`;
     /// returns the payload's range in them.
-    func useReassembled(prefixLength: Int, payload: [UInt8], frames: [Int]) -> Range<Int> {
+    func useReassembled(prefixLength: Int, payload: [UInt8], fragments: [IPFragment]) -> Range<Int> {
         let need = prefixLength + payload.count
         if (datagramStorage?.count ?? 0) < need {
             datagramStorage?.deallocate()
@@ -92,7 +92,7 @@ public final class Frame {
         payload.withUnsafeBytes { storage.baseAddress!.advanced(by: prefixLength).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         _bytes = ByteView(start: UnsafeRawPointer(storage.baseAddress!), count: need)
         let range = prefixLength..<need
-        reassembled = ReassembledDatagram(frames: frames, payload: range)
+        reassembled = ReassembledDatagram(fragments: fragments, payload: range)
         return range
     }
 
@@ -138,8 +138,8 @@ public final class Frame {
 
 /// A fragmented IP datagram put back together on the frame that completed it.
 public struct ReassembledDatagram: Sendable {
-    /// The frames that carried its fragments, in the order they arrived (`ip.fragment`).
-    public var frames: [Int]
+    /// Its fragments, in the order they arrived (`ip.fragment`).
+    public var fragments: [IPFragment]
     /// The reassembled payload in the frame's ``Frame/bytes``.
     public var payload: Range<Int>
     public var length: Int { payload.count }

@@ -12,7 +12,7 @@ extension FrameDecoder {
                             offset: ip.fragmentOffset, more: ip.moreFragments, data: frame.bytes.slice(ip.payload),
                             frame: frame.number, time: frame.raw.timestamp)
         guard let done else { return appendData(frame, ip.payload) }
-        let payload = frame.useReassembled(prefixLength: ip.payload.lowerBound, payload: done.payload, frames: done.frames)
+        let payload = frame.useReassembled(prefixLength: ip.payload.lowerBound, payload: done.payload, fragments: done.fragments)
         decodeTransport(frame, ip.protocolNumber, payload: payload, declaredLength: payload.count)
     }
 
@@ -23,7 +23,7 @@ extension FrameDecoder {
                             proto: 0, v6: true, offset: fragment.offset, more: fragment.moreFragments,
                             data: frame.bytes.slice(ip.payload), frame: frame.number, time: frame.raw.timestamp)
         guard let done else { return appendData(frame, ip.payload) }
-        let payload = frame.useReassembled(prefixLength: ip.payload.lowerBound, payload: done.payload, frames: done.frames)
+        let payload = frame.useReassembled(prefixLength: ip.payload.lowerBound, payload: done.payload, fragments: done.fragments)
         decodeTransport(frame, ip.upperLayerProtocol, payload: payload, declaredLength: payload.count)
     }
 }

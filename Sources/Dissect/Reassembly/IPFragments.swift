@@ -1,3 +1,15 @@
+/// One fragment of a reassembled datagram: its frame and where its payload went.
+public struct IPFragment: Sendable, Equatable {
+    public var frame: Int
+    public var offset: Int
+    public var length: Int
+    public init(frame: Int, offset: Int, length: Int) {
+        self.frame = frame
+        self.offset = offset
+        self.length = length
+    }
+}
+
 /// IPv4 and IPv6 fragment reassembly, in one pass, as tshark does it without `-2`: each
 /// fragment is kept until the datagram is complete, and the frame with the last missing
 /// piece gets the whole datagram, its upper layers decoded over it.
@@ -41,7 +53,7 @@ public final class IPFragments: @unchecked Sendable {
         var have: [Range<Int>] = []
         /// The datagram's payload length, once the last fragment is seen.
         var total: Int?
-        var frames: [Int] = []
+        var fragments: [IPFragment] = []
         var firstTime: Timestamp
         var sequence: Int
     }
@@ -52,8 +64,8 @@ public final class IPFragments: @unchecked Sendable {
     /// A completed datagram: valid until the next call.
     public struct Completed {
         public var payload: [UInt8]
-        /// The frames that carried its fragments, in the order they arrived.
-        public var frames: [Int]
+        /// The fragments, in the order they arrived.
+        public var fragments: [IPFragment]
     }
 
     public init(maxDatagrams: Int = 4096, maxBytes: Int = 32 << 20, timeout: Int64 = 30_000_000_000) {
@@ -91,12 +103,12 @@ public final class IPFragments: @unchecked Sendable {
         // The first copy of overlapping bytes wins, as in Wireshark's default.
         for i in 0..<data.count where !Self.covers(d.have, offset + i) { d.bytes[offset + i] = data[i] }
         d.have = Self.merge(d.have, offset..<end)
-        d.frames.append(frame)
+        d.fragments.append(IPFragment(frame: frame, offset: offset, length: data.count))
         if !more { d.total = end }
         if let total = d.total, d.have.first == 0..<total || (total == 0 && d.have.isEmpty) {
             bufferedBytes -= d.bytes.count
             completed += 1
-            return Completed(payload: Array(d.bytes.prefix(total)), frames: d.frames)
+            return Completed(payload: Array(d.bytes.prefix(total)), fragments: d.fragments)
         }
         table[key] = d
         return nil

@@ -47,7 +47,9 @@ enum EthernetTree {
         if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
         else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
         else { return nil }
-        let captured = frame.bytes.count
+        // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
+        if frame.reassembled != nil { return nil }
+        let captured = frame.raw.bytes.count
         return end < captured ? end..<captured : nil
     }
 
