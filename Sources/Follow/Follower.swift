@@ -326,6 +326,8 @@ public final class Follower {
             follow(datagram, from: Endpoint(address: addresses.0, port: datagram.sourcePort),
                    to: Endpoint(address: addresses.1, port: datagram.destinationPort), frame: frame,
                    ipLength: length, into: &analysis)
+            analysis.tunnelUDPStream = analysis.udpStream
+            analysis.tunnelStreamTimes = analysis.streamTimes
         }
     }
 

@@ -59,7 +59,12 @@ public enum PacketTree {
             if let eth = hop.ethernet { EthernetTree.dissect(eth, frame: input.frame, &tree) }
             if let ip = hop.ipv4 { IPv4Tree.dissect(ip, &tree) }
             if let ip = hop.ipv6 { IPv6Tree.dissect(ip, &tree) }
-            if let udp = hop.udp { UDPTree.dissect(udp, input.analysis, &tree) }
+            if let udp = hop.udp {
+                var outer = input.analysis
+                outer.udpStream = outer.tunnelUDPStream
+                outer.streamTimes = outer.tunnelStreamTimes
+                UDPTree.dissect(udp, outer, &tree)
+            }
             if let gre = hop.gre { GRETree.dissect(gre, &tree) }
             if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
             if let vxlan = hop.vxlan { VXLANTree.dissect(vxlan, &tree) }

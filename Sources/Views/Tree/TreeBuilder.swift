@@ -289,7 +289,8 @@ enum TreeTime {
         guard representable.contains(t.seconds) else { return "Not representable" }
         let (y, mo, d, h, mi, s) = civil(t.seconds)
         let frac = String(t.nanoseconds)
-        return "\(months[mo - 1]) \(two(d)), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
+        // tshark pads the day with a space (`Dec  7`), as strftime's %e.
+        return "\(months[mo - 1]) \(d < 10 ? " \(d)" : "\(d)"), \(y) \(two(h)):\(two(mi)):\(two(s)).\(String(repeating: "0", count: 9 - frac.count))\(frac) UTC"
     }
 
     /// `2026-11-25T08:46:49.946081000Z`, as `-T ek` writes `frame.time`.
