@@ -15,6 +15,8 @@ extension FrameDecoder {
 
     /// IP protocol 4 (IPv4 inside), 41 (IPv6 inside) or 47 (GRE).
     static func decodeIPTunnel(_ frame: Frame, _ proto: UInt8, payload: Range<Int>) {
+        // Nested deeper than the stack holds: the rest is data.
+        guard !frame._tunnels.isFull else { return appendData(frame, payload) }
         let start = payload.lowerBound, end = payload.upperBound
         switch proto {
         case 4:

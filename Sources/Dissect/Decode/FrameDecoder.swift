@@ -209,7 +209,7 @@ public enum FrameDecoder {
             }
         case 59:
             break
-        case 4, 41, 47 where !frame._tunnels.isFull:
+        case 4, 41, 47:
             decodeIPTunnel(frame, proto, payload: payload)  // FrameDecoder+Tunnels.swift
         default:
             appendData(frame, payload)

@@ -62,7 +62,7 @@ public final class IPFragments: @unchecked Sendable {
     private var nextSequence = 0
 
     /// A completed datagram: valid until the next call.
-    public struct Completed {
+    public struct Completed: Equatable {
         public var payload: [UInt8]
         /// The fragments, in the order they arrived.
         public var fragments: [IPFragment]

@@ -82,6 +82,8 @@ public struct PPP: Sendable {
         let end = Swift.min(end, bytes.count)
         var at = offset
         guard at >= 0, at < end else { return .failed(.truncated(.ppp, needed: 2, available: 0)) }
+        // 0xFF is the address byte (never a compressed protocol): the control byte must follow.
+        if bytes[at] == 0xFF && at + 1 >= end { return .failed(.truncated(.ppp, needed: 2, available: end - offset)) }
         let acfc = at + 1 < end && bytes[at] == 0xFF && bytes[at + 1] == 0x03
         if acfc { at += 2 }
         guard at < end else { return .failed(.truncated(.ppp, needed: at - offset + 1, available: end - offset)) }
