@@ -61,7 +61,7 @@ enum NetworkFields {
             o.boolean(i.frame.ipv4?.moreFragments)
             o.boolean(i.frame.quoted?.ipv4?.moreFragments)
         },
-        ipv4("ip.frag_offset", "Fragment offset") { $0.fragmentOffset },
+        ipv4("ip.frag_offset", "Fragment offset") { $0.fragmentOffset / 8 },  // the field, in 8-byte units
         ipv6Address("ipv6.src", "IPv6 source", [\.source]),
         ipv6Address("ipv6.dst", "IPv6 destination", [\.destination]),
         ipv6Address("ipv6.addr", "IPv6 source or destination", [\.source, \.destination]),

@@ -57,8 +57,8 @@ enum IPv4Tree {
         tree.bits(flagDF, o + 6..<o + 7, container: flagByte)
         tree.bits(flagMF, o + 6..<o + 7, container: flagByte)
         tree.close()
-        // tshark 4.0 shows the offset in bytes next to the 13 bits that hold it in 8-byte units.
-        tree.bits(fragOffset, o + 6..<o + 8, container: UInt64(bytes.u16be(o + 6)), value: .uint(UInt64(ip.fragmentOffset)))
+        // tshark 4.0: the value is the 13-bit field (8-byte units), the line shows bytes.
+        tree.bits(fragOffset, o + 6..<o + 8, container: UInt64(bytes.u16be(o + 6)), display: "\(ip.fragmentOffset)")
         tree.add(ttl, o + 8..<o + 9, .uint(UInt64(ip.ttl)))
         tree.add(proto, o + 9..<o + 10, .uint(UInt64(ip.protocolNumber)))
         tree.add(checksum, o + 10..<o + 12, .uint(UInt64(ip.checksum)), display: "0x\(hex(UInt64(ip.checksum), digits: 4)) [validation disabled]")
