@@ -58,6 +58,8 @@ public enum FrameDecoder {
             decodeIPv4(frame, at: 0, end: end)
         case .ipv6:
             decodeIPv6(frame, at: 0, end: end)
+        case .pcapngCustom, .pcapngCustomNoCopy:
+            appendData(frame, 0..<end)
         default:
             frame._issues.append(.malformed(.frame, .unsupportedLinkType(raw.linkType)))
         }

@@ -15,6 +15,15 @@ enum InfoColumn {
     }
 
     private static func writeUnbounded(_ input: FieldInput, to out: OutputBuffer) {
+        let raw = input.frame.raw
+        if raw.linkType.isPcapngCustomBlock {
+            out.ascii("Custom Block: PEN = ")
+            out.string(privateEnterpriseNames[raw.customBlockPEN] ?? "Unknown")
+            out.ascii(" (")
+            out.decimal(raw.customBlockPEN)
+            out.ascii(raw.linkType == .pcapngCustom ? "), will be copied" : "), will not be copied")
+            return
+        }
         let analysis = input.analysis
         if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
@@ -104,6 +113,12 @@ enum InfoColumn {
         }
         return false
     }
+
+    /// IANA Private Enterprise Numbers tshark names on the custom blocks seen so far.
+    static let privateEnterpriseNames: [UInt32: String] = [
+        0: "Reserved", 2: "IBM", 9: "ciscoSystems", 11: "Hewlett-Packard", 311: "Microsoft", 2636: "Juniper Networks, Inc.",
+        32473: "Example Enterprise Number for Documentation Use", 36724: "Kaplan Research and Application Prototyping",
+    ]
 
     static func writeEchoMatch(_ analysis: FrameAnalysis, to out: OutputBuffer) {
         guard let request = analysis.echoRequestFrame else { return }
