@@ -63,6 +63,11 @@ struct PcapngBlockReader {
             case BlockType.enhancedPacket, BlockType.obsoletePacket, BlockType.simplePacket:
                 return try readPacket(type: type, from: input, packet: packet)
             case BlockType.custom, BlockType.customNoCopy:
+                // Shorter than its Private Enterprise Number: nothing to list.
+                guard input.view(count: 8).u32(4, bigEndian: bigEndian) >= 16 else {
+                    try skipBlock(from: input, packet: packet)
+                    continue
+                }
                 return try readCustom(type: type, from: input, packet: packet)
             default:
                 // NRB, ISB, DSB, custom blocks and types we do not know carry no packets.
