@@ -111,7 +111,8 @@ setup() {
   # Static inner neighbours on the VXLAN, so that no inner ARP precedes the connection.
   ip -n "$NSA" neigh replace 192.168.80.2 lladdr "$(ip -n "$NSB" -br link show vx0 | awk '{print $3}')" dev vx0 nud permanent
   ip -n "$NSB" neigh replace 192.168.80.1 lladdr "$(ip -n "$NSA" -br link show vx0 | awk '{print $3}')" dev vx0 nud permanent
-  sleep 1
+  # Let the MLD reports and router solicitations of the new addresses go by first.
+  sleep 4
 }
 
 # curl_over NAME SERVER_ADDR [curl options]: one HTTP GET over a tunnel, captured outside it.
