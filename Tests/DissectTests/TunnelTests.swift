@@ -190,4 +190,23 @@ import Testing
             #expect(frame.protocols.last == .data)
         }
     }
+
+    /// ERSPAN: type I (GRE 0x88BE without a sequence number) has no header of its own,
+    /// type II an 8-byte one; a mirrored Ethernet frame follows either.
+    @Test(arguments: [false, true])
+    func erspan(typeII: Bool) {
+        let inner: [UInt8] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06] + [UInt8](repeating: 0, count: 28)
+        let gre: [UInt8] = typeII ? [0x10, 0x00, 0x88, 0xBE, 0, 0, 0, 1] + [0x10, 0x01, 0x00, 0x05, 0, 0, 0, 0] : [0x00, 0x00, 0x88, 0xBE]
+        let total = 20 + gre.count + inner.count
+        let bytes: [UInt8] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00]
+            + [0x45, 0, UInt8(total >> 8), UInt8(total & 0xFF), 0, 0, 0, 0, 64, 47, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2] + gre + inner
+        Self.decode(bytes) { frame in
+            let stack = frame.protocols.map(\.description).joined(separator: ":")
+            #expect(stack == (typeII ? "eth:ethertype:ip:gre:erspan:eth:ethertype:arp" : "eth:ethertype:ip:gre:eth:ethertype:arp"))
+            #expect(frame.tunnels.first?.ethernet?.source.description == "06:07:08:09:0a:0b")
+            #expect(frame.ethernet?.offset == 34 + gre.count)
+            #expect(frame.arp != nil)
+        }
+        for cut in 0..<bytes.count { Self.decode(bytes, cut: cut) { frame in #expect(frame.tunnels.count <= 1) } }
+    }
 }

@@ -6,7 +6,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
     /// Tunnels (issue 14).
-    case gre, ppp, vxlan, geneve
+    case gre, ppp, vxlan, geneve, erspan
 
     public var description: String {
         switch self {
@@ -45,6 +45,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .ppp: "ppp"
         case .vxlan: "vxlan"
         case .geneve: "geneve"
+        case .erspan: "erspan"
         }
     }
 }

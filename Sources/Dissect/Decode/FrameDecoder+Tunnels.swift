@@ -45,6 +45,14 @@ extension FrameDecoder {
                 case PPP.ipv6: decodeIPv6(frame, at: layer.payload.lowerBound, end: end)
                 default: appendData(frame, layer.payload)
                 }
+            case GRE.ProtocolType.erspan, GRE.ProtocolType.erspan3:
+                guard let length = gre.erspanHeaderLength(frame.bytes) else {
+                    frame._issues.append(.truncated(.erspan, needed: 8, available: gre.payload.count))
+                    return enter(frame, hop)
+                }
+                if length > 0 { frame._protocols.append(.erspan) }
+                enter(frame, hop, ethernet: true)
+                decodeEthernet(frame, at: gre.payload.lowerBound + length, end: end)
             case GRE.ProtocolType.transparentEthernet:
                 enter(frame, hop, ethernet: true)
                 decodeEthernet(frame, at: gre.payload.lowerBound, end: end)

@@ -33,6 +33,26 @@ public struct GRE: Sendable {
     public enum ProtocolType {
         public static let transparentEthernet: UInt16 = 0x6558
         public static let ppp: UInt16 = 0x880B
+        /// ERSPAN type I/II (0x88BE) and type III (0x22EB): a mirrored Ethernet frame.
+        public static let erspan: UInt16 = 0x88BE
+        public static let erspan3: UInt16 = 0x22EB
+    }
+
+    /// The length of the ERSPAN header after this GRE header: 0 for type I (0x88BE
+    /// without a sequence number), 8 for type II, 12 for type III (+8 with the platform
+    /// sub-header, O bit); nil when it is not ERSPAN or is cut short.
+    public func erspanHeaderLength(_ bytes: ByteView) -> Int? {
+        guard protocolType == ProtocolType.erspan || protocolType == ProtocolType.erspan3 else { return nil }
+        if protocolType == ProtocolType.erspan && !hasSequenceNumber { return 0 }
+        let at = payload.lowerBound
+        guard at < payload.upperBound else { return nil }
+        switch bytes[at] >> 4 {
+        case 1: return at + 8 <= payload.upperBound ? 8 : nil
+        case 2:
+            guard at + 12 <= payload.upperBound else { return nil }
+            return bytes[at + 11] & 0x01 != 0 ? 20 : 12
+        default: return nil
+        }
     }
 
     public static func decode(_ bytes: ByteView, at offset: Int, end: Int) -> Decoded<GRE> {
