@@ -75,6 +75,12 @@ public final class Follower {
     /// messages are missing from ``httpTransaction``, and the view should say so.
     public var httpHeadTooLarge: ((HTTPHeadTooLarge) -> Void)?
 
+    /// IP fragments waiting for the rest of their datagram, with their caps and counters.
+    /// The decoder feeds it (``PacketLoop`` passes it to ``FrameDecoder``), on the thread
+    /// that decodes, which in a pipeline may not be the one that follows: nothing in the
+    /// follower itself touches it, so the follower only owns it.
+    public let fragments = IPFragments()
+
     public init(options: FollowerOptions = FollowerOptions()) {
         self.options = options
         tcp = ConversationTable(capacity: options.maxLiveConversations)
@@ -102,6 +108,7 @@ public final class Follower {
         lastFrame = frame.number
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
         retireFinished()
+        if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
         guard let (src, dst) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
@@ -348,8 +355,31 @@ public final class Follower {
 
     // MARK: UDP
 
+    /// A VXLAN or Geneve tunnel's outer UDP is a conversation of its own (tshark numbers
+    /// it in `udp.stream`); the inner packet is followed as usual after it.
+    private func followTunnels(_ frame: Frame, into analysis: inout FrameAnalysis) {
+        for hop in frame.tunnels {
+            guard let datagram = hop.udp else { continue }
+            let addresses: (IPAddress, IPAddress), length: Int
+            if let ip = hop.ipv4 {
+                addresses = (IPAddress(ip.source), IPAddress(ip.destination))
+                length = ip.totalLength
+            } else if let ip = hop.ipv6 {
+                addresses = (IPAddress(ip.source), IPAddress(ip.destination))
+                length = ip.payloadLength + 40
+            } else {
+                continue
+            }
+            follow(datagram, from: Endpoint(address: addresses.0, port: datagram.sourcePort),
+                   to: Endpoint(address: addresses.1, port: datagram.destinationPort), frame: frame,
+                   ipLength: length, into: &analysis)
+            analysis.tunnelUDPStream = analysis.udpStream
+            analysis.tunnelStreamTimes = analysis.streamTimes
+        }
+    }
+
     private func follow(_ datagram: UDP, from source: Endpoint, to destination: Endpoint, frame: Frame,
-                        into analysis: inout FrameAnalysis) {
+                        ipLength: Int? = nil, into analysis: inout FrameAnalysis) {
         let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
         if let existing = udp.slot(for: key) {
@@ -377,11 +407,11 @@ public final class Follower {
             if fromA {
                 c.aPackets += 1
                 c.aFrameBytes += frame.raw.originalLength
-                c.aIPBytes += frame.ipTotalLength
+                c.aIPBytes += ipLength ?? frame.ipTotalLength
             } else {
                 c.bPackets += 1
                 c.bFrameBytes += frame.raw.originalLength
-                c.bIPBytes += frame.ipTotalLength
+                c.bIPBytes += ipLength ?? frame.ipTotalLength
             }
             c.lastFrame = frame.number
             analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: c.startTime),

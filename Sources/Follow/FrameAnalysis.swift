@@ -61,6 +61,10 @@ public struct FrameAnalysis: Sendable {
     public var finInitiatesClose: Bool?
     /// Times within the TCP or UDP stream (`tcp.time_relative`, `tcp.time_delta`).
     public var streamTimes: StreamTimes?
+    /// The outer UDP conversation of a VXLAN or Geneve tunnel: its `udp.stream` and times
+    /// (``streamTimes`` and ``udpStream`` then belong to the inner packet when it has its own).
+    public var tunnelUDPStream: Int?
+    public var tunnelStreamTimes: StreamTimes?
     public init() {}
 
     /// True when this frame's data is a segment of a PDU that a later frame completes.

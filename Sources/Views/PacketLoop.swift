@@ -47,7 +47,7 @@ public struct PacketLoop {
         let ref = reference ?? raw.timestamp
         reference = ref
         previous = raw.timestamp
-        FrameDecoder.decode(raw, number: number, into: frame, depth: depth)
+        FrameDecoder.decode(raw, number: number, into: frame, depth: depth, fragments: follower.fragments)
         return FrameTimes(reference: ref, previous: prev)
     }
 }

@@ -30,6 +30,9 @@ final class CaptureSink {
     }
 
     func write(_ frame: RawFrame) throws(CaptureWriteError) {
+        // A pcapng Custom Block is listed as a frame but holds no packet: not written
+        // (copying it into a pcapng output is not supported yet).
+        if frame.linkType.isPcapngCustomBlock { return }
         if let pcap {
             // A pcap file holds one link type; pcapng keeps one per interface.
             guard frame.linkType == pcap.linkType else { throw .mixedLinkTypes(frame.linkType.rawValue, pcap.linkType.rawValue) }

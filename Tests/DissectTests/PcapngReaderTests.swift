@@ -142,7 +142,11 @@ import Testing
             + Capture.block(0x0000_0BAD, body: [])                                                 // bare minimum
         let r = Capture.read(bytes)
         #expect(r.error == nil)
-        #expect(r.frames.map(\.bytes) == [[1], [2]])
+        // Custom Blocks are frames, as tshark lists them: their data after the PEN (with
+        // the block's padding); one too short to hold a PEN is skipped.
+        #expect(r.frames.map(\.bytes) == [[1], Capture.payload(7) + [0], [], [2]])
+        #expect(r.frames.map(\.linkType) == [.ethernet, .pcapngCustom, .pcapngCustomNoCopy, .ethernet])
+
     }
 
     @Test func optionsRunningPastTheBlockAreIgnored() {

@@ -34,10 +34,10 @@ import Views
             if let packets = entry?.packets, actual.count != packets {
                 problems.append("\(actual.count) frames, the manifest says \(packets)")
             }
-            // tshark also lists pcapng custom blocks as frames, which shifts its numbering:
-            // for those files only the packet count is compared.
+            // tshark also lists pcapng custom blocks as frames, and so does tcpwatch: the
+            // count is tshark's (tshark_frames), and every frame is compared.
             let byNumber = Dictionary(actual.map { ($0[0], $0) }, uniquingKeysWith: { a, _ in a })
-            for row in entry?.customBlocks == true ? [] : expected {
+            for row in expected {
                 guard let ours = byNumber[row[0]] else {
                     problems.append("frame \(row[0]) missing")
                     continue
@@ -67,14 +67,14 @@ import Views
         var customBlocks: Bool
     }
 
-    /// MANIFEST.csv by path: the packet count that counts, and whether tshark also listed
-    /// custom blocks as frames.
+    /// MANIFEST.csv by path: the frames tshark lists (custom blocks included), and whether
+    /// some of them are custom blocks.
     var manifest: [String: ManifestEntry] {
         guard let text = try? String(contentsOf: Paths.corpus.appendingPathComponent("MANIFEST.csv"), encoding: .utf8) else { return [:] }
         var result: [String: ManifestEntry] = [:]
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let columns = Self.csvFields(String(line))
-            guard columns.count >= 12, let packets = Int(columns[5]) else { continue }
+            guard columns.count >= 12, let packets = Int(columns[10]) ?? Int(columns[5]) else { continue }
             let path = columns[0].hasSuffix(".pcap") || columns[0].hasSuffix(".pcapng") ? columns[0] : columns[0]
             result[path] = ManifestEntry(packets: packets, customBlocks: columns[6].contains("Custom Blocks"))
         }

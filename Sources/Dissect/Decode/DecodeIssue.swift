@@ -6,6 +6,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// IPv6 extension headers, named as Wireshark names them in `frame.protocols`.
     case ipv6Hopopts, ipv6Routing, ipv6Fraghdr, ipv6Dstopts
     case tls, ssh, x509sat, x509ce, x509af
+    /// Tunnels (issue 14).
+    case gre, ppp, vxlan, geneve, erspan
 
     public var description: String {
         switch self {
@@ -45,6 +47,11 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .x509sat: "x509sat"
         case .x509ce: "x509ce"
         case .x509af: "x509af"
+        case .gre: "gre"
+        case .ppp: "ppp"
+        case .vxlan: "vxlan"
+        case .geneve: "geneve"
+        case .erspan: "erspan"
         }
     }
 }

@@ -49,13 +49,51 @@ public final class Frame {
     /// The packet quoted inside an ICMP or ICMPv6 error.
     @usableFromInline @exclusivity(unchecked) var _quoted: QuotedPacket?
     @inlinable public var quoted: QuotedPacket? { _quoted }
+    /// The outer layers of a tunnelled packet, outermost first; the slots above hold the
+    /// innermost packet (see ``TunnelHop``).
+    @usableFromInline @exclusivity(unchecked) var _tunnels = TunnelStack()
+    @inlinable public var tunnels: TunnelStack { _tunnels }
     /// What went wrong, layer by layer; the layers listed above still decoded.
     @usableFromInline @exclusivity(unchecked) var _issues = IssueList()
     @inlinable public var issues: IssueList { _issues }
 
+    /// The bytes the layers are decoded over: the raw bytes, except on a frame that
+    /// completes a fragmented IP datagram, where they are this frame's bytes up to the IP
+    /// payload followed by the reassembled payload (``reassembled``), so that every layer
+    /// view keeps reading `bytes` at its offsets. `raw.bytes` stays what was captured.
+    @usableFromInline @exclusivity(unchecked) var _bytes: ByteView = .empty
+    /// Set on the frame that completed a fragmented datagram: its fragments' frames and
+    /// the reassembled payload's range in ``bytes``.
+    @exclusivity(unchecked) public internal(set) var reassembled: ReassembledDatagram?
+    /// The reassembler the decoder feeds fragments to (nil: fragments are shown as data).
+    @exclusivity(unchecked) var fragmentSink: IPFragments?
+    /// Storage for the reassembled bytes, kept across frames (grown, never shrunk).
+    @exclusivity(unchecked) private var datagramStorage: UnsafeMutableRawBufferPointer?
+
     public init(number: Int, raw: RawFrame) {
         self._number = number
         self._raw = raw
+        self._bytes = raw.bytes
+    }
+
+    deinit { datagramStorage?.deallocate() }
+
+    /// Makes ``bytes`` this frame's first `prefixLength` bytes followed by `payload`;
+    /// returns the payload's range in them.
+    func useReassembled(prefixLength: Int, payload: [UInt8], fragments: [IPFragment]) -> Range<Int> {
+        let need = prefixLength + payload.count
+        if (datagramStorage?.count ?? 0) < need {
+            datagramStorage?.deallocate()
+            datagramStorage = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(need, 2048), alignment: 8)
+        }
+        let storage = datagramStorage!
+        let raw = _raw.bytes
+        for i in 0..<prefixLength { storage[i] = raw[i] }
+        payload.withUnsafeBytes { storage.baseAddress!.advanced(by: prefixLength).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        _bytes = ByteView(start: UnsafeRawPointer(storage.baseAddress!), count: need)
+        let range = prefixLength..<need
+        reassembled = ReassembledDatagram(fragments: fragments, payload: range)
+        return range
     }
 
     /// An empty frame for a decoder to fill.
@@ -67,6 +105,8 @@ public final class Frame {
     func reset(number: Int, raw: RawFrame) {
         _number = number
         _raw = raw
+        _bytes = raw.bytes
+        if reassembled != nil { reassembled = nil }
         _protocols = ProtocolStack()
         _vlans = VLANTags()
         _issues = IssueList()
@@ -85,14 +125,24 @@ public final class Frame {
         if _dns != nil { _dns = nil }
         if _http != nil { _http = nil }
         if _quoted != nil { _quoted = nil }
+        if !_tunnels.isEmpty { _tunnels = TunnelStack() }
     }
 
-    @inlinable public var bytes: ByteView { raw.bytes }
+    @inlinable public var bytes: ByteView { _bytes }
 
     /// The transport payload (TCP or UDP), or an empty range.
     public var transportPayload: Range<Int> {
         tcp?.payload ?? udp?.payload ?? 0..<0
     }
+}
+
+/// A fragmented IP datagram put back together on the frame that completed it.
+public struct ReassembledDatagram: Sendable {
+    /// Its fragments, in the order they arrived (`ip.fragment`).
+    public var fragments: [IPFragment]
+    /// The reassembled payload in the frame's ``Frame/bytes``.
+    public var payload: Range<Int>
+    public var length: Int { payload.count }
 }
 
 /// The IP header and transport header that an ICMP error quotes.

@@ -20,8 +20,12 @@ public enum FrameDecoder {
     }
 
     /// Decodes into `frame`, replacing what it held: the packet loop reuses one Frame.
-    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame, depth: Depth = .application) {
+    /// `fragments`, when given, reassembles fragmented IP datagrams: frames must then be
+    /// decoded in capture order, each once.
+    public static func decode(_ raw: RawFrame, number: Int, into frame: Frame, depth: Depth = .application,
+                              fragments: IPFragments? = nil) {
         frame.reset(number: number, raw: raw)
+        if frame.fragmentSink !== fragments { frame.fragmentSink = fragments }
         frame.stopsAtTransport = depth == .transport
         let bytes = raw.bytes
         let end = bytes.count
@@ -54,6 +58,8 @@ public enum FrameDecoder {
             decodeIPv4(frame, at: 0, end: end)
         case .ipv6:
             decodeIPv6(frame, at: 0, end: end)
+        case .pcapngCustom, .pcapngCustomNoCopy:
+            appendData(frame, 0..<end)
         default:
             frame._issues.append(.malformed(.frame, .unsupportedLinkType(raw.linkType)))
         }
@@ -72,18 +78,18 @@ public enum FrameDecoder {
         }
     }
 
-    private static func appendData(_ frame: Frame, _ range: Range<Int>) {
+    static func appendData(_ frame: Frame, _ range: Range<Int>) {
         if !range.isEmpty { frame._protocols.append(.data) }
     }
 
-    private static func decodeEthernet(_ frame: Frame, end: Int) {
+    static func decodeEthernet(_ frame: Frame, at start: Int = 0, end: Int) {
         let bytes = frame.bytes
-        let result = Ethernet.decode(bytes, at: 0, end: end)
+        let result = Ethernet.decode(bytes, at: start, end: end)
         guard let eth = result.layer else { return frame._issues.append(result.issue) }
         frame._ethernet = eth
         frame._protocols.append(.eth)
         var type = eth.etherType
-        var offset = Ethernet.headerLength
+        var offset = start + Ethernet.headerLength
         if type <= 1500 {
             frame._protocols.append(.llc)
             return
@@ -103,7 +109,7 @@ public enum FrameDecoder {
         decodeEtherType(frame, type, at: offset, end: end)
     }
 
-    private static func decodeEtherType(_ frame: Frame, _ type: UInt16, at offset: Int, end: Int) {
+    static func decodeEtherType(_ frame: Frame, _ type: UInt16, at offset: Int, end: Int) {
         switch type {
         case EtherType.ipv4: decodeIPv4(frame, at: offset, end: end)
         case EtherType.ipv6: decodeIPv6(frame, at: offset, end: end)
@@ -128,19 +134,19 @@ public enum FrameDecoder {
         }
     }
 
-    private static func decodeIPv4(_ frame: Frame, at offset: Int, end: Int) {
+    static func decodeIPv4(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv4.decode(frame.bytes, at: offset, end: end)
         frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
         frame._ipv4 = ip
         frame._protocols.append(.ip)
         // Like tshark, a fragment's transport header is decoded only after reassembly.
-        if ip.isFragment { return appendData(frame, ip.payload) }
+        if ip.isFragment { return decodeFragment(frame, ip) }  // FrameDecoder+Fragments.swift
         let declared = ip.totalLength == 0 ? ip.payload.count : ip.totalLength - ip.headerLength
         decodeTransport(frame, ip.protocolNumber, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeIPv6(_ frame: Frame, at offset: Int, end: Int) {
+    static func decodeIPv6(_ frame: Frame, at offset: Int, end: Int) {
         let result = IPv6.decode(frame.bytes, at: offset, end: end)
         frame._issues.append(result.issue)
         guard let ip = result.layer else { return }
@@ -156,12 +162,12 @@ public enum FrameDecoder {
             }
         }
         if result.issue != nil { return }
-        if ip.isFragment { return appendData(frame, ip.payload) }
+        if ip.isFragment { return decodeFragment(frame, ip) }  // FrameDecoder+Fragments.swift
         let declared = ip.payloadLength == 0 ? ip.payload.count : ip.payloadLength - (ip.payload.lowerBound - offset - 40)
         decodeTransport(frame, ip.upperLayerProtocol, payload: ip.payload, declaredLength: max(declared, 0))
     }
 
-    private static func decodeTransport(_ frame: Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
+    static func decodeTransport(_ frame: Frame, _ proto: UInt8, payload: Range<Int>, declaredLength: Int) {
         let bytes = frame.bytes
         let offset = payload.lowerBound, end = payload.upperBound
         switch proto {
@@ -178,6 +184,8 @@ public enum FrameDecoder {
             guard let udp = result.layer else { return }
             frame._udp = udp
             frame._protocols.append(.udp)
+            // VXLAN and Geneve carry a packet the follower needs, at every depth.
+            if decodeUDPTunnel(frame, udp) { return }  // FrameDecoder+Tunnels.swift
             if !frame.stopsAtTransport { decodeUDPPayload(frame, udp) }
         case 1:
             let result = ICMPv4.decode(bytes, at: offset, end: end)
@@ -203,6 +211,8 @@ public enum FrameDecoder {
             }
         case 59:
             break
+        case 4, 41, 47:
+            decodeIPTunnel(frame, proto, payload: payload)  // FrameDecoder+Tunnels.swift
         default:
             appendData(frame, payload)
         }

@@ -20,6 +20,8 @@ struct PcapngBlockReader {
         static let obsoletePacket: UInt32 = 2
         static let simplePacket: UInt32 = 3
         static let enhancedPacket: UInt32 = 6
+        static let custom: UInt32 = 0x0000_0BAD
+        static let customNoCopy: UInt32 = 0x4000_0BAD
     }
 
     /// The largest block tshark accepts: an EPB header around the largest packet of any
@@ -60,6 +62,13 @@ struct PcapngBlockReader {
                 try readInterfaceDescription(from: input, packet: packet)
             case BlockType.enhancedPacket, BlockType.obsoletePacket, BlockType.simplePacket:
                 return try readPacket(type: type, from: input, packet: packet)
+            case BlockType.custom, BlockType.customNoCopy:
+                // Shorter than its Private Enterprise Number: nothing to list.
+                guard input.view(count: 8).u32(4, bigEndian: bigEndian) >= 16 else {
+                    try skipBlock(from: input, packet: packet)
+                    continue
+                }
+                return try readCustom(type: type, from: input, packet: packet)
             default:
                 // NRB, ISB, DSB, custom blocks and types we do not know carry no packets.
                 try skipBlock(from: input, packet: packet)
@@ -168,11 +177,30 @@ struct PcapngBlockReader {
         }
         let bytes = block.slice(headerLength ..< headerLength &+ Int(captureLength))
         input.advance(length)
-        return RawFrame(bytes: bytes, timestamp: interface.timestamp(units: units),
-                        originalLength: Int(originalLength), linkType: interface.linkType,
-                        interfaceID: index, fileOffset: blockOffset,
-                        timestampDigits: interface.timestampResolution.decimalDigits, hasInterfaceID: true,
-                        interfaceLabel: labels[index])
+        var raw = RawFrame(bytes: bytes, timestamp: interface.timestamp(units: units),
+                           originalLength: Int(originalLength), linkType: interface.linkType,
+                           interfaceID: index, fileOffset: blockOffset,
+                           timestampDigits: interface.timestampResolution.decimalDigits, hasInterfaceID: true,
+                           interfaceLabel: labels[index])
+        raw.hasTimestamp = type != BlockType.simplePacket
+        return raw
+    }
+
+    /// A Custom Block: tshark lists it as a frame of its custom data and options (after
+    /// the Private Enterprise Number), with no timestamp.
+    private mutating func readCustom(type: UInt32, from input: ReadBuffer, packet: Int) throws(CaptureFileError) -> RawFrame {
+        let blockOffset = input.offset
+        let length = try blockLength(from: input, packet: packet, minimum: 16)
+        let block = input.view(count: length)
+        let pen = block.u32(8, bigEndian: bigEndian)
+        let bytes = block.slice(12 ..< length &- 4)
+        input.advance(length)
+        var raw = RawFrame(bytes: bytes, timestamp: .zero, originalLength: bytes.count,
+                           linkType: type == BlockType.custom ? .pcapngCustom : .pcapngCustomNoCopy,
+                           fileOffset: blockOffset, timestampDigits: 6)
+        raw.hasTimestamp = false
+        raw.customBlockPEN = pen
+        return raw
     }
 
     /// Skips a block this reader has no use for, without buffering all of it.

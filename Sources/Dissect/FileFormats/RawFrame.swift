@@ -46,6 +46,11 @@ public struct RawFrame {
     public var hasInterfaceID: Bool
     /// What pcapng says about the interface, for the details tree; nil for pcap and live.
     public var interfaceLabel: InterfaceLabel?
+    /// False for pcapng blocks without a timestamp (Simple Packet and Custom Blocks):
+    /// tshark leaves their time column empty.
+    public var hasTimestamp = true
+    /// A pcapng Custom Block's Private Enterprise Number (``LinkType/pcapngCustom``).
+    public var customBlockPEN: UInt32 = 0
 
     /// The captured length (`frame.cap_len`).
     @inlinable public var capturedLength: Int { bytes.count }

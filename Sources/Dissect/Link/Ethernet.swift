@@ -6,6 +6,8 @@ public struct Ethernet: Sendable {
     /// The type field as written (`eth.type`); 0x8100 when a VLAN tag follows.
     /// Values up to 1500 are an 802.3 length, not a type.
     public var etherType: UInt16
+    /// Where the header starts: 0, or inside a tunnel (VXLAN, Geneve, GRE bridging).
+    public var offset: Int = 0
 
     private enum Field {
         static let destination = 0
@@ -20,7 +22,7 @@ public struct Ethernet: Sendable {
         return Decoded(Ethernet(
             destination: MACAddress(bytes, at: offset + Field.destination),
             source: MACAddress(bytes, at: offset + Field.source),
-            etherType: bytes.u16be(offset + Field.etherType)))
+            etherType: bytes.u16be(offset + Field.etherType), offset: offset))
     }
 }
 

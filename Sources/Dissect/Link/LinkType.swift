@@ -4,6 +4,11 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     public static let null = LinkType(rawValue: 0)
+    /// Not link types: a pcapng Custom Block (block type 0x00000BAD, may be copied, or
+    /// 0x40000BAD, must not be), which tshark lists as a frame of its own (`PCAPNG`).
+    public static let pcapngCustom = LinkType(rawValue: 0x0000_0BAD)
+    public static let pcapngCustomNoCopy = LinkType(rawValue: 0x4000_0BAD)
+    public var isPcapngCustomBlock: Bool { self == .pcapngCustom || self == .pcapngCustomNoCopy }
     public static let ethernet = LinkType(rawValue: 1)
     public static let ppp = LinkType(rawValue: 9)
     public static let raw = LinkType(rawValue: 101)

@@ -2,9 +2,19 @@ import Dissect
 
 enum LinkFields {
     static let all: [FieldDefinition] = [
-        field("eth.src", "Ethernet source", .mac) { i, o in o.mac(i.frame.ethernet?.source) },
-        field("eth.dst", "Ethernet destination", .mac) { i, o in o.mac(i.frame.ethernet?.destination) },
+        // A tunnel's outer Ethernet header (VXLAN, Geneve) comes before the inner one.
+        field("eth.src", "Ethernet source", .mac) { i, o in
+            if !i.frame.tunnels.isEmpty { for hop in i.frame.tunnels { o.mac(hop.ethernet?.source) } }
+            o.mac(i.frame.ethernet?.source)
+        },
+        field("eth.dst", "Ethernet destination", .mac) { i, o in
+            if !i.frame.tunnels.isEmpty { for hop in i.frame.tunnels { o.mac(hop.ethernet?.destination) } }
+            o.mac(i.frame.ethernet?.destination)
+        },
         field("eth.type", "EtherType") { i, o in
+            if !i.frame.tunnels.isEmpty {
+                for hop in i.frame.tunnels { if let eth = hop.ethernet, eth.etherType > 1500 { o.hex(eth.etherType, width: 4) } }
+            }
             guard let eth = i.frame.ethernet, eth.etherType > 1500 else { return }
             o.hex(eth.etherType, width: 4)
         },

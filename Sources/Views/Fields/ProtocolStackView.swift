@@ -8,10 +8,10 @@ extension FieldInput {
     public var protocols: ProtocolStack {
         if case .asDecoded = analysis.application { return frame.protocols }
         var stack = ProtocolStack()
-        for layer in frame.protocols {
-            stack.append(layer)
-            if layer == .tcp || layer == .udp { break }
-        }
+        // The innermost TCP or UDP: a tunnel (VXLAN, Geneve) has an outer UDP below it.
+        var transport = frame.protocols.count - 1
+        while transport > 0, frame.protocols[transport] != .tcp, frame.protocols[transport] != .udp { transport -= 1 }
+        for i in 0..<max(transport + 1, 0) { stack.append(frame.protocols[i]) }
         if let source = RecordSource(self) {
             for layer in source.layers { stack.append(layer) }
             return stack

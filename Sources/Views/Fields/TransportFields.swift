@@ -78,20 +78,27 @@ enum TransportFields {
         field("tcp.options.timestamp.tsval", "Timestamp value") { i, o in o.decimal(anyTCP(i)?.options.timestampValue) },
         field("tcp.options.timestamp.tsecr", "Timestamp echo reply") { i, o in o.decimal(anyTCP(i)?.options.timestampEcho) },
         field("udp.srcport", "UDP source port") { i, o in
+            for hop in i.frame.tunnels { o.decimal(hop.udp?.sourcePort) }
             o.decimal(i.frame.udp?.sourcePort)
             o.decimal(i.frame.quoted?.udp?.sourcePort)
         },
         field("udp.dstport", "UDP destination port") { i, o in
+            for hop in i.frame.tunnels { o.decimal(hop.udp?.destinationPort) }
             o.decimal(i.frame.udp?.destinationPort)
             o.decimal(i.frame.quoted?.udp?.destinationPort)
         },
         field("udp.port", "UDP source or destination port") { i, o in
+            for hop in i.frame.tunnels {
+                o.decimal(hop.udp?.sourcePort)
+                o.decimal(hop.udp?.destinationPort)
+            }
             o.decimal(i.frame.udp?.sourcePort)
             o.decimal(i.frame.udp?.destinationPort)
             o.decimal(i.frame.quoted?.udp?.sourcePort)
             o.decimal(i.frame.quoted?.udp?.destinationPort)
         },
         field("udp.length", "UDP length") { i, o in
+            for hop in i.frame.tunnels { o.decimal(hop.udp?.length) }
             o.decimal(i.frame.udp?.length)
             o.decimal(i.frame.quoted?.udp?.length)
         },

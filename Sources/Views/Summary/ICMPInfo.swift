@@ -59,7 +59,12 @@ enum ICMPInfo {
         case 2: out.ascii("Packet Too Big")
         case 3: out.ascii("Time Exceeded (hop limit exceeded in transit)")
         case 4: out.ascii("Parameter Problem")
-        case 133: out.ascii("Router Solicitation")
+        case 133:
+            out.ascii("Router Solicitation")
+            if let mac = linkLayerAddress(icmp, frame: frame, option: 1, optionsAt: 8) {
+                out.ascii(" from ")
+                out.mac(mac)
+            }
         case 134: out.ascii("Router Advertisement")
         case 135:
             out.ascii("Neighbor Solicitation")
@@ -96,9 +101,9 @@ enum ICMPInfo {
     }
 
     /// The source (1) or target (2) link-layer address option of a neighbor message.
-    static func linkLayerAddress(_ icmp: ICMPv6, frame: Frame, option wanted: UInt8) -> MACAddress? {
+    static func linkLayerAddress(_ icmp: ICMPv6, frame: Frame, option wanted: UInt8, optionsAt: Int = 24) -> MACAddress? {
         let bytes = frame.bytes
-        var offset = icmp.offset + 24
+        var offset = icmp.offset + optionsAt
         let end = icmp.payload.upperBound
         while offset + 2 <= end {
             let type = bytes[offset], length = Int(bytes[offset + 1]) * 8

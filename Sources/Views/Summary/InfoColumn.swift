@@ -15,6 +15,15 @@ enum InfoColumn {
     }
 
     private static func writeUnbounded(_ input: FieldInput, to out: OutputBuffer) {
+        let raw = input.frame.raw
+        if raw.linkType.isPcapngCustomBlock {
+            out.ascii("Custom Block: PEN = ")
+            out.string(privateEnterpriseNames[raw.customBlockPEN] ?? "Unknown")
+            out.ascii(" (")
+            out.decimal(raw.customBlockPEN)
+            out.ascii(raw.linkType == .pcapngCustom ? "), will be copied" : "), will not be copied")
+            return
+        }
         let analysis = input.analysis
         if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
@@ -66,6 +75,8 @@ enum InfoColumn {
             writeEchoMatch(analysis, to: out)
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
+        } else if writeFragment(input.frame, to: out) {
+            return
         } else if let issue = input.frame.issues.first {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)
@@ -79,6 +90,39 @@ enum InfoColumn {
             out.byte(93)
         }
     }
+
+    /// A fragment whose datagram is not complete yet, as tshark's IP dissectors say it.
+    static func writeFragment(_ frame: Frame, to out: OutputBuffer) -> Bool {
+        if let ip = frame.ipv4, ip.isFragment {
+            out.ascii("Fragmented IP protocol (proto=")
+            out.string(IPProtocolNames.table[UInt64(ip.protocolNumber)] ?? "Unknown")
+            out.byte(32)
+            out.decimal(ip.protocolNumber)
+            out.ascii(", off=")
+            out.decimal(ip.fragmentOffset)
+            out.ascii(", ID=")
+            out.hex(ip.identification, width: 4, prefix: false)
+            out.byte(41)
+            return true
+        }
+        if let ip = frame.ipv6, let fragment = ip.fragment, ip.isFragment {
+            out.ascii("IPv6 fragment (off=")
+            out.decimal(fragment.offset)
+            out.ascii(fragment.moreFragments ? " more=y ident=0x" : " more=n ident=0x")
+            out.hex(fragment.identification, width: 8, prefix: false)
+            out.ascii(" nxt=")
+            out.decimal(ip.upperLayerProtocol)
+            out.byte(41)
+            return true
+        }
+        return false
+    }
+
+    /// IANA Private Enterprise Numbers tshark names on the custom blocks seen so far.
+    static let privateEnterpriseNames: [UInt32: String] = [
+        0: "Reserved", 2: "IBM", 9: "ciscoSystems", 11: "Hewlett-Packard", 311: "Microsoft", 2636: "Juniper Networks, Inc.",
+        32473: "Example Enterprise Number for Documentation Use", 36724: "Kaplan Research and Application Prototyping",
+    ]
 
     static func writeEchoMatch(_ analysis: FrameAnalysis, to out: OutputBuffer) {
         guard let request = analysis.echoRequestFrame else { return }

@@ -26,7 +26,7 @@ public struct SummaryLine {
         out.pad(from: start, to: 5, rightAlign: true)
         out.byte(32)
         start = out.count
-        writeTime(input, to: out)
+        if input.frame.raw.hasTimestamp { writeTime(input, to: out) }
         out.pad(from: start, to: 10, rightAlign: true)
         out.byte(32)
         start = out.count
@@ -78,6 +78,7 @@ public struct SummaryLine {
 
     /// The protocol column: the highest layer tshark names there.
     public func protocolName(_ input: FieldInput) -> String {
+        if input.frame.raw.linkType.isPcapngCustomBlock { return "PCAPNG" }
                 if input.frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
             return input.frame.raw.linkType.name ?? "\(input.frame.raw.linkType.rawValue)"
         }

@@ -30,7 +30,7 @@ enum EthernetTree {
     ])
 
     static func dissect(_ eth: Ethernet, frame: Frame, _ tree: inout TreeBuilder) {
-        let o = 0
+        let o = eth.offset
         tree.open(declaration, o..<o + 14, label: "Ethernet II, Src: \(eth.source), Dst: \(eth.destination)")
         address(eth.destination, o..<o + 6, field: dst, resolved: dstResolved, oui: dstOUI, lgBit: dstLG, igBit: dstIG, &tree)
         address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
@@ -47,7 +47,9 @@ enum EthernetTree {
         if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
         else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
         else { return nil }
-        let captured = frame.bytes.count
+        // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
+        if frame.reassembled != nil { return nil }
+        let captured = frame.raw.bytes.count
         return end < captured ? end..<captured : nil
     }
 

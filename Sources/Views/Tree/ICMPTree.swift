@@ -23,7 +23,7 @@ enum ICMPTree {
     static let declaration = ProtocolDeclaration("icmp", "Internet Control Message Protocol", fields: [
         type, code, checksum, checksumStatus, ident, identLE, seq, seqLE, respIn, respTo, unused, respTime,
         dataTime, dataTimeRelative,
-    ])
+    ] + ICMPExtensionTree.fields)
 
     static let typeNames: [UInt64: String] = [
         0: "Echo (ping) reply", 3: "Destination unreachable", 4: "Source quench (flow control)", 5: "Redirect",
@@ -81,8 +81,18 @@ enum ICMPTree {
             }
             DataTree.dissect(data, &tree)
         } else if icmp.isError {
-            tree.add(unused, o + 4..<o + 8, .bytes(o + 4..<o + 8))
+            // RFC 4884: a length in byte 5 says where the quoted datagram ends and
+            // extension objects (RFC 5837 interface information, …) begin.
+            let original = icmp.type == 5 ? 0 : ICMPExtensions.originalDatagramLength(bytes, icmpOffset: o, v6: false)
+            if original > 0 {
+                ICMPExtensionTree.lengthFields(icmpOffset: o, originalLength: original, unused: unused, &tree)
+            } else {
+                tree.add(unused, o + 4..<o + 8, .bytes(o + 4..<o + 8))
+            }
             QuotedTree.dissect(input.frame.quoted, input, &tree)
+            if let e = ICMPExtensions.decode(bytes, payload: icmp.payload.lowerBound..<end, originalLength: original) {
+                ICMPExtensionTree.dissect(e, &tree)
+            }
         }
         tree.close()
     }

@@ -28,9 +28,9 @@ enum IPv4Tree {
     static let declaration = ProtocolDeclaration("ip", "Internet Protocol Version 4", fields: [
         version, hdrLen, dsfield, dscp, ecn, len, id, flags, flagRB, flagDF, flagMF, fragOffset, ttl, proto,
         checksum, checksumStatus, src, dst, addr, srcHost, dstHost, host,
-    ])
+    ] + IPFragmentTree.ipv4.all)
 
-    static func dissect(_ ip: IPv4, _ tree: inout TreeBuilder) {
+    static func dissect(_ ip: IPv4, reassembled: ReassembledDatagram? = nil, _ tree: inout TreeBuilder) {
         let o = ip.offset
         let bytes = tree.bytes
         tree.open(declaration, o..<min(bytes.count, o + max(ip.totalLength, ip.headerLength)),
@@ -57,13 +57,15 @@ enum IPv4Tree {
         tree.bits(flagDF, o + 6..<o + 7, container: flagByte)
         tree.bits(flagMF, o + 6..<o + 7, container: flagByte)
         tree.close()
-        tree.bits(fragOffset, o + 6..<o + 8, container: UInt64(bytes.u16be(o + 6)))
+        // tshark 4.0: the value is the 13-bit field (8-byte units), the line shows bytes.
+        tree.bits(fragOffset, o + 6..<o + 8, container: UInt64(bytes.u16be(o + 6)), display: "\(ip.fragmentOffset)")
         tree.add(ttl, o + 8..<o + 9, .uint(UInt64(ip.ttl)))
         tree.add(proto, o + 9..<o + 10, .uint(UInt64(ip.protocolNumber)))
         tree.add(checksum, o + 10..<o + 12, .uint(UInt64(ip.checksum)), display: "0x\(hex(UInt64(ip.checksum), digits: 4)) [validation disabled]")
         tree.add(checksumStatus, nil, .uint(2), generated: true)
         address(ip.source, o + 12..<o + 16, field: src, hostField: srcHost, &tree)
         address(ip.destination, o + 16..<o + 20, field: dst, hostField: dstHost, &tree)
+        if let reassembled { IPFragmentTree.dissect(reassembled, v6: false, &tree) }
         tree.close()
     }
 

@@ -19,9 +19,9 @@ enum IPv6Tree {
 
     static let declaration = ProtocolDeclaration("ipv6", "Internet Protocol Version 6", fields: [
         version, tclass, dscp, ecn, flow, plen, nxt, hlim, src, dst, addr, srcHost, dstHost, host,
-    ])
+    ] + IPFragmentTree.ipv6.all)
 
-    static func dissect(_ ip: IPv6, _ tree: inout TreeBuilder) {
+    static func dissect(_ ip: IPv6, reassembled: ReassembledDatagram? = nil, _ tree: inout TreeBuilder) {
         let o = ip.offset
         let bytes = tree.bytes
         tree.open(declaration, o..<min(bytes.count, o + 40 + ip.payloadLength),
@@ -42,6 +42,8 @@ enum IPv6Tree {
         tree.add(hlim, o + 7..<o + 8, .uint(UInt64(ip.hopLimit)))
         address(ip.source, o + 8..<o + 24, field: src, hostField: srcHost, &tree)
         address(ip.destination, o + 24..<o + 40, field: dst, hostField: dstHost, &tree)
+        IPv6FragmentHeaderTree.dissect(ip, &tree)
+        if let reassembled { IPFragmentTree.dissect(reassembled, v6: true, &tree) }
         tree.close()
     }
 

@@ -8,16 +8,22 @@ enum SLLTree {
     static let pkttype = HeaderField("sll.pkttype", "Packet type", .uint16, names: .values([
         0: "Unicast to us", 1: "Broadcast", 2: "Multicast", 3: "Unicast to another host", 4: "Sent by us",
     ]))
-    static let hatype = HeaderField("sll.hatype", "Link-layer address type", .uint16, names: .values([1: "Ethernet", 772: "Loopback"]))
+    static let hatype = HeaderField("sll.hatype", "Link-layer address type", .uint16, names: .values([
+        1: "Ethernet", 32: "InfiniBand", 512: "PPP", 768: "IPIP tunnel", 772: "Loopback", 776: "IPv6-in-IPv4",
+        778: "GRE over IP", 803: "IEEE 802.11 + radiotap header", 805: "IEEE 802.15.4", 824: "Netlink",
+    ]))
     static let halen = HeaderField("sll.halen", "Link-layer address length", .uint8)
     static let src = HeaderField("sll.src.eth", "Source", .ether)
+    static let srcIPv4 = HeaderField("sll.src.ipv4", "Source", .ipv4)
+    static let srcOther = HeaderField("sll.src.other", "Source", .bytes)
     static let unused = HeaderField("sll.unused", "Unused", .bytes)
+    static let gretype = HeaderField("sll.gretype", "Protocol", .uint16, .hex, names: .values(GRETree.protocolNames))
     static let etype = HeaderField("sll.etype", "Protocol", .uint16, .hex, names: .values(EtherTypeNames.table))
     static let ifindex = HeaderField("sll.ifindex", "Interface index", .uint32)
     static let reserved = HeaderField("sll.reserved", "Reserved", .uint16, .hex)
 
     static let declaration = ProtocolDeclaration("sll", "Linux cooked capture", fields: [
-        pkttype, hatype, halen, src, unused, etype, ifindex, reserved,
+        pkttype, hatype, halen, src, srcIPv4, srcOther, unused, gretype, etype, ifindex, reserved,
     ])
 
     static func dissect(_ sll: LinuxSLL, _ tree: inout TreeBuilder) {
@@ -36,11 +42,20 @@ enum SLLTree {
             tree.add(hatype, hatypeAt..<hatypeAt + 2, .uint(UInt64(sll.arphrdType)))
         }
         tree.add(halen, halenAt..<halenAt + (v1 ? 2 : 1), .uint(UInt64(sll.addressLength)))
+        // The header has room for 8 address bytes: a longer address (InfiniBand's 20) is
+        // cut to 8, as libpcap writes it and tshark shows it.
+        let shown = min(Int(sll.addressLength), 8)
         if sll.addressLength == 6 {
             tree.add(src, addrAt..<addrAt + 6, .ether(MACAddress(rawValue: sll.address >> 16)))
-            tree.add(unused, addrAt + 6..<addrAt + 8, .bytes(addrAt + 6..<addrAt + 8))
+        } else if sll.addressLength == 4 && sll.arphrdType == 778 {
+            tree.add(srcIPv4, addrAt..<addrAt + 4, .ipv4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: sll.address >> 32))))
+        } else if shown > 0 {
+            tree.add(srcOther, addrAt..<addrAt + shown, .bytes(addrAt..<addrAt + shown))
         }
-        if v1 { tree.add(etype, 14..<16, .uint(UInt64(sll.protocolType))) }
+        if shown < 8 { tree.add(unused, addrAt + shown..<addrAt + 8, .bytes(addrAt + shown..<addrAt + 8)) }
+        if v1 {
+            tree.add(sll.arphrdType == 778 ? gretype : etype, 14..<16, .uint(UInt64(sll.protocolType)))
+        }
         tree.close()
     }
 }

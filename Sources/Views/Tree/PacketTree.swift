@@ -14,7 +14,8 @@ public enum PacketTree {
         ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
-        MalformedTree.declaration,
+        MalformedTree.declaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
+        VXLANTree.declaration, GeneveTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -32,13 +33,18 @@ public enum PacketTree {
         let frame = input.frame
         var tree = TreeBuilder(bytes: frame.bytes)
         FrameTree.dissect(input, &tree)
-        if let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
+        // A tunnel's outer layers (TunnelHop) come first; the frame's Ethernet header is
+        // the outer one unless the tunnel carries Ethernet (VXLAN, Geneve, GRE bridging).
+        let ethernetInside = frame.tunnels.contains { $0.ethernet != nil }
+        if !ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let sll = frame.sll { SLLTree.dissect(sll, &tree) }
         if let null = frame.null { NullTree.dissect(null, &tree) }
         for tag in frame.vlans.kept { VLANTree.dissect(tag, &tree) }
+        if !frame.tunnels.isEmpty { tunnels(input, &tree) }
+        if ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let arp = frame.arp { ARPTree.dissect(arp, &tree) }
-        if let ip = frame.ipv4 { IPv4Tree.dissect(ip, &tree) }
-        if let ip = frame.ipv6 { IPv6Tree.dissect(ip, &tree) }
+        if let ip = frame.ipv4 { IPv4Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
+        if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) }
@@ -46,6 +52,25 @@ public enum PacketTree {
         application(input, &tree)
         for issue in frame.issues { MalformedTree.add(issue, &tree) }
         return tree.details
+    }
+
+    /// Each tunnel hop's outer layers, outermost first, then its encapsulation header.
+    private static func tunnels(_ input: FieldInput, _ tree: inout TreeBuilder) {
+        for hop in input.frame.tunnels {
+            if let eth = hop.ethernet { EthernetTree.dissect(eth, frame: input.frame, &tree) }
+            if let ip = hop.ipv4 { IPv4Tree.dissect(ip, &tree) }
+            if let ip = hop.ipv6 { IPv6Tree.dissect(ip, &tree) }
+            if let udp = hop.udp {
+                var outer = input.analysis
+                outer.udpStream = outer.tunnelUDPStream
+                outer.streamTimes = outer.tunnelStreamTimes
+                UDPTree.dissect(udp, outer, &tree)
+            }
+            if let gre = hop.gre { GRETree.dissect(gre, &tree) }
+            if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
+            if let vxlan = hop.vxlan { VXLANTree.dissect(vxlan, &tree) }
+            if let geneve = hop.geneve { GeneveTree.dissect(geneve, &tree) }
+        }
     }
 
     /// The layers above TCP or UDP, as the follower decided them for this frame.
@@ -67,7 +92,11 @@ public enum PacketTree {
             return
         }
         let stack = input.protocols
-        let payload = frame.transportPayload.clamped(to: 0..<frame.bytes.count)
+        var payload = frame.transportPayload.clamped(to: 0..<frame.bytes.count)
+        // A fragment of a datagram not complete yet: its payload is data.
+        if frame.tcp == nil, frame.udp == nil, frame.reassembled == nil {
+            if let ip = frame.ipv4, ip.isFragment { payload = ip.payload } else if let ip = frame.ipv6, ip.isFragment { payload = ip.payload }
+        }
         switch stack.last {
         case .data?: DataTree.dissect(payload, &tree)
         case .echo?:

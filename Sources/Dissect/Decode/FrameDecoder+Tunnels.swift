@@ -1,0 +1,96 @@
+/// Tunnels: GRE (with PPTP's PPP inside), IP-in-IP, IPv6-in-IPv4, VXLAN and Geneve.
+/// The outer layers move into a ``TunnelHop`` and the inner packet is decoded into the
+/// frame's ordinary slots (see ``TunnelHop`` for why).
+extension FrameDecoder {
+    /// Moves the outer IP header (and UDP header, and the Ethernet header when an
+    /// Ethernet frame follows) into `hop`, clears their slots, and pushes the hop.
+    private static func enter(_ frame: Frame, _ hop: TunnelHop, udp: Bool = false, ethernet: Bool = false) {
+        var hop = hop
+        if let ip = frame._ipv4 { hop.ipv4 = ip; frame._ipv4 = nil }
+        if let ip = frame._ipv6 { hop.ipv6 = ip; frame._ipv6 = nil }
+        if udp, let layer = frame._udp { hop.udp = layer; frame._udp = nil }
+        if ethernet, let eth = frame._ethernet { hop.ethernet = eth; frame._ethernet = nil }
+        frame._tunnels.append(hop)
+    }
+
+    /// IP protocol 4 (IPv4 inside), 41 (IPv6 inside) or 47 (GRE).
+    static func decodeIPTunnel(_ frame: Frame, _ proto: UInt8, payload: Range<Int>) {
+        // Nested deeper than the stack holds: the rest is data.
+        guard !frame._tunnels.isFull else { return appendData(frame, payload) }
+        let start = payload.lowerBound, end = payload.upperBound
+        switch proto {
+        case 4:
+            enter(frame, TunnelHop())
+            decodeIPv4(frame, at: start, end: end)
+        case 41:
+            enter(frame, TunnelHop())
+            decodeIPv6(frame, at: start, end: end)
+        default:
+            let result = GRE.decode(frame.bytes, at: start, end: end)
+            frame._issues.append(result.issue)
+            guard let gre = result.layer else { return }
+            frame._protocols.append(.gre)
+            var hop = TunnelHop()
+            hop.gre = gre
+            switch gre.protocolType {
+            case GRE.ProtocolType.ppp:
+                let ppp = PPP.decode(frame.bytes, at: gre.payload.lowerBound, end: gre.payload.upperBound)
+                frame._issues.append(ppp.issue)
+                guard let layer = ppp.layer else { return enter(frame, hop) }
+                hop.ppp = layer
+                frame._protocols.append(.ppp)
+                enter(frame, hop)
+                switch layer.protocolNumber {
+                case PPP.ipv4: decodeIPv4(frame, at: layer.payload.lowerBound, end: end)
+                case PPP.ipv6: decodeIPv6(frame, at: layer.payload.lowerBound, end: end)
+                default: appendData(frame, layer.payload)
+                }
+            case GRE.ProtocolType.erspan, GRE.ProtocolType.erspan3:
+                guard let length = gre.erspanHeaderLength(frame.bytes) else {
+                    frame._issues.append(.truncated(.erspan, needed: 8, available: gre.payload.count))
+                    return enter(frame, hop)
+                }
+                if length > 0 { frame._protocols.append(.erspan) }
+                enter(frame, hop, ethernet: true)
+                decodeEthernet(frame, at: gre.payload.lowerBound + length, end: end)
+            case GRE.ProtocolType.transparentEthernet:
+                enter(frame, hop, ethernet: true)
+                decodeEthernet(frame, at: gre.payload.lowerBound, end: end)
+            default:
+                enter(frame, hop)
+                decodeEtherType(frame, gre.protocolType, at: gre.payload.lowerBound, end: end)
+            }
+        }
+    }
+
+    /// VXLAN (UDP port 4789) and Geneve (6081): true when `udp` carried one.
+    static func decodeUDPTunnel(_ frame: Frame, _ udp: UDP) -> Bool {
+        let port = udp.destinationPort
+        guard port == VXLAN.port || port == Geneve.port, !frame._tunnels.isFull else { return false }
+        let payload = udp.payload
+        var hop = TunnelHop()
+        if port == VXLAN.port {
+            let result = VXLAN.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound)
+            frame._issues.append(result.issue)
+            guard let vxlan = result.layer else { return true }
+            hop.vxlan = vxlan
+            frame._protocols.append(.vxlan)
+            enter(frame, hop, udp: true, ethernet: true)
+            decodeEthernet(frame, at: vxlan.payload.lowerBound, end: payload.upperBound)
+        } else {
+            let result = Geneve.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound)
+            frame._issues.append(result.issue)
+            guard let geneve = result.layer else { return true }
+            hop.geneve = geneve
+            frame._protocols.append(.geneve)
+            if geneve.protocolType == GRE.ProtocolType.transparentEthernet {
+                enter(frame, hop, udp: true, ethernet: true)
+                decodeEthernet(frame, at: geneve.payload.lowerBound, end: payload.upperBound)
+            } else {
+                enter(frame, hop, udp: true)
+                decodeEtherType(frame, geneve.protocolType, at: geneve.payload.lowerBound, end: payload.upperBound)
+            }
+        }
+        return true
+    }
+}
