@@ -433,7 +433,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 c.number += 1
                 c.loop.depth = c.number == number ? .application : .transport
                 if c.number == number {
-                    return c.loop.process(raw) { input in (PacketTree.build(input), Array(raw.bytes)) }
+                    return c.loop.process(raw) { input in (PacketTree.build(input), Array(input.frame.bytes)) }
                 }
                 c.loop.process(raw) { _ in }
             }
@@ -483,7 +483,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 input.reference = reference
                 input.previous = before
                 input.analysis.tcpStream = Int(key) - 1
-                return (PacketTree.build(input), Array(raw.bytes))
+                return (PacketTree.build(input), Array(input.frame.bytes))
             }
         }
         return nil
@@ -518,7 +518,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 input.reference = first
                 input.previous = previous
                 input.analysis.tcpStream = Int(key) - 1
-                return (PacketTree.build(input), Array(raw.bytes))
+                return (PacketTree.build(input), Array(input.frame.bytes))
             }
         }
         return nil
