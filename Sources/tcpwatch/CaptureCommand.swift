@@ -84,7 +84,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .customShort("Z"), help: "After opening the capture and the file, drop privileges to USER (tcpdump -Z).")
     var user: String?
 
-    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): print only the matching packets (tshark -Y).")
+    @Option(name: .customShort("Y"), parsing: .unconditional, help: "Display filter (Wireshark syntax): print only the matching packets (tshark -Y).")
     var displayFilter: String?
 
     @Flag(name: .customShort("n"), help: "Do not resolve names (tcpdump -n, -nn): tcpwatch never does; accepted from habit.")

@@ -22,7 +22,7 @@ struct CaptureInputOptions: ParsableArguments {
     @Option(name: .customShort("c"), help: "Stop after N packets.")
     var count: Int?
 
-    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): only matching frames count for the view.")
+    @Option(name: .customShort("Y"), parsing: .unconditional, help: "Display filter (Wireshark syntax): only matching frames count for the view.")
     var displayFilter: String?
 
     @Option(name: .customShort("i"), help: "Work live on this interface instead of a file (needs capture rights); Ctrl-C stops and reports.")

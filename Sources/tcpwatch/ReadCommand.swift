@@ -40,7 +40,7 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .customShort("f"), help: "BPF capture filter applied to each frame (tcpdump syntax, compiled by libpcap).")
     var captureFilter: String?
 
-    @Option(name: .customShort("Y"), help: "Display filter (Wireshark syntax): print only matching frames; the follower still sees every frame.")
+    @Option(name: .customShort("Y"), parsing: .unconditional, help: "Display filter (Wireshark syntax): print only matching frames; the follower still sees every frame.")
     var displayFilter: String?
 
     @Option(name: .customShort("w"), help: "Write the selected frames to FILE instead of printing them (tshark -w; '-' for stdout).")

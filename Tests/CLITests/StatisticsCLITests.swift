@@ -58,3 +58,14 @@ import Testing
         #expect(fields.contains("F\tSource Port\ttcp.srcport\tFT_UINT16\ttcp"))
     }
 }
+
+/// A display filter may begin with a minus sign, as tshark takes it after -Y.
+@Suite struct DisplayFilterArgumentTests {
+    @Test func filterStartingWithMinusIsAccepted() throws {
+        let path = StatisticsCLITests.pcaps.appendingPathComponent("echo.pcap").path
+        let (status, out, err) = try CLITests.run(["read", path, "-Y", "-tcp.srcport == -6789", "-T", "fields", "-e", "frame.number"])
+        #expect(status == 0, "\(err)")
+        // -6789 == -tcp.srcport holds where the source port is 6789: the server's frames.
+        #expect(String(decoding: out, as: UTF8.self) == "2\n5\n6\n9\n")
+    }
+}
