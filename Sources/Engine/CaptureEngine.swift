@@ -477,16 +477,22 @@ public final class CaptureEngine: @unchecked Sendable {
                 continue
             }
             loop.depth = .application
-            let reference = first!, before = previous ?? raw.timestamp
-            return loop.process(raw) { input -> (PacketDetails, [UInt8]) in
-                var input = input
-                input.reference = reference
-                input.previous = before
-                input.analysis.tcpStream = Int(key) - 1
-                return (PacketTree.build(input), Array(input.frame.bytes))
-            }
+            return Self.conversationTree(&loop, raw, reference: first!, previous: previous ?? raw.timestamp, key: key)
         }
         return nil
+    }
+
+    /// The tree of a frame followed from its conversation's frames alone: the time
+    /// references and the stream number are those of the whole file.
+    private static func conversationTree(_ loop: inout PacketLoop, _ raw: RawFrame, reference: Timestamp,
+                                         previous: Timestamp, key: UInt32) -> (PacketDetails, [UInt8])? {
+        loop.process(raw) { input -> (PacketDetails, [UInt8]) in
+            var input = input
+            input.reference = reference
+            input.previous = previous
+            input.analysis.tcpStream = Int(key) - 1
+            return (PacketTree.build(input), Array(input.frame.bytes))
+        }
     }
 
     /// ``conversationDetails(frame:)`` reading only the conversation's frames, at their
@@ -513,13 +519,7 @@ public final class CaptureEngine: @unchecked Sendable {
                 continue
             }
             loop.depth = .application
-            return loop.process(raw) { input -> (PacketDetails, [UInt8]) in
-                var input = input
-                input.reference = first
-                input.previous = previous
-                input.analysis.tcpStream = Int(key) - 1
-                return (PacketTree.build(input), Array(input.frame.bytes))
-            }
+            return Self.conversationTree(&loop, raw, reference: first, previous: previous, key: key)
         }
         return nil
     }
