@@ -55,7 +55,7 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "Print an integrity report instead of the packets (like capinfos): format, link types, counts, times, damaged frames, the first file error. With -T json, one JSON object.")
     var check = false
 
-    @Option(name: .customShort("z"), help: ArgumentHelp("Statistics after the packets, as tshark -z: conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N, expert (repeatable).", valueName: "STAT"))
+    @Option(name: .customShort("z"), help: ArgumentHelp("Statistics after the packets, as tshark -z: conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N, expert, io,stat,INTERVAL[,FILTER|CALC(FIELD)FILTER]... (repeatable).", valueName: "STAT"))
     var statistics: [String] = []
 
     @Flag(name: .customShort("q"), help: "No packet lines (tshark -q): with -z, only the statistics.")
@@ -72,8 +72,11 @@ struct ReadCommand: ParsableCommand {
             guard glossary == "fields" else { throw ValidationError("-G takes fields") }
             return
         }
-        for stat in statistics where StatisticsRequest(stat) == nil {
-            throw ValidationError("-z \(stat): tcpwatch knows conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N and expert")
+        for stat in statistics {
+            guard let request = StatisticsRequest(stat) else {
+                throw ValidationError("-z \(stat): tcpwatch knows conv,tcp, conv,udp, follow,tcp,ascii|hex|raw,N, expert and io,stat,INTERVAL[,FILTER]...")
+            }
+            if let problem = request.problem(timeFormat: output.timeFormat) { throw ValidationError("-z \(stat): \(problem)") }
         }
         if file == nil && readFile == nil { throw ValidationError("give a capture file, or -r FILE") }
         if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
@@ -89,7 +92,7 @@ struct ReadCommand: ParsableCommand {
             if status != 0 { throw ExitCode(status) }
         }
         for stat in statistics.compactMap(StatisticsRequest.init) {
-            try stat.run(path: path, displayFilter: displayFilter)
+            try stat.run(path: path, displayFilter: displayFilter, timeFormat: output.timeFormat)
         }
     }
 

@@ -50,7 +50,7 @@ enum TFTPTree {
                 let mode = zeroTerminated(from: name.upperBound + 1)
                 tree.add(type, mode.lowerBound..<min(mode.upperBound + 1, payload.upperBound), .string(HTTPTree.string(bytes, mode)))
             }
-        case 3, 4 where payload.count >= 4:
+        case 3 where payload.count >= 4, 4 where payload.count >= 4:
             tree.add(block, o + 2..<o + 4, .uint(UInt64(bytes.u16be(o + 2))))
             if code == 3, payload.count > 4 { tree.add(data, o + 4..<payload.upperBound, .bytes(o + 4..<payload.upperBound)) }
         case 5 where payload.count >= 4:
