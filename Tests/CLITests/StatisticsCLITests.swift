@@ -34,6 +34,26 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == (try Self.reference("two-conns.pcap.conv.txt")))
     }
 
+    /// `-z io,stat` through the command line: tshark's table (case 24 of
+    /// Fixtures/iostat/cases.txt), which `-Y` does not change, as in tshark (the table is
+    /// a tap of its own that sees every frame).
+    @Test func ioStatisticsMatchTshark() throws {
+        let expected = try String(contentsOf: CLITests.repository.appendingPathComponent("Fixtures/iostat/024.txt"), encoding: .utf8)
+        let echo = Self.pcaps.appendingPathComponent("echo.pcap").path
+        #expect(try Self.read(["-q", "-z", "io,stat,0.01,tcp.port==6789", echo]) == expected)
+        #expect(try Self.read(["-q", "-Y", "udp", "-z", "io,stat,0.01,tcp.port==6789", echo]) == expected)
+    }
+
+    @Test func ioStatisticsRefusalsSayWhy() throws {
+        let echo = Self.pcaps.appendingPathComponent("echo.pcap").path
+        let (status, _, err) = try CLITests.run(["read", "-q", "-t", "e", "-z", "io,stat,1", echo])
+        #expect(status == 64)
+        #expect(err.contains("io,stat only supports -t <r|a|ad|adoy|u|ud|udoy>"))
+        let (status2, _, err2) = try CLITests.run(["read", "-q", "-z", "io,stat,1,SUM(ip.src)", echo])
+        #expect(status2 == 64)
+        #expect(err2.contains("ip.src doesn't have integral values, so SUM(*) calculations are not supported on it."))
+    }
+
     @Test func followAsciiMatchesTshark() throws {
         let actual = try Self.read(["-q", "-z", "follow,tcp,ascii,0", Self.pcaps.appendingPathComponent("echo.pcap").path])
         #expect(actual == (try Self.reference("echo.pcap.ascii-0.txt")))

@@ -131,27 +131,10 @@ public struct IOStatistics {
         if afterNumber.isEmpty {
             columns.append(try Self.column(nil))
         } else {
-            // A filter may hold commas (in a set or a string): like tshark, try the
-            // shortest piece first and grow it by the next comma while it does not compile.
-            let pieces = String(decoding: afterNumber.dropFirst(), as: UTF8.self)
-                .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            var start = 0
-            while start < pieces.count {
-                var end = start
-                var lastError: IOStatisticsError?
-                while end < pieces.count {
-                    let text = pieces[start...end].joined(separator: ",").trimmingSpaces
-                    do {
-                        columns.append(try Self.column(text.isEmpty ? nil : text))
-                        lastError = nil
-                        break
-                    } catch {
-                        lastError = error
-                        end += 1
-                    }
-                }
-                if let lastError { throw lastError }
-                start = end + 1
+            // tshark 4.0 splits at every comma, even one inside a set or a string.
+            for piece in String(decoding: afterNumber.dropFirst(), as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false) {
+                let text = String(piece).trimmingSpaces
+                columns.append(try Self.column(text.isEmpty ? nil : text))
             }
         }
         self.columns = columns
@@ -160,6 +143,9 @@ public struct IOStatistics {
         maxValues = Array(repeating: 0, count: columns.count)
         loadRanges = Array(repeating: [], count: columns.count)
     }
+
+    /// Rows kept in memory, over all columns: only those that hold a frame.
+    var storedRows: Int { rows.reduce(0) { $0 + $1.count } }
 
     /// Whether any column reads a field or a filter: only then do frames need the follower.
     public var needsDissection: Bool { columns.contains { $0.field != nil || $0.filter != nil } }

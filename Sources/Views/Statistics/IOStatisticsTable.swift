@@ -234,7 +234,7 @@ struct IOStatisticsTable {
                 out.ascii("|\n")
                 rest = rest[(cut.map { $0 + 1 } ?? window.endIndex)...]
                 start = out.count
-                out.ascii("|         ")
+                out.ascii("|        ")
             }
             rest.forEach(out.byte)
             out.pad(from: start, to: borderlen - 1)
