@@ -113,6 +113,7 @@ public final class Follower {
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
                    to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)
+            trackDNS(segment, frame: frame, into: &analysis)
         } else if let datagram = frame.udp {
             follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)
@@ -489,6 +490,8 @@ extension Follower {
 }
 
 private struct DNSQueryKey: Hashable {
+    /// TCP and UDP number their streams apart: stream 0 of each is not the same.
+    var overTCP = false
     var stream: Int
     var id: UInt16
 }
@@ -504,7 +507,21 @@ extension Follower {
         let payload = datagram.payload
         guard payload.count >= 12, payload.upperBound <= frame.bytes.count else { return }
         let key = DNSQueryKey(stream: stream, id: frame.bytes.u16be(payload.lowerBound))
-        let isResponse = frame.bytes[payload.lowerBound + 2] & 0x80 != 0
+        pairDNS(key, isResponse: frame.bytes[payload.lowerBound + 2] & 0x80 != 0, frame: frame, into: &analysis)
+    }
+
+    /// DNS over TCP pairs within its TCP stream, as over UDP within its UDP stream. A
+    /// segment that starts with a message (its two-byte length, then the header) carries
+    /// the id and the response bit.
+    fileprivate func trackDNS(_ segment: TCP, frame: Frame, into analysis: inout FrameAnalysis) {
+        guard segment.sourcePort == 53 || segment.destinationPort == 53, let stream = analysis.tcpStream else { return }
+        let payload = segment.payload
+        guard payload.count >= 14, payload.upperBound <= frame.bytes.count else { return }
+        let key = DNSQueryKey(overTCP: true, stream: stream, id: frame.bytes.u16be(payload.lowerBound + 2))
+        pairDNS(key, isResponse: frame.bytes[payload.lowerBound + 4] & 0x80 != 0, frame: frame, into: &analysis)
+    }
+
+    fileprivate func pairDNS(_ key: DNSQueryKey, isResponse: Bool, frame: Frame, into analysis: inout FrameAnalysis) {
         if isResponse {
             if let query = dnsQueries.removeValue(forKey: key) {
                 analysis.dnsQueryFrame = query.frame
