@@ -91,7 +91,7 @@ struct ConversationsCommand: ParsableCommand {
         let owners = input.interface != nil ? SocketOwners() : nil
         follower.conversationEnded = { conversation in
             var summary = ConversationSummary(conversation)
-            if summary.transport == .tcp { summary.owner = owners?.owners[summary.stream] }
+            if summary.transport == .tcp { summary.owner = owners?.take(summary.stream) }
             let keep = wanted(summary)
             switch view.style {
             case .json:

@@ -155,4 +155,19 @@ import Testing
         #expect(e?.v6Only == false && e?.interface == 3 && e?.isDualStackWildcard == true)
         #expect(SockDiagParser.request(proto: .udp, family: .ipv6, sequence: 7).count == 72)
     }
+
+    /// The exact lookup a live capture sends for a SYN: no NLM_F_DUMP, the local end as
+    /// the source, ports and addresses in network order, no cookie.
+    @Test func exactRequest() {
+        let tuple = SocketTuple(proto: .tcp, local: ep("127.0.0.1", 40000), remote: ep("127.0.0.2", 80))
+        let b = SockDiagParser.request(exact: tuple, sequence: 9)
+        #expect(b.count == 72)
+        #expect(b[6] == 1 && b[7] == 0)                                   // NLM_F_REQUEST only
+        #expect(b[16] == 2 && b[17] == 6)                                 // AF_INET, TCP
+        #expect(Array(b[24..<28]) == [0x9C, 0x40, 0, 80])                 // sport 40000, dport 80
+        #expect(Array(b[28..<32]) == [127, 0, 0, 1] && Array(b[44..<48]) == [127, 0, 0, 2])
+        #expect(Array(b[64..<72]) == [UInt8](repeating: 0xFF, count: 8))  // INET_DIAG_NOCOOKIE
+        let v6 = SockDiagParser.request(exact: SocketTuple(proto: .tcp, local: ep("::1", 1), remote: ep("::1", 2)), sequence: 1)
+        #expect(v6[16] == 10 && v6[43] == 1 && v6[59] == 1)
+    }
 }
