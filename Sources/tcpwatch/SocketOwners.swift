@@ -65,11 +65,20 @@ final class SocketOwners {
         names.want(found.flatMap { [$0.inode, $0.listener] }.filter { $0 != 0 })
     }
 
-    /// The owners of a stream, once, for its row: the stream is forgotten.
+    /// The owners of a stream that ended, for its row: the stream is forgotten.
     func take(_ stream: Int) -> String? {
         seen.remove(stream)
         guard let found = ends.removeValue(forKey: stream) else { return nil }
-        let owners = names.take(found.flatMap { [$0.inode, $0.listener] })
+        return text(found, forget: true)
+    }
+
+    /// The owners of a stream still open, as far as they are known.
+    func owners(of stream: Int) -> String? {
+        ends[stream].flatMap { text($0, forget: false) }
+    }
+
+    private func text(_ found: [End], forget: Bool) -> String? {
+        let owners = names.take(found.flatMap { [$0.inode, $0.listener] }, forget: forget)
         let text = found.map { end in
             (owners[end.inode] ?? owners[end.listener]).map { "\($0.pid)/\($0.program)" }
         }
@@ -112,13 +121,16 @@ final class ProcessNames: Sendable {
         if start { queue.async { self.work() } }
     }
 
-    /// The names found for `inodes`, which are forgotten.
-    func take(_ inodes: [UInt64]) -> [UInt64: SocketProcess] {
+    /// The names found for `inodes`, which are then forgotten if `forget`.
+    func take(_ inodes: [UInt64], forget: Bool) -> [UInt64: SocketProcess] {
         state.withLock { s in
             var found: [UInt64: SocketProcess] = [:]
             for inode in inodes {
-                if let owner = s.named.removeValue(forKey: inode) ?? s.cache[inode] { found[inode] = owner }
-                s.wanted[inode] = nil
+                if let owner = s.named[inode] ?? s.cache[inode] { found[inode] = owner }
+                if forget {
+                    s.named[inode] = nil
+                    s.wanted[inode] = nil
+                }
             }
             return found
         }
