@@ -7,6 +7,7 @@
 #
 #   scripts/bench-owners.sh [SECONDS]              # default 5
 #   TCPWATCH=/path/to/tcpwatch scripts/bench-owners.sh
+#   ONLY=burst|rate KEEP=/tmp/dir scripts/bench-owners.sh   # one load; keep the outputs
 set -euo pipefail
 SECS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ TCPWATCH=${TCPWATCH:-$ROOT/.build/debug/tcpwatch}
 NS=twc-owners-$$
 WORK=$(mktemp -d /tmp/twc-owners.XXXXXX)
 [[ $(id -u) -eq 0 ]] || { echo "bench-owners.sh: needs root" >&2; exit 1; }
-cleanup() { ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true; ip netns del "$NS" 2>/dev/null || true; [[ -n ${KEEP:-} ]] && cp "$WORK/out" /tmp/twowners/out; cp "$WORK/err" /tmp/twowners/err; rm -rf "$WORK"; }
+cleanup() { ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true; ip netns del "$NS" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 ip netns add "$NS"
 ip -n "$NS" link set lo up
@@ -51,7 +52,8 @@ run() {  # NAME MODE COUNT RATE
     for _ in $(seq 150); do [[ $(grep -c ':6900' "$WORK/out" || true) -ge $count ]] && break; sleep 0.1; done
     local t1; t1=$(awk '{print $14+$15}' /proc/$pid/stat)
     kill -INT $pid; wait $pid || true
-    [[ -n ${KEEP:-} ]] && cp "$WORK/out" "/tmp/twowners/$mode.out" && cp "$WORK/err" "/tmp/twowners/$mode.err"
+    # KEEP=DIR keeps each run's rows and messages, to see which connections were not named.
+    if [[ -n ${KEEP:-} ]]; then cp "$WORK/out" "$KEEP/$mode.out"; cp "$WORK/err" "$KEEP/$mode.err"; fi
     local rows both
     rows=$(grep -c ':6900' "$WORK/out" || true)
     both=$(grep ':6900' "$WORK/out" | grep -c 'python3 -> [0-9]*/python3' || true)
@@ -59,5 +61,6 @@ run() {  # NAME MODE COUNT RATE
     printf '%-28s %4d of %4d connections named at both ends; CPU %.2f s\n' "$name" "$both" "$rows" \
         "$(echo "($t1 - $t0) / $ticks" | bc -l)"
 }
-[[ -n ${ONLY_RATE:-} ]] || run "40 at once" burst 40 0
-[[ -n ${ONLY_BURST:-} ]] || run "200/s for ${SECS}s" rate $((200 * SECS)) 200
+[[ ${ONLY:-burst} == burst ]] && run "40 at once" burst 40 0
+[[ ${ONLY:-rate} == rate ]] && run "200/s for ${SECS}s" rate $((200 * SECS)) 200
+exit 0
