@@ -15,10 +15,17 @@ struct ConversationsCommand: ParsableCommand {
         refused, RSTO/RSTR reset by originator/responder, ... -T json prints one conn.log \
         JSON object per line, plus the Wireshark stream index.
 
+        Live (-i), each row is printed when its conversation ends, with the program at each \
+        local end (client -> server, found over netlink sock_diag when the SYN is seen). On \
+        a terminal the open conversations are a table below the rows, redrawn in place like \
+        top (at most every 0.5 s, at most half the screen); into a pipe, rows only. Ctrl-C \
+        ends the open ones as rows and prints the counters.
+
         Examples:
           tcpwatch conversations Fixtures/pcaps/two-conns.pcap
           tcpwatch conversations Fixtures/pcaps/nmap-ss.pcap --style tshark
           tcpwatch conversations Fixtures/pcaps/echo.pcap -T json
+          sudo tcpwatch conversations -i lo
         """
     )
 

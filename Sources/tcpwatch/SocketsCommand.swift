@@ -32,7 +32,7 @@ struct SocketsCommand: ParsableCommand {
         Examples:
           sudo tcpwatch sockets -tulpn           # listeners, as ss -tulpn
           sudo tcpwatch sockets -tanp            # every TCP socket, as ss -tanp
-          sudo tcpwatch sockets --port 53 --port 631
+          sudo tcpwatch sockets -a --port 53 --port 631
           tcpwatch sockets --tcp -T json
           tcpwatch sockets --conflicts 80        # why nginx cannot bind port 80, and who holds it
         """
