@@ -147,8 +147,8 @@ final class ProcessNames: Sendable {
             if !holders.isEmpty {
                 record(ProcessSockets.scan(pids: holders), full: false, startedAt: started)
             }
-            let (missing, lastFull) = state.withLock { ($0.wanted.isEmpty ? nil : $0.wanted.values.min(), $0.lastFullRead) }
-            guard missing != nil else { continue }
+            let (allNamed, lastFull) = state.withLock { ($0.wanted.isEmpty, $0.lastFullRead) }
+            if allNamed { continue }
             let wait = lastFull + 0.1 - monotonicSeconds()
             if wait > 0 { usleep(UInt32(wait * 1e6)) }
             let fullStart = monotonicSeconds()
