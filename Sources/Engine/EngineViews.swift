@@ -227,7 +227,8 @@ extension CaptureEngine {
         let detector = ScanDetector(minimumPorts: minimumPorts)
         _ = try pass(options: options) { detector.observe($0); return true }
         let reports = detector.finish()
-        let text = Self.text { ScanView().writeTable(reports, to: $0) }
+        let view = ScanView()
+        let text = Self.text { view.writeTable(reports, to: $0) }
         var json = JSONText()
         json.object { j in
             j.key("scans")
@@ -247,6 +248,8 @@ extension CaptureEngine {
                                     q.key("port"); q.int(Int(p.port))
                                     q.field("proto", p.transport.rawValue)
                                     q.field("state", p.state.rawValue)
+                                    // nmap's SERVICE, as `tcpwatch scan` prints it (/etc/services).
+                                    q.field("service", ScanView.service(p, view.services))
                                     q.field("reason", p.reason.rawValue)
                                     q.key("frames"); q.array { f in for n in p.frames { f.int(n) } }
                                     q.field("response", p.response.map { ScanView.responseName($0.kind) })

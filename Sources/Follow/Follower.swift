@@ -302,6 +302,12 @@ public final class Follower {
         streamData(stream, fromA, fromClient, chunk)
     }
 
+    /// Every conversation still in the tables (a live view's table of open ones), TCP first.
+    public func forEachOpenConversation(_ body: (Conversation) -> Void) {
+        for case let c? in tcp.slots { body(.tcp(c)) }
+        for case let c? in udp.slots { body(.udp(c)) }
+    }
+
     /// The live TCP conversation with this stream number, if it is still in the table.
     public func tcpConversation(stream: Int) -> TCPConversation? {
         guard let slot = currentSlot(stream: stream) else { return nil }

@@ -41,17 +41,48 @@ enum ProcFS {
         return names
     }
 
-    /// The target of a symbolic link, or nil.
-    static func readLink(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let n = buffer.withUnsafeMutableBufferPointer { readlink(path, $0.baseAddress!, $0.count - 1) }
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// The sockets among a process's open files: each `fd/N` that links to `socket:[inode]`,
+    /// at most `limit` of them looked at. Nil when the directory cannot be listed (errno
+    /// says why). Read with `readlinkat` into one buffer, without a string per link: a
+    /// live capture reads every process's links when it meets a socket it does not know.
+    static func socketLinks(_ fdDirectory: String, limit: Int) -> [(fd: Int32, inode: UInt64)]? {
+        guard let dir = opendir(fdDirectory) else { return nil }
+        defer { closedir(dir) }
+        let dfd = dirfd(dir)
+        var found: [(fd: Int32, inode: UInt64)] = []
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))   // 32 bytes: `socket:[` and 20 digits
+        var looked = 0
+        while looked < limit, let entry = readdir(dir) {
+            looked += 1
+            let parsed: (fd: Int32, inode: UInt64)? = withUnsafeMutableBytes(of: &buffer) { link in
+                withUnsafePointer(to: entry.pointee.d_name) { namePointer in
+                    namePointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { name in
+                        guard name[0] >= 0x30 && name[0] <= 0x39 else { return nil }   // skip . and ..
+                        let n = readlinkat(dfd, name, link.baseAddress!.assumingMemoryBound(to: CChar.self), link.count)
+                        guard n > 9 && n < link.count, let inode = socketInode(UnsafeRawBufferPointer(rebasing: link[0..<n])),
+                              let fd = Int32(String(cString: name)) else { return nil }
+                        return (fd, inode)
+                    }
+                }
+            }
+            if let parsed { found.append(parsed) }
+        }
+        return found
     }
 
-    /// The inode in a `socket:[12345]` fd link, or nil for any other link.
-    static func socketInode(_ link: String) -> UInt64? {
-        guard link.hasPrefix("socket:["), link.hasSuffix("]") else { return nil }
-        return UInt64(link.dropFirst(8).dropLast())
+    /// The inode in the bytes of a `socket:[12345]` link, or nil for any other link.
+    static func socketInode(_ link: UnsafeRawBufferPointer) -> UInt64? {
+        let prefix: [UInt8] = Array("socket:[".utf8)
+        guard link.count > prefix.count + 1, link.last == UInt8(ascii: "]"),
+              zip(link, prefix).allSatisfy({ $0 == $1 }) else { return nil }
+        var inode: UInt64 = 0
+        for byte in link[prefix.count..<(link.count - 1)] {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let (shifted, overflow1) = inode.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflow1 && !overflow2 else { return nil }
+            inode = sum
+        }
+        return inode
     }
 }

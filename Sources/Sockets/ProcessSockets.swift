@@ -16,26 +16,28 @@ public struct ProcessSockets: Sendable {
     /// At most this many fd links are read per process, to bound the work on huge fd tables.
     public static let fdLimitPerProcess = 100_000
 
-    /// Scans `procRoot` (normally `/proc`). With `inodes`, only those sockets are recorded.
-    /// Processes that vanish or cannot be read are skipped without error.
-    public static func scan(procRoot: String = "/proc", inodes: Set<UInt64>? = nil) -> ProcessSockets {
+    /// Scans `procRoot` (normally `/proc`). With `inodes`, only those sockets are recorded;
+    /// with `pids`, only those processes are looked at. Processes that vanish or cannot be
+    /// read are skipped without error.
+    public static func scan(procRoot: String = "/proc", inodes: Set<UInt64>? = nil, pids only: [Int32]? = nil) -> ProcessSockets {
         var result = ProcessSockets()
-        guard let names = ProcFS.list(procRoot) else { return result }
-        let pids = names.compactMap { Int32($0) }.sorted()
+        let pids: [Int32]
+        if let only {
+            pids = only
+        } else {
+            guard let names = ProcFS.list(procRoot) else { return result }
+            // Newest first: a socket that a live capture has just met is most likely a
+            // young process's, and may not outlive a long walk through the old ones.
+            pids = names.compactMap { Int32($0) }.sorted(by: >)
+        }
         var programs: [Int32: String] = [:]
         for pid in pids {
-            let fdDirectory = "\(procRoot)/\(pid)/fd"
-            guard let fds = ProcFS.list(fdDirectory) else {
+            guard let links = ProcFS.socketLinks("\(procRoot)/\(pid)/fd", limit: fdLimitPerProcess) else {
                 // Gone since the listing (ENOENT) is not worth counting; denied is.
                 if errno == EACCES || errno == EPERM { result.unreadable += 1 }
                 continue
             }
-            for name in fds.prefix(fdLimitPerProcess) {
-                guard let fd = Int32(name),
-                      let link = ProcFS.readLink("\(fdDirectory)/\(name)"),
-                      let inode = ProcFS.socketInode(link),
-                      inodes?.contains(inode) ?? true
-                else { continue }
+            for (fd, inode) in links where inodes?.contains(inode) ?? true {
                 let program: String
                 if let known = programs[pid] {
                     program = known

@@ -59,10 +59,43 @@ public enum SockDiag {
         return entries
     }
 
+    /// An open netlink socket for asking about one socket at a time, by its 4-tuple: the
+    /// kernel answers at once, so a live capture can ask when it sees a SYN.
+    public final class Lookup {
+        private let fd: Int32
+        private var sequence: UInt32 = 0
+        private var buffer = [UInt8](repeating: 0, count: 8192)
+
+        public init() throws {
+            fd = socket(AF_NETLINK, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), SockDiagParser.netlinkSockDiag)
+            guard fd >= 0 else { throw Failure.unavailable(errno: errno) }
+        }
+
+        deinit { close(fd) }
+
+        /// The socket whose local end is `tuple.local` talking to `tuple.remote`, or the
+        /// listener that would take it; nil when there is none (ENOENT) or on any error.
+        public func find(_ tuple: SocketTuple) -> SocketEntry? {
+            sequence &+= 1
+            let request = SockDiagParser.request(exact: tuple, sequence: sequence)
+            let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard sent == request.count else { return nil }
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return nil }
+                let reply = SockDiagParser.parse(buffer[0..<n], proto: tuple.proto)
+                // A stale answer to an earlier request has another sequence number.
+                guard SockDiagParser.u32(buffer, 8) == sequence else { continue }
+                return reply.entries.first
+            }
+        }
+    }
+
     /// The interface's name for an index (`if_indextoname`), or the number.
     public static func interfaceName(_ index: UInt32) -> String {
         var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
         guard if_indextoname(index, &name) != nil else { return String(index) }
-        return String(cString: name)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -13,12 +13,35 @@ public enum SockDiagParser {
 
     /// An `inet_diag_req_v2` dump request for every state of one protocol and family.
     public static func request(proto: SocketProtocol, family: SocketFamily, sequence: UInt32) -> [UInt8] {
+        request(proto: proto, family: family, sequence: sequence, exact: nil)
+    }
+
+    /// A request for the one socket whose local end is `tuple.local` and whose peer is
+    /// `tuple.remote` (no NLM_F_DUMP: the kernel's own lookup, as for a packet from the
+    /// peer, so a listener answers for a connection it has not accepted yet). IPv4 and
+    /// IPv4-mapped tuples are asked as AF_INET.
+    public static func request(exact tuple: SocketTuple, sequence: UInt32) -> [UInt8] {
+        let v4 = tuple.local.address.isIPv4 && tuple.remote.address.isIPv4
+        return request(proto: tuple.proto, family: v4 ? .ipv4 : .ipv6, sequence: sequence, exact: tuple)
+    }
+
+    static func request(proto: SocketProtocol, family: SocketFamily, sequence: UInt32, exact: SocketTuple?) -> [UInt8] {
         var bytes: [UInt8] = []
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
         func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        func address(_ ip: SocketIP) {
+            // In network order; an IPv4 address fills the first of the four words.
+            if family == .ipv4, let v4 = ip.ipv4 {
+                withUnsafeBytes(of: v4.bigEndian) { bytes += $0 }
+                bytes += [UInt8](repeating: 0, count: 12)
+            } else {
+                withUnsafeBytes(of: ip.high.bigEndian) { bytes += $0 }
+                withUnsafeBytes(of: ip.low.bigEndian) { bytes += $0 }
+            }
+        }
         u32(UInt32(headerLength + 56))
         u16(sockDiagByFamily)
-        u16(requestFlags)
+        u16(exact == nil ? requestFlags : 0x1)                // NLM_F_REQUEST alone: one socket
         u32(sequence)
         u32(0)
         bytes.append(family == .ipv4 ? 2 : 10)               // AF_INET, AF_INET6
@@ -26,7 +49,16 @@ public enum SockDiagParser {
         bytes.append(0)                                       // idiag_ext: the default attributes suffice
         bytes.append(0)
         u32(0xFFFF_FFFF)                                      // every state
-        bytes += [UInt8](repeating: 0, count: 48)             // inet_diag_sockid: no filter
+        guard let exact else {
+            bytes += [UInt8](repeating: 0, count: 48)         // inet_diag_sockid: no filter
+            return bytes
+        }
+        withUnsafeBytes(of: exact.local.port.bigEndian) { bytes += $0 }
+        withUnsafeBytes(of: exact.remote.port.bigEndian) { bytes += $0 }
+        address(exact.local.address)
+        address(exact.remote.address)
+        u32(0)                                                // any interface
+        u32(0xFFFF_FFFF); u32(0xFFFF_FFFF)                    // INET_DIAG_NOCOOKIE
         return bytes
     }
 

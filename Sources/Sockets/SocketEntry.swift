@@ -115,6 +115,15 @@ public struct SocketEntry: Hashable, Sendable {
         }
     }
 
+    /// What `ss` lists without `-a` or `-l` (its SS_CONN): neither a listener nor an
+    /// unconnected socket, and not TIME-WAIT or SYN-RECV either.
+    public var isConnection: Bool {
+        switch state {
+        case .listen, .close, .timeWait, .synRecv, .newSynRecv: false
+        default: true
+        }
+    }
+
     /// The first owner (lowest pid), if any.
     public var owner: SocketProcess? { processes.first }
 

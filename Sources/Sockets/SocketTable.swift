@@ -13,12 +13,21 @@ public struct SocketTuple: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(proto) \(local) -> \(remote)" }
 }
 
-/// Which sockets to show, as `ss`'s `-t`, `-u`, `-l`, `-4`, `-6` and a port filter.
+/// Which states to show, as `ss` chooses them.
+public enum SocketStateSelection: Sendable, Hashable {
+    /// ss without `-a` or `-l`: connections, but neither TIME-WAIT nor SYN-RECV ones.
+    case connected
+    /// `ss -l`: TCP listeners and unconnected UDP sockets.
+    case listening
+    /// `ss -a`: every socket.
+    case all
+}
+
+/// Which sockets to show, as `ss`'s `-t`, `-u`, `-l`, `-a`, `-4`, `-6` and a port filter.
 public struct SocketFilter: Sendable {
     public var protocols: Set<SocketProtocol> = [.tcp, .udp]
     public var families: Set<SocketFamily> = [.ipv4, .ipv6]
-    /// Only TCP listeners and unconnected UDP sockets (`ss -l`).
-    public var listeningOnly = false
+    public var states = SocketStateSelection.all
     /// Sockets whose local or remote port is one of these; empty for all.
     public var ports: Set<UInt16> = []
 
@@ -26,7 +35,11 @@ public struct SocketFilter: Sendable {
 
     public func matches(_ entry: SocketEntry) -> Bool {
         guard protocols.contains(entry.proto), families.contains(entry.family) else { return false }
-        if listeningOnly && !entry.isListening { return false }
+        switch states {
+        case .connected: if !entry.isConnection { return false }
+        case .listening: if !entry.isListening { return false }
+        case .all: break
+        }
         if !ports.isEmpty && !ports.contains(entry.local.port) && !ports.contains(entry.remote.port) { return false }
         return true
     }
@@ -127,8 +140,23 @@ public struct SocketTable: Sendable {
         return a.state.rawValue < b.state.rawValue
     }
 
+    /// The entries that `filter` keeps. The listened ports are those of the whole table,
+    /// so that a connection keeps its service when its listener is filtered out (`-tn`).
     public func filtered(_ filter: SocketFilter) -> SocketTable {
-        SocketTable(entries: entries.filter(filter.matches), unreadableProcesses: unreadableProcesses)
+        var table = SocketTable(entries: entries.filter(filter.matches), unreadableProcesses: unreadableProcesses)
+        table.listenedPorts = listenedPorts ?? listenedPortSet()
+        return table
+    }
+
+    /// Ports with a listener, as `[port, IP protocol number]`; nil: those of `entries`.
+    var listenedPorts: Set<[UInt16]>?
+
+    func listenedPortSet() -> Set<[UInt16]> {
+        var listening = Set<[UInt16]>()
+        for entry in entries where entry.isListening {
+            listening.insert([entry.local.port, entry.proto == .tcp ? 6 : 17])
+        }
+        return listening
     }
 
     /// The socket a local conversation goes through: the connected socket with exactly this
@@ -183,10 +211,7 @@ public struct SocketTable: Sendable {
     /// peer's port; and the local port's name when the peer's has none and the local port
     /// is below 1024 (a client bound to a well-known port).
     public func services(names: ServiceNames) -> [String?] {
-        var listening = Set<[UInt16]>()
-        for entry in entries where entry.isListening {
-            listening.insert([entry.local.port, entry.proto == .tcp ? 6 : 17])
-        }
+        let listening = listenedPorts ?? listenedPortSet()
         return entries.map { entry in
             let local = names.name(port: entry.local.port, proto: entry.proto)
             if entry.isListening || listening.contains([entry.local.port, entry.proto == .tcp ? 6 : 17]) {

@@ -1,4 +1,4 @@
-/// `tcpwatch sockets` output: an `ss -tuanp`-like table that fits the width, or JSON lines.
+/// `tcpwatch sockets` output: `ss -tuanp`'s columns (and a Service column) in a table that fits the width, or JSON lines.
 public struct SocketsView: Sendable {
     /// Columns to fit in (80 unless the terminal is wider).
     public var width: Int
@@ -12,7 +12,41 @@ public struct SocketsView: Sendable {
         self.color = color
     }
 
-    static let headers = ["Netid", "State", "Local Address:Port", "Peer Address:Port", "Service", "PID/Program"]
+    /// A column of the table. The first seven are ss's, in ss's order; Service is
+    /// tcpwatch's own, last, so that a reader of ss finds every column where ss puts it.
+    public enum Column: Sendable, CaseIterable {
+        case netid, state, recvQ, sendQ, local, peer, process, service
+
+        public var header: String {
+            switch self {
+            case .netid: "Netid"
+            case .state: "State"
+            case .recvQ: "Recv-Q"
+            case .sendQ: "Send-Q"
+            case .local: "Local Address:Port"
+            case .peer: "Peer Address:Port"
+            case .process: "Process"
+            case .service: "Service"
+            }
+        }
+    }
+
+    /// The columns, in order.
+    public var columns: [Column] = Column.allCases
+
+    /// ss's column set for a selection: Netid only when more than one protocol is shown,
+    /// State only when more than one state can be (ss drops it for `-u` without `-a` or
+    /// `-l`, which shows only ESTAB sockets).
+    public static func columns(protocols: Set<SocketProtocol>, states: SocketStateSelection) -> [Column] {
+        Column.allCases.filter { column in
+            switch column {
+            case .netid: protocols.count > 1
+            case .state: !(protocols == [.udp] && states == .connected)
+            default: true
+            }
+        }
+    }
+
     /// Address columns never shrink below a whole IPv4 endpoint (`255.255.255.255:65535`).
     static let addressMinimum = 21
 
@@ -21,21 +55,31 @@ public struct SocketsView: Sendable {
     /// When the table is wider than `width`, dual-stack sockets talking IPv4 first show the
     /// IPv4 addresses they carry on the wire (`127.0.0.1:631` for `[::ffff:127.0.0.1]:631`),
     /// then long IPv6 addresses lose their middle, then the service and the program name
-    /// are cut, in that order.
+    /// are cut, in that order; last, the Service column is left out.
     public func lines(_ table: SocketTable, services names: ServiceNames) -> [String] {
         let services = table.services(names: names)
-        func rows(collapsingMapped: Bool) -> [[String]] {
+        // `widths` nil: every cell whole. `collapse`: IPv4-mapped endpoints as IPv4.
+        func cells(collapse: Bool, widths: [Int]?) -> [[String]] {
             zip(table.entries, services).map { entry, service in
-                let collapse = collapsingMapped && entry.family == .ipv6 && entry.local.address.isIPv4
+                let mapped = collapse && entry.family == .ipv6 && entry.local.address.isIPv4
                     && !entry.local.address.isUnspecified
-                return [entry.proto.rawValue, entry.state.ssName,
-                        SocketsView.endpointText(entry, entry.local, peer: false, width: collapse ? 0 : .max),
-                        SocketsView.endpointText(entry, entry.remote, peer: true, width: collapse ? 0 : .max),
-                        service ?? "-", SocketsView.processText(entry.processes)]
+                return columns.enumerated().map { i, column in
+                    let width = widths?[i] ?? .max
+                    switch column {
+                    case .netid: return entry.proto.rawValue
+                    case .state: return entry.state.ssName
+                    case .recvQ: return String(entry.recvQ)
+                    case .sendQ: return String(entry.sendQ)
+                    case .local: return SocketsView.endpointText(entry, entry.local, peer: false, width: mapped ? 0 : width)
+                    case .peer: return SocketsView.endpointText(entry, entry.remote, peer: true, width: mapped ? 0 : width)
+                    case .process: return SocketsView.processText(entry.processes, width: width)
+                    case .service: return SocketsView.truncate(service ?? "-", to: width)
+                    }
+                }
             }
         }
         func naturalWidths(_ rows: [[String]]) -> [Int] {
-            var widths = SocketsView.headers.map(\.count)
+            var widths = columns.map(\.header.count)
             for row in rows {
                 for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
             }
@@ -43,24 +87,20 @@ public struct SocketsView: Sendable {
         }
         func total(_ widths: [Int]) -> Int { widths.reduce(0, +) + widths.count - 1 }
 
-        var collapse = false
-        var cells = rows(collapsingMapped: false)
-        var widths = naturalWidths(cells)
+        var rows = cells(collapse: false, widths: nil)
+        var widths = naturalWidths(rows)
         if !wide && total(widths) > width {
-            collapse = true
-            cells = rows(collapsingMapped: true)
-            widths = fit(naturalWidths(cells))
-        }
-        var out = [render(SocketsView.headers, widths: widths, entry: nil)]
-        for (row, entry) in zip(cells, table.entries) {
-            var row = row
-            let mapped = collapse && entry.family == .ipv6 && entry.local.address.isIPv4 && !entry.local.address.isUnspecified
-            if !mapped {
-                row[2] = SocketsView.endpointText(entry, entry.local, peer: false, width: widths[2])
-                row[3] = SocketsView.endpointText(entry, entry.remote, peer: true, width: widths[3])
+            widths = fit(naturalWidths(cells(collapse: true, widths: nil)))
+            // Still too wide: tcpwatch's own Service column goes before ss's columns break.
+            if total(widths) > width, columns.contains(.service) {
+                var narrower = self
+                narrower.columns.removeAll { $0 == .service }
+                return narrower.lines(table, services: names)
             }
-            row[4] = SocketsView.truncate(row[4], to: widths[4])
-            row[5] = SocketsView.processText(entry.processes, width: widths[5])
+            rows = cells(collapse: true, widths: widths)
+        }
+        var out = [render(columns.map(\.header), widths: widths, entry: nil)]
+        for (row, entry) in zip(rows, table.entries) {
             out.append(render(row, widths: widths, entry: entry))
         }
         return out
@@ -71,13 +111,19 @@ public struct SocketsView: Sendable {
     /// then the service (down to 7), then the process (down to 12).
     func fit(_ natural: [Int]) -> [Int] {
         var widths = natural
-        let minimum = [natural[0], natural[1],
-                       min(natural[2], SocketsView.addressMinimum), min(natural[3], SocketsView.addressMinimum),
-                       min(natural[4], 7), min(natural[5], 12)]
-        let stages = [[2, 3], [4], [5]]
+        let minimum = zip(columns, natural).map { column, natural in
+            switch column {
+            case .local, .peer: min(natural, SocketsView.addressMinimum)
+            case .service: min(natural, 7)
+            case .process: min(natural, 12)
+            default: natural
+            }
+        }
+        let stages: [[Column]] = [[.local, .peer], [.service], [.process]]
         for stage in stages {
+            let shrinkable = columns.indices.filter { stage.contains(columns[$0]) }
             while widths.reduce(0, +) + widths.count - 1 > width {
-                guard let i = stage.filter({ widths[$0] > minimum[$0] }).max(by: { widths[$0] < widths[$1] }) else { break }
+                guard let i = shrinkable.filter({ widths[$0] > minimum[$0] }).max(by: { widths[$0] < widths[$1] }) else { break }
                 widths[i] -= 1
             }
         }
@@ -89,7 +135,7 @@ public struct SocketsView: Sendable {
         for (i, cell) in cells.enumerated() {
             let last = i == cells.count - 1
             var text = last ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
-            if color, i == 1, let entry { text = SocketsView.paint(text, entry.state) }
+            if color, columns[i] == .state, let entry { text = SocketsView.paint(text, entry.state) }
             if color, entry == nil { text = "\u{1B}[1m" + text + "\u{1B}[0m" }
             line += text
             if !last { line += " " }

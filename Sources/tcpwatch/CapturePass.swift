@@ -57,6 +57,9 @@ struct CapturePass {
     /// rest of the file's records, without decoding them, so that a damaged file ends
     /// with the same message and exit status 1 as every other view.
     var checkRestOfFile = false
+    /// Live: called after each read of packets (at least every 0.5 s, when the tick
+    /// wakes a read that waits for packets).
+    var betweenReads: () -> Void = {}
 
     /// Runs the pass; `perFrame` sees every frame that passed the filter. Returns the exit
     /// status: 0 clean, 1 damaged after some packets, 2 unreadable.
@@ -181,6 +184,7 @@ extension CapturePass {
             var clock = timespec()
             clock_gettime(CLOCK_REALTIME, &clock)
             follower.retire(at: Timestamp(seconds: Int64(clock.tv_sec), nanoseconds: UInt32(clock.tv_nsec)))
+            betweenReads()
         }
         follower.finish()
         printCounters()

@@ -15,10 +15,17 @@ struct ConversationsCommand: ParsableCommand {
         refused, RSTO/RSTR reset by originator/responder, ... -T json prints one conn.log \
         JSON object per line, plus the Wireshark stream index.
 
+        Live (-i), each row is printed when its conversation ends, with the program at each \
+        local end (client -> server, found over netlink sock_diag when the SYN is seen). On \
+        a terminal the open conversations are a table below the rows, redrawn in place like \
+        top (at most every 0.5 s, at most half the screen); into a pipe, rows only. Ctrl-C \
+        ends the open ones as rows and prints the counters.
+
         Examples:
           tcpwatch conversations Fixtures/pcaps/two-conns.pcap
           tcpwatch conversations Fixtures/pcaps/nmap-ss.pcap --style tshark
           tcpwatch conversations Fixtures/pcaps/echo.pcap -T json
+          sudo tcpwatch conversations -i lo
         """
     )
 
@@ -79,7 +86,10 @@ struct ConversationsCommand: ParsableCommand {
             guard filtered else { return true }
             return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
         }
+        // Live on a terminal, the open conversations are a table below the rows, redrawn in place.
+        let screen = live && view.style == .table && isatty(1) == 1 ? LiveTable(out: out) : nil
         let writeRow: ([UInt8]) -> Void = { row in
+            screen?.erase()
             if !wroteHeader {
                 view.writeTableHeader(to: out)
                 wroteHeader = true
@@ -91,7 +101,7 @@ struct ConversationsCommand: ParsableCommand {
         let owners = input.interface != nil ? SocketOwners() : nil
         follower.conversationEnded = { conversation in
             var summary = ConversationSummary(conversation)
-            if summary.transport == .tcp { summary.owner = owners?.owners[summary.stream] }
+            if summary.transport == .tcp { summary.owner = owners?.take(summary.stream) }
             let keep = wanted(summary)
             switch view.style {
             case .json:
@@ -115,7 +125,40 @@ struct ConversationsCommand: ParsableCommand {
         }
         // Without -Y nothing above TCP and UDP is shown, so nothing above them is decoded.
         let depth: FrameDecoder.Depth = filtered ? .application : .transport
-        let status = CapturePass(input: input, follower: follower, depth: depth).run(stopWhen: { false }) { input in
+        var pass = CapturePass(input: input, follower: follower, depth: depth)
+        if let screen {
+            let scratch = OutputBuffer(fileDescriptor: nil, flushThreshold: 1 << 20)
+            // Without colour: a line cut to the terminal's width would lose its reset code.
+            var plain = view
+            plain.color = false
+            pass.betweenReads = {
+                let now = monotonicSeconds()
+                guard screen.isDue(now: now) else { return }
+                var open: [ConversationSummary] = []
+                follower.forEachOpenConversation { conversation in
+                    var summary = ConversationSummary(conversation)
+                    if summary.transport == .tcp { summary.owner = owners?.owners(of: summary.stream) }
+                    if wanted(summary) { open.append(summary) }
+                }
+                guard !open.isEmpty else { return screen.erase() }
+                // The most recently active first, as top puts the busiest first.
+                open.sort { ($0.end, $0.ordinal) > ($1.end, $1.ordinal) }
+                let room = max(3, terminalSize().rows / 2) - 2
+                func text(_ write: () -> Void) -> String {
+                    write()
+                    var line = String(decoding: scratch.takeBytes(), as: UTF8.self)
+                    while line.hasSuffix("\n") { line.removeLast() }
+                    return line
+                }
+                var lines = ["── open now: \(open.count) conversation\(open.count == 1 ? "" : "s"), most recently active first (Ctrl-C stops) ──",
+                             text { plain.writeTableHeader(to: scratch) }]
+                for summary in open.prefix(room) {
+                    lines.append(text { plain.writeTableRow(summary, reference: first.time ?? .zero, to: scratch) })
+                }
+                screen.draw(lines, more: open.count - min(open.count, room), now: now)
+            }
+        }
+        let status = pass.run(stopWhen: { false }) { input in
             if first.time == nil { first.time = input.reference }
             owners?.observe(input)
             if filtered {
@@ -133,6 +176,7 @@ struct ConversationsCommand: ParsableCommand {
                 view.writeTshark(list, transport: transport, reference: first.time ?? .zero, to: out)
             }
         case .table:
+            screen?.erase()
             inOrder.flush(release: writeRow)
             // No header above an error (a live capture that could not start, say).
             if !wroteHeader && status == 0 { view.writeTableHeader(to: out) }

@@ -8,22 +8,31 @@ import Glibc
 struct SocketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sockets",
-        abstract: "List TCP and UDP sockets with the program that owns them (like ss -tuanp).",
+        abstract: "List TCP and UDP sockets with the program that owns them, as ss -tuanp does.",
         discussion: """
         Reads the current network namespace's sockets over netlink sock_diag as ss does (/proc/net/tcp, \
         tcp6, udp and udp6 when netlink is not available), so a dual-stack listener shows as *:80 \
         and a v6-only one as [::]:80, and finds \
         each socket's owner through the socket:[inode] links in /proc/*/fd. Without root only \
-        your own processes can be attributed; the others show '-'. The Service column names \
-        the port the socket is about (the listener's own port, or the server's port of a \
-        connection) from /etc/services.
+        your own processes can be attributed; the others show '-'.
 
-        The ss options -t -u -l -4 -6 mean the same here, and -p -n -a are accepted and \
-        always on, so `tcpwatch sockets -tulpn` works as `ss -tulpn` does.
+        The selection and the columns are ss's: without -a or -l only connections are listed \
+        (not TIME-WAIT or SYN-RECV ones), -l lists only listeners and unconnected UDP sockets, \
+        -a lists everything; -t -u -4 -6 mean the same as in ss. The columns are ss's, in ss's \
+        order: Netid (when TCP and UDP are both shown), State (left out for -u alone, which \
+        shows only ESTAB), Recv-Q, Send-Q, Local and Peer Address:Port, and Process. Recv-Q and \
+        Send-Q are bytes queued on a connection, and on a LISTEN socket the connections \
+        waiting for accept() and the backlog (the maximum); /proc/net cannot say the backlog, \
+        so Send-Q is 0 there. Process is always shown (-p is accepted), as pid/program rather \
+        than ss's users:((...)). tcpwatch adds one column after ss's: Service, the name of the \
+        port the socket is about (the listener's own port, or the server's port of a \
+        connection) from /etc/services, left out when the terminal is too narrow for it (-W keeps \
+        it); -n is accepted, and addresses are always numeric.
 
         Examples:
-          sudo tcpwatch sockets --listening
-          sudo tcpwatch sockets --port 53 --port 631
+          sudo tcpwatch sockets -tulpn           # listeners, as ss -tulpn
+          sudo tcpwatch sockets -tanp            # every TCP socket, as ss -tanp
+          sudo tcpwatch sockets -a --port 53 --port 631
           tcpwatch sockets --tcp -T json
           tcpwatch sockets --conflicts 80        # why nginx cannot bind port 80, and who holds it
         """
@@ -31,6 +40,9 @@ struct SocketsCommand: ParsableCommand {
 
     @Flag(name: [.customShort("l"), .long], help: "Only listening TCP sockets and unconnected UDP sockets (ss -l).")
     var listening = false
+
+    @Flag(name: [.customShort("a"), .long], help: "Every socket, listening or not (ss -a). Without -a or -l: only connections, as ss.")
+    var all = false
 
     @Option(help: ArgumentHelp("Say whether a bind to this TCP port would fail, why, and which program holds it.", valueName: "port"))
     var conflicts: UInt16?
@@ -51,10 +63,9 @@ struct SocketsCommand: ParsableCommand {
     var ipv6Only = false
 
     // ss habits: `tcpwatch sockets -tulpn` works. Processes are always shown, addresses
-    // and ports are always numeric (the service has its own column), all states by default.
+    // and ports are always numeric (the service has its own column).
     @Flag(name: .customShort("p"), help: .hidden) var processes = false
     @Flag(name: .customShort("n"), help: .hidden) var numeric = false
-    @Flag(name: .customShort("a"), help: .hidden) var all = false
 
     @Option(name: .customShort("T"), help: ArgumentHelp("Output: text (default) or json (one object per line).", valueName: "format"))
     var format: String = "text"
@@ -77,7 +88,7 @@ struct SocketsCommand: ParsableCommand {
         source.protocols = filter.protocols
         if ipv4Only { filter.families = [.ipv4] }
         if ipv6Only { filter.families = [.ipv6] }
-        filter.listeningOnly = listening
+        filter.states = all ? .all : listening ? .listening : .connected
         filter.ports = Set(port)
 
         let everything = SocketTable.load(source)
@@ -101,7 +112,8 @@ struct SocketsCommand: ParsableCommand {
                 out.flushIfFull()
             }
         } else {
-            let view = SocketsView(width: max(80, terminalWidth()), wide: wide, color: color.enabled)
+            var view = SocketsView(width: max(80, terminalWidth()), wide: wide, color: color.enabled)
+            view.columns = SocketsView.columns(protocols: filter.protocols, states: filter.states)
             for line in view.lines(table, services: services) {
                 out.string(line)
                 out.byte(10)

@@ -62,6 +62,7 @@ struct LiveViewsTests {
         let lines = done.stdout.split(separator: "\n")
         #expect(lines.first?.contains("client") == true, "the header comes first: \(done.stdout)")
         #expect(lines.filter { $0.contains(":6801") }.count == 1, "one row, not repeated at the end")
+        #expect(!done.stdout.contains("\u{1B}"), "no escape code into a pipe: \(done.stdout)")
     }
 
     @Test func followPrintsEachChunk() throws {
@@ -81,11 +82,104 @@ struct LiveViewsTests {
         #expect(!done.stdout.contains("No TCP or UDP conversations"))
     }
 
-    /// Live owners name the program at each local end, under a header; measured over 40
-    /// connections that last 50 ms each. Issue 16 asks for 95 %: measured 40 of 40 alone,
-    /// 35 of 40 beside one other suite, 4 of 40 inside the full parallel `swift test` (each
-    /// lookup scans /proc/*/fd, which a loaded machine makes slower than the connection).
-    /// So the rate is printed, and the test asserts only that both ends can be named.
+    /// Runs a command under a pseudo-terminal of 40 rows and 120 columns and copies what
+    /// it writes (stdout and stderr, escape codes and all) to this script's stdout;
+    /// SIGINT and SIGTERM are passed on to the command. (A terminal ends lines with \\r\\n,
+    /// which Swift takes for one Character.)
+    static let underTerminal = """
+    import os, pty, sys, signal, fcntl, termios, struct, errno
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
+        os.execvp(sys.argv[1], sys.argv[1:])
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda s, f: os.kill(pid, s))
+    # Foundation's Process starts us with these blocked.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM])
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        except OSError as e:
+            if e.errno == errno.EIO: break
+            raise
+        if not data: break
+        sys.stdout.buffer.write(data); sys.stdout.buffer.flush()
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
+    """
+
+    /// On a terminal, `conversations -i` keeps a table of the open conversations below the
+    /// rows and redraws it in place, like top; a conversation that ends is printed as a
+    /// row above it at once. Read while the traffic flows: a long connection stays open
+    /// (the table must show it), a short one ends (its row must appear), then the long
+    /// one ends (its row too), all before Ctrl-C, which then prints the counters.
+    @Test func conversationsOnATerminalRedrawTheOpenOnes() throws {
+        let ns = Namespaces()
+        defer { ns.remove() }
+        let n = try ns.make("tty")
+        let flag = FileManager.default.temporaryDirectory.appendingPathComponent("twc-tty-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: flag) }
+        let view = Background(["ip", "netns", "exec", n, "python3", "-c", Self.underTerminal,
+                               tcpwatch, "conversations", "-i", "lo"])
+        // Generous deadlines: a loaded machine (the whole suite in parallel) is slow to start.
+        func seen(_ test: (String) -> Bool) -> Bool {
+            let end = Date().addingTimeInterval(30)
+            while Date() < end && view.process.isRunning {
+                if test(view.stdout) { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+        #expect(seen { $0.contains("capturing on") }, "\(view.stdout)")
+        // One connection that stays open until the flag file appears, sending a byte every
+        // 0.2 s; one that ends at once. The server reads each to its end.
+        let traffic = Background(["ip", "netns", "exec", n, "python3", "-c", """
+        import os, socket, threading, time
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(('127.0.0.1', 6811)); s.listen()
+        def drain(c):
+            while c.recv(100): pass
+            c.close()
+        def serve():
+            for _ in range(2):
+                c, _ = s.accept(); threading.Thread(target=drain, args=(c,)).start()
+        threading.Thread(target=serve, daemon=True).start()
+        held = socket.create_connection(('127.0.0.1', 6811)); held.sendall(b'open')
+        time.sleep(0.3)
+        short = socket.create_connection(('127.0.0.1', 6811)); short.sendall(b'x'); short.close()
+        while not os.path.exists('\(flag)'):
+            held.sendall(b'.'); time.sleep(0.2)
+        held.close(); time.sleep(0.5)
+        """])
+        let heldPort = "127.0.0.1:6811"
+        // The live table, drawn with escape codes, shows the held connection while it is open.
+        #expect(seen { $0.contains("open now: ") && $0.contains("\u{1B}[J") && $0.contains(heldPort) },
+                "no live table: \(view.stdout)")
+        // The short connection's row is printed when it ends, while the held one is still open:
+        // a row has a start time and the programs, which the live table's lines do not.
+        func endedRows(_ text: String) -> Int {
+            text.split(whereSeparator: \.isNewline).filter { $0.contains(heldPort) && $0.contains("python3") }.count
+        }
+        #expect(seen { endedRows($0) >= 1 }, "the short connection's row is missing: \(view.stdout)")
+        #expect(traffic.process.isRunning, "the held connection must still be open")
+        FileManager.default.createFile(atPath: flag, contents: nil)
+        #expect(seen { endedRows($0) >= 2 }, "the held connection's row is missing: \(view.stdout)")
+        #expect(traffic.wait(timeout: 10).status == 0)
+        #expect(view.process.isRunning, "the view must still be capturing")
+        view.signal(SIGINT)
+        let done = view.wait(timeout: 10)
+        #expect(done.status == 0, "\(done.stdout)")
+        #expect(done.stdout.contains("packets captured"), "Ctrl-C prints the counters: \(done.stdout)")
+    }
+
+    /// Live owners name the program at each local end, under a header: 40 connections
+    /// opened at once by one python3, and at least 36 of them (90 %) named python3 at both
+    /// ends. A count, not a timing: each end is asked for over sock_diag when its SYN is
+    /// seen, and /proc is read on a thread of its own. Each connection lasts 0.2 s, so that
+    /// a machine saturated by the parallel suite (a capture thread that waits tens of ms
+    /// for a core) still sees the sockets; `scripts/bench-owners.sh` measures 50 ms ones.
     @Test func liveOwnersNameBothEnds() throws {
         let ns = Namespaces()
         defer { ns.remove() }
@@ -96,12 +190,17 @@ struct LiveViewsTests {
         import socket, threading, time
         s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(('127.0.0.1', 6805)); s.listen(64)
+        def handle(c):
+            c.recv(10); c.sendall(b'y'); c.close()
         def serve():
             for _ in range(40):
-                c, _ = s.accept(); c.recv(10); c.close()
+                c, _ = s.accept(); threading.Thread(target=handle, args=(c,)).start()
+        def client():
+            c = socket.create_connection(('127.0.0.1', 6805)); time.sleep(0.2); c.sendall(b'x'); c.recv(10); c.close()
         t = threading.Thread(target=serve); t.start()
-        for _ in range(40):
-            c = socket.create_connection(('127.0.0.1', 6805)); time.sleep(0.05); c.sendall(b'x'); c.recv(10); c.close()
+        clients = [threading.Thread(target=client) for _ in range(40)]
+        for k in clients: k.start()
+        for k in clients: k.join()
         t.join()
         """
         #expect(run(["ip", "netns", "exec", n, "python3", "-c", script], timeout: 60).status == 0)
@@ -115,7 +214,7 @@ struct LiveViewsTests {
         #expect(rows.count == 40)
         let both = rows.filter { $0.components(separatedBy: "/python3").count == 3 }
         print("live owners: \(both.count) of \(rows.count) connections named at both ends")
-        #expect(both.count >= 1, "\(rows.filter { !$0.hasSuffix("python3") || $0.contains(" - ") })")
+        #expect(both.count >= 36, "\(rows.filter { $0.components(separatedBy: "/python3").count != 3 })")
     }
 
     /// Without capture rights nothing is printed on stdout, not even the header.

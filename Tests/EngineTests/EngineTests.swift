@@ -201,6 +201,27 @@ final class EngineTests: XCTestCase {
         XCTAssertTrue((follow["text"] as? String ?? "").contains("GET / HTTP/1.1"))
     }
 
+    /// The page's scan table has `tcpwatch scan`'s SERVICE column: the same names as the
+    /// text the same request returns, which is the CLI's table.
+    func testScanPortsHaveTheCLIServices() throws {
+        let scan = try json(try engine("nmap-ss.pcap").scanJSON())
+        var cli: [String: String] = [:]
+        for line in (scan["text"] as? String ?? "").split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count >= 3, words[0].hasSuffix("/tcp") { cli[String(words[0].dropLast(4))] = String(words[2]) }
+        }
+        let ports = try XCTUnwrap((scan["scans"] as? [[String: Any]])?.first?["ports"] as? [[String: Any]])
+        var compared = 0
+        for port in ports {
+            let service = try XCTUnwrap(port["service"] as? String, "\(port)")
+            if let expected = cli["\(port["port"] ?? "")"] {
+                XCTAssertEqual(service, expected, "\(port)")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 8)
+    }
+
     func testSaveWritesTheSelectedFrames() throws {
         let engine = try engine("nmap-ss.pcap")
         let saved = try engine.save(filter: "tcp.flags.reset == 1", frames: nil, pcapng: false)

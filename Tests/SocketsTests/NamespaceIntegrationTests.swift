@@ -72,7 +72,7 @@ import Testing
         // All sockets; poll briefly for the server to close the short connection (TIME-WAIT).
         var rows: [[String: Any]] = []
         for _ in 0..<30 {
-            rows = try ns.socketsJSON([])
+            rows = try ns.socketsJSON(["-a"])
             if rows.contains(where: { $0["state"] as? String == "TIME-WAIT" }) { break }
             usleep(100_000)
         }
@@ -124,16 +124,19 @@ import Testing
         // ss's habit works too, and means the same.
         let ssStyle = try ns.socketsJSON(["-tulpn"])
         #expect(ssStyle.compactMap { $0["inode"] as? Int } == listening.compactMap { $0["inode"] as? Int })
-        let port631 = try ns.socketsJSON(["--port", "631"])
+        let port631 = try ns.socketsJSON(["-a", "--port", "631"])
         #expect(port631.count == 3)
         #expect(port631.allSatisfy { $0["local_port"] as? Int == 631 || $0["peer_port"] as? Int == 631 })
-        let udpOnly = try ns.socketsJSON(["--udp"])
+        let udpOnly = try ns.socketsJSON(["--udp", "-a"])
         #expect(udpOnly.count == 2 && udpOnly.allSatisfy { $0["netid"] as? String == "udp" })
+        // Without -a or -l, as ss: connections only, and no TIME-WAIT.
+        let connected = try ns.socketsJSON([])
+        #expect(!connected.isEmpty && connected.allSatisfy { $0["state"] as? String == "ESTAB" }, "\(connected)")
         let tcpListeners = try ns.socketsJSON(["--tcp", "-l", "--port", "80"])
         #expect(tcpListeners.count == 1 && tcpListeners.first?["local_port"] as? Int == 80)
 
         // The text table fits 80 columns and names the programs.
-        let text = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--color", "never"]).output
+        let text = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "-a", "--color", "never"]).output
         let lines = text.split(separator: "\n")
         #expect(lines.first?.hasPrefix("Netid State") == true)
         #expect(lines.count == rows.count + 1)

@@ -131,3 +131,12 @@ struct FakeProc {
         #expect(table.owner(of: serverSide)?.pid == getpid())
     }
 }
+
+/// A live capture names a wildcard listener's owner only for an address of this machine.
+@Suite struct LocalAddressTests {
+    @Test func loopbackIsLocalAndDocumentationAddressesAreNot() {
+        var local = LocalAddresses()
+        #expect(local.contains(SocketIP("127.0.0.1")!) && local.contains(SocketIP("127.8.9.10")!) && local.contains(SocketIP("::1")!))
+        #expect(!local.contains(SocketIP("192.0.2.1")!) && !local.contains(SocketIP("2001:db8::1")!))
+    }
+}

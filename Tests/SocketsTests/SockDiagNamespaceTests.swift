@@ -49,7 +49,7 @@ import Testing
             let w = line.split(separator: " ")
             return w[0...5].joined(separator: " ")
         }.sorted()
-        let rows = try ns.socketsJSON([])
+        let rows = try ns.socketsJSON(["-a"])
         let ours = rows.map { r in
             ["\(r["netid"]!)", "\(r["state"]!)", "\(r["recv_q"]!)", "\(r["send_q"]!)", "\(r["local"]!)", "\(r["peer"]!)"]
                 .joined(separator: " ")
@@ -62,8 +62,32 @@ import Testing
         let v6only = try #require(rows.first { $0["local"] as? String == "[::]:8080" })
         #expect(v6only["v6only"] as? Bool == true)
 
-        let text = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--color", "never"]).output
+        let text = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "-a", "--color", "never"]).output
         #expect(text.contains("note: 2 sockets share tcp 127.0.0.1:9000 (SO_REUSEPORT group"))
+
+        // The text table against ss's own, for ss's flags: the same header (Service is
+        // tcpwatch's, after ss's columns), then the same rows, column for column, with the
+        // process (pid/program against users:(("program",pid=N,...))). The connection that
+        // nobody accepts holds 100 bytes in Recv-Q; its listener shows 1 waiting of 5.
+        for flags in ["-tuanp", "-tulpn", "-tanp", "-tn", "-ltn", "-un", "-uan", "-tunp"] {
+            let theirs = try ns.run(["ip", "netns", "exec", ns.name, "ss", flags]).output
+            let ours = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", flags, "-W", "--color", "never"]).output
+            let (ssHeader, ssRows) = Self.ssTable(theirs)
+            var ourLines = ours.split(separator: "\n").filter { !$0.hasPrefix("note:") }
+                .map { $0.split(separator: " ").map(String.init) }
+            let ourHeader = Self.headerColumns(ourLines.removeFirst().joined(separator: " "))
+            #expect(ourHeader == ssHeader + ["Service"], "\(flags): \(ours)")
+            let width = ssHeader.count - 1   // the columns before Process
+            // ss names the process with -p only; tcpwatch always does.
+            let process = flags.contains("p")
+            let ourRows = ourLines.map { Array($0.prefix(width)) + [process && $0.count > width ? $0[width] : "-"] }
+            #expect(ourRows.map { $0.joined(separator: " ") }.sorted() == ssRows.map { $0.joined(separator: " ") }.sorted(),
+                    "\(flags):\n\(ours)\nss:\n\(theirs)")
+        }
+        let queued = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "-tn", "-W"]).output
+        #expect(queued.split(separator: "\n").contains { $0.hasPrefix("ESTAB 100 ") }, "\(queued)")
+        let backlog = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "-tl", "-W", "--port", "80"]).output
+        #expect(backlog.split(separator: "\n").contains { $0.hasPrefix("LISTEN 1      5 ") }, "\(backlog)")
 
         let conflicts = try ns.run(["ip", "netns", "exec", ns.name, environment.binary, "sockets", "--conflicts", "80"]).output
         #expect(conflicts.contains("A bind to 0.0.0.0:80 would fail with \"Address already in use\""), "\(conflicts)")
@@ -84,6 +108,34 @@ import Testing
         #expect(!kernel.isEmpty && !kernel.contains("ok"), "every wildcard bind to 80 and 8080 fails: \(kernel)")
     }
 
+    /// ss's header as column names ("Local Address:Port" is one), and its rows with the
+    /// process column reduced to `pid/program` (`-` when ss shows none).
+    static func ssTable(_ text: String) -> (header: [String], rows: [[String]]) {
+        var lines = text.split(separator: "\n").map(String.init)
+        let header = headerColumns(lines.removeFirst())
+        let width = header.count - 1
+        let rows = lines.map { line -> [String] in
+            let words = line.split(separator: " ").map(String.init)
+            var process = "-"
+            if let users = words.dropFirst(width).first,
+               let name = users.split(separator: "\"").dropFirst().first,
+               let pid = users.split(separator: "pid=").dropFirst().first?.prefix(while: \.isNumber) {
+                process = "\(pid)/\(name)"
+            }
+            return Array(words.prefix(width)) + [process]
+        }
+        return (header, rows)
+    }
+
+    /// Column names of a header line; ss glues "Peer Address:Port" to "Process" when the
+    /// column is full.
+    static func headerColumns(_ line: String) -> [String] {
+        line.replacingOccurrences(of: "PortProcess", with: "Port Process")
+            .replacingOccurrences(of: "Local Address", with: "Local_Address")
+            .replacingOccurrences(of: "Peer Address", with: "Peer_Address")
+            .split(separator: " ").map { $0.replacingOccurrences(of: "_", with: " ") }
+    }
+
     /// A reply datagram built by hand: one AF_INET6 listener with INET_DIAG_SKV6ONLY = 0, then DONE.
     @Test func parsesAReply() {
         var b: [UInt8] = []
@@ -102,5 +154,20 @@ import Testing
         #expect(e?.state == .listen && e?.local.port == 80 && e?.recvQ == 1 && e?.sendQ == 511 && e?.uid == 33 && e?.inode == 4242)
         #expect(e?.v6Only == false && e?.interface == 3 && e?.isDualStackWildcard == true)
         #expect(SockDiagParser.request(proto: .udp, family: .ipv6, sequence: 7).count == 72)
+    }
+
+    /// The exact lookup a live capture sends for a SYN: no NLM_F_DUMP, the local end as
+    /// the source, ports and addresses in network order, no cookie.
+    @Test func exactRequest() {
+        let tuple = SocketTuple(proto: .tcp, local: ep("127.0.0.1", 40000), remote: ep("127.0.0.2", 80))
+        let b = SockDiagParser.request(exact: tuple, sequence: 9)
+        #expect(b.count == 72)
+        #expect(b[6] == 1 && b[7] == 0)                                   // NLM_F_REQUEST only
+        #expect(b[16] == 2 && b[17] == 6)                                 // AF_INET, TCP
+        #expect(Array(b[24..<28]) == [0x9C, 0x40, 0, 80])                 // sport 40000, dport 80
+        #expect(Array(b[28..<32]) == [127, 0, 0, 1] && Array(b[44..<48]) == [127, 0, 0, 2])
+        #expect(Array(b[64..<72]) == [UInt8](repeating: 0xFF, count: 8))  // INET_DIAG_NOCOOKIE
+        let v6 = SockDiagParser.request(exact: SocketTuple(proto: .tcp, local: ep("::1", 1), remote: ep("::1", 2)), sequence: 1)
+        #expect(v6[16] == 10 && v6[43] == 1 && v6[59] == 1)
     }
 }

@@ -105,20 +105,23 @@ let sampleTable = SocketTable(entries: [
 }
 
 @Suite struct SocketsViewTests {
-    @Test func tableFitsEightyColumns() {
-        let lines = SocketsView(width: 80).lines(sampleTable, services: ServiceNameTests.services)
+    @Test func tableFitsTheWidth() {
+        let lines = SocketsView(width: 94).lines(sampleTable, services: ServiceNameTests.services)
         let text = lines.joined(separator: "\n")
-        for line in lines { #expect(line.count <= 80, "\(line.count): \(line)") }
-        #expect(lines[0].hasPrefix("Netid State"))
-        #expect(text.contains("tcp   LISTEN    127.0.0.1:53 "))
+        for line in lines { #expect(line.count <= 94, "\(line.count): \(line)") }
+        #expect(lines[0].hasPrefix("Netid State     Recv-Q Send-Q Local"))
+        #expect(text.contains("tcp   LISTEN    0      0      127.0.0.1:53 "))
         #expect(text.contains("700/named"))
         #expect(text.contains("900/nginx +2"))
         #expect(text.contains("[::]:631"))
         #expect(text.contains("TIME-WAIT"))
         // The long IPv6 addresses lost their middle, but kept their ends and ports.
-        #expect(text.contains("udp   ESTAB     [2001…370:7334]:45000 [2001…dddd:eeee:1]:53 domain  1300/dig"))
+        #expect(text.contains("udp   ESTAB     0      0      [2001…370:7334]:45000 [2001…dddd:eeee:1]:53 1300/dig     domain"))
         // A dual-stack connection too wide for its columns shows IPv4 on both ends.
-        #expect(text.contains("tcp   ESTAB     10.0.2.15:80          10.0.2.4:51514        http    901/nginx"))
+        #expect(text.contains("tcp   ESTAB     0      0      10.0.2.15:80          10.0.2.4:51514        901/nginx    http"))
+        // Narrower still, the Service column goes; ss's columns stay.
+        let narrow = SocketsView(width: 86).lines(sampleTable, services: ServiceNameTests.services)
+        #expect(narrow[0].hasSuffix("Process") && narrow.allSatisfy { $0.count <= 86 })
         // Wide keeps everything.
         let wide = SocketsView(width: 80, wide: true).lines(sampleTable, services: ServiceNameTests.services).joined(separator: "\n")
         #expect(wide.contains("[2001:db8:85a3::8a2e:370:7334]:45000"))
@@ -129,18 +132,51 @@ let sampleTable = SocketTable(entries: [
     @Test func printedExample() {
         // A table with ordinary addresses is not shortened at all.
         let table = SocketTable(entries: sampleTable.entries.filter { $0.family == .ipv4 || $0.local.address.isUnspecified })
-        let lines = SocketsView(width: 80).lines(table, services: ServiceNameTests.services)
+        let lines = SocketsView(width: 90).lines(table, services: ServiceNameTests.services)
         #expect(lines == [
-            "Netid State     Local Address:Port Peer Address:Port Service PID/Program",
-            "tcp   LISTEN    127.0.0.1:53       0.0.0.0:*         domain  700/named",
-            "tcp   LISTEN    [::]:80            [::]:*            http    900/nginx +2",
-            "tcp   LISTEN    [::]:631           [::]:*            ipp     801/cupsd",
-            "tcp   LISTEN    127.0.0.1:953      0.0.0.0:*         rndc    700/named",
-            "tcp   ESTAB     10.0.2.15:40000    93.184.216.34:80  http    1200/curl",
-            "tcp   TIME-WAIT 10.0.2.15:40002    93.184.216.34:80  http    -",
-            "udp   UNCONN    0.0.0.0:53         0.0.0.0:*         domain  700/named",
-            "udp   UNCONN    127.0.0.1:53       0.0.0.0:*         domain  701/named-lo",
+            "Netid State     Recv-Q Send-Q Local Address:Port Peer Address:Port Process      Service",
+            "tcp   LISTEN    0      0      127.0.0.1:53       0.0.0.0:*         700/named    domain",
+            "tcp   LISTEN    0      0      [::]:80            [::]:*            900/nginx +2 http",
+            "tcp   LISTEN    0      0      [::]:631           [::]:*            801/cupsd    ipp",
+            "tcp   LISTEN    0      0      127.0.0.1:953      0.0.0.0:*         700/named    rndc",
+            "tcp   ESTAB     0      0      10.0.2.15:40000    93.184.216.34:80  1200/curl    http",
+            "tcp   TIME-WAIT 0      0      10.0.2.15:40002    93.184.216.34:80  -            http",
+            "udp   UNCONN    0      0      0.0.0.0:53         0.0.0.0:*         700/named    domain",
+            "udp   UNCONN    0      0      127.0.0.1:53       0.0.0.0:*         701/named-lo domain",
         ])
+    }
+
+    /// ss's columns for ss's flags: Netid with two protocols, State unless `-u` alone
+    /// without -a or -l; Service after ss's columns.
+    @Test func columnsFollowSS() {
+        typealias C = SocketsView.Column
+        #expect(SocketsView.columns(protocols: [.tcp, .udp], states: .all) == C.allCases)
+        #expect(SocketsView.columns(protocols: [.tcp], states: .connected) == [.state, .recvQ, .sendQ, .local, .peer, .process, .service])
+        #expect(SocketsView.columns(protocols: [.udp], states: .connected) == [.recvQ, .sendQ, .local, .peer, .process, .service])
+        #expect(SocketsView.columns(protocols: [.udp], states: .listening).first == .state)
+        var view = SocketsView(width: 80)
+        view.columns = SocketsView.columns(protocols: [.tcp], states: .listening)
+        let listener = SocketTable(entries: [entry(.tcp, .ipv4, .listen, ep("0.0.0.0", 53), ep("0.0.0.0", 0), inode: 1)])
+        var table = listener
+        table.entries[0].recvQ = 2
+        table.entries[0].sendQ = 128
+        #expect(view.lines(table, services: ServiceNameTests.services) == [
+            "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process Service",
+            "LISTEN 2      128    0.0.0.0:53         0.0.0.0:*         -       domain",
+        ])
+    }
+
+    /// ss shows only connections without -a or -l: no listener, no TIME-WAIT.
+    @Test func selectionFollowsSS() {
+        var filter = SocketFilter()
+        filter.states = .connected
+        let connected = sampleTable.filtered(filter)
+        #expect(connected.entries.map(\.inode).sorted() == [14, 15, 22])
+        // The server side keeps its service though its listener is not shown.
+        let services = connected.services(names: ServiceNameTests.services)
+        #expect(services[connected.entries.firstIndex { $0.inode == 14 }!] == "http")
+        filter.states = .all
+        #expect(sampleTable.filtered(filter).entries.count == sampleTable.entries.count)
     }
 
     @Test(arguments: [
@@ -177,7 +213,7 @@ let sampleTable = SocketTable(entries: [
 
     @Test func filters() {
         var filter = SocketFilter()
-        filter.listeningOnly = true
+        filter.states = .listening
         #expect(sampleTable.filtered(filter).entries.map(\.inode).sorted() == [10, 11, 12, 13, 20, 21])
         filter = SocketFilter()
         filter.ports = [53]

@@ -243,9 +243,12 @@ class BrowserTests(unittest.TestCase):
         lines = [l for l in want.splitlines() if re.match(r"^\d+/tcp ", l)]
         self.assertEqual(len(lines), 8)
         for line in lines:
-            # nmap's layout: PORT STATE SERVICE REASON ...
-            port, state, _service, reason = line.split()[:4]
-            self.assertIn(f"{port.split('/')[0]}\ntcp\n{state}\n{reason}".replace("\n", " "), scan.text.replace("\n", " "))
+            # nmap's layout: PORT STATE SERVICE REASON ...; the page's columns are port,
+            # proto, state, service, reason, with the CLI's service names.
+            port, state, service, reason = line.split()[:4]
+            self.assertIn(f"{port.split('/')[0]} tcp {state} {service} {reason}", scan.text.replace("\n", " "))
+        header = [th.text for th in scan.find_elements(By.CSS_SELECTOR, "table th")][:5]
+        self.assertEqual(header, ["port", "proto", "state", "service", "reason"])
         self.shot("ui-scan.png")
         expert = self.tab("expert")
         self.assertIn("Connection reset", expert.text)

@@ -79,7 +79,7 @@ public struct ScanView: Sendable {
     }
 
     /// nmap prints "unknown" for a port without a name.
-    static func service(_ p: PortVerdict, _ names: ServiceNames) -> String {
+    public static func service(_ p: PortVerdict, _ names: ServiceNames) -> String {
         names.name(port: p.port, proto: p.transport == .tcp ? .tcp : .udp) ?? "unknown"
     }
 

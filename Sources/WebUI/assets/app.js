@@ -637,8 +637,8 @@ const VIEWS = {
     if (!r.scans.length) box.appendChild(el('p', 'muted', 'No scans found.'));
     for (const s of r.scans) {
       box.appendChild(el('h3', null, `${s.title}: ${s.scanner} → ${s.target} (frames ${s.first_frame}–${s.last_frame})`));
-      box.appendChild(table(['port', 'proto', 'state', 'reason', 'response', 'evidence frames'],
-        s.ports.map((p) => ({ p, cells: [p.port, p.proto, p.state, p.reason, p.response ?? '-', p.frames.join(', ')] })),
+      box.appendChild(table(['port', 'proto', 'state', 'service', 'reason', 'response', 'evidence frames'],
+        s.ports.map((p) => ({ p, cells: [p.port, p.proto, p.state, p.service, p.reason, p.response ?? '-', p.frames.join(', ')] })),
         (row) => select(row.p.frames[row.p.frames.length - 1])));
     }
     cliText(box, r.text);
