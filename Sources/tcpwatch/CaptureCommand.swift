@@ -197,7 +197,7 @@ struct CaptureCommand: ParsableCommand {
 
     func run() throws {
         if listInterfaces {
-            var list = try InterfacesCommand.parse([])
+            let list = try InterfacesCommand.parse([])
             try list.run()
             return
         }

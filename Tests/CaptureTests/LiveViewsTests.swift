@@ -164,7 +164,7 @@ struct LiveViewsTests {
         }
         #expect(seen { endedRows($0) >= 1 }, "the short connection's row is missing: \(view.stdout)")
         #expect(traffic.process.isRunning, "the held connection must still be open")
-        FileManager.default.createFile(atPath: flag, contents: nil)
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
         #expect(seen { endedRows($0) >= 2 }, "the held connection's row is missing: \(view.stdout)")
         #expect(traffic.wait(timeout: 10).status == 0)
         #expect(view.process.isRunning, "the view must still be capturing")

@@ -29,10 +29,8 @@ func renderFile(_ path: String, follower: Follower = Follower(),
             loop.process(raw) { body($0, out) }
         }
         return (out.text, nil)
-    } catch let error as CaptureFileError {
-        return (out.text, error)
     } catch {
-        return (out.text, nil)
+        return (out.text, error)
     }
 }
 

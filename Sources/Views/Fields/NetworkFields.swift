@@ -4,7 +4,7 @@ enum NetworkFields {
     // Each IP field lists a tunnel's outer headers, then the frame's (inner) header, then the one
     // quoted in an ICMP error, as tshark does.
 
-    static func ipv4<T: BinaryInteger>(_ name: String, _ summary: String,
+    static func ipv4<T: BinaryInteger & SendableMetatype>(_ name: String, _ summary: String,
                                        _ value: @escaping @Sendable (IPv4) -> T) -> FieldDefinition {
         field(name, summary) { i, o in
             for hop in i.frame.tunnels { o.decimal(hop.ipv4.map(value)) }
@@ -13,7 +13,7 @@ enum NetworkFields {
         }
     }
 
-    static func ipv6<T: BinaryInteger>(_ name: String, _ summary: String,
+    static func ipv6<T: BinaryInteger & SendableMetatype>(_ name: String, _ summary: String,
                                        _ value: @escaping @Sendable (IPv6) -> T) -> FieldDefinition {
         field(name, summary) { i, o in
             for hop in i.frame.tunnels { o.decimal(hop.ipv6.map(value)) }
