@@ -26,6 +26,9 @@ public struct FollowerOptions: Sendable {
     public var pduBytesLimit = 0
     /// Total out-of-order bytes buffered across all streams.
     public var reassemblyBudget = 64 << 20
+    /// Segments held for `tcp.analysis.acks_frame` / `ack_rtt` across all conversations
+    /// (about 40 bytes each): 10 MiB by default.
+    public var unackedLimit = 1 << 18
     /// Seconds of capture time a closed TCP conversation is kept for stragglers (late
     /// ACKs, retransmitted FINs) before it is reported and forgotten.
     public var closedLinger: Int64 = 60
@@ -50,7 +53,12 @@ public final class Follower {
     @exclusivity(unchecked) private var nextUDPStream = 0
     @exclusivity(unchecked) private var nextOrdinal = 0
     private let budget: ReassemblyBudget
-    /// DNS queries over UDP waiting for their answer, by stream and transaction id.
+    /// Segments waiting in every conversation's unacked lists, and the most there may be:
+    /// each list holds up to Wireshark's 10 000, and a capture of many connections that
+    /// never acknowledge must not add up to gigabytes. Past the total, new segments are
+    /// not listed (their ACKs name no frame), as when one of Wireshark's lists is full.
+    @exclusivity(unchecked) private(set) var unackedEntries = 0
+    /// DNS queries over UDP and TCP waiting for their answer, by stream and transaction id.
     @exclusivity(unchecked) private var dnsQueries: [DNSQueryKey: (frame: Int, time: Timestamp)] = [:]
     @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
@@ -183,6 +191,7 @@ public final class Follower {
     }
 
     private func end(_ conversation: Conversation) {
+        if case .tcp(let c) = conversation { unackedEntries -= c.analyzer.unackedCount }
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
         }
@@ -211,7 +220,10 @@ public final class Follower {
         tcp.touch(index, now: frame.number, time: frame.raw.timestamp)
         let (found, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
-            c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences, analysis: &analysis)
+            let unackedBefore = c.analyzer.unackedCount
+            c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences,
+                     unackedRoom: unackedEntries < options.unackedLimit, analysis: &analysis)
+            unackedEntries += c.analyzer.unackedCount - unackedBefore
             return (c.streams, !wasClosed && c.isClosed)
         }
         if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
@@ -570,7 +582,8 @@ extension TCPConversation {
     /// Both sides sent FIN, or one reset: nothing more belongs to this conversation.
     public var isClosed: Bool { (aToB.sawFIN && bToA.sawFIN) || aToB.sawRST || bToA.sawRST }
 
-    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analyze: Bool, analysis: inout FrameAnalysis) {
+    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analyze: Bool, unackedRoom: Bool,
+                         analysis: inout FrameAnalysis) {
         let fromA = source == sideA
         analysis.tcpStream = stream
         var forward = fromA ? aToB : bToA
@@ -642,7 +655,7 @@ extension TCPConversation {
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
-                sackRightEdge: segment.options.sackBlocks.highestRightEdge)
+                sackRightEdge: segment.options.sackBlocks.highestRightEdge, unackedRoom: unackedRoom)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

@@ -81,6 +81,9 @@ public struct TCPSequenceAnalyzer: Sendable {
 
     public init() {}
 
+    /// Segments of both sides waiting to be acknowledged (see ``TCPUnackedSegments``).
+    var unackedCount: Int { client.unacked.count + server.unacked.count }
+
     /// Analyses one segment and updates the state.
     ///
     /// - Parameters:
@@ -98,7 +101,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
                                  seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
-                                 segmentLength: Int, sackRightEdge: UInt32? = nil) -> TCPSegmentAnalysis {
+                                 segmentLength: Int, sackRightEdge: UInt32? = nil,
+                                 unackedRoom: Bool = true) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
 
@@ -124,11 +128,11 @@ public struct TCPSequenceAnalyzer: Sendable {
         if fromClient {
             Self.analyzeSequence(&result, fwd: &client, rev: &server, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge)
+                                 sackRightEdge: sackRightEdge, unackedRoom: unackedRoom)
         } else {
             Self.analyzeSequence(&result, fwd: &server, rev: &client, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge)
+                                 sackRightEdge: sackRightEdge, unackedRoom: unackedRoom)
         }
 
         updateCompleteness(flags: flags, segmentLength: segmentLength, newConversation: isNew && !startsNewConversation)
@@ -198,7 +202,7 @@ public struct TCPSequenceAnalyzer: Sendable {
     private static func analyzeSequence(_ result: inout TCPSegmentAnalysis, fwd: inout Flow, rev: inout Flow,
                                         frame: Int, time: Timestamp, flags: TCPFlags, seq: UInt32,
                                         ack: UInt32, seglen: Int, window rawWindow: UInt16, firstRTT: Int64,
-                                        sackRightEdge: UInt32?) {
+                                        sackRightEdge: UInt32?, unackedRoom: Bool) {
         let window = UInt32(rawWindow)
         let len = UInt32(truncatingIfNeeded: seglen)
         let syn = flags.contains(.syn), fin = flags.contains(.fin), rst = flags.contains(.rst)
@@ -329,7 +333,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         var nextSeq = seq &+ len
         if seglen > 0 || syn || fin {
             if syn || fin { nextSeq &+= 1 }
-            fwd.unacked.append(TCPUnackedSegment(frame: frame, seq: seq, nextSeq: nextSeq, time: time))
+            if unackedRoom { fwd.unacked.append(TCPUnackedSegment(frame: frame, seq: seq, nextSeq: nextSeq, time: time)) }
         }
         let isProbe = result.flags.contains(.zeroWindowProbe)
         if (SeqNum.gt(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0) && !isProbe {
