@@ -280,6 +280,11 @@ public enum FrameDecoder {
             if let dns = result.layer {
                 frame._dns = dns
                 frame._protocols.append(isMDNS && !isDNS ? .mdns : .dns)
+                // A message the snaplen cut: tshark reads it up to the captured end.
+                let declared = udp.length - UDP.headerLength
+                if result.issue == nil, declared > payload.count {
+                    frame._issues.append(.truncated(.dns, needed: declared, available: payload.count))
+                }
                 return
             }
         }

@@ -14,7 +14,7 @@ public enum PacketTree {
         ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
-        MalformedTree.declaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
+        MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration,
     ]
 
@@ -50,7 +50,11 @@ public enum PacketTree {
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, &tree) }
         application(input, &tree)
-        for issue in frame.issues { MalformedTree.add(issue, &tree) }
+        if let cut = frame.sizeLimitedIssue {
+            MalformedTree.addSizeLimited(cut, &tree)
+        } else {
+            for issue in frame.issues { MalformedTree.add(issue, &tree) }
+        }
         return tree.details
     }
 
@@ -136,5 +140,14 @@ enum MalformedTree {
 
     static func add(_ issue: DecodeIssue, _ tree: inout TreeBuilder) {
         tree.add(malformed, nil, .string(issue.description), label: "[Malformed Packet: \(issue)]")
+    }
+
+    /// A layer cut by the snaplen, as Wireshark's `_ws.short` ("Short Frame") item.
+    static let short = HeaderField("_ws.short", "Short Frame", .none)
+    static let shortDeclaration = ProtocolDeclaration("_ws.short", "Short Frame", fields: [short])
+
+    static func addSizeLimited(_ issue: DecodeIssue, _ tree: inout TreeBuilder) {
+        let label = "[Packet size limited during capture: \(issue.layer.shortName) truncated]"
+        tree.add(short, nil, .string(label), label: label)
     }
 }

@@ -178,7 +178,8 @@ enum TCPTree {
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)
             tree.close()
         }
-        addAnalysis(tcp, a, &tree)
+        // tshark adds the analysis after the options: none when the snaplen cut them.
+        if quoted || input.frame.sizeLimitedIssue?.layer != .tcp { addAnalysis(tcp, a, &tree) }
         if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
