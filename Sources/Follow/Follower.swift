@@ -619,7 +619,7 @@ extension TCPConversation {
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
-                sackRightEdge: segment.options.sackBlocks.highestRightEdge)
+                sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil)
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

@@ -56,8 +56,9 @@ public struct TCPSequenceAnalyzer: Sendable {
         var pushSetLast = false
         /// False from a lost segment until the peer acknowledges again (`valid_bif`).
         var validBytesInFlight = true
-        /// The highest SACK right edge of this side's last ACK, 0 when it had none.
-        var lastSACKRight: UInt32 = 0
+        /// The bytes covered by the blocks of this side's last segment's SACK option (0
+        /// without one).
+        var sackedBytes: UInt32 = 0
     }
 
     var client = Flow()
@@ -98,7 +99,7 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
                                  seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
-                                 segmentLength: Int, sackRightEdge: UInt32? = nil) -> TCPSegmentAnalysis {
+                                 segmentLength: Int, sackedBytes: UInt32? = nil) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
 
@@ -124,11 +125,11 @@ public struct TCPSequenceAnalyzer: Sendable {
         if fromClient {
             Self.analyzeSequence(&result, fwd: &client, rev: &server, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge)
+                                 sackedBytes: sackedBytes)
         } else {
             Self.analyzeSequence(&result, fwd: &server, rev: &client, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge)
+                                 sackedBytes: sackedBytes)
         }
 
         updateCompleteness(flags: flags, segmentLength: segmentLength, newConversation: isNew && !startsNewConversation)
@@ -198,7 +199,7 @@ public struct TCPSequenceAnalyzer: Sendable {
     private static func analyzeSequence(_ result: inout TCPSegmentAnalysis, fwd: inout Flow, rev: inout Flow,
                                         frame: Int, time: Timestamp, flags: TCPFlags, seq: UInt32,
                                         ack: UInt32, seglen: Int, window rawWindow: UInt16, firstRTT: Int64,
-                                        sackRightEdge: UInt32?) {
+                                        sackedBytes: UInt32?) {
         let window = UInt32(rawWindow)
         let len = UInt32(truncatingIfNeeded: seglen)
         let syn = flags.contains(.syn), fin = flags.contains(.fin), rst = flags.contains(.rst)
@@ -344,12 +345,13 @@ public struct TCPSequenceAnalyzer: Sendable {
         // side has sent, less what the peer acknowledged or selectively acknowledged last.
         if flags.contains(.ack) { rev.validBytesInFlight = true }
         if seglen > 0 && fwd.validBytesInFlight {
-            // A SACK edge counts when it lies between the cumulative ACK and this segment's end.
-            let end = seq &+ len
-            let sacked = rev.lastSACKRight
-            let acked = sacked != 0 && SeqNum.gt(sacked, rev.lastAck) && SeqNum.le(sacked, end) ? sacked : rev.lastAck
-            let inFlight = end &- acked
-            if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) }
+            // Wireshark 4.0's default ("historical") rule: from the lowest to the highest
+            // sequence number of the segments not yet acknowledged (lost ones were never
+            // seen, so they do not count), less the bytes the peer's last SACK covered.
+            let span = fwd.unacked.span(highestSent: fwd.nextSeq)
+            let inFlight = span.last &- span.first &- rev.sackedBytes
+            // A SYN or FIN counts in the span but is no byte in flight.
+            if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) - (syn || fin ? 1 : 0) }
             // The count restarts with the first segment after a PSH, as Wireshark's does.
             fwd.pushBytesSent = fwd.pushSetLast ? len : fwd.pushBytesSent &+ len
             fwd.pushSetLast = flags.contains(.psh)
@@ -357,7 +359,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
 
         fwd.window = window
-        fwd.lastSACKRight = sackRightEdge ?? 0
+        fwd.sackedBytes = sackedBytes ?? 0
         fwd.lastAck = ack
         fwd.lastAckTime = time
         fwd.lastSegmentFlags = result.flags

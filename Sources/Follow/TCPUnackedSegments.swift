@@ -10,11 +10,13 @@ struct TCPUnackedSegment: Sendable {
 
 /// Wireshark's per-direction list of unacknowledged segments. It lives on the heap only
 /// while segments are in flight (a conversation that never sends data keeps none), and
-/// holds at most 32: like Wireshark at its own limit (`TCP_MAX_UNACKED_SEGMENTS`, 10 000)
-/// a full list takes no new segments until ACKs make room. The list only feeds
-/// `tcp.analysis.acks_frame` / `ack_rtt`, never the flags.
+/// holds at most 128: like Wireshark at its own limit (`TCP_MAX_UNACKED_SEGMENTS`, 10 000)
+/// a full list takes no new segments until ACKs make room. The list feeds
+/// `tcp.analysis.acks_frame` / `ack_rtt` and `bytes_in_flight`, never the flags; 128
+/// covers a window of 128 full segments (lossy.pcap has 80 in flight), and bounds the
+/// walk each ACK makes over it.
 struct TCPUnackedSegments: Sendable {
-    static let capacity = 32
+    static let capacity = 128
     /// Oldest first.
     private var segments: [TCPUnackedSegment] = []
 
@@ -27,6 +29,19 @@ struct TCPUnackedSegments: Sendable {
         guard segments.count < Self.capacity else { return }
         if segments.capacity == 0 { segments.reserveCapacity(2) }
         segments.append(segment)
+    }
+
+    /// The lowest sequence number and the highest next sequence number of the segments in
+    /// the list (Wireshark's `first_seq`, `last_seq` for bytes in flight). When the list
+    /// is full, newer segments were not kept: `highestSent` stands in for their ends.
+    func span(highestSent: UInt32) -> (first: UInt32, last: UInt32) {
+        guard var first = segments.first?.seq, var last = segments.first?.nextSeq else { return (highestSent, highestSent) }
+        for segment in segments.dropFirst() {
+            if SeqNum.lt(segment.seq, first) { first = segment.seq }
+            if SeqNum.gt(segment.nextSeq, last) { last = segment.nextSeq }
+        }
+        if segments.count == Self.capacity, SeqNum.gt(highestSent, last) { last = highestSent }
+        return (first, last)
     }
 
     /// Applies an acknowledgment number as Wireshark's loop at the end of
