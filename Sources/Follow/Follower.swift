@@ -574,7 +574,7 @@ extension TCPConversation {
         analysis.nextSeq = analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
-            forward.sawSYN = true
+            if frame.sizeLimitedIssue?.layer != .tcp { forward.sawSYN = true }
             forward.windowScale = segment.options.windowScale
         }
         // Scaling applies only when both SYNs carried the option, and never to a SYN.
@@ -615,11 +615,16 @@ extension TCPConversation {
         if analyze {
             // tshark shows the completeness as it stood before this segment.
             analysis.completeness = analyzer.completeness
+            let headerCut = frame.sizeLimitedIssue?.layer == .tcp
             analysis.tcp = analyzer.analyze(
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
-                sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil)
+                sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil,
+                headerCut: headerCut)
+            // tshark keeps the state but shows no analysis (flags, acks, bytes in flight)
+            // on a segment whose header the snaplen cut: it stops before printing it.
+            if headerCut { analysis.tcp = TCPSegmentAnalysis() }
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),

@@ -99,7 +99,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
                                  seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
-                                 segmentLength: Int, sackedBytes: UInt32? = nil) -> TCPSegmentAnalysis {
+                                 segmentLength: Int, sackedBytes: UInt32? = nil,
+                                 headerCut: Bool = false) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
 
@@ -136,13 +137,14 @@ public struct TCPSequenceAnalyzer: Sendable {
         isNew = false
 
         // The rest of dissect_tcp() after the analysis: window scale from the options,
-        // the SYN timestamp, the initial RTT and the first-ACK rule.
+        // the SYN timestamp, the initial RTT and the first-ACK rule. A header the snaplen
+        // cut stops tshark in its options, before it decides whether the SYN scales.
         let pureACK = ackFlag && !syn
         if fromClient {
-            Self.afterAnalysis(fwd: &client, rev: &server, syn: syn, ack: ackFlag, pureACK: pureACK,
+            Self.afterAnalysis(fwd: &client, rev: &server, syn: syn && !headerCut, ack: ackFlag, pureACK: pureACK,
                                windowScaleOption: windowScaleOption)
         } else {
-            Self.afterAnalysis(fwd: &server, rev: &client, syn: syn, ack: ackFlag, pureACK: pureACK,
+            Self.afterAnalysis(fwd: &server, rev: &client, syn: syn && !headerCut, ack: ackFlag, pureACK: pureACK,
                                windowScaleOption: windowScaleOption)
         }
         if syn && !ackFlag { lastSYNTime = time }

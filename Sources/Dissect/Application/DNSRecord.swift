@@ -163,7 +163,7 @@ public struct DNSRecordIterator: Sequence, IteratorProtocol, Sendable {
     private var stopped = false
     public private(set) var issue: DecodeIssue?
     /// Once the walk stopped early: the type of the record it stopped in, when the bytes
-    /// held that record's name, type and class but not the rest.
+    /// held that record's name and fixed fields but not all of its data.
     public private(set) var cutRecordType: UInt16?
 
     init(_ bytes: ByteView, message: DNS) {
@@ -191,13 +191,14 @@ public struct DNSRecordIterator: Sequence, IteratorProtocol, Sendable {
         let name = DNSName.read(bytes, at: start, message: message)
         if issue == nil { issue = name.issue }
         guard let after = name.nextOffset else { return stop(at: start + 1) }
-        // tshark names a record's type once its name, type and class are read.
-        if end - after >= 4 { cutRecordType = bytes.u16be(after) }
         guard end - after >= 10 else { return stop(at: after + 10) }
         let length = Int(bytes.u16be(after + 8))
         let dataStart = after + 10
-        guard end - dataStart >= length else { return stop(at: dataStart + length) }
-        cutRecordType = nil
+        guard end - dataStart >= length else {
+            // tshark names the type once the fixed fields are read, before the data.
+            cutRecordType = bytes.u16be(after)
+            return stop(at: dataStart + length)
+        }
         let section: DNSSection
         if index < Int(message.answerCount) {
             section = .answer

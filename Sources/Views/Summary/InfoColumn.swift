@@ -25,8 +25,7 @@ enum InfoColumn {
             return
         }
         let analysis = input.analysis
-        // tshark prints the analysis after the TCP options: none when they are cut short.
-        if input.frame.tcp != nil, input.frame.sizeLimitedIssue?.layer != .tcp { writeAnalysisPrefix(analysis.tcp, to: out) }
+        if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
         case .layers(.http, _):
             if let message = analysis.http {

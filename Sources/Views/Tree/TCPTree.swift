@@ -182,8 +182,7 @@ enum TCPTree {
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)
             tree.close()
         }
-        // tshark adds the analysis after the options: none when the snaplen cut them.
-        if quoted || input.frame.sizeLimitedIssue?.layer != .tcp { addAnalysis(tcp, a, &tree) }
+        addAnalysis(tcp, a, &tree)
         if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
@@ -261,8 +260,10 @@ enum TCPTree {
         // SACK edges are shown relative to the peer's initial sequence number, which the
         // relative and raw ack numbers of this segment give.
         let base = tcp.acknowledgmentNumber &- a.relativeAck
+        var decodedEnd = range.lowerBound
         while let option = iterator.next() {
             let r = option.range
+            decodedEnd = r.upperBound
             let kind = option.kind
             let hasLength = r.count >= 2
             func kindAndLength() {
@@ -325,6 +326,28 @@ enum TCPTree {
             }
             tree.close()
         }
+        addCutOption(at: decodedEnd, tcp, &tree)
+        tree.close()
+    }
+
+    /// The option the snaplen cut in the middle: tshark shows its kind and length, then
+    /// stops (the `[Packet size limited during capture]` line follows).
+    private static func addCutOption(at start: Int, _ tcp: TCP, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        guard start + 2 <= bytes.count, start < tcp.optionsRange.upperBound,
+              start + Int(bytes[start + 1]) > bytes.count else { return }
+        let kind = bytes[start]
+        let field: HeaderField = switch kind {
+        case TCPOptionKind.maximumSegmentSize: optMSS
+        case TCPOptionKind.windowScale: optWScale
+        case TCPOptionKind.sack: optSACK
+        case TCPOptionKind.timestamps: optTimestamp
+        default: optUnknown
+        }
+        let r = start..<bytes.count
+        tree.open(field, r, .bytes(r), label: "TCP Option - \(optionSummaryName(kind))")
+        tree.add(optionKind, start..<start + 1, .uint(UInt64(kind)))
+        tree.add(optionLen, start + 1..<start + 2, .uint(UInt64(bytes[start + 1])))
         tree.close()
     }
 
