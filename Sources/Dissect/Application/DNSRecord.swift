@@ -162,6 +162,16 @@ public struct DNSRecordIterator: Sequence, IteratorProtocol, Sendable {
     private var position: Int?
     private var stopped = false
     public private(set) var issue: DecodeIssue?
+    /// The section of the record the walk reads next, or stopped in (nil past the last).
+    public var sectionOfNext: DNSSection? {
+        let answers = Int(message.answerCount), authority = Int(message.authorityCount)
+        if index < answers { return .answer }
+        if index < answers + authority { return .authority }
+        return index < total ? .additional : nil
+    }
+    /// True once the walk stopped where the bytes ran out, before the counts were read.
+    public var stoppedEarly: Bool { stopped && index < total }
+
     /// Once the walk stopped early: the type of the record it stopped in, when the bytes
     /// held that record's name and fixed fields but not all of its data.
     public private(set) var cutRecordType: UInt16?

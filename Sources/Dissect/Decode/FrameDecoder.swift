@@ -195,6 +195,8 @@ public enum FrameDecoder {
             frame._protocols.append(.icmp)
             if icmp.isError {
                 frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: false)
+                // tshark dissects the quoted datagram to its declared end: a snaplen cut stops it.
+                noteCut(frame, .ip, payload: payload, declaredLength: declaredLength)
             } else {
                 appendData(frame, icmp.payload)
             }
@@ -206,8 +208,12 @@ public enum FrameDecoder {
             frame._protocols.append(.icmpv6)
             if icmp.isError {
                 frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: true)
+                noteCut(frame, .ipv6, payload: payload, declaredLength: declaredLength)
             } else if icmp.type == 128 || icmp.type == 129 {
                 appendData(frame, icmp.payload)
+            } else if (133...137).contains(icmp.type) {
+                // Neighbour discovery options are read to the declared end.
+                noteCut(frame, .icmpv6, payload: payload, declaredLength: declaredLength)
             }
         case 59:
             break
@@ -215,6 +221,14 @@ public enum FrameDecoder {
             decodeIPTunnel(frame, proto, payload: payload)  // FrameDecoder+Tunnels.swift
         default:
             appendData(frame, payload)
+        }
+    }
+
+    /// Records that `layer` was cut short when the snaplen kept less of the IP payload
+    /// than its length declares (an echo's data is not read, so only layers that are).
+    private static func noteCut(_ frame: Frame, _ layer: Layer, payload: Range<Int>, declaredLength: Int) {
+        if declaredLength > payload.count {
+            frame._issues.append(.truncated(layer, needed: declaredLength, available: payload.count))
         }
     }
 

@@ -86,7 +86,7 @@ public enum PacketTree {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return
         }
-        if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
+        if let dns = frame.dns { DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, &tree); return }
         if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
             reassembled(message, &tree)
             return
