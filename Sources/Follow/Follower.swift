@@ -236,6 +236,9 @@ public final class Follower {
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
+            if streams.tracksHTTP {
+                HTTPSnaplenCut.apply(segment, fromA: fromA, streams: streams, frame: frame, into: &analysis)
+            }
             if let records = streams.lastRecords,
                !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
                 analysis.records = records
@@ -631,5 +634,34 @@ extension TCPConversation {
                                            sincePrevious: frame.raw.timestamp.nanoseconds(since: lastTime))
         lastFrame = frame.number
         lastTime = frame.raw.timestamp
+    }
+}
+
+/// How tshark shows HTTP on a direction the snaplen cut. It cannot put a cut segment
+/// together with others, so it dissects each segment of that direction by itself: one
+/// that starts with a request or status line is that message's start; anything else is
+/// `Continuation`, except the client's first data, which stays plain TCP.
+enum HTTPSnaplenCut {
+    static func apply(_ segment: TCP, fromA: Bool, streams: TCPStreams, frame: Frame, into analysis: inout FrameAnalysis) {
+        if segment.payload.count < segment.segmentLength {
+            if fromA { streams.snaplenCut.fromA = true } else { streams.snaplenCut.fromB = true }
+        }
+        guard fromA ? streams.snaplenCut.fromA : streams.snaplenCut.fromB else {
+            if analysis.http != nil || analysis.application == .layers(.http, nil) { streams.shownHTTP = true }
+            return
+        }
+        analysis.http = nil
+        analysis.pduFirstLine = nil
+        analysis.application = .asDecoded
+        let payload = segment.payload
+        guard !payload.isEmpty else { return }
+        if HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer != nil {
+            streams.shownHTTP = true
+        } else if streams.shownHTTP || FrameDecoder.isHTTPPort(segment.sourcePort) {
+            // The first data of a conversation, from the client, is not taken for HTTP.
+            analysis.application = .layers(.http, nil)
+            analysis.isHTTPContinuation = true
+            streams.shownHTTP = true
+        }
     }
 }

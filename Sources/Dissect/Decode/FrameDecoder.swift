@@ -269,6 +269,10 @@ public enum FrameDecoder {
             }
         }
         if isHTTPPort(tcp.sourcePort) || isHTTPPort(tcp.destinationPort) {
+            // tshark's HTTP reads a segment the snaplen cut to its end, and stops there.
+            if payload.count < tcp.segmentLength {
+                frame._issues.append(.truncated(.http, needed: tcp.segmentLength, available: payload.count))
+            }
             if let head = HTTPHead.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer {
                 frame._http = head
                 frame._protocols.append(.http)

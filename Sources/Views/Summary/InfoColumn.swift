@@ -28,6 +28,10 @@ enum InfoColumn {
         if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
         case .layers(.http, _):
+            if analysis.isHTTPContinuation {
+                out.ascii("Continuation")
+                return writeIssue(input.frame, to: out)
+            }
             if let message = analysis.http {
                 writeHTTP(message, to: out)
                 return
