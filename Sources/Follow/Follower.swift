@@ -659,7 +659,7 @@ enum HTTPSnaplenCut {
             streams.shownHTTP = true
         } else if streams.shownHTTP || FrameDecoder.isHTTPPort(segment.sourcePort) {
             // The first data of a conversation, from the client, is not taken for HTTP.
-            analysis.application = .layers(.http, nil)
+            analysis.application = .layers(.http, .data)
             analysis.isHTTPContinuation = true
             streams.shownHTTP = true
         }

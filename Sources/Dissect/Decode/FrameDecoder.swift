@@ -174,7 +174,11 @@ public enum FrameDecoder {
         case 6:
             let result = TCP.decode(bytes, at: offset, end: end, ipPayloadLength: declaredLength)
             frame._issues.append(result.issue)
-            guard let tcp = result.layer else { return }
+            guard let tcp = result.layer else {
+                // Cut inside the fixed header: tshark lists TCP once it has read the ports.
+                if case .truncated? = result.issue?.kind, end - offset >= 4 { frame._protocols.append(.tcp) }
+                return
+            }
             frame._tcp = tcp
             frame._protocols.append(.tcp)
             if !frame.stopsAtTransport { decodeTCPPayload(frame, tcp) }

@@ -81,6 +81,8 @@ enum InfoColumn {
             writeARP(arp, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
+        } else if let cut = CutTransportHeader(input.frame) {
+            cut.writeInfo(input.frame, to: out)
         } else if let issue = input.frame.issues.first, input.frame.sizeLimitedIssue == nil {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)

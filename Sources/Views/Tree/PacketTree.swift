@@ -47,7 +47,7 @@ public enum PacketTree {
         if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
-        if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) }
+        if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, &tree) }
         application(input, &tree)
         if let cut = frame.sizeLimitedIssue {
@@ -82,6 +82,7 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
+        if a.isHTTPContinuation { return HTTPTree.continuation(frame.transportPayload.clamped(to: 0..<frame.bytes.count), &tree) }
         if let source = RecordSource(input) {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return

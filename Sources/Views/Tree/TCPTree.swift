@@ -185,7 +185,9 @@ enum TCPTree {
         addAnalysis(tcp, a, &tree)
         if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
-            tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
+            // The length on the wire, as tshark labels it, also when the snaplen cut it.
+            let length = max(payloadRange.count, tcp.segmentLength)
+            tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(length) byte\(length == 1 ? "" : "s"))")
             let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
             if a.isPDUSegment || completesPDU {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
