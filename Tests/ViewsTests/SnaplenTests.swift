@@ -47,9 +47,9 @@ import Follow
         #expect(!DecodeIssue.malformed(.tcp, .optionLength(1)).isSnaplenCut(uncaptured: 100))
     }
 
-    /// The summary lines of a capture as if it had been recorded with `-s snaplen`: each
+    /// Runs the pipeline over a capture as if it had been recorded with `-s snaplen`: each
     /// frame's bytes cut in memory, its length on the wire kept.
-    static func summaryCut(_ capture: String, to snaplen: Int) throws -> [Substring] {
+    static func cut(_ capture: String, to snaplen: Int, _ body: (FieldInput, OutputBuffer) -> Void) throws -> String {
         let reader = try CaptureFileReader(path: Paths.fixtures.appendingPathComponent(capture).path)
         let out = OutputBuffer(fileDescriptor: nil)
         var loop = PacketLoop(follower: Follower())
@@ -57,9 +57,36 @@ import Follow
             let bytes = ByteView(start: raw.bytes.base, count: min(raw.bytes.count, snaplen))
             let cut = RawFrame(bytes: bytes, timestamp: raw.timestamp, originalLength: raw.originalLength,
                                linkType: raw.linkType)
-            loop.process(cut) { SummaryLine().write($0, to: out) }
+            loop.process(cut) { body($0, out) }
         }
-        return out.text.split(separator: "\n")
+        return out.text
+    }
+
+    static func summaryCut(_ capture: String, to snaplen: Int) throws -> [Substring] {
+        try cut(capture, to: snaplen) { SummaryLine().write($0, to: $1) }.split(separator: "\n")
+    }
+
+    /// Every cut from 1 to 140 bytes: the summary line and the tree of every frame are
+    /// built without reading past the bytes (a neighbour solicitation cut inside its
+    /// target address once did), and the cut frames say so in the tree.
+    @Test(arguments: ["icmp-ping.pcap", "dns.pcap", "nmap-ss.pcap", "tls13.pcap", "http-get.pcap"])
+    func everySnaplenIsSafe(capture: String) throws {
+        let shortest = try Self.frames(capture).map(\.raw.originalLength).min() ?? 0
+        var unnoted: [Int] = []
+        for snaplen in 1...140 {
+            var frames = 0, noted = 0
+            _ = try Self.cut(capture, to: snaplen) { input, out in
+                SummaryLine().write(input, to: out)
+                let details = PacketTree.build(input)
+                VerboseView.write(details, bytes: input.frame.bytes, to: out)
+                frames += 1
+                if details.roots.contains(where: { $0.field == "_ws.short" }) { noted += 1 }
+            }
+            // Below the shortest frame every frame is cut, and each one says so.
+            if snaplen < shortest && noted != frames { unnoted.append(snaplen) }
+        }
+        #expect(shortest > 14)
+        #expect(unnoted.isEmpty, "\(capture): cuts with a frame that does not say it was cut: \(unnoted)")
     }
 
     /// The Info suffix (no space before it), and no TCP analysis flags where the cut

@@ -169,7 +169,7 @@ enum ICMPv6Tree {
                 }
             }
             DataTree.dissect(o + 8..<end, &tree)
-        case 135, 136 where end >= o + 24:
+        case 135 where end >= o + 24, 136 where end >= o + 24:
             if icmp.type == 135 {
                 tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
             } else {
