@@ -589,6 +589,10 @@ extension TCPConversation {
         if !flags.contains(.syn) {
             if let shift = forward.windowScale, reverse.windowScale != nil {
                 analysis.windowScaleFactor = 1 << Int(min(shift, 14))
+            } else if analyze, analyzer.scalingUnused(fromClient: fromA) {
+                // The peer's SYN without the option settles it for this side too (an
+                // RST-ACK answering nmap's SYN), as Wireshark decides it.
+                analysis.windowScaleFactor = -2
             } else {
                 analysis.windowScaleFactor = forward.sawSYN && reverse.sawSYN ? -2 : -1
             }

@@ -174,6 +174,12 @@ public struct TCPSequenceAnalyzer: Sendable {
         if pureACK { fwd.isFirstAck = false }
     }
 
+    /// True once the handshake showed that one side's window is not scaled (Wireshark's
+    /// `win_scale` -2): a SYN or SYN-ACK without the option, whichever side sent it.
+    public func scalingUnused(fromClient: Bool) -> Bool {
+        (fromClient ? client : server).windowScale == -2
+    }
+
     /// The window-scale shift that applies to one side's (non-SYN) window fields, as
     /// Wireshark works it out from the handshake: nil when unknown, 0 when not in use.
     public func windowShift(fromClient: Bool) -> Int? {
