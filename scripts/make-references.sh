@@ -9,9 +9,9 @@
 #   F.fields.tsv    tshark -T fields with the FIELDS list below (header line)
 #   F.analysis.tsv  tshark -T fields with the ANALYSIS list below (header line)
 #   F.summary.txt   default one-line-per-packet output
-#   F.conv.txt      -q -z conv,tcp
-#   F.convudp.txt   -q -z conv,udp          (only when F has UDP)
-#   F.follow-N.txt  -q -z follow,tcp,raw,N  (for the first 16 TCP streams N)
+#   F.conv.txt      -q -z conv,tcp                                  (not for SNAPLEN_CUTS)
+#   F.convudp.txt   -q -z conv,udp          (only when F has UDP;   not for SNAPLEN_CUTS)
+#   F.follow-N.txt  -q -z follow,tcp,raw,N  (the first 16 streams N; not for SNAPLEN_CUTS)
 #   F.verbose.txt   -V                      (the details tree)
 #   F.json          -T json                 (all but the BIG captures)
 #   F.expert.txt    -q -z expert            (the expert items, counted)
@@ -41,6 +41,11 @@ SSHFIELDS="-e frame.number -e ssh.protocol -e ssh.direction -e ssh.packet_length
 # F.decode-as.ssh.tsv with these -d options.
 declare -A DECODE_AS=([ssh-2222.pcap]="tcp.port==2222,ssh")
 
+# Captures cut by a snapshot length, made from the lab captures with editcap (issue 14):
+# tshark's "[Packet size limited during capture]" in the summary, -V, fields and JSON.
+declare -A SNAPLEN_CUTS=([echo-s60.pcap]="echo.pcap 60" [dns-s60.pcap]="dns.pcap 60"
+                         [http-get-s60.pcap]="http-get.pcap 60" [icmp-ping-s80.pcap]="icmp-ping.pcap 80")
+
 if ! command -v tshark >/dev/null; then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -55,6 +60,10 @@ export WIRESHARK_CONFIG_DIR="$CFG"
 ts() { tshark -n "$@" 2>/dev/null; }
 
 cd "$PCAPS"
+for cut in "${!SNAPLEN_CUTS[@]}"; do
+  read -r source snaplen <<<"${SNAPLEN_CUTS[$cut]}"
+  editcap -F pcap -s "$snaplen" "$source" "$cut"
+done
 if (($#)); then files=("$@"); else files=(*.pcap *.pcapng); fi
 
 # The field names tshark emits on these captures, for the allfields references (the
@@ -78,15 +87,20 @@ for f in "${files[@]}"; do
   # shellcheck disable=SC2086
   ts -r "$f" -T fields -E header=y $ANALYSIS >"$f.analysis.tsv"
   ts -r "$f" >"$f.summary.txt"
-  ts -r "$f" -q -z conv,tcp >"$f.conv.txt"
   ts -r "$f" -q -z expert >"$f.expert.txt"
-  if [[ -n "$(ts -r "$f" -Y udp -T fields -e frame.number | head -1)" ]]; then
-    ts -r "$f" -q -z conv,udp >"$f.convudp.txt"
+  # On a cut capture tshark's conversation and follow taps miss every frame whose TCP or
+  # UDP dissection the cut stopped (the tap runs at its end): tcpwatch still counts and
+  # follows them, so those references would only record the difference.
+  if [[ -z "${SNAPLEN_CUTS[$f]:-}" ]]; then
+    ts -r "$f" -q -z conv,tcp >"$f.conv.txt"
+    if [[ -n "$(ts -r "$f" -Y udp -T fields -e frame.number | head -1)" ]]; then
+      ts -r "$f" -q -z conv,udp >"$f.convudp.txt"
+    fi
+    # The first 16 streams: a port scan has a thousand, each one SYN and its answer.
+    for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq | head -16); do
+      ts -r "$f" -q -z "follow,tcp,raw,$n" >"$f.follow-$n.txt"
+    done
   fi
-  # The first 16 streams: a port scan has a thousand, each one SYN and its answer.
-  for n in $(ts -r "$f" -Y tcp -T fields -e tcp.stream | sort -n | uniq | head -16); do
-    ts -r "$f" -q -z "follow,tcp,raw,$n" >"$f.follow-$n.txt"
-  done
   case " $NO_VERBOSE " in
     *" $f "*) ;;
     *) ts -r "$f" -V >"$f.verbose.txt" ;;

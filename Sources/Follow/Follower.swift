@@ -249,6 +249,9 @@ public final class Follower {
             analysis.application = verdict
             analysis.http = message
             analysis.pduFirstLine = firstLine
+            if streams.tracksHTTP {
+                HTTPSnaplenCut.apply(segment, fromA: fromA, streams: streams, frame: frame, into: &analysis)
+            }
             if let records = streams.lastRecords,
                !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
                 analysis.records = records
@@ -610,7 +613,7 @@ extension TCPConversation {
         analysis.nextSeq = analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
-            forward.sawSYN = true
+            if frame.sizeLimitedIssue?.layer != .tcp { forward.sawSYN = true }
             forward.windowScale = segment.options.windowScale
         }
         // Scaling applies only when both SYNs carried the option, and never to a SYN.
@@ -622,6 +625,10 @@ extension TCPConversation {
         if !flags.contains(.syn) {
             if let shift = forward.windowScale, reverse.windowScale != nil {
                 analysis.windowScaleFactor = 1 << Int(min(shift, 14))
+            } else if analyze, analyzer.scalingUnused(fromClient: fromA) {
+                // The peer's SYN without the option settles it for this side too (an
+                // RST-ACK answering nmap's SYN), as Wireshark decides it.
+                analysis.windowScaleFactor = -2
             } else {
                 analysis.windowScaleFactor = forward.sawSYN && reverse.sawSYN ? -2 : -1
             }
@@ -651,16 +658,50 @@ extension TCPConversation {
         if analyze {
             // tshark shows the completeness as it stood before this segment.
             analysis.completeness = analyzer.completeness
+            let headerCut = frame.sizeLimitedIssue?.layer == .tcp
             analysis.tcp = analyzer.analyze(
                 frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
-                sackRightEdge: segment.options.sackBlocks.highestRightEdge, unackedRoom: unackedRoom)
+                sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil,
+                headerCut: headerCut, unackedRoom: unackedRoom)
+            // tshark keeps the state but shows no analysis (flags, acks, bytes in flight)
+            // on a segment whose header the snaplen cut: it stops before printing it.
+            if headerCut { analysis.tcp = TCPSegmentAnalysis() }
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
         analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),
                                            sincePrevious: frame.raw.timestamp.nanoseconds(since: lastTime))
         lastFrame = frame.number
         lastTime = frame.raw.timestamp
+    }
+}
+
+/// How tshark shows HTTP on a direction the snaplen cut. It cannot put a cut segment
+/// together with others, so it dissects each segment of that direction by itself: one
+/// that starts with a request or status line is that message's start; anything else is
+/// `Continuation`, except the client's first data, which stays plain TCP.
+enum HTTPSnaplenCut {
+    static func apply(_ segment: TCP, fromA: Bool, streams: TCPStreams, frame: Frame, into analysis: inout FrameAnalysis) {
+        if segment.payload.count < segment.segmentLength {
+            if fromA { streams.snaplenCut.fromA = true } else { streams.snaplenCut.fromB = true }
+        }
+        guard fromA ? streams.snaplenCut.fromA : streams.snaplenCut.fromB else {
+            if analysis.http != nil || analysis.application == .layers(.http, nil) { streams.shownHTTP = true }
+            return
+        }
+        analysis.http = nil
+        analysis.pduFirstLine = nil
+        analysis.application = .asDecoded
+        let payload = segment.payload
+        guard !payload.isEmpty else { return }
+        if HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer != nil {
+            streams.shownHTTP = true
+        } else if streams.shownHTTP || FrameDecoder.isHTTPPort(segment.sourcePort) {
+            // The first data of a conversation, from the client, is not taken for HTTP.
+            analysis.application = .layers(.http, .data)
+            analysis.isHTTPContinuation = true
+            streams.shownHTTP = true
+        }
     }
 }

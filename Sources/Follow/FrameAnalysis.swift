@@ -49,6 +49,9 @@ public struct FrameAnalysis: Sendable {
     /// For a segment of an HTTP message completed later: the message's first line, when
     /// tshark shows it in the Info column.
     public var pduFirstLine: [UInt8]?
+    /// HTTP data tshark shows by itself as `Continuation`: a segment with no request or
+    /// status line, in a direction the snaplen cut (so it could not be put together).
+    public var isHTTPContinuation = false
     /// For an ICMP echo reply: the frame of its request.
     public var echoRequestFrame: Int?
     /// For a DNS response over UDP: the frame of its query and the time since it.

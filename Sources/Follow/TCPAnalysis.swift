@@ -56,8 +56,9 @@ public struct TCPSequenceAnalyzer: Sendable {
         var pushSetLast = false
         /// False from a lost segment until the peer acknowledges again (`valid_bif`).
         var validBytesInFlight = true
-        /// The highest SACK right edge of this side's last ACK, 0 when it had none.
-        var lastSACKRight: UInt32 = 0
+        /// The bytes covered by the blocks of this side's last segment's SACK option (0
+        /// without one).
+        var sackedBytes: UInt32 = 0
     }
 
     var client = Flow()
@@ -101,8 +102,8 @@ public struct TCPSequenceAnalyzer: Sendable {
     ///   - segmentLength: `tcp.len`.
     public mutating func analyze(frame: Int, time: Timestamp, fromClient: Bool, flags: TCPFlags,
                                  seq: UInt32, ack: UInt32, window: UInt16, windowScaleOption: UInt8?,
-                                 segmentLength: Int, sackRightEdge: UInt32? = nil,
-                                 unackedRoom: Bool = true) -> TCPSegmentAnalysis {
+                                 segmentLength: Int, sackedBytes: UInt32? = nil,
+                                 headerCut: Bool = false, unackedRoom: Bool = true) -> TCPSegmentAnalysis {
         var result = TCPSegmentAnalysis()
         let syn = flags.contains(.syn), ackFlag = flags.contains(.ack)
 
@@ -128,24 +129,25 @@ public struct TCPSequenceAnalyzer: Sendable {
         if fromClient {
             Self.analyzeSequence(&result, fwd: &client, rev: &server, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge, unackedRoom: unackedRoom)
+                                 sackedBytes: sackedBytes, unackedRoom: unackedRoom)
         } else {
             Self.analyzeSequence(&result, fwd: &server, rev: &client, frame: frame, time: time, flags: flags,
                                  seq: seq, ack: ack, seglen: segmentLength, window: window, firstRTT: firstRTT,
-                                 sackRightEdge: sackRightEdge, unackedRoom: unackedRoom)
+                                 sackedBytes: sackedBytes, unackedRoom: unackedRoom)
         }
 
         updateCompleteness(flags: flags, segmentLength: segmentLength, newConversation: isNew && !startsNewConversation)
         isNew = false
 
         // The rest of dissect_tcp() after the analysis: window scale from the options,
-        // the SYN timestamp, the initial RTT and the first-ACK rule.
+        // the SYN timestamp, the initial RTT and the first-ACK rule. A header the snaplen
+        // cut stops tshark in its options, before it decides whether the SYN scales.
         let pureACK = ackFlag && !syn
         if fromClient {
-            Self.afterAnalysis(fwd: &client, rev: &server, syn: syn, ack: ackFlag, pureACK: pureACK,
+            Self.afterAnalysis(fwd: &client, rev: &server, syn: syn && !headerCut, ack: ackFlag, pureACK: pureACK,
                                windowScaleOption: windowScaleOption)
         } else {
-            Self.afterAnalysis(fwd: &server, rev: &client, syn: syn, ack: ackFlag, pureACK: pureACK,
+            Self.afterAnalysis(fwd: &server, rev: &client, syn: syn && !headerCut, ack: ackFlag, pureACK: pureACK,
                                windowScaleOption: windowScaleOption)
         }
         if syn && !ackFlag { lastSYNTime = time }
@@ -175,6 +177,12 @@ public struct TCPSequenceAnalyzer: Sendable {
         if pureACK { fwd.isFirstAck = false }
     }
 
+    /// True once the handshake showed that one side's window is not scaled (Wireshark's
+    /// `win_scale` -2): a SYN or SYN-ACK without the option, whichever side sent it.
+    public func scalingUnused(fromClient: Bool) -> Bool {
+        (fromClient ? client : server).windowScale == -2
+    }
+
     /// The window-scale shift that applies to one side's (non-SYN) window fields, as
     /// Wireshark works it out from the handshake: nil when unknown, 0 when not in use.
     public func windowShift(fromClient: Bool) -> Int? {
@@ -202,7 +210,7 @@ public struct TCPSequenceAnalyzer: Sendable {
     private static func analyzeSequence(_ result: inout TCPSegmentAnalysis, fwd: inout Flow, rev: inout Flow,
                                         frame: Int, time: Timestamp, flags: TCPFlags, seq: UInt32,
                                         ack: UInt32, seglen: Int, window rawWindow: UInt16, firstRTT: Int64,
-                                        sackRightEdge: UInt32?, unackedRoom: Bool) {
+                                        sackedBytes: UInt32?, unackedRoom: Bool) {
         let window = UInt32(rawWindow)
         let len = UInt32(truncatingIfNeeded: seglen)
         let syn = flags.contains(.syn), fin = flags.contains(.fin), rst = flags.contains(.rst)
@@ -348,12 +356,13 @@ public struct TCPSequenceAnalyzer: Sendable {
         // side has sent, less what the peer acknowledged or selectively acknowledged last.
         if flags.contains(.ack) { rev.validBytesInFlight = true }
         if seglen > 0 && fwd.validBytesInFlight {
-            // A SACK edge counts when it lies between the cumulative ACK and this segment's end.
-            let end = seq &+ len
-            let sacked = rev.lastSACKRight
-            let acked = sacked != 0 && SeqNum.gt(sacked, rev.lastAck) && SeqNum.le(sacked, end) ? sacked : rev.lastAck
-            let inFlight = end &- acked
-            if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) }
+            // Wireshark 4.0's default ("historical") rule: from the lowest to the highest
+            // sequence number of the segments not yet acknowledged (lost ones were never
+            // seen, so they do not count), less the bytes the peer's last SACK covered.
+            let span = fwd.unacked.span(highestSent: fwd.nextSeq)
+            let inFlight = span.last &- span.first &- rev.sackedBytes
+            // A SYN or FIN counts in the span but is no byte in flight.
+            if inFlight > 0 && inFlight < 2_000_000_000 { result.bytesInFlight = Int(inFlight) - (syn || fin ? 1 : 0) }
             // The count restarts with the first segment after a PSH, as Wireshark's does.
             fwd.pushBytesSent = fwd.pushSetLast ? len : fwd.pushBytesSent &+ len
             fwd.pushSetLast = flags.contains(.psh)
@@ -361,7 +370,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         }
 
         fwd.window = window
-        fwd.lastSACKRight = sackRightEdge ?? 0
+        fwd.sackedBytes = sackedBytes ?? 0
         fwd.lastAck = ack
         fwd.lastAckTime = time
         fwd.lastSegmentFlags = result.flags

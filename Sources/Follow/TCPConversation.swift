@@ -7,6 +7,7 @@ public struct TCPDirection: Sendable {
     public var baseSeqSet = false
     /// The window-scale shift this side announced in its SYN, if any.
     public var windowScale: UInt8?
+    /// A SYN whose options were captured: a snaplen cut leaves the scaling unknown.
     public var sawSYN = false
     public var sawFIN = false
     public var sawRST = false

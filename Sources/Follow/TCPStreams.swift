@@ -36,6 +36,15 @@ final class TCPStreams {
     @exclusivity(unchecked) private var touchedMessage = false
     @exclusivity(unchecked) private var headReadThisFrame = false
 
+    /// Whether HTTP messages are parsed on this conversation.
+    var tracksHTTP: Bool { httpA != nil }
+    /// Per direction (A→B, B→A): a segment the snaplen cut was seen. tshark cannot put
+    /// such a direction's segments together, so from then on it shows each segment by
+    /// itself (``Follower`` decides how).
+    @exclusivity(unchecked) var snaplenCut = (fromA: false, fromB: false)
+    /// Some frame of the conversation was shown as HTTP.
+    @exclusivity(unchecked) var shownHTTP = false
+
     /// TLS records or SSH packets, when the conversation carries them.
     let records: RecordTracker?
     /// Whether side A is the client, for the record tracker.

@@ -136,8 +136,8 @@ import Testing
         }
     }
 
-    @Test func pptpFrameDecodesInnerTCP() throws {
-        try Self.decode(T.pptpSYNACK) { frame in
+    @Test func pptpFrameDecodesInnerTCP() {
+        Self.decode(T.pptpSYNACK) { frame in
             #expect(frame.protocols.map(\.description).joined(separator: ":") == "eth:ethertype:ip:gre:ppp:ip:tcp")
             #expect(frame.tunnels.first?.ppp?.protocolNumber == PPP.ipv4)
             #expect(frame.ipv4?.source.description == "192.168.83.2")

@@ -69,7 +69,8 @@ import Views
     /// Captures whose tree is tshark's exactly, line for line and in order: a change that
     /// moves or alters a line shows up here first.
     @Test(arguments: ["echo.pcap", "refused.pcap", "two-conns.pcap", "icmp-ping.pcap", "nc-file.pcap",
-                      "loopback-v6.pcap", "escapes.pcap", "two-interfaces.pcapng", "nmap-sa.pcap"])
+                      "loopback-v6.pcap", "escapes.pcap", "two-interfaces.pcapng", "nmap-sa.pcap",
+                      "echo-s60.pcap", "dns-s60.pcap", "http-get-s60.pcap"])
     func verboseIsExact(capture: String) throws {
         let path = Paths.fixtures.appendingPathComponent(capture).path
         let expected = try String(contentsOfFile: path + ".verbose.txt", encoding: .utf8)

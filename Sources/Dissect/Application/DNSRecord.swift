@@ -162,6 +162,19 @@ public struct DNSRecordIterator: Sequence, IteratorProtocol, Sendable {
     private var position: Int?
     private var stopped = false
     public private(set) var issue: DecodeIssue?
+    /// The section of the record the walk reads next, or stopped in (nil past the last).
+    public var sectionOfNext: DNSSection? {
+        let answers = Int(message.answerCount), authority = Int(message.authorityCount)
+        if index < answers { return .answer }
+        if index < answers + authority { return .authority }
+        return index < total ? .additional : nil
+    }
+    /// True once the walk stopped where the bytes ran out, before the counts were read.
+    public var stoppedEarly: Bool { stopped && index < total }
+
+    /// Once the walk stopped early: the type of the record it stopped in, when the bytes
+    /// held that record's name and fixed fields but not all of its data.
+    public private(set) var cutRecordType: UInt16?
 
     init(_ bytes: ByteView, message: DNS) {
         self.bytes = bytes
@@ -191,7 +204,11 @@ public struct DNSRecordIterator: Sequence, IteratorProtocol, Sendable {
         guard end - after >= 10 else { return stop(at: after + 10) }
         let length = Int(bytes.u16be(after + 8))
         let dataStart = after + 10
-        guard end - dataStart >= length else { return stop(at: dataStart + length) }
+        guard end - dataStart >= length else {
+            // tshark names the type once the fixed fields are read, before the data.
+            cutRecordType = bytes.u16be(after)
+            return stop(at: dataStart + length)
+        }
         let section: DNSSection
         if index < Int(message.answerCount) {
             section = .answer

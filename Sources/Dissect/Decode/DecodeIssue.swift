@@ -54,6 +54,24 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .erspan: "erspan"
         }
     }
+
+    /// The protocol's short name, as Wireshark registers it: the protocol column, and the
+    /// name in `[Packet size limited during capture: TCP truncated]`.
+    public var shortName: String {
+        switch self {
+        case .frame: "Frame"
+        case .eth: "Ethernet"
+        case .sll: "SLL"
+        case .null, .loop: "NULL"
+        case .ip: "IPv4"
+        case .ipv6, .ipv6Hopopts, .ipv6Routing, .ipv6Fraghdr, .ipv6Dstopts: "IPv6"
+        case .icmpv6: "ICMPv6"
+        case .ssh: "SSH"
+        case .tls: "TLS"
+        case .data: "Data"
+        default: description.uppercased()
+        }
+    }
 }
 
 /// Why a layer is malformed, beyond simply being cut short.
@@ -110,6 +128,15 @@ public struct DecodeIssue: Sendable, Equatable, CustomStringConvertible {
 
     public static func malformed(_ layer: Layer, _ why: Malformation) -> DecodeIssue {
         DecodeIssue(layer, .malformed(why))
+    }
+
+    /// True when the layer was cut by the capture's snapshot length, not damaged: the
+    /// bytes it needed were on the wire (`uncaptured` bytes of the frame were not saved).
+    /// tshark calls this a BoundsError and says "Packet size limited during capture";
+    /// past the wire length it is a ReportedBoundsError, a malformed packet.
+    public func isSnaplenCut(uncaptured: Int) -> Bool {
+        guard uncaptured > 0, case .truncated(let needed, let available) = kind else { return false }
+        return needed <= available + uncaptured
     }
 
     public var description: String {

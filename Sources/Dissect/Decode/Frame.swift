@@ -130,6 +130,22 @@ public final class Frame {
 
     @inlinable public var bytes: ByteView { _bytes }
 
+    /// The issue of the layer the snapshot length cut short, when that is what stopped the
+    /// decoding (see ``DecodeIssue/isSnaplenCut(uncaptured:)``): not damage, and shown as
+    /// tshark shows it, `[Packet size limited during capture]`.
+    public var sizeLimitedIssue: DecodeIssue? {
+        let uncaptured = _raw.originalLength - _raw.bytes.count
+        guard uncaptured > 0 else { return nil }
+        for issue in _issues where issue.isSnaplenCut(uncaptured: uncaptured) { return issue }
+        return nil
+    }
+
+    /// The issues that are damage: all but a snaplen cut.
+    public var damage: [DecodeIssue] {
+        let uncaptured = _raw.originalLength - _raw.bytes.count
+        return _issues.filter { !$0.isSnaplenCut(uncaptured: uncaptured) }
+    }
+
     /// The transport payload (TCP or UDP), or an empty range.
     public var transportPayload: Range<Int> {
         tcp?.payload ?? udp?.payload ?? 0..<0

@@ -174,7 +174,11 @@ public enum FrameDecoder {
         case 6:
             let result = TCP.decode(bytes, at: offset, end: end, ipPayloadLength: declaredLength)
             frame._issues.append(result.issue)
-            guard let tcp = result.layer else { return }
+            guard let tcp = result.layer else {
+                // Cut inside the fixed header: tshark lists TCP once it has read the ports.
+                if case .truncated? = result.issue?.kind, end - offset >= 4 { frame._protocols.append(.tcp) }
+                return
+            }
             frame._tcp = tcp
             frame._protocols.append(.tcp)
             if !frame.stopsAtTransport { decodeTCPPayload(frame, tcp) }
@@ -195,6 +199,8 @@ public enum FrameDecoder {
             frame._protocols.append(.icmp)
             if icmp.isError {
                 frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: false)
+                // tshark dissects the quoted datagram to its declared end: a snaplen cut stops it.
+                noteCut(frame, .ip, payload: payload, declaredLength: declaredLength)
             } else {
                 appendData(frame, icmp.payload)
             }
@@ -206,8 +212,12 @@ public enum FrameDecoder {
             frame._protocols.append(.icmpv6)
             if icmp.isError {
                 frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: true)
+                noteCut(frame, .ipv6, payload: payload, declaredLength: declaredLength)
             } else if icmp.type == 128 || icmp.type == 129 {
                 appendData(frame, icmp.payload)
+            } else if (133...137).contains(icmp.type) {
+                // Neighbour discovery options are read to the declared end.
+                noteCut(frame, .icmpv6, payload: payload, declaredLength: declaredLength)
             }
         case 59:
             break
@@ -215,6 +225,14 @@ public enum FrameDecoder {
             decodeIPTunnel(frame, proto, payload: payload)  // FrameDecoder+Tunnels.swift
         default:
             appendData(frame, payload)
+        }
+    }
+
+    /// Records that `layer` was cut short when the snaplen kept less of the IP payload
+    /// than its length declares (an echo's data is not read, so only layers that are).
+    private static func noteCut(_ frame: Frame, _ layer: Layer, payload: Range<Int>, declaredLength: Int) {
+        if declaredLength > payload.count {
+            frame._issues.append(.truncated(layer, needed: declaredLength, available: payload.count))
         }
     }
 
@@ -255,6 +273,10 @@ public enum FrameDecoder {
             }
         }
         if isHTTPPort(tcp.sourcePort) || isHTTPPort(tcp.destinationPort) {
+            // tshark's HTTP reads a segment the snaplen cut to its end, and stops there.
+            if payload.count < tcp.segmentLength {
+                frame._issues.append(.truncated(.http, needed: tcp.segmentLength, available: payload.count))
+            }
             if let head = HTTPHead.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer {
                 frame._http = head
                 frame._protocols.append(.http)
@@ -280,6 +302,11 @@ public enum FrameDecoder {
             if let dns = result.layer {
                 frame._dns = dns
                 frame._protocols.append(isMDNS && !isDNS ? .mdns : .dns)
+                // A message the snaplen cut: tshark reads it up to the captured end.
+                let declared = udp.length - UDP.headerLength
+                if result.issue == nil, declared > payload.count {
+                    frame._issues.append(.truncated(.dns, needed: declared, available: payload.count))
+                }
                 return
             }
         }

@@ -245,6 +245,14 @@ public struct SACKBlocks: Sendable, Equatable {
         return best
     }
 
+    /// The bytes the blocks cover, as Wireshark 4.0 sums them for bytes in flight: only
+    /// the first three blocks (it stores a block only while fewer than four are counted).
+    public var sackedBytes: UInt32 {
+        var total: UInt32 = 0
+        for i in 0..<Swift.min(count, 3) { total &+= self[i].right &- self[i].left }
+        return total
+    }
+
     public mutating func append(left: UInt32, right: UInt32) {
         guard count < 4 else { return }
         let v = UInt64(left) << 32 | UInt64(right)

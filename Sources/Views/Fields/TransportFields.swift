@@ -29,16 +29,16 @@ enum TransportFields {
 
     static let all: [FieldDefinition] = [
         field("tcp.srcport", "TCP source port") { i, o in
-            o.decimal(i.frame.tcp?.sourcePort)
+            o.decimal(i.frame.tcp?.sourcePort ?? CutTransportHeader.tcpPorts(i.frame)?.source)
             o.decimal(i.frame.quoted?.tcp?.sourcePort)
         },
         field("tcp.dstport", "TCP destination port") { i, o in
-            o.decimal(i.frame.tcp?.destinationPort)
+            o.decimal(i.frame.tcp?.destinationPort ?? CutTransportHeader.tcpPorts(i.frame)?.destination)
             o.decimal(i.frame.quoted?.tcp?.destinationPort)
         },
         field("tcp.port", "TCP source or destination port") { i, o in
-            o.decimal(i.frame.tcp?.sourcePort)
-            o.decimal(i.frame.tcp?.destinationPort)
+            o.decimal(i.frame.tcp?.sourcePort ?? CutTransportHeader.tcpPorts(i.frame)?.source)
+            o.decimal(i.frame.tcp?.destinationPort ?? CutTransportHeader.tcpPorts(i.frame)?.destination)
             o.decimal(i.frame.quoted?.tcp?.sourcePort)
             o.decimal(i.frame.quoted?.tcp?.destinationPort)
         },

@@ -23,8 +23,9 @@ public struct CheckReport {
         let t = frame.raw.timestamp
         if first == nil || t < first! { first = t }
         if last == nil || t > last! { last = t }
-        // An unsupported link type is not damage: the frame is simply not decoded.
-        let issues = frame.issues.filter { if case .malformed(.unsupportedLinkType) = $0.kind { false } else { true } }
+        // An unsupported link type is not damage: the frame is simply not decoded. Nor is
+        // a snaplen cut: the capture chose to keep only the start of each frame.
+        let issues = frame.damage.filter { if case .malformed(.unsupportedLinkType) = $0.kind { false } else { true } }
         guard let issue = issues.first else { return }
         damagedCount += 1
         if damagedFrames.count < Self.keep { damagedFrames.append((frame.number, issue.description)) }

@@ -26,6 +26,10 @@ enum DNSInfo {
             writeType(record.type, to: out)
             writeRecordData(record, bytes, to: out)
         }
+        if let type = records.cutRecordType {
+            out.byte(32)
+            writeType(type, to: out)
+        }
     }
 
     static func writeType(_ type: UInt16, to out: OutputBuffer) {

@@ -28,6 +28,10 @@ enum InfoColumn {
         if input.frame.tcp != nil { writeAnalysisPrefix(analysis.tcp, to: out) }
         switch analysis.application {
         case .layers(.http, _):
+            if analysis.isHTTPContinuation {
+                out.ascii("Continuation")
+                return writeIssue(input.frame, to: out)
+            }
             if let message = analysis.http {
                 writeHTTP(message, to: out)
                 return
@@ -77,19 +81,31 @@ enum InfoColumn {
             writeARP(arp, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
-        } else if let issue = input.frame.issues.first {
+        } else if let cut = CutTransportHeader(input.frame) {
+            cut.writeInfo(input.frame, to: out)
+        } else if let issue = input.frame.issues.first, input.frame.sizeLimitedIssue == nil {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)
             } else {
                 out.string(issue.description)
             }
         }
-        if let issue = input.frame.issues.first, input.frame.tcp != nil || input.frame.udp != nil || input.frame.ipv4 != nil || input.frame.ipv6 != nil {
+        writeIssue(input.frame, to: out)
+    }
+
+    /// tshark's note on a frame a dissector could not finish: a snaplen cut, or damage.
+    static func writeIssue(_ frame: Frame, to out: OutputBuffer) {
+        if frame.sizeLimitedIssue != nil {
+            out.ascii(sizeLimitedNote)
+        } else if let issue = frame.issues.first, frame.tcp != nil || frame.udp != nil || frame.ipv4 != nil || frame.ipv6 != nil {
             out.ascii(" [")
             out.string(issue.description)
             out.byte(93)
         }
     }
+
+    /// What tshark appends (with no space before it) when the snaplen cut a dissector short.
+    static let sizeLimitedNote: StaticString = "[Packet size limited during capture]"
 
     /// A fragment whose datagram is not complete yet, as tshark's IP dissectors say it.
     static func writeFragment(_ frame: Frame, to out: OutputBuffer) -> Bool {

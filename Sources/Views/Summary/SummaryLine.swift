@@ -105,6 +105,7 @@ public struct SummaryLine {
         if input.frame.tcp != nil { return "TCP" }
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
+        if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.ipv6 != nil { return "IPv6" }
         if input.frame.ipv4 != nil { return "IPv4" }
         if input.frame.ethernet != nil || input.frame.sll != nil { return "Ethernet" }

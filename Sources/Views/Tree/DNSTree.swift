@@ -88,7 +88,9 @@ enum DNSTree {
         64: "SVCB (General Purpose Service Endpoints)", 65: "HTTPS (HTTPS Specific Service Endpoints)", 255: "* (A request for all records the server/cache has available)",
     ]
 
-    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, _ tree: inout TreeBuilder) {
+    /// `cut`: the snaplen cut the message; tshark stops where the bytes end, after the
+    /// heading of the section it stopped in, before the request/response links.
+    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, cut: Bool = false, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         let o = dns.offset
         tree.open(declaration, dns.layerStart..<min(bytes.count, dns.end), label: "Domain Name System (\(dns.isResponse ? "response" : "query"))")
@@ -129,6 +131,10 @@ enum DNSTree {
             tree.add(qryClass, nameEnd + 2..<nameEnd + 4, .uint(UInt64(q.questionClass)))
             tree.close()
         }
+        if !opened && cut && questions.stopped {
+            tree.openText("Queries")
+            opened = true
+        }
         if opened { tree.close() }
         var records = dns.records(bytes)
         var section: DNSSection?
@@ -140,7 +146,16 @@ enum DNSTree {
             }
             record(rec, &tree)
         }
+        if cut && !questions.stopped && records.stoppedEarly, let stoppedIn = records.sectionOfNext, stoppedIn != section {
+            if section != nil { tree.close() }
+            section = stoppedIn
+            tree.openText(stoppedIn == .answer ? "Answers" : stoppedIn == .authority ? "Authoritative nameservers" : "Additional records")
+        }
         if section != nil { tree.close() }
+        if cut {
+            tree.close()
+            return
+        }
         if let query = analysis.dnsQueryFrame {
             tree.add(responseTo, nil, .uint(UInt64(query)), label: "Request In: \(query)", generated: true)
             if let ns = analysis.dnsResponseTime { tree.add(time, nil, .relativeTime(ns), generated: true) }

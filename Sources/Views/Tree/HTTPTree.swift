@@ -209,6 +209,18 @@ enum HTTPTree {
         return HTTPBody(data: data, range: chunked ? nil : range, contentType: nil)
     }
 
+    /// A segment tshark shows by itself as `Continuation` (a direction the snaplen cut):
+    /// its captured bytes as the file data.
+    static func continuation(_ range: Range<Int>, _ tree: inout TreeBuilder) {
+        guard !range.isEmpty else { return }
+        var data: [UInt8] = []
+        tree.bytes.slice(range).withUnsafeBytes { data.append(contentsOf: $0) }
+        tree.open(declaration, range, label: "Hypertext Transfer Protocol")
+        tree.add(fileData, range, .string(String(decoding: data, as: UTF8.self)), label: "File Data: \(data.count) bytes")
+        DataTree.dissect(range, &tree)
+        tree.close()
+    }
+
     /// A message completed from earlier segments whose bytes were not kept: what the
     /// follower knows of it, without byte ranges.
     static func dissectWithoutBytes(_ message: HTTPMessage, _ tree: inout TreeBuilder) {

@@ -56,10 +56,14 @@ enum ICMPTree {
                  display: typeNames[UInt64(icmp.type)].map { "\(icmp.type) (\($0))" } ?? String(icmp.type))
         let codeText = ICMPCodes.name(type: icmp.type, code: icmp.code)
         tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)), display: codeText.map { "\(icmp.code) (\($0))" })
-        let good = InternetChecksum.verifies(bytes, o..<end)
-        tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)),
-                 display: "0x\(hex(UInt64(icmp.checksum), digits: 4)) [\(good ? "correct" : "incorrect")]")
-        tree.add(checksumStatus, nil, .uint(good ? 1 : 0), generated: true)
+        if ICMPChecksum.isCut(input.frame, end: end) {
+            ICMPChecksum.addUnverified(icmp.checksum, checksum, checksumStatus, o, &tree)
+        } else {
+            let good = InternetChecksum.verifies(bytes, o..<end)
+            tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)),
+                     display: "0x\(hex(UInt64(icmp.checksum), digits: 4)) [\(good ? "correct" : "incorrect")]")
+            tree.add(checksumStatus, nil, .uint(good ? 1 : 0), generated: true)
+        }
         if icmp.type == 0 || icmp.type == 8 {
             let id = UInt64(icmp.identifier), sq = UInt64(icmp.sequenceNumber)
             tree.add(ident, o + 4..<o + 6, .uint(id))
@@ -143,7 +147,9 @@ enum ICMPv6Tree {
         tree.open(declaration, o..<end, label: "Internet Control Message Protocol v6")
         tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)))
         tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)))
-        if let ip = input.frame.ipv6, end == icmp.payload.upperBound {
+        if ICMPChecksum.isCut(input.frame, end: end) {
+            ICMPChecksum.addUnverified(icmp.checksum, checksum, checksumStatus, o, &tree)
+        } else if let ip = input.frame.ipv6, end == icmp.payload.upperBound {
             let good = verifies(bytes, o..<end, ip)
             tree.add(checksum, o + 2..<o + 4, .uint(UInt64(icmp.checksum)),
                      display: "0x\(hex(UInt64(icmp.checksum), digits: 4)) [\(good ? "correct" : "incorrect")]")
@@ -282,5 +288,19 @@ enum ICMPCodes {
         case (11, 0): "Time to live exceeded in transit"
         default: nil
         }
+    }
+}
+
+/// The checksum of an ICMP message the snaplen cut: tshark cannot verify it and says so
+/// as it does for a datagram it does not have whole.
+enum ICMPChecksum {
+    static func isCut(_ frame: Frame, end: Int) -> Bool {
+        frame.raw.originalLength > frame.raw.bytes.count && end >= frame.bytes.count
+    }
+
+    static func addUnverified(_ value: UInt16, _ field: HeaderField, _ status: HeaderField, _ o: Int, _ tree: inout TreeBuilder) {
+        tree.add(field, o + 2..<o + 4, .uint(UInt64(value)),
+                 display: "0x\(hex(UInt64(value), digits: 4)) [unverified] [fragmented datagram]")
+        tree.add(status, nil, .uint(2), generated: true)
     }
 }

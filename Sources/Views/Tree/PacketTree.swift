@@ -14,7 +14,7 @@ public enum PacketTree {
         ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
-        MalformedTree.declaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
+        MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration,
     ]
 
@@ -47,10 +47,14 @@ public enum PacketTree {
         if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
-        if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) }
+        if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, &tree) }
         application(input, &tree)
-        for issue in frame.issues { MalformedTree.add(issue, &tree) }
+        if let cut = frame.sizeLimitedIssue {
+            MalformedTree.addSizeLimited(cut, &tree)
+        } else {
+            for issue in frame.issues { MalformedTree.add(issue, &tree) }
+        }
         return tree.details
     }
 
@@ -78,11 +82,12 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
+        if a.isHTTPContinuation { return HTTPTree.continuation(frame.transportPayload.clamped(to: 0..<frame.bytes.count), &tree) }
         if let source = RecordSource(input) {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return
         }
-        if let dns = frame.dns { DNSTree.dissect(dns, a, &tree); return }
+        if let dns = frame.dns { DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, &tree); return }
         if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
             reassembled(message, &tree)
             return
@@ -136,5 +141,14 @@ enum MalformedTree {
 
     static func add(_ issue: DecodeIssue, _ tree: inout TreeBuilder) {
         tree.add(malformed, nil, .string(issue.description), label: "[Malformed Packet: \(issue)]")
+    }
+
+    /// A layer cut by the snaplen, as Wireshark's `_ws.short` ("Short Frame") item.
+    static let short = HeaderField("_ws.short", "Short Frame", .none)
+    static let shortDeclaration = ProtocolDeclaration("_ws.short", "Short Frame", fields: [short])
+
+    static func addSizeLimited(_ issue: DecodeIssue, _ tree: inout TreeBuilder) {
+        let label = "[Packet size limited during capture: \(issue.layer.shortName) truncated]"
+        tree.add(short, nil, .string(label), label: label)
     }
 }

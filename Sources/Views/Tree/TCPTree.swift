@@ -46,6 +46,9 @@ enum TCPTree {
     static let optSACKLeft = HeaderField("tcp.options.sack_le", "left edge", .uint32)
     static let optSACKRight = HeaderField("tcp.options.sack_re", "right edge", .uint32)
     static let optSACKCount = HeaderField("tcp.options.sack.count", "TCP SACK Count", .uint8)
+    static let optDSACKLeft = HeaderField("tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", .uint32)
+    static let optDSACKRight = HeaderField("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", .uint32)
+    static let optDSACK = HeaderField("tcp.options.sack.dsack", "D-SACK Sequence", .none)
     static let optTimestamp = HeaderField("tcp.options.timestamp", "TCP Option - Timestamps", .bytes)
     static let optTSval = HeaderField("tcp.options.timestamp.tsval", "Timestamp value", .uint32)
     static let optTSecr = HeaderField("tcp.options.timestamp.tsecr", "Timestamp echo reply", .uint32)
@@ -92,6 +95,7 @@ enum TCPTree {
         flagRes, flagAE, flagCWR, flagECE, flagURG, flagACK, flagPSH, flagRST, flagSYN, flagFIN, flagStr,
         windowValue, windowSize, windowScaleFactor, checksum, checksumStatus, urgentPointer, options, optionKind, optionLen,
         optMSS, optMSSValue, optNOP, optEOL, optSACKPerm, optSACK, optSACKLeft, optSACKRight, optSACKCount,
+        optDSACKLeft, optDSACKRight, optDSACK,
         optTimestamp, optTSval, optTSecr, optWScale, optWScaleShift, optWScaleMultiplier, optUnknown,
         timeRelative, timeDelta, analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, pushBytesSent,
         duplicateAckNum, duplicateAckFrame, payload, segmentData,
@@ -181,7 +185,9 @@ enum TCPTree {
         addAnalysis(tcp, a, &tree)
         if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
-            tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
+            // The length on the wire, as tshark labels it, also when the snaplen cut it.
+            let length = max(payloadRange.count, tcp.segmentLength)
+            tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(length) byte\(length == 1 ? "" : "s"))")
             let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
             if a.isPDUSegment || completesPDU {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
@@ -256,8 +262,10 @@ enum TCPTree {
         // SACK edges are shown relative to the peer's initial sequence number, which the
         // relative and raw ack numbers of this segment give.
         let base = tcp.acknowledgmentNumber &- a.relativeAck
+        var decodedEnd = range.lowerBound
         while let option = iterator.next() {
             let r = option.range
+            decodedEnd = r.upperBound
             let kind = option.kind
             let hasLength = r.count >= 2
             func kindAndLength() {
@@ -307,13 +315,52 @@ enum TCPTree {
                     tree.add(optSACKRight, at + 4..<at + 8, .uint(UInt64(edge.1)), label: "right edge = \(edge.1) (relative)")
                 }
                 tree.add(optSACKCount, nil, .uint(UInt64(count)), label: "[TCP SACK Count: \(count)]")
+                if let first = edges.first, isDuplicateSACK(first, second: edges.dropFirst().first, ack: a.relativeAck) {
+                    tree.add(optDSACKLeft, nil, .uint(UInt64(first.0)), label: "D-SACK Left Edge = \(first.0) (relative)", generated: true)
+                    tree.add(optDSACKRight, nil, .uint(UInt64(first.1)), label: "D-SACK Right Edge = \(first.1) (relative)", generated: true)
+                    tree.openText("D-SACK Sequence")
+                    tree.expert(optDSACK.name, .warning, .sequence, "D-SACK Sequence")
+                    tree.close()
+                }
             default:
                 tree.open(optUnknown, r, .bytes(r), label: "TCP Option - \(optionKindNames[UInt64(kind)] ?? "Unknown")")
                 kindAndLength()
             }
             tree.close()
         }
+        addCutOption(at: decodedEnd, tcp, &tree)
         tree.close()
+    }
+
+    /// The option the snaplen cut in the middle: tshark shows its kind and length, then
+    /// stops (the `[Packet size limited during capture]` line follows).
+    private static func addCutOption(at start: Int, _ tcp: TCP, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        guard start + 2 <= bytes.count, start < tcp.optionsRange.upperBound,
+              start + Int(bytes[start + 1]) > bytes.count else { return }
+        let kind = bytes[start]
+        let field: HeaderField = switch kind {
+        case TCPOptionKind.maximumSegmentSize: optMSS
+        case TCPOptionKind.windowScale: optWScale
+        case TCPOptionKind.sack: optSACK
+        case TCPOptionKind.timestamps: optTimestamp
+        default: optUnknown
+        }
+        let r = start..<bytes.count
+        tree.open(field, r, .bytes(r), label: "TCP Option - \(optionSummaryName(kind))")
+        tree.add(optionKind, start..<start + 1, .uint(UInt64(kind)))
+        tree.add(optionLen, start + 1..<start + 2, .uint(UInt64(bytes[start + 1])))
+        tree.close()
+    }
+
+    /// RFC 2883's duplicate SACK: the first block reports data already acknowledged (below
+    /// the ACK) or lies inside the second block. Edges and ACK are relative, compared in
+    /// sequence space (modulo 2^32).
+    static func isDuplicateSACK(_ first: (UInt32, UInt32), second: (UInt32, UInt32)?, ack: UInt32) -> Bool {
+        func before(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) < 0 }
+        if before(first.0, ack) { return true }
+        guard let second else { return false }
+        return !before(first.0, second.0) && !before(second.1, first.1)
     }
 
     /// The severity Wireshark gives each analysis flag's expert item.
