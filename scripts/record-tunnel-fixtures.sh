@@ -17,6 +17,7 @@
 #   ipip  192.168.81.1/30 ↔ .2     (IP-in-IP, IP proto 4)
 #   sit   fd00:82::1/64 ↔ ::2      (IPv6-in-IPv4, proto 41)
 #   vxlan 192.168.80.1/24 ↔ .2     (ip link type vxlan id 42 dstport 4789)
+#   geneve 192.168.84.1/24 ↔ .2    (Geneve VNI 42 on UDP 6081 with OVN's option, Ethernet inside)
 # Each carries one TCP connection: curl to python's http.server on port 8080.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ NSA=twtun-a NSB=twtun-b IFA=tt-a IFB=tt-b
 A4=10.79.0.1 B4=10.79.0.2 A6=fd00:79::1 B6=fd00:79::2
 PY=$(command -v python3)
 
-ALL=(frag-udp frag-icmp frag-ipv6 gre-tcp pptp-tcp ipip-tcp sit-tcp vxlan-tcp)
+ALL=(frag-udp frag-icmp frag-ipv6 gre-tcp pptp-tcp ipip-tcp sit-tcp vxlan-tcp geneve-tcp)
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
 if [[ $(id -u) -ne 0 ]]; then echo "record-tunnel-fixtures.sh must run as root" >&2; exit 1; fi
 
@@ -55,11 +56,15 @@ cap_start() { # FILE NS IFACE
 }
 cap_stop() { sleep 0.5; kill -INT "$CAP"; wait "$CAP" || true; CAP=""; chmod 644 "$PCAPS"/*.pcap; grep -E "dropped|captured" "$TMP/cap.log" | tr "\n" " " >&2; echo >&2; }
 
-# tunnel MODE TUN ADDR_A ADDR_B: a userspace tunnel between the namespaces.
+# tunnel MODE TUN ADDR_A ADDR_B: a userspace tunnel between the namespaces (a TAP device
+# for geneve, which carries Ethernet frames; a TUN device for the others).
 tunnel() {
-  local mode=$1 tun=$2 aa=$3 ab=$4 ns
+  local mode=$1 tun=$2 aa=$3 ab=$4 ns dev=tun
+  [[ $mode == geneve ]] && dev=tap
   for ns in "$NSA" "$NSB"; do
-    ip -n "$ns" tuntap add mode tun name "$tun"
+    ip -n "$ns" tuntap add mode "$dev" name "$tun"
+    # Fixed inner MAC addresses (02:00:00:00:84:01 in A, :02 in B), so the static neighbours below hold.
+    [[ $dev == tap ]] && ip -n "$ns" link set "$tun" address "02:00:00:00:84:0$([[ $ns == "$NSA" ]] && echo 1 || echo 2)"
     ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$tun.accept_dad=0" 2>/dev/null || true
     ip -n "$ns" link set "$tun" mtu 1400 up
   done
@@ -102,6 +107,11 @@ setup() {
   tunnel pptp tpptp 192.168.83.1/30 192.168.83.2/30
   tunnel ipip tipip 192.168.81.1/30 192.168.81.2/30
   tunnel sit  tsit  fd00:82::1/64   fd00:82::2/64
+  # This kernel lacks the geneve module too: a TAP device and a UDP socket do its work.
+  tunnel geneve tgnv 192.168.84.1/24 192.168.84.2/24
+  ip -n "$NSA" neigh replace 192.168.84.2 lladdr 02:00:00:00:84:02 dev tgnv nud permanent
+  ip -n "$NSB" neigh replace 192.168.84.1 lladdr 02:00:00:00:84:01 dev tgnv nud permanent
+  ip netns exec "$NSA" sysctl -qw net.ipv6.conf.tgnv.disable_ipv6=1; ip netns exec "$NSB" sysctl -qw net.ipv6.conf.tgnv.disable_ipv6=1
   ip -n "$NSA" link add vx0 type vxlan id 42 local "$A4" remote "$B4" dstport 4789 dev "$IFA"
   ip -n "$NSB" link add vx0 type vxlan id 42 local "$B4" remote "$A4" dstport 4789 dev "$IFB"
   ip -n "$NSA" addr add 192.168.80.1/24 dev vx0; ip -n "$NSB" addr add 192.168.80.2/24 dev vx0
@@ -151,6 +161,7 @@ sc_pptp-tcp() { curl_over pptp-tcp 192.168.83.2; }
 sc_ipip-tcp() { curl_over ipip-tcp 192.168.81.2; }
 sc_sit-tcp() { curl_over sit-tcp fd00:82::2 -g; }
 sc_vxlan-tcp() { curl_over vxlan-tcp 192.168.80.2; }
+sc_geneve-tcp() { curl_over geneve-tcp 192.168.84.2; }
 
 trap cleanup EXIT
 TMP=$(mktemp -d)

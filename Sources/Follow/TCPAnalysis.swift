@@ -40,6 +40,8 @@ public struct TCPSequenceAnalyzer: Sendable {
         /// Highest next sequence number seen (0 means none yet, as in Wireshark).
         var nextSeq: UInt32 = 0
         var nextSeqTime = Timestamp.zero
+        /// The frame that set `nextSeq` (`nextseqframe`), for a retransmission's RTO.
+        var nextSeqFrame = 0
         /// End of the contiguous data seen, for "ACKed unseen segment" (0 means none yet).
         var maxSeqToBeAcked: UInt32 = 0
         /// Last acknowledgment number this side sent, and when.
@@ -334,6 +336,12 @@ public struct TCPSequenceAnalyzer: Sendable {
                 result.flags.insert(.outOfOrder)
             } else if seqNotAdvanced {
                 result.flags.insert(.retransmission)
+                // Wireshark times only the plain retransmission: from the oldest segment
+                // not yet acknowledged, likely the one sent again, or else from the
+                // segment that reached the highest sequence number.
+                let reference = fwd.unacked.oldest.map { ($0.time, $0.frame) } ?? (fwd.nextSeqTime, fwd.nextSeqFrame)
+                result.rto = time.nanoseconds(since: reference.0)
+                result.rtoFrame = reference.1
             }
         }
 
@@ -347,6 +355,7 @@ public struct TCPSequenceAnalyzer: Sendable {
         if (SeqNum.gt(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0) && !isProbe {
             fwd.nextSeq = nextSeq
             fwd.nextSeqTime = time
+            fwd.nextSeqFrame = frame
         }
         if (seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0) && !isProbe {
             fwd.maxSeqToBeAcked = fwd.nextSeq

@@ -99,6 +99,11 @@ public struct TCPSegmentAnalysis: Sendable, Equatable {
     public var bytesInFlight: Int?
     /// `tcp.analysis.push_bytes_sent`: data sent since the last PSH, for segments with data.
     public var pushBytesSent: Int?
+    /// `tcp.analysis.rto` in nanoseconds and `tcp.analysis.rto_frame`: for a plain
+    /// retransmission, the time since the frame that last advanced this side's highest
+    /// sequence number, and that frame.
+    public var rto: Int64?
+    public var rtoFrame: Int?
 
     public init(flags: TCPAnalysisFlags = [], duplicateAckNumber: Int? = nil, duplicateAckOf: Int? = nil,
                 ackedFrame: Int? = nil, ackRTT: Int64? = nil) {

@@ -23,6 +23,8 @@ struct TCPUnackedSegments: Sendable {
     init() {}
 
     var count: Int { segments.count }
+    /// The segment sent first of those still unacknowledged.
+    var oldest: TCPUnackedSegment? { segments.first }
 
     /// Adds the newest segment; ignored when the list is full.
     mutating func append(_ segment: TCPUnackedSegment) {

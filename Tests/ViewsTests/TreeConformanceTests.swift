@@ -66,11 +66,15 @@ import Views
                 "\(reference.lastPathComponent): \(same) of \(total) lines identical; first missing: \(missing)")
     }
 
-    /// Captures whose tree is tshark's exactly, line for line and in order: a change that
-    /// moves or alters a line shows up here first.
-    @Test(arguments: ["echo.pcap", "refused.pcap", "two-conns.pcap", "icmp-ping.pcap", "nc-file.pcap",
-                      "loopback-v6.pcap", "escapes.pcap", "two-interfaces.pcapng", "nmap-sa.pcap",
-                      "echo-s60.pcap", "dns-s60.pcap", "http-get-s60.pcap"])
+    /// The captures whose tree is not tshark's line for line yet, and why.
+    static let notYetExact: Set<String> = [
+        "nmap-su.pcap",  // TFTP's file name and request frame, and a response to an unknown opcode
+    ]
+
+    /// Every other capture's tree is tshark's exactly, line for line and in order: a change
+    /// that moves or alters a line shows up here first.
+    @Test(arguments: verbose.map { $0.lastPathComponent.replacingOccurrences(of: ".verbose.txt", with: "") }
+            .filter { !notYetExact.contains($0) })
     func verboseIsExact(capture: String) throws {
         let path = Paths.fixtures.appendingPathComponent(capture).path
         let expected = try String(contentsOfFile: path + ".verbose.txt", encoding: .utf8)

@@ -69,3 +69,24 @@ public struct TunnelStack: Sendable, Sequence {
 
     public func makeIterator() -> Iterator { Iterator(stack: self) }
 }
+
+extension TunnelHop {
+    /// What the tunnel header carries: the bytes after GRE, PPP or Geneve.
+    public var carried: Range<Int>? {
+        if let ppp { return ppp.payload }
+        if let geneve { return geneve.payload }
+        if let gre { return gre.payload }
+        if let vxlan { return vxlan.payload }
+        return nil
+    }
+}
+
+extension Frame {
+    /// The innermost tunnel when nothing inside it was decoded, as for Geneve with a
+    /// protocol type tcpwatch does not know: tshark then shows the outer addresses, names
+    /// the tunnel in the protocol column and shows what it carries as data.
+    public var opaqueTunnel: TunnelHop? {
+        guard ipv4 == nil, ipv6 == nil, arp == nil, let last = tunnels.last, last.ethernet == nil else { return nil }
+        return last
+    }
+}

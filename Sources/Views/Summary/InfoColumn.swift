@@ -83,6 +83,15 @@ enum InfoColumn {
             return
         } else if let cut = CutTransportHeader(input.frame) {
             cut.writeInfo(input.frame, to: out)
+        } else if let geneve = input.frame.opaqueTunnel?.geneve {
+            out.ascii("Encapsulated ")
+            if let name = EtherTypeNames.table[UInt64(geneve.protocolType)] {
+                out.string(name)
+            } else {
+                out.ascii("0x")
+                out.hex(geneve.protocolType, width: 4, prefix: false)
+                out.ascii(" (unknown)")
+            }
         } else if let issue = input.frame.issues.first, input.frame.sizeLimitedIssue == nil {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)

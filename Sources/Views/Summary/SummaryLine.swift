@@ -71,6 +71,10 @@ public struct SummaryLine {
         } else if let arp = frame.arp, let eth = frame.ethernet {
             _ = arp
             out.mac(source ? eth.source : eth.destination)
+        } else if let hop = frame.opaqueTunnel, let ip = hop.ipv4 {
+            out.ipv4(source ? ip.source : ip.destination)
+        } else if let hop = frame.opaqueTunnel, let ip = hop.ipv6 {
+            out.ipv6(source ? ip.source : ip.destination)
         } else if let eth = frame.ethernet {
             out.mac(source ? eth.source : eth.destination)
         }
@@ -79,7 +83,7 @@ public struct SummaryLine {
     /// The protocol column: the highest layer tshark names there.
     public func protocolName(_ input: FieldInput) -> String {
         if input.frame.raw.linkType.isPcapngCustomBlock { return "PCAPNG" }
-                if input.frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
+        if input.frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
             return input.frame.raw.linkType.name ?? "\(input.frame.raw.linkType.rawValue)"
         }
         switch input.frame.tcp != nil || input.frame.udp != nil ? input.analysis.application : .asDecoded {
@@ -106,6 +110,7 @@ public struct SummaryLine {
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
+        if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }
         if input.frame.ipv4 != nil { return "IPv4" }
         if input.frame.ethernet != nil || input.frame.sll != nil { return "Ethernet" }

@@ -77,5 +77,6 @@ enum EtherTypeNames {
         0x0800: "IPv4", 0x86DD: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
         0x88A8: "802.1ad Provider Bridge (Q-in-Q)", 0x8035: "RARP", 0x88CC: "802.1 Link Layer Discovery Protocol (LLDP)",
         0x8847: "MPLS label switched packet", 0x8863: "PPPoE Discovery", 0x8864: "PPPoE Session",
+        0x6558: "Transparent Ethernet bridging",
     ]
 }

@@ -81,14 +81,17 @@ public struct HeaderField: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }
 
-/// `value_string` and `true_false_string`.
+/// `value_string`, `range_string` and `true_false_string`.
 public enum ValueNames: Sendable {
     case values([UInt64: String])
+    /// Wireshark's `range_string`: the first range that holds the value names it.
+    case ranges([(ClosedRange<UInt64>, String)])
     case trueFalse(String, String)
 
     func name(for value: UInt64) -> String? {
         switch self {
         case .values(let table): table[value]
+        case .ranges(let table): table.first { $0.0.contains(value) }?.1
         case .trueFalse(let yes, let no): value != 0 ? yes : no
         }
     }

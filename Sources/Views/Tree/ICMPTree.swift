@@ -169,6 +169,10 @@ enum ICMPv6Tree {
                 }
             }
             DataTree.dissect(o + 8..<end, &tree)
+        case 133 where end >= o + 8:
+            // Router Solicitation (RFC 4861 section 4.1): four reserved bytes, then options.
+            tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
+            options(o + 8..<end, &tree)
         case 135 where end >= o + 24, 136 where end >= o + 24:
             if icmp.type == 135 {
                 tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
@@ -200,9 +204,18 @@ enum ICMPv6Tree {
         var at = range.lowerBound
         while at + 2 <= range.upperBound {
             let kind = bytes[at], units = Int(bytes[at + 1])
-            guard units > 0, at + units * 8 <= range.upperBound else { break }
-            let r = at..<at + units * 8
+            guard units > 0 else { break }
             let name = optionType.names?.name(for: UInt64(kind)) ?? "Unknown"
+            guard at + units * 8 <= range.upperBound else {
+                // Cut short (by the snaplen, or a length past the end): tshark has written
+                // the type and length, and the line's text up to the name, when it stops.
+                tree.open(option, at..<range.upperBound, .none, label: "ICMPv6 Option (\(name)")
+                tree.add(optionType, at..<at + 1, .uint(UInt64(kind)))
+                tree.add(optionLength, at + 1..<at + 2, .uint(UInt64(units)), display: "\(units) (\(units * 8) bytes)")
+                tree.close()
+                break
+            }
+            let r = at..<at + units * 8
             if (kind == 1 || kind == 2) && units == 1 {
                 let mac = MACAddress(bytes, at: at + 2)
                 tree.open(option, r, .none, label: "ICMPv6 Option (\(name) : \(mac))")
@@ -239,7 +252,7 @@ enum QuotedTree {
         if let udp = quoted.udp {
             tree.open(UDPTree.declaration, udp.offset..<min(tree.bytes.count, udp.offset + 8),
                       label: "User Datagram Protocol, Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)")
-            UDPTree.header(udp, &tree)
+            UDPTree.header(udp, zeroChecksumIllegal: false, &tree)
             if let s = input.analysis.quotedUDPStream { tree.add(UDPTree.stream, nil, .uint(UInt64(s)), generated: true) }
             tree.close()
         }

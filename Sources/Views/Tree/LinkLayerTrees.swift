@@ -20,10 +20,9 @@ enum SLLTree {
     static let gretype = HeaderField("sll.gretype", "Protocol", .uint16, .hex, names: .values(GRETree.protocolNames))
     static let etype = HeaderField("sll.etype", "Protocol", .uint16, .hex, names: .values(EtherTypeNames.table))
     static let ifindex = HeaderField("sll.ifindex", "Interface index", .uint32)
-    static let reserved = HeaderField("sll.reserved", "Reserved", .uint16, .hex)
 
     static let declaration = ProtocolDeclaration("sll", "Linux cooked capture", fields: [
-        pkttype, hatype, halen, src, srcIPv4, srcOther, unused, gretype, etype, ifindex, reserved,
+        pkttype, hatype, halen, src, srcIPv4, srcOther, unused, gretype, etype, ifindex,
     ])
 
     static func dissect(_ sll: LinuxSLL, _ tree: inout TreeBuilder) {
@@ -33,7 +32,7 @@ enum SLLTree {
         let (typeAt, hatypeAt, halenAt, addrAt) = v1 ? (0, 2, 4, 6) : (10, 8, 11, 12)
         if !v1 {
             tree.add(etype, 0..<2, .uint(UInt64(sll.protocolType)))
-            tree.add(reserved, 2..<4, .uint(0))
+            // Bytes 2-3 are reserved; tshark 4.0 declares no field for them and shows no line.
             if let index = sll.interfaceIndex { tree.add(ifindex, 4..<8, .uint(UInt64(index))) }
             tree.add(hatype, hatypeAt..<hatypeAt + 2, .uint(UInt64(sll.arphrdType)))
             tree.add(pkttype, typeAt..<typeAt + 1, .uint(UInt64(sll.packetType)))

@@ -48,7 +48,7 @@ public enum PacketTree {
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
-        if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, &tree) }
+        if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, overIPv6: frame.ipv6 != nil, &tree) }
         application(input, &tree)
         if let cut = frame.sizeLimitedIssue {
             MalformedTree.addSizeLimited(cut, &tree)
@@ -68,7 +68,7 @@ public enum PacketTree {
                 var outer = input.analysis
                 outer.udpStream = outer.tunnelUDPStream
                 outer.streamTimes = outer.tunnelStreamTimes
-                UDPTree.dissect(udp, outer, &tree)
+                UDPTree.dissect(udp, outer, overIPv6: hop.ipv6 != nil, &tree)
             }
             if let gre = hop.gre { GRETree.dissect(gre, &tree) }
             if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
@@ -101,6 +101,7 @@ public enum PacketTree {
         // A fragment of a datagram not complete yet: its payload is data.
         if frame.tcp == nil, frame.udp == nil, frame.reassembled == nil {
             if let ip = frame.ipv4, ip.isFragment { payload = ip.payload } else if let ip = frame.ipv6, ip.isFragment { payload = ip.payload }
+            if let carried = frame.opaqueTunnel?.carried { payload = carried.clamped(to: 0..<frame.bytes.count) }
         }
         switch stack.last {
         case .data?: DataTree.dissect(payload, &tree)

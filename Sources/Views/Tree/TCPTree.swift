@@ -64,10 +64,13 @@ enum TCPTree {
     static let ackRTT = HeaderField("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", .relativeTime)
     static let initialRTT = HeaderField("tcp.analysis.initial_rtt", "iRTT", .relativeTime)
     static let bytesInFlight = HeaderField("tcp.analysis.bytes_in_flight", "Bytes in flight", .uint32)
+    static let rto = HeaderField("tcp.analysis.rto", "The RTO for this segment was", .relativeTime)
+    static let rtoFrame = HeaderField("tcp.analysis.rto_frame", "RTO based on delta from frame", .frameNumber)
     static let pushBytesSent = HeaderField("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", .uint32)
     static let duplicateAckNum = HeaderField("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", .uint32)
     static let duplicateAckFrame = HeaderField("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", .frameNumber)
     static let payload = HeaderField("tcp.payload", "TCP payload", .bytes)
+    static let pduSize = HeaderField("tcp.pdu.size", "PDU Size", .uint32)
     static let segmentData = HeaderField("tcp.segment_data", "TCP segment data", .bytes)
 
     /// The analysis flags as Wireshark declares them: each is an expert item in the
@@ -97,7 +100,7 @@ enum TCPTree {
         optMSS, optMSSValue, optNOP, optEOL, optSACKPerm, optSACK, optSACKLeft, optSACKRight, optSACKCount,
         optDSACKLeft, optDSACKRight, optDSACK,
         optTimestamp, optTSval, optTSecr, optWScale, optWScaleShift, optWScaleMultiplier, optUnknown,
-        timeRelative, timeDelta, analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, pushBytesSent,
+        pduSize, timeRelative, timeDelta, analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, rto, rtoFrame, pushBytesSent,
         duplicateAckNum, duplicateAckFrame, payload, segmentData,
     ] + analysisFlagFields.map(\.1))
 
@@ -182,20 +185,29 @@ enum TCPTree {
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)
             tree.close()
         }
-        addAnalysis(tcp, a, &tree)
+        // tshark 4.0 opens an empty [SEQ/ACK analysis] under a quoted SYN (nmap -sS and -sT
+        // captures), not under the quoted ACK, FIN, NULL or Xmas probes of the other scans.
+        addAnalysis(tcp, a, emptyNode: quoted && tcp.flags.contains(.syn), &tree)
         if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
             // The length on the wire, as tshark labels it, also when the snaplen cut it.
             let length = max(payloadRange.count, tcp.segmentLength)
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(length) byte\(length == 1 ? "" : "s"))")
             let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
-            if a.isPDUSegment || completesPDU {
+            if a.tcp.flags.contains(.retransmission) {
+                // A plain retransmission is not handed to the protocol above: its bytes were seen.
+                tree.add(segmentData, payloadRange, .bytes(payloadRange),
+                         label: "Retransmitted TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
+            } else if a.isPDUSegment || completesPDU {
                 tree.add(segmentData, payloadRange, .bytes(payloadRange), label: "TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
             } else if let records = a.records {
                 // TLS records and SSH packets that span segments: this frame's share.
                 for r in records.segmentData where !r.isEmpty {
                     tree.add(segmentData, r, .bytes(r), label: "TCP segment data (\(r.count) byte\(r.count == 1 ? "" : "s"))")
                 }
+            } else if let dns = input.frame.dns, let declared = dns.lengthPrefix, dns.layerStart + 2 + declared <= end {
+                // DNS over TCP goes through tcp_dissect_pdus, which states each whole PDU's size.
+                tree.add(pduSize, dns.layerStart..<dns.layerStart + 2 + declared, .uint(UInt64(2 + declared)), generated: true)
             }
         }
         tree.close()
@@ -385,12 +397,12 @@ enum TCPTree {
         }
     }
 
-    private static func addAnalysis(_ tcp: TCP, _ a: FrameAnalysis, _ tree: inout TreeBuilder) {
+    private static func addAnalysis(_ tcp: TCP, _ a: FrameAnalysis, emptyNode: Bool, _ tree: inout TreeBuilder) {
         let t = a.tcp
         // In tshark's order, with the retransmission item after a fast or spurious one.
         let flagged = t.flags.fieldNames.compactMap { name in analysisFlagFields.first { $0.1.name == name } }
         let hasAny = t.ackedFrame != nil || t.ackRTT != nil || t.bytesInFlight != nil
-            || t.pushBytesSent != nil || !flagged.isEmpty
+            || t.pushBytesSent != nil || !flagged.isEmpty || emptyNode
         guard a.tcpStream != nil, hasAny else { return }
         tree.open(analysis, nil, .none, label: "SEQ/ACK analysis", generated: true)
         if let frame = t.ackedFrame { tree.add(acksFrame, nil, .uint(UInt64(frame)), generated: true) }
@@ -406,6 +418,10 @@ enum TCPTree {
                     tree.add(field, nil, .none, label: "This is a TCP duplicate ack", generated: true)
                 } else {
                     tree.expert(field.name, severity(flag), .sequence, message)
+                }
+                if flag == .retransmission, let time = t.rto, time != 0, let frame = t.rtoFrame {
+                    tree.add(rto, nil, .relativeTime(time), generated: true)
+                    tree.add(rtoFrame, nil, .uint(UInt64(frame)), generated: true)
                 }
             }
             tree.close()

@@ -33,9 +33,10 @@ public enum ExpertSeverity: Int, Sendable {
 
 /// Wireshark's expert groups (`PI_SEQUENCE` …).
 public enum ExpertGroup: Int, Sendable {
-    case sequence = 0x0200_0000, malformed = 0x0700_0000, protocolGroup = 0x0900_0000
+    case checksum = 0x0100_0000, sequence = 0x0200_0000, malformed = 0x0700_0000, protocolGroup = 0x0900_0000
     public var name: String {
         switch self {
+        case .checksum: "Checksum"
         case .sequence: "Sequence"
         case .malformed: "Malformed"
         case .protocolGroup: "Protocol"
@@ -94,8 +95,8 @@ public struct TreeBuilder {
 
     /// Adds a field and opens it: the next lines are its subtree (`Flags` then its bits).
     public mutating func open(_ field: HeaderField, _ range: Range<Int>?, _ value: FieldValue,
-                              label: String? = nil, display: String? = nil, generated: Bool = false) {
-        open(node(field, range, value, label: label, display: display, generated: generated, hidden: false))
+                              label: String? = nil, display: String? = nil, generated: Bool = false, hidden: Bool = false) {
+        open(node(field, range, value, label: label, display: display, generated: generated, hidden: hidden))
     }
 
     public mutating func close() {
@@ -229,9 +230,12 @@ public struct TreeBuilder {
             }
             if let names = field.names {
                 if field.base == .none { return names.name(for: v) ?? "Unknown (\(v))" }
-                if case .values = names {
+                switch names {
+                case .values, .ranges:
                     let base = field.base == .hex || field.base == .hexDec ? "0x" + hex(v, digits: digits) : String(v)
                     return "\(names.name(for: v) ?? "Unknown") (\(base))"
+                case .trueFalse:
+                    break
                 }
             }
             return number

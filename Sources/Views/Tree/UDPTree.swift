@@ -8,7 +8,8 @@ enum UDPTree {
     static let port = HeaderField("udp.port", "Source or Destination Port", .uint16)
     static let length = HeaderField("udp.length", "Length", .uint16)
     static let checksum = HeaderField("udp.checksum", "Checksum", .uint16, .hex)
-    static let checksumStatus = HeaderField("udp.checksum.status", "Checksum Status", .uint8, .none, names: .values([2: "Unverified"]))
+    static let checksumStatus = HeaderField("udp.checksum.status", "Checksum Status", .uint8, .none,
+                                            names: .values([2: "Unverified", 3: "Not present", 4: "Illegal"]))
     static let stream = HeaderField("udp.stream", "Stream index", .uint32)
     static let timeRelative = HeaderField("udp.time_relative", "Time since first frame", .relativeTime)
     static let timeDelta = HeaderField("udp.time_delta", "Time since previous frame", .relativeTime)
@@ -18,11 +19,12 @@ enum UDPTree {
         srcport, dstport, port, length, checksum, checksumStatus, stream, timeRelative, timeDelta, payload,
     ])
 
-    static func dissect(_ udp: UDP, _ a: FrameAnalysis, _ tree: inout TreeBuilder) {
+    /// `overIPv6`: the datagram rides on IPv6, where a zero checksum is not allowed (RFC 8200).
+    static func dissect(_ udp: UDP, _ a: FrameAnalysis, overIPv6: Bool, _ tree: inout TreeBuilder) {
         let o = udp.offset
         let end = min(tree.bytes.count, udp.payload.upperBound)
         tree.open(declaration, o..<end, label: "User Datagram Protocol, Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)")
-        header(udp, &tree)
+        header(udp, zeroChecksumIllegal: overIPv6, &tree)
         if let s = a.udpStream { tree.add(stream, nil, .uint(UInt64(s)), generated: true) }
         if let times = a.streamTimes, a.udpStream != nil {
             tree.openText("Timestamps", generated: true)
@@ -37,16 +39,25 @@ enum UDPTree {
         tree.close()
     }
 
-    /// The eight header bytes, shared with the copy quoted in an ICMP error.
-    static func header(_ udp: UDP, _ tree: inout TreeBuilder) {
+    /// The eight header bytes, shared with the copy quoted in an ICMP error (where tshark
+    /// ignores a zero checksum whatever the IP version).
+    static func header(_ udp: UDP, zeroChecksumIllegal: Bool, _ tree: inout TreeBuilder) {
         let o = udp.offset
         tree.add(srcport, o..<o + 2, .uint(UInt64(udp.sourcePort)))
         tree.add(dstport, o + 2..<o + 4, .uint(UInt64(udp.destinationPort)))
         tree.add(port, o..<o + 2, .uint(UInt64(udp.sourcePort)), hidden: true)
         tree.add(port, o + 2..<o + 4, .uint(UInt64(udp.destinationPort)), hidden: true)
         tree.add(length, o + 4..<o + 6, .uint(UInt64(udp.length)))
-        tree.add(checksum, o + 6..<o + 8, .uint(UInt64(udp.checksum)), display: "0x\(hex(UInt64(udp.checksum), digits: 4)) [unverified]")
-        tree.add(checksumStatus, nil, .uint(2), generated: true)
+        guard udp.checksum == 0 else {
+            tree.add(checksum, o + 6..<o + 8, .uint(UInt64(udp.checksum)), display: "0x\(hex(UInt64(udp.checksum), digits: 4)) [unverified]")
+            tree.add(checksumStatus, nil, .uint(2), generated: true)
+            return
+        }
+        // Zero means "no checksum" over IPv4 (RFC 768), as tunnels (VXLAN, Geneve) send it.
+        tree.open(checksum, o + 6..<o + 8, .uint(0), display: "0x0000 [zero-value \(zeroChecksumIllegal ? "illegal" : "ignored")]")
+        if zeroChecksumIllegal { tree.expert("udp.checksum.zero", .error, .checksum, "Illegal checksum value (0)") }
+        tree.add(checksumStatus, nil, .uint(zeroChecksumIllegal ? 4 : 3), generated: true)
+        tree.close()
     }
 }
 
