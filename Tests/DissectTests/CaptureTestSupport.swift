@@ -126,7 +126,7 @@ enum Capture {
 
     static func temporaryFile(_ bytes: [UInt8]) -> String {
         let path = NSTemporaryDirectory() + "tcpwatch-test-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
