@@ -63,7 +63,7 @@ public final class Follower {
     @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
-    @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
+    @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: TFTPClient] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
     @exclusivity(unchecked) private var now = Timestamp.zero
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
@@ -367,10 +367,11 @@ public final class Follower {
             if let slot = udp.slot(for: key) {
                 analysis.quotedUDPStream = udp.update(slot) { $0.stream }
             } else if let peer = tftpPeer(source: client, destination: server), let shared = tftpPeers[peer] {
-                analysis.quotedUDPStream = shared
+                analysis.quotedUDPStream = shared.stream?.number
             }
-            if !datagram.payload.isEmpty, isTFTP(source: client, destination: server) {
+            if !datagram.payload.isEmpty, let peer = tftpPeer(source: client, destination: server) {
                 analysis.application = .layers(.tftp, nil)
+                analysis.tftpRequest = tftpPeers[peer]?.request
             }
         }
     }
@@ -411,11 +412,13 @@ public final class Follower {
             // packets of a TFTP client share one stream number.
             let peer = tftpPeer(source: source, destination: destination)
             var stream = nextUDPStream
-            if let peer, let shared = tftpPeers[peer], let shared {
-                stream = shared
+            if let peer, let shared = tftpPeers[peer]?.stream {
+                stream = shared.number
             } else {
                 nextUDPStream += 1
-                if let peer { tftpPeers[peer] = stream }
+                if let peer {
+                    tftpPeers[peer]?.stream = TFTPStream(number: stream, firstTime: frame.raw.timestamp, lastTime: frame.raw.timestamp)
+                }
             }
             index = udp.insert(UDPConversation(stream: stream, ordinal: nextOrdinal, a: source, b: destination,
                                                frame: frame.number, time: frame.raw.timestamp),
@@ -442,6 +445,16 @@ public final class Follower {
             analysis.udpStream = c.stream
             analysis.fromClient = c.connection.flipped ? !fromA : fromA
         }
+        // A TFTP client's 4-tuples share one stream and so one clock (Wireshark's wildcard
+        // conversation holds both): the times count from the stream's first frame.
+        if let peer = tftpPeer(source: source, destination: destination), var shared = tftpPeers[peer]?.stream,
+           shared.number == analysis.udpStream {
+            let now = frame.raw.timestamp
+            analysis.streamTimes = StreamTimes(sinceFirst: now.nanoseconds(since: shared.firstTime),
+                                               sincePrevious: now.nanoseconds(since: shared.lastTime))
+            shared.lastTime = now
+            tftpPeers[peer]?.stream = shared
+        }
         trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
         trackDNS(datagram, frame: frame, into: &analysis)
     }
@@ -456,11 +469,18 @@ public final class Follower {
             if opcode == 1 || opcode == 2 {
                 if tftpPeers.count > 10_000 { tftpPeers.removeAll() }
                 let peer = TFTPPeer(client: source, server: destination.address)
-                if tftpPeers[peer] == nil { tftpPeers[peer] = .some(nil) }
+                let name = payload.lowerBound + 2..<(frame.bytes.firstIndex(of: 0, in: payload.lowerBound + 2..<payload.upperBound)
+                                                      ?? payload.upperBound)
+                // At most a line's worth of the name is kept: that is all a line shows.
+                let request = TFTPRequest(frame: frame.number, isWrite: opcode == 2,
+                                          fileName: Array(frame.bytes.slice(name.prefix(256))))
+                if tftpPeers[peer] == nil { tftpPeers[peer] = TFTPClient(request: request) }
             }
         }
-        if !payload.isEmpty, isTFTP(source: source, destination: destination) {
+        if !payload.isEmpty, let peer = tftpPeer(source: source, destination: destination) {
             analysis.application = .layers(.tftp, nil)
+            let opcode = payload.count >= 2 ? frame.bytes.u16be(payload.lowerBound) : 0
+            if opcode != 1 && opcode != 2 { analysis.tftpRequest = tftpPeers[peer]?.request }
         }
     }
 
@@ -566,6 +586,19 @@ private struct EchoKey: Hashable {
 private struct TFTPPeer: Hashable {
     var client: Endpoint
     var server: IPAddress
+}
+
+/// What a TFTP client asked for, and the stream its datagrams share once it has one.
+private struct TFTPClient {
+    var request: TFTPRequest
+    var stream: TFTPStream?
+}
+
+/// The stream a TFTP client's datagrams share, and its clock.
+private struct TFTPStream {
+    var number: Int
+    var firstTime: Timestamp
+    var lastTime: Timestamp
 }
 
 extension Conversation {

@@ -54,6 +54,9 @@ public struct FrameAnalysis: Sendable {
     public var isHTTPContinuation = false
     /// For an ICMP echo reply: the frame of its request.
     public var echoRequestFrame: Int?
+    /// The read or write request of the TFTP transfer this datagram belongs to, for
+    /// tshark's `[Destination File]` and `[Read Request in frame N]` lines.
+    public var tftpRequest: TFTPRequest?
     /// For a DNS response over UDP: the frame of its query and the time since it.
     public var dnsQueryFrame: Int?
     public var dnsResponseTime: Int64?
@@ -96,4 +99,12 @@ extension TCPAnalysisFlags {
 final class HTTPMessageBox: Sendable {
     let message: HTTPMessage
     init(_ message: HTTPMessage) { self.message = message }
+}
+
+/// A TFTP read or write request: its frame and the file it names.
+public struct TFTPRequest: Sendable, Equatable {
+    public var frame: Int
+    public var isWrite: Bool
+    /// The name's bytes as the request carried them (up to 256).
+    public var fileName: [UInt8]
 }

@@ -1,4 +1,5 @@
 import Dissect
+import Follow
 
 /// The echo protocol (RFC 862, port 7): the data, sent back as it came.
 enum EchoTree {
@@ -27,17 +28,26 @@ enum TFTPTree {
     static let errorCode = HeaderField("tftp.error.code", "Error code", .uint16)
     static let errorMessage = HeaderField("tftp.error.message", "Error message", .string)
     static let data = HeaderField("tftp.data", "Data", .bytes)
+    static let requestFrame = HeaderField("tftp.request_frame", "Request frame", .frameNumber)
     static let declaration = ProtocolDeclaration("tftp", "Trivial File Transfer Protocol", fields: [
-        opcode, sourceFile, destinationFile, type, block, errorCode, errorMessage, data,
+        opcode, sourceFile, destinationFile, type, block, errorCode, errorMessage, data, requestFrame,
     ])
 
-    static func dissect(_ payload: Range<Int>, _ tree: inout TreeBuilder) {
+    /// `request`: the read or write request of this transfer, which every later message
+    /// names (the file it reads into or writes from, and the request's frame).
+    static func dissect(_ payload: Range<Int>, request: TFTPRequest?, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         guard payload.count >= 2 else { return }
         let o = payload.lowerBound
         tree.open(declaration, payload, label: "Trivial File Transfer Protocol")
         let code = bytes.u16be(o)
         tree.add(opcode, o..<o + 2, .uint(UInt64(code)))
+        if let request, code != 1, code != 2 {
+            let name = request.fileName.withUnsafeBytes { HTTPTree.string(ByteView($0), 0..<request.fileName.count) }
+            tree.add(request.isWrite ? sourceFile : destinationFile, nil, .string(name), generated: true)
+            tree.add(requestFrame, nil, .uint(UInt64(request.frame)),
+                     label: "\(request.isWrite ? "Write" : "Read") Request in frame \(request.frame)", generated: true)
+        }
         func zeroTerminated(from start: Int) -> Range<Int> {
             start..<(bytes.firstIndex(of: 0, in: start..<payload.upperBound) ?? payload.upperBound)
         }

@@ -254,6 +254,10 @@ enum QuotedTree {
                       label: "User Datagram Protocol, Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)")
             UDPTree.header(udp, zeroChecksumIllegal: false, &tree)
             if let s = input.analysis.quotedUDPStream { tree.add(UDPTree.stream, nil, .uint(UInt64(s)), generated: true) }
+            let payload = udp.payload.clamped(to: 0..<tree.bytes.count)
+            if !payload.isEmpty {
+                tree.add(UDPTree.payload, payload, .bytes(payload), label: "UDP payload (\(payload.count) byte\(payload.count == 1 ? "" : "s"))")
+            }
             tree.close()
         }
     }

@@ -82,6 +82,9 @@ public enum PacketTree {
         let frame = input.frame
         let a = input.analysis
         if a.isPDUSegment || a.application == .transportOnly { return }
+        if frame.tcp == nil, frame.udp == nil, let quoted = frame.quoted?.udp {
+            return quotedApplication(quoted, a, &tree)
+        }
         if a.isHTTPContinuation { return HTTPTree.continuation(frame.transportPayload.clamped(to: 0..<frame.bytes.count), &tree) }
         if let source = RecordSource(input) {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
@@ -108,13 +111,26 @@ public enum PacketTree {
         case .echo?:
             let toServer = frame.udp?.destinationPort == 7 || frame.tcp?.destinationPort == 7
             EchoTree.dissect(payload, toServer: toServer, &tree)
-        case .tftp?: TFTPTree.dissect(payload, &tree)
+        case .tftp?: TFTPTree.dissect(payload, request: a.tftpRequest, &tree)
         default: break
         }
     }
 }
 
 extension PacketTree {
+    /// The datagram an ICMP error quotes, when it quotes its payload too: tshark hands it
+    /// to the protocol above, whose tree then follows the ICMP message at the top level.
+    static func quotedApplication(_ udp: UDP, _ a: FrameAnalysis, _ tree: inout TreeBuilder) {
+        let payload = udp.payload.clamped(to: 0..<tree.bytes.count)
+        guard !payload.isEmpty else { return }
+        if a.application == .layers(.tftp, nil) {
+            TFTPTree.dissect(payload, request: a.tftpRequest, &tree)
+        } else if udp.sourcePort == 53 || udp.destinationPort == 53,
+                  let dns = DNS.decode(tree.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false).layer {
+            DNSTree.dissect(dns, FrameAnalysis(), &tree)
+        }
+    }
+
     /// An HTTP message the follower put together from several segments: the segment
     /// list, then HTTP over the reassembled bytes, a data source of its own.
     static func reassembled(_ message: HTTPMessage, _ tree: inout TreeBuilder) {

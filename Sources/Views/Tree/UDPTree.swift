@@ -26,7 +26,8 @@ enum UDPTree {
         tree.open(declaration, o..<end, label: "User Datagram Protocol, Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)")
         header(udp, zeroChecksumIllegal: overIPv6, &tree)
         if let s = a.udpStream { tree.add(stream, nil, .uint(UInt64(s)), generated: true) }
-        if let times = a.streamTimes, a.udpStream != nil {
+        // tshark 4.0 keeps the clock on an empty datagram but shows no times for it.
+        if let times = a.streamTimes, a.udpStream != nil, udp.length > 8 {
             tree.openText("Timestamps", generated: true)
             tree.add(timeRelative, nil, .relativeTime(times.sinceFirst), generated: true)
             tree.add(timeDelta, nil, .relativeTime(times.sincePrevious), generated: true)
