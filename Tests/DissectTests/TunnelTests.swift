@@ -122,6 +122,47 @@ import Testing
         }
     }
 
+    /// Options are walked one TLV at a time; one whose length runs past the options area
+    /// ends the walk and is returned on its own (tshark's "past end of options").
+    @Test func geneveOptionWalk() throws {
+        // 12 bytes of options: OVN's (class 0x0102, type 0x80, 4 data bytes), then a head that
+        // claims 12 more bytes where only 0 remain.
+        let h: [UInt8] = [0x03, 0x40, 0x65, 0x58, 0x00, 0x00, 0x2A, 0x00,
+                          0x01, 0x02, 0x80, 0x01, 0x00, 0x01, 0x00, 0x02,
+                          0x01, 0x00, 0xA1, 0x03]
+        try V.with(h) { b in
+            let g = try #require(Geneve.decode(b, at: 0, end: b.count).layer)
+            let (options, overrun) = g.walkOptions(b)
+            #expect(options == [Geneve.Option(offset: 8, optionClass: 0x0102, type: 0x80, flags: 0, length: 8)])
+            #expect(options[0].isCritical && options[0].data == 12..<16 && options[0].classAndType == 0x010280)
+            #expect(overrun == Geneve.Option(offset: 16, optionClass: 0x0100, type: 0xA1, flags: 0, length: 16))
+        }
+    }
+
+    /// PPPoE session data (RFC 2516) carries PPP without address and control, then IPv4:
+    /// the frame's IP and TCP slots hold the packet, and the stated length bounds it.
+    @Test func pppoeSessionDecodesInnerTCP() throws {
+        let inner = Array(T.greSYN[46...])  // IPv4 and the TCP SYN of gre-tcp.pcap frame 1
+        let pppLength = UInt16(2 + inner.count)
+        let frame: [UInt8] = Array(T.greSYN[0..<12]) + [0x88, 0x64, 0x11, 0x00, 0x3B, 0x1A,
+                                                        UInt8(pppLength >> 8), UInt8(pppLength & 0xFF), 0x00, 0x21]
+            + inner + [0, 0, 0, 0]  // Ethernet padding past the PPPoE length
+        try Self.decode(frame) { f in
+            let pppoe = try #require(f.pppoe)
+            #expect(pppoe.version == 1 && pppoe.type == 1 && pppoe.code == 0 && pppoe.sessionID == 0x3B1A)
+            #expect(pppoe.payload == 20..<20 + Int(pppLength))
+            #expect(f.ppp?.protocolNumber == PPP.ipv4)
+            #expect(f.tcp?.destinationPort == 8080)
+            #expect(Array(f.protocols) == [.eth, .ethertype, .pppoes, .ppp, .ip, .tcp])
+        }
+        for cut in 14..<20 {
+            Self.decode(frame, cut: cut) { f in
+                #expect(f.pppoe == nil)
+                #expect(f.issues.first == .truncated(.pppoes, needed: 6, available: cut - 14))
+            }
+        }
+    }
+
     /// The frame's slots hold the inner packet, the hop the outer IP header.
     @Test func greFrameDecodesInnerTCP() throws {
         try Self.decode(T.greSYN) { frame in

@@ -8,6 +8,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case tls, ssh, x509sat, x509ce, x509af
     /// Tunnels (issue 14).
     case gre, ppp, vxlan, geneve, erspan
+    /// PPP over Ethernet's session stage (RFC 2516), as DSL links carry IP.
+    case pppoes
 
     public var description: String {
         switch self {
@@ -49,6 +51,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .x509af: "x509af"
         case .gre: "gre"
         case .ppp: "ppp"
+        case .pppoes: "pppoes"
         case .vxlan: "vxlan"
         case .geneve: "geneve"
         case .erspan: "erspan"

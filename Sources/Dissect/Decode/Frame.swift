@@ -28,6 +28,12 @@ public final class Frame {
     @inlinable public var sll: LinuxSLL? { _sll }
     @usableFromInline @exclusivity(unchecked) var _null: NullLoopback?
     @inlinable public var null: NullLoopback? { _null }
+    /// PPP over Ethernet and the PPP header it carries, between the Ethernet (or VLAN)
+    /// header and the IP packet.
+    @usableFromInline @exclusivity(unchecked) var _pppoe: PPPoESession?
+    @inlinable public var pppoe: PPPoESession? { _pppoe }
+    @usableFromInline @exclusivity(unchecked) var _ppp: PPP?
+    @inlinable public var ppp: PPP? { _ppp }
     @usableFromInline @exclusivity(unchecked) var _arp: ARP?
     @inlinable public var arp: ARP? { _arp }
     @usableFromInline @exclusivity(unchecked) var _ipv4: IPv4?
@@ -115,6 +121,7 @@ public final class Frame {
         if _ethernet != nil { _ethernet = nil }
         if _sll != nil { _sll = nil }
         if _null != nil { _null = nil }
+        if _pppoe != nil { _pppoe = nil; _ppp = nil }
         if _arp != nil { _arp = nil }
         if _ipv4 != nil { _ipv4 = nil }
         if _ipv6 != nil { _ipv6 = nil }

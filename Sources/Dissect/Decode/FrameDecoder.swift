@@ -120,8 +120,30 @@ public enum FrameDecoder {
                 frame._arp = arp
                 frame._protocols.append(.arp)
             }
+        case PPPoESession.etherType:
+            decodePPPoE(frame, at: offset, end: end)
         default:
             appendData(frame, offset..<end)
+        }
+    }
+
+    /// PPPoE's session header, the PPP header, then IPv4 or IPv6; other PPP protocols
+    /// (LCP, IPCP, authentication) are data.
+    static func decodePPPoE(_ frame: Frame, at offset: Int, end: Int) {
+        let session = PPPoESession.decode(frame.bytes, at: offset, end: end)
+        frame._issues.append(session.issue)
+        guard let pppoe = session.layer else { return }
+        frame._pppoe = pppoe
+        frame._protocols.append(.pppoes)
+        let header = PPP.decode(frame.bytes, at: pppoe.payload.lowerBound, end: pppoe.payload.upperBound)
+        frame._issues.append(header.issue)
+        guard let ppp = header.layer else { return }
+        frame._ppp = ppp
+        frame._protocols.append(.ppp)
+        switch ppp.protocolNumber {
+        case PPP.ipv4: decodeIPv4(frame, at: ppp.payload.lowerBound, end: ppp.payload.upperBound)
+        case PPP.ipv6: decodeIPv6(frame, at: ppp.payload.lowerBound, end: ppp.payload.upperBound)
+        default: appendData(frame, ppp.payload)
         }
     }
 

@@ -15,7 +15,7 @@ public enum PacketTree {
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
-        VXLANTree.declaration, GeneveTree.declaration,
+        VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -40,6 +40,8 @@ public enum PacketTree {
         if let sll = frame.sll { SLLTree.dissect(sll, &tree) }
         if let null = frame.null { NullTree.dissect(null, &tree) }
         for tag in frame.vlans.kept { VLANTree.dissect(tag, &tree) }
+        if let pppoe = frame.pppoe { PPPoETree.dissect(pppoe, &tree) }
+        if let ppp = frame.ppp { PPPTree.dissect(ppp, &tree) }
         if !frame.tunnels.isEmpty { tunnels(input, &tree) }
         if ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let arp = frame.arp { ARPTree.dissect(arp, &tree) }
