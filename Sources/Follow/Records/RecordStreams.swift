@@ -313,7 +313,8 @@ final class RecordTracker {
     private func observeSSH(_ bytes: ByteView, _ range: Range<Int>, fromClient: Bool) {
         if !(fromClient ? clientBanner : serverBanner) {
             if fromClient { clientBanner = true } else { serverBanner = true }
-            if let banner = SSHBanner.decode(bytes, at: range.lowerBound, end: range.upperBound).layer,
+            // The client's banner names the version (tshark 4.0 takes it from the client only).
+            if fromClient, let banner = SSHBanner.decode(bytes, at: range.lowerBound, end: range.upperBound).layer,
                state.sshVersion == nil {
                 state.sshVersion = banner.majorVersion(bytes)
             }

@@ -173,7 +173,14 @@ struct SSHSummary {
                 if packet.messageCode == SSHPacket.Code.newKeys { newKeys = true }
                 p = packet.end
             }
+            if p < end && newKeys { encrypted(end - p, source) }
         }
+        if let tail = source.encryptedTail { encrypted(tail.count, source) }
+    }
+
+    /// tshark names an encrypted packet only where it set up no decryption (see SSHTree).
+    private mutating func encrypted(_ length: Int, _ source: RecordSource) {
+        if !SSHTree.tsharkDecrypts(kex: source.before.kexMethod) { names.append("Encrypted packet (len=\(length))") }
     }
 }
 

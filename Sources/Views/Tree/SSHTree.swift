@@ -6,6 +6,7 @@ import Follow
 enum SSHTree {
     static let proto = HeaderField("ssh.protocol", "Protocol", .string)
     static let packetLength = HeaderField("ssh.packet_length", "Packet Length", .uint32)
+    static let packetLengthEncrypted = HeaderField("ssh.packet_length_encrypted", "Packet Length (encrypted)", .bytes)
     static let paddingLength = HeaderField("ssh.padding_length", "Padding Length", .uint8)
     static let messageCode = HeaderField("ssh.message_code", "Message Code", .uint8)
     static let cookie = HeaderField("ssh.cookie", "Cookie", .bytes)
@@ -29,6 +30,23 @@ enum SSHTree {
     static let dhE = HeaderField("ssh.dh.e", "DH client e", .bytes)
     static let dhF = HeaderField("ssh.dh.f", "DH server f", .bytes)
     static let eddsaKeyLength = HeaderField("ssh.host_key.eddsa.key_length", "EdDSA public key length", .uint32)
+    static let rsaE = HeaderField("ssh.host_key.rsa.e", "RSA public exponent (e)", .bytes)
+    static let rsaN = HeaderField("ssh.host_key.rsa.n", "RSA modulus (N)", .bytes)
+    static let dsaP = HeaderField("ssh.host_key.dsa.p", "DSA prime modulus (p)", .bytes)
+    static let dsaQ = HeaderField("ssh.host_key.dsa.q", "DSA prime divisor (q)", .bytes)
+    static let dsaG = HeaderField("ssh.host_key.dsa.g", "DSA subgroup generator (g)", .bytes)
+    static let dsaY = HeaderField("ssh.host_key.dsa.y", "DSA public key (y)", .bytes)
+    static let ecdsaIDLength = HeaderField("ssh.host_key.ecdsa.id_length", "ECDSA elliptic curve identifier length", .uint32)
+    static let ecdsaID = HeaderField("ssh.host_key.ecdsa.id", "ECDSA elliptic curve identifier", .string)
+    static let ecdsaQLength = HeaderField("ssh.host_key.ecdsa.q_length", "ECDSA public key length", .uint32)
+    static let ecdsaQ = HeaderField("ssh.host_key.ecdsa.q", "ECDSA public key (Q)", .bytes)
+    static let rsaSignature = HeaderField("ssh.host_sig.rsa", "RSA signature", .bytes)
+    static let dsaSignature = HeaderField("ssh.host_sig.dsa", "DSA signature", .bytes)
+    static let gexMin = HeaderField("ssh.dh_gex.min", "DH GEX Min", .uint32)
+    static let gexBits = HeaderField("ssh.dh_gex.nbits", "DH GEX Number of Bits", .uint32)
+    static let gexMax = HeaderField("ssh.dh_gex.max", "DH GEX Max", .uint32)
+    static let gexP = HeaderField("ssh.dh_gex.p", "DH GEX modulus (P)", .bytes)
+    static let gexG = HeaderField("ssh.dh_gex.g", "DH GEX base (G)", .bytes)
     static let eddsaKey = HeaderField("ssh.host_key.eddsa.key", "EdDSA public key", .bytes)
     static let signatureLength = HeaderField("ssh.host_sig.length", "Host signature length", .uint32)
     static let signatureTypeLength = HeaderField("ssh.host_sig.type_length", "Host signature type length", .uint32)
@@ -40,11 +58,12 @@ enum SSHTree {
                                        names: .trueFalse("server-to-client", "client-to-server"))
 
     static let declaration = ProtocolDeclaration("ssh", "SSH Protocol", fields: [
-        proto, packetLength, paddingLength, messageCode, cookie,
+        proto, packetLength, packetLengthEncrypted, paddingLength, messageCode, cookie,
     ] + listFields.flatMap { [$0.length, $0.string] } + [
         firstKexFollows, reserved, hasshAlgorithms, hassh, hasshServerAlgorithms, hasshServer, hostKeyLength,
         hostKeyTypeLength, hostKeyType, ecdhQCLength, ecdhQC, ecdhQSLength, ecdhQS, mpintLength, dhE, dhF, eddsaKeyLength, eddsaKey, signatureLength,
-        signatureTypeLength, signatureType, paddingString, sequenceNumber, encryptedPacket, direction,
+        signatureTypeLength, signatureType, rsaE, rsaN, dsaP, dsaQ, dsaG, dsaY, ecdsaIDLength, ecdsaID, ecdsaQLength,
+        ecdsaQ, rsaSignature, dsaSignature, gexMin, gexBits, gexMax, gexP, gexG, paddingString, sequenceNumber, encryptedPacket, direction,
     ])
 
     static func dissect(_ source: RecordSource, _ input: FieldInput, _ tree: inout TreeBuilder) {
@@ -60,7 +79,10 @@ enum SSHTree {
         let encryption = source.fromClient ? state.encryptionClientToServer : state.encryptionServerToClient
         let mac = source.fromClient ? state.macClientToServer : state.macServerToClient
         let aead = encryption.map { $0.hasPrefix("chacha20-poly1305") || $0.hasSuffix("-gcm@openssh.com") } ?? true
-        let encryptedLabel = "SSH Version 2 (encryption:\(encryption ?? "")\(aead ? "" : " mac:\(mac ?? "")") compression:none)"
+        let decryptable = SSHTree.tsharkDecrypts(kex: state.kexMethod)
+        let encryptedLabel = decryptable
+            ? "SSH Version 2 (encryption:\(encryption ?? "")\(aead ? "" : " mac:\(mac ?? "")") compression:none)"
+            : "SSH Version 2"
         var open = false
         for pdu in source.pdus {
             let reassembled = pdu.frames != nil
@@ -88,9 +110,15 @@ enum SSHTree {
                 }
                 guard !newKeys, let packet = SSHPacket.decode(pdu.bytes, at: p, end: end).layer else { break }
                 let label = packet.messageCode == SSHPacket.Code.newKeys ? encryptedLabel : "SSH Version 2"
-                // tshark 4.0 counts a Diffie-Hellman KEX message before showing its number.
-                let dh = (packet.messageCode == 30 || packet.messageCode == 31) && TLSNames.kexKind(state.kexMethod) == .dh
-                let shown = dh ? sequence + 1 : sequence
+                // tshark 4.0 counts a Diffie-Hellman or group-exchange KEX message before
+                // showing its number.
+                let countedFirst: Bool
+                switch TLSNames.kexKind(state.kexMethod) {
+                case .dh: countedFirst = packet.messageCode == 30 || packet.messageCode == 31
+                case .groupExchange: countedFirst = (30...34).contains(packet.messageCode)
+                case .ecdh: countedFirst = false
+                }
+                let shown = countedFirst ? sequence + 1 : sequence
                 sequence += 1
                 if reassembled {
                     self.packet(packet, pdu.bytes, label: label, state: state, fromClient: source.fromClient, sequence: shown, &sub)
@@ -101,7 +129,11 @@ enum SSHTree {
                 p = packet.end
             }
             if p < end && newKeys {
-                if reassembled { sub.text(encryptedLabel) } else { tree.text(encryptedLabel) }
+                if reassembled {
+                    encrypted(p..<end, pdu.bytes, label: encryptedLabel, decryptable: decryptable, &sub)
+                } else {
+                    encrypted(p..<end, pdu.bytes, label: encryptedLabel, decryptable: decryptable, &tree)
+                }
             }
             if reassembled {
                 sub.add(direction, nil, .bool(!source.fromClient), label: "Direction: \(source.fromClient ? "client-to-server" : "server-to-client")", generated: true)
@@ -114,12 +146,30 @@ enum SSHTree {
                 tree.open(declaration, tail, label: "SSH Protocol")
                 open = true
             }
-            if source.pdus.isEmpty || !newKeys || true { tree.text(encryptedLabel, range: tail) }
+            encrypted(tail, tree.bytes, label: encryptedLabel, decryptable: decryptable, &tree)
         }
         if open {
             tree.add(direction, nil, .bool(!source.fromClient), label: "Direction: \(source.fromClient ? "client-to-server" : "server-to-client")", generated: true)
             tree.close()
         }
+    }
+
+    /// tshark 4.0 sets up its decryption (and then shows one line naming the algorithms)
+    /// when it reads a Diffie-Hellman or ECDH reply, not a group-exchange reply. After a
+    /// group exchange the packets go to its plain "encrypted packet" dissection: the
+    /// (encrypted) length field and the bytes, and `Encrypted packet (len=N)` in the Info.
+    static func tsharkDecrypts(kex method: String?) -> Bool {
+        method == nil || TLSNames.kexKind(method) != .groupExchange
+    }
+
+    /// The encrypted rest of a segment after NEWKEYS.
+    static func encrypted(_ range: Range<Int>, _ bytes: ByteView, label: String, decryptable: Bool, _ tree: inout TreeBuilder) {
+        guard !decryptable, range.count > 4 else { return tree.text(label, range: range) }
+        tree.openText(label, range: range)
+        tree.add(packetLengthEncrypted, range.lowerBound..<range.lowerBound + 4, .bytes(range.lowerBound..<range.lowerBound + 4))
+        let rest = range.lowerBound + 4..<range.upperBound
+        tree.add(encryptedPacket, rest, .bytes(rest), display: TLSTree.ellipsized(bytes, rest))
+        tree.close()
     }
 
     static func packet(_ packet: SSHPacket, _ bytes: ByteView, label: String, state: RecordSessionState, fromClient: Bool,
@@ -136,11 +186,25 @@ enum SSHTree {
         }
         tree.add(messageCode, o + 5..<o + 6, .uint(UInt64(code)), display: "\(name) (\(code))")
         let payload = packet.payload.clamped(to: 0..<bytes.count)
+        let kind = TLSNames.kexKind(state.kexMethod)
         switch code {
         case SSHPacket.Code.kexInit:
             if let kex = SSHKexInit.decode(bytes, payload: payload) { kexInit(kex, bytes, fromClient: fromClient, &tree) }
+        case 34 where kind == .groupExchange, 30 where kind == .groupExchange:
+            // A group-exchange request: min, preferred and max bits (the old request: bits only).
+            let fields = code == 34 ? [gexMin, gexBits, gexMax] : [gexBits]
+            for (i, field) in fields.enumerated() where payload.lowerBound + 1 + 4 * (i + 1) <= payload.upperBound {
+                let at = payload.lowerBound + 1 + 4 * i
+                tree.add(field, at..<at + 4, .uint(UInt64(bytes.u32be(at))))
+            }
+        case 31 where kind == .groupExchange:
+            if let p = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) {
+                mpint(gexP, p, bytes, &tree)
+                if let g = sshString(bytes, at: p.upperBound, end: payload.upperBound) { mpint(gexG, g, bytes, &tree) }
+            }
+        case 32 where kind == .groupExchange:
+            if let e = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) { mpint(dhE, e, bytes, &tree) }
         case 30:
-            let kind = TLSNames.kexKind(state.kexMethod)
             if let q = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) {
                 if kind == .ecdh {
                     tree.add(ecdhQCLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
@@ -149,7 +213,7 @@ enum SSHTree {
                     mpint(dhE, q, bytes, &tree)
                 }
             }
-        case 31:
+        case 31 where kind != .groupExchange, 33 where kind == .groupExchange:
             if let key = sshString(bytes, at: payload.lowerBound + 1, end: payload.upperBound) {
                 let type = sshString(bytes, at: key.lowerBound, end: key.upperBound)
                 let typeName = type.map { HTTPTree.string(bytes, $0) } ?? ""
@@ -158,10 +222,7 @@ enum SSHTree {
                 if let type {
                     tree.add(hostKeyTypeLength, type.lowerBound - 4..<type.lowerBound, .uint(UInt64(type.count)))
                     tree.add(hostKeyType, type, .string(typeName))
-                    if typeName == "ssh-ed25519", let k = sshString(bytes, at: type.upperBound, end: key.upperBound) {
-                        tree.add(eddsaKeyLength, k.lowerBound - 4..<k.lowerBound, .uint(UInt64(k.count)))
-                        tree.add(eddsaKey, k, .bytes(k))
-                    }
+                    hostKey(typeName, type.upperBound..<key.upperBound, bytes, &tree)
                 }
                 tree.close()
                 var next = key.upperBound
@@ -179,7 +240,7 @@ enum SSHTree {
                     let typeName = type.map { HTTPTree.string(bytes, $0) } ?? ""
                     tree.openText("KEX host signature (type: \(typeName))", range: sig.lowerBound - 4..<sig.upperBound)
                     tree.open(signatureLength, sig.lowerBound - 4..<sig.lowerBound, .uint(UInt64(sig.count)))
-                    if let type, 8 + type.count != sig.count {
+                    if let type, 8 + type.count != sig.count, !["ssh-rsa", "ssh-dss"].contains(typeName) {
                         // tshark 4.0 reads the type and one length, and says so (with its typo).
                         tree.expert("ssh.sig_decode", .warning, .protocolGroup,
                                     "Decoded \(8 + type.count) bytes, but packet legnth is \(sig.count) bytes")
@@ -188,6 +249,11 @@ enum SSHTree {
                     if let type {
                         tree.add(signatureTypeLength, type.lowerBound - 4..<type.lowerBound, .uint(UInt64(type.count)))
                         tree.add(signatureType, type, .string(typeName))
+                        // tshark 4.0 reads the signature of ssh-rsa and ssh-dss only.
+                        if typeName == "ssh-rsa" || typeName == "ssh-dss",
+                           let blob = sshString(bytes, at: type.upperBound, end: sig.upperBound) {
+                            mpint(typeName == "ssh-rsa" ? rsaSignature : dsaSignature, blob, bytes, &tree)
+                        }
                     }
                     tree.close()
                 }
@@ -200,6 +266,35 @@ enum SSHTree {
         if !padding.isEmpty { tree.add(paddingString, padding, .bytes(padding)) }
         tree.add(sequenceNumber, nil, .uint(UInt64(sequence)))
         tree.close()
+    }
+
+    /// The public key after the host key's type, as tshark 4.0 reads each type it knows.
+    static func hostKey(_ type: String, _ rest: Range<Int>, _ bytes: ByteView, _ tree: inout TreeBuilder) {
+        var at = rest.lowerBound
+        func next() -> Range<Int>? {
+            guard let r = sshString(bytes, at: at, end: rest.upperBound) else { return nil }
+            at = r.upperBound
+            return r
+        }
+        switch type {
+        case "ssh-rsa":
+            for field in [rsaE, rsaN] { guard let r = next() else { return }; mpint(field, r, bytes, &tree) }
+        case "ssh-dss":
+            for field in [dsaP, dsaQ, dsaG, dsaY] { guard let r = next() else { return }; mpint(field, r, bytes, &tree) }
+        case _ where type.hasPrefix("ecdsa-sha2-"):
+            guard let id = next() else { return }
+            tree.add(ecdsaIDLength, id.lowerBound - 4..<id.lowerBound, .uint(UInt64(id.count)))
+            tree.add(ecdsaID, id, .string(HTTPTree.string(bytes, id)))
+            guard let q = next() else { return }
+            tree.add(ecdsaQLength, q.lowerBound - 4..<q.lowerBound, .uint(UInt64(q.count)))
+            tree.add(ecdsaQ, q, .bytes(q), display: TLSTree.ellipsized(bytes, q))
+        case _ where type.hasPrefix("ssh-ed"):
+            guard let k = next() else { return }
+            tree.add(eddsaKeyLength, k.lowerBound - 4..<k.lowerBound, .uint(UInt64(k.count)))
+            tree.add(eddsaKey, k, .bytes(k))
+        default:
+            break
+        }
     }
 
     /// A DH value: its length and bytes; tshark 4.0 flags lengths past 1024 bytes (hybrid
