@@ -88,11 +88,16 @@ public struct StreamTimes: Sendable, Equatable {
 }
 
 extension TCPAnalysisFlags {
-    /// Flags for which Wireshark does not hand the payload to the application dissector
-    /// (`tcp_no_subdissector_on_error`): plain retransmissions and out-of-order segments.
-    /// Fast and spurious retransmissions carry flags of their own and are dissected.
+    /// Flags for which tshark 4.0 does not hand the payload to the application dissector:
+    /// plain and spurious retransmissions (data it has seen) and out-of-order segments.
+    /// A fast retransmission is dissected (lossy.pcap frame 66, dpkt's http.pcap frame 36).
     public var hidesPayload: Bool {
-        !intersection([.retransmission, .outOfOrder]).isEmpty
+        !intersection([.retransmission, .spuriousRetransmission, .outOfOrder]).isEmpty
+    }
+
+    /// Retransmissions whose payload tshark 4.0 shows as "Retransmitted TCP segment data".
+    public var marksRetransmittedData: Bool {
+        !intersection([.retransmission, .spuriousRetransmission]).isEmpty
     }
 }
 

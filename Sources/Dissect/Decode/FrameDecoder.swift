@@ -280,7 +280,8 @@ public enum FrameDecoder {
 
     private static func decodeTCPPayload(_ frame: Frame, _ tcp: TCP) {
         let payload = tcp.payload
-        guard !payload.isEmpty else { return }
+        // Data on a RST is its cause in text (RFC 1122 4.2.2.12), not a protocol's bytes.
+        guard !payload.isEmpty, !tcp.flags.contains(.rst) else { return }
         let bytes = frame.bytes
         if let layer = recordLayer(tcpPorts: tcp.sourcePort, tcp.destinationPort), layer == .tls || layer == .ssh {
             frame._protocols.append(layer)

@@ -108,7 +108,8 @@ enum DNSTree {
         tree.bits(recdesired, r, container: f)
         if dns.isResponse { tree.bits(recavail, r, container: f) }
         tree.bits(z, r, container: f)
-        if dns.isResponse { tree.bits(authenticated, r, container: f) } else { tree.bits(ad, r, container: f) }
+        // A query's AD bit (RFC 6840 5.7) has a line only when set, as in tshark 4.0.
+        if dns.isResponse { tree.bits(authenticated, r, container: f) } else if f & 0x0020 != 0 { tree.bits(ad, r, container: f) }
         tree.bits(checkdisable, r, container: f)
         if dns.isResponse { tree.bits(rcode, r, container: f) }
         tree.close()

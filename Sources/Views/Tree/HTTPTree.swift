@@ -9,6 +9,9 @@ enum HTTPTree {
     static let response = HeaderField("http.response", "Response", .boolean)
     static let method = HeaderField("http.request.method", "Request Method", .string)
     static let uri = HeaderField("http.request.uri", "Request URI", .string)
+    static let uriPath = HeaderField("http.request.uri.path", "Request URI Path", .string)
+    static let uriQuery = HeaderField("http.request.uri.query", "Request URI Query", .string)
+    static let uriQueryParameter = HeaderField("http.request.uri.query.parameter", "Request URI Query Parameter", .string)
     static let requestVersion = HeaderField("http.request.version", "Request Version", .string)
     static let responseVersion = HeaderField("http.response.version", "Response Version", .string)
     static let code = HeaderField("http.response.code", "Status Code", .uint16)
@@ -47,7 +50,7 @@ enum HTTPTree {
     static let chat = HeaderField("http.chat", "Chat", .none)
 
     static let declaration = ProtocolDeclaration("http", "Hypertext Transfer Protocol", fields: [
-        request, response, method, uri, requestVersion, responseVersion, code, codeDesc, phrase, host, userAgent,
+        request, response, method, uri, uriPath, uriQuery, uriQueryParameter, requestVersion, responseVersion, code, codeDesc, phrase, host, userAgent,
         accept, server, date, contentType, contentLengthHeader, contentLength, connection, transferEncoding, location,
         cookie, setCookie, referer, unknownHeader, requestLine, responseLine, fullURI, requestNumber, responseNumber,
         prevRequestIn, prevResponseIn, requestIn, time, responseForURI, fileData, chunkedResponse, chunkSize,
@@ -76,6 +79,26 @@ enum HTTPTree {
     /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
     /// text data, Media Type): the caller adds it beside the HTTP node.
     @discardableResult
+    /// The request URI; one with a query opens its path, its query and each `&`-separated
+    /// parameter, as tshark 4.0 does.
+    static func requestURI(_ r: Range<Int>, _ bytes: ByteView, _ tree: inout TreeBuilder) {
+        guard let q = bytes.firstIndex(of: UInt8(ascii: "?"), in: r) else {
+            return tree.add(uri, r, .string(string(bytes, r)))
+        }
+        tree.open(uri, r, .string(string(bytes, r)))
+        tree.add(uriPath, r.lowerBound..<q, .string(string(bytes, r.lowerBound..<q)))
+        let query = q + 1..<r.upperBound
+        tree.open(uriQuery, query, .string(string(bytes, query)))
+        var start = query.lowerBound
+        while start <= query.upperBound {
+            let end = bytes.firstIndex(of: UInt8(ascii: "&"), in: start..<query.upperBound) ?? query.upperBound
+            tree.add(uriQueryParameter, start..<end, .string(string(bytes, start..<end)))
+            start = end + 1
+        }
+        tree.close()
+        tree.close()
+    }
+
     static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder) -> HTTPBody? {
         let bytes = tree.bytes
         let messageEnd = min(bytes.count, end(of: head, in: bytes))
@@ -87,7 +110,7 @@ enum HTTPTree {
         tree.expert("http.chat", .chat, .sequence, first + "\\r\\n")
         if isRequest {
             tree.add(method, head.part1, .string(string(bytes, head.part1)))
-            tree.add(uri, head.part2, .string(string(bytes, head.part2)))
+            requestURI(head.part2, bytes, &tree)
             tree.add(requestVersion, head.part3, .string(string(bytes, head.part3)))
         } else {
             tree.add(responseVersion, head.part1, .string(string(bytes, head.part1)))

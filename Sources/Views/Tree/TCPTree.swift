@@ -71,6 +71,7 @@ enum TCPTree {
     static let duplicateAckFrame = HeaderField("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", .frameNumber)
     static let payload = HeaderField("tcp.payload", "TCP payload", .bytes)
     static let pduSize = HeaderField("tcp.pdu.size", "PDU Size", .uint32)
+    static let resetCause = HeaderField("tcp.reset_cause", "Reset cause", .string)
     static let segmentData = HeaderField("tcp.segment_data", "TCP segment data", .bytes)
 
     /// The analysis flags as Wireshark declares them: each is an expert item in the
@@ -100,7 +101,7 @@ enum TCPTree {
         optMSS, optMSSValue, optNOP, optEOL, optSACKPerm, optSACK, optSACKLeft, optSACKRight, optSACKCount,
         optDSACKLeft, optDSACKRight, optDSACK,
         optTimestamp, optTSval, optTSecr, optWScale, optWScaleShift, optWScaleMultiplier, optUnknown,
-        pduSize, timeRelative, timeDelta, analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, rto, rtoFrame, pushBytesSent,
+        pduSize, resetCause, timeRelative, timeDelta, analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, rto, rtoFrame, pushBytesSent,
         duplicateAckNum, duplicateAckFrame, payload, segmentData,
     ] + analysisFlagFields.map(\.1))
 
@@ -188,14 +189,18 @@ enum TCPTree {
         // tshark 4.0 opens an empty [SEQ/ACK analysis] under a quoted SYN (nmap -sS and -sT
         // captures), not under the quoted ACK, FIN, NULL or Xmas probes of the other scans.
         addAnalysis(tcp, a, emptyNode: quoted && tcp.flags.contains(.syn), &tree)
-        if !quoted && !tcp.payload.isEmpty {
+        if !quoted && !tcp.payload.isEmpty && tcp.flags.contains(.rst) {
+            // tshark shows a RST's data as the reset's cause, as text, and nothing else.
+            let cause = tcp.payload.lowerBound..<end
+            tree.add(resetCause, cause, .string(HTTPTree.string(tree.bytes, cause)))
+        } else if !quoted && !tcp.payload.isEmpty {
             let payloadRange = tcp.payload.lowerBound..<end
             // The length on the wire, as tshark labels it, also when the snaplen cut it.
             let length = max(payloadRange.count, tcp.segmentLength)
             tree.add(payload, payloadRange, .bytes(payloadRange), label: "TCP payload (\(length) byte\(length == 1 ? "" : "s"))")
             let completesPDU = a.http.map { $0.segments.count > 1 && $0.segments.last?.frame == input.frame.number } ?? false
-            if a.tcp.flags.contains(.retransmission) {
-                // A plain retransmission is not handed to the protocol above: its bytes were seen.
+            if a.tcp.flags.marksRetransmittedData {
+                // A plain or spurious retransmission is not handed to the protocol above.
                 tree.add(segmentData, payloadRange, .bytes(payloadRange),
                          label: "Retransmitted TCP segment data (\(payloadRange.count) byte\(payloadRange.count == 1 ? "" : "s"))")
             } else if a.isPDUSegment || completesPDU {

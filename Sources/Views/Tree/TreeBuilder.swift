@@ -90,7 +90,7 @@ public struct TreeBuilder {
 
     /// Opens a subtree under a line of text (`[SEQ/ACK analysis]`, `Queries`).
     public mutating func openText(_ label: String, range: Range<Int>? = nil, generated: Bool = false) {
-        open(FieldNode(label: label, range: range, isGenerated: generated))
+        open(FieldNode(label: Self.marked(label), range: range, isGenerated: generated))
     }
 
     /// Adds a field and opens it: the next lines are its subtree (`Flags` then its bits).
@@ -122,13 +122,22 @@ public struct TreeBuilder {
     }
 
     /// Wireshark cuts a line at 239 bytes (`ITEM_LABEL_LENGTH`), on a character boundary.
-    static func capped(_ label: String) -> String {
-        guard label.utf8.count > 239 else { return label }
+    static func capped(_ label: String) -> String { utf8Prefix(label, itemLabelLength - 1) }
+
+    /// A line of text of ITEM_LABEL_LENGTH bytes or more, as proto.c's `label_mark_truncated`
+    /// leaves it: " [truncated]" in front, cut to 238 bytes on a character boundary.
+    static func marked(_ label: String) -> String {
+        label.utf8.count >= itemLabelLength ? utf8Prefix(" [truncated]" + label, itemLabelLength - 2) : label
+    }
+
+    /// The longest prefix of `s` of at most `bytes` UTF-8 bytes that ends on a character.
+    static func utf8Prefix(_ s: String, _ bytes: Int) -> String {
+        guard s.utf8.count > bytes else { return s }
         var out = ""
         var used = 0
-        for ch in label {
+        for ch in s {
             let n = String(ch).utf8.count
-            if used + n > 239 { break }
+            if used + n > bytes { break }
             out.append(ch)
             used += n
         }
@@ -137,7 +146,7 @@ public struct TreeBuilder {
 
     /// Adds a line of text with no field.
     public mutating func text(_ label: String, range: Range<Int>? = nil, generated: Bool = false) {
-        var n = FieldNode(label: Self.capped(label), range: range, isGenerated: generated)
+        var n = FieldNode(label: Self.marked(label), range: range, isGenerated: generated)
         n.source = source
         stack[stack.count - 1].children.append(n)
     }
@@ -146,13 +155,13 @@ public struct TreeBuilder {
     /// line it is about. `field` is the expert's own name (`tcp.connection.syn`).
     public mutating func expert(_ field: String, _ severity: ExpertSeverity, _ group: ExpertGroup, _ message: String) {
         let children = [
-            FieldNode(label: message, field: field, value: "", isGenerated: true),
+            FieldNode(label: Self.capped(message), field: field, value: "", isGenerated: true),
             FieldNode(label: "Message", field: "_ws.expert.message", value: message, isGenerated: true, isHidden: true),
             FieldNode(label: "Severity level: \(severity.name)", field: "_ws.expert.severity", value: String(severity.rawValue), isGenerated: true),
             FieldNode(label: "Group: \(group.name)", field: "_ws.expert.group", value: String(group.rawValue), isGenerated: true),
         ]
         stack[stack.count - 1].children.append(
-            FieldNode(label: "Expert Info (\(severity.name)/\(group.name)): \(message)", field: "_ws.expert",
+            FieldNode(label: Self.marked("Expert Info (\(severity.name)/\(group.name)): \(message)"), field: "_ws.expert",
                       isGenerated: true, children: children))
     }
 
@@ -181,8 +190,7 @@ public struct TreeBuilder {
         var line = label ?? "\(field.label): \(display ?? displayText(field, value))"
         if label == nil, line.utf8.count >= Self.itemLabelLength {
             // Wireshark's ITEM_LABEL_LENGTH: a field's longer line is marked and cut.
-            line = String(decoding: Array("\(field.label) [truncated]: \(display ?? displayText(field, value))".utf8)
-                .prefix(Self.itemLabelLength - 2), as: UTF8.self)
+            line = Self.utf8Prefix("\(field.label) [truncated]: \(display ?? displayText(field, value))", Self.itemLabelLength - 2)
         } else {
             line = Self.capped(line)
         }
