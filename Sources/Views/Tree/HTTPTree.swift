@@ -74,11 +74,6 @@ enum HTTPTree {
         503: "Service Unavailable", 504: "Gateway Time-out",
     ]
 
-    /// One message whose bytes are all in `tree.bytes` (the frame, or the reassembled
-    /// PDU), with what the follower knows about it when it completed here.
-    /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
-    /// text data, Media Type): the caller adds it beside the HTTP node.
-    @discardableResult
     /// The request URI; one with a query opens its path, its query and each `&`-separated
     /// parameter, as tshark 4.0 does.
     static func requestURI(_ r: Range<Int>, _ bytes: ByteView, _ tree: inout TreeBuilder) {
@@ -99,6 +94,11 @@ enum HTTPTree {
         tree.close()
     }
 
+    /// One message whose bytes are all in `tree.bytes` (the frame, or the reassembled
+    /// PDU), with what the follower knows about it when it completed here.
+    /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
+    /// text data, Media Type): the caller adds it beside the HTTP node.
+    @discardableResult
     static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder) -> HTTPBody? {
         let bytes = tree.bytes
         let messageEnd = min(bytes.count, end(of: head, in: bytes))

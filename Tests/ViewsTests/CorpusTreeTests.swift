@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import Follow
+import Views
+
+/// Trees of public corpus captures against excerpts of tshark 4.0's `-V` for the same
+/// frames (copied from `tshark -n -r FILE -V`): what the bundled fixtures do not reach.
+@Suite struct CorpusTreeTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var file: String
+        var frame: Int
+        var lines: String
+        var testDescription: String { "\(file) frame \(frame)" }
+    }
+
+    static let cases: [Case] = [
+        // A request line over 240 bytes: proto.c's " [truncated]" mark, the expert's message
+        // cut, and the URI's path, query and parameters.
+        Case(file: "pcap/dpkt__http.pcap", frame: 18, lines: #"""
+     [truncated]GET /pagead/ads?client=ca-pub-2309191948673629&random=1084443430285&lmt=1082467020&format=468x60_as&output=html&url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html&color_bg=FFFFFF&color_text=333333&color_link=000000&color_url=66
+        [ [truncated]Expert Info (Chat/Sequence): GET /pagead/ads?client=ca-pub-2309191948673629&random=1084443430285&lmt=1082467020&format=468x60_as&output=html&url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html&color_bg=FFFFFF&color_text=333333&c]
+            [GET /pagead/ads?client=ca-pub-2309191948673629&random=1084443430285&lmt=1082467020&format=468x60_as&output=html&url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html&color_bg=FFFFFF&color_text=333333&color_link=000000&color_url=666633&color_bo]
+            [Severity level: Chat]
+            [Group: Sequence]
+        Request Method: GET
+        Request URI [truncated]: /pagead/ads?client=ca-pub-2309191948673629&random=1084443430285&lmt=1082467020&format=468x60_as&output=html&url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html&color_bg=FFFFFF&color_text=333333&color_link=000000&col
+            Request URI Path: /pagead/ads
+            Request URI Query [truncated]: client=ca-pub-2309191948673629&random=1084443430285&lmt=1082467020&format=468x60_as&output=html&url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html&color_bg=FFFFFF&color_text=333333&color_link=000000&color_url
+                Request URI Query Parameter: client=ca-pub-2309191948673629
+                Request URI Query Parameter: random=1084443430285
+                Request URI Query Parameter: lmt=1082467020
+                Request URI Query Parameter: format=468x60_as
+                Request URI Query Parameter: output=html
+                Request URI Query Parameter: url=http%3A%2F%2Fwww.ethereal.com%2Fdownload.html
+                Request URI Query Parameter: color_bg=FFFFFF
+                Request URI Query Parameter: color_text=333333
+                Request URI Query Parameter: color_link=000000
+                Request URI Query Parameter: color_url=666633
+                Request URI Query Parameter: color_border=666633
+        Request Version: HTTP/1.1
+"""#),
+        // A spurious retransmission: not dissected as HTTP.
+        Case(file: "pcap/dpkt__http.pcap", frame: 36, lines: #"""
+    TCP payload (1430 bytes)
+    Retransmitted TCP segment data (1430 bytes)
+"""#),
+        // Data on a RST is its cause.
+        Case(file: "pcap/tcpdump__tcp_rst_data.pcap", frame: 1, lines: #"""
+    Reset cause: BIG-IP: [0x11c5672:3045] {peer} TCP RST from remote system
+"""#),
+    ]
+
+    @Test(arguments: cases)
+    func treeHasTsharksLines(_ c: Case) throws {
+        let path = Paths.corpus.appendingPathComponent(c.file).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: \(c.file) is not in ../shared/corpus")
+            return
+        }
+        var options = FollowerOptions()
+        options.pduBytesLimit = 1 << 20
+        let (text, _) = renderFile(path, follower: Follower(options: options)) { input, out in
+            guard input.frame.number == c.frame else { return }
+            VerboseView.write(PacketTree.build(input), bytes: input.frame.bytes, to: out)
+        }
+        let tree = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let wanted = c.lines.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let found = tree.indices.contains { i in i + wanted.count <= tree.count && Array(tree[i..<i + wanted.count]) == wanted }
+        #expect(found, "tshark's lines not found in order:\n\(c.lines)\n--- tcpwatch:\n\(text)")
+    }
+}
