@@ -44,6 +44,25 @@ import Views
     TCP payload (1430 bytes)
     Retransmitted TCP segment data (1430 bytes)
 """#),
+        // SSH after a Diffie-Hellman group exchange (inside Geneve): the group message, and
+        // an encrypted packet as tshark shows it when it set up no decryption.
+        Case(file: "pcap/tcpdump__geneve.pcap", frame: 14, lines: #"""
+        Key Exchange (method:diffie-hellman-group-exchange-sha256)
+            Message Code: Diffie-Hellman Group Exchange Group (31)
+            Multi Precision Integer Length: 129
+            DH GEX modulus (P): 00de49fc9069994c379d2b6563efd37efae6785eeb1dd0a12b090aac272b22df8c64a4a2…
+            Multi Precision Integer Length: 1
+            DH GEX base (G): 02
+        Padding String: 0000000000000000
+        Sequence number: 2
+"""#),
+        Case(file: "pcap/tcpdump__geneve.pcap", frame: 19, lines: #"""
+SSH Protocol
+    SSH Version 2
+        Packet Length (encrypted): aadc403a
+        Encrypted Packet: 1d2084274ba49ab7ccce78b89ae93adb8b0b8037712d57140a8df7b5533a8b9fc7c3f715…
+    [Direction: client-to-server]
+"""#),
         // Data on a RST is its cause.
         Case(file: "pcap/tcpdump__tcp_rst_data.pcap", frame: 1, lines: #"""
     Reset cause: BIG-IP: [0x11c5672:3045] {peer} TCP RST from remote system
