@@ -40,11 +40,7 @@ extension FrameDecoder {
                 hop.ppp = layer
                 frame._protocols.append(.ppp)
                 enter(frame, hop)
-                switch layer.protocolNumber {
-                case PPP.ipv4: decodeIPv4(frame, at: layer.payload.lowerBound, end: end)
-                case PPP.ipv6: decodeIPv6(frame, at: layer.payload.lowerBound, end: end)
-                default: appendData(frame, layer.payload)
-                }
+                decodePPPPayload(frame, layer, end: end)
             case GRE.ProtocolType.erspan, GRE.ProtocolType.erspan3:
                 guard let length = gre.erspanHeaderLength(frame.bytes) else {
                     frame._issues.append(.truncated(.erspan, needed: 8, available: gre.payload.count))

@@ -140,9 +140,14 @@ public enum FrameDecoder {
         guard let ppp = header.layer else { return }
         frame._ppp = ppp
         frame._protocols.append(.ppp)
+        decodePPPPayload(frame, ppp, end: ppp.payload.upperBound)
+    }
+
+    /// What a PPP frame carries (in PPPoE, or in PPTP's GRE): IPv4, IPv6, or data.
+    static func decodePPPPayload(_ frame: Frame, _ ppp: PPP, end: Int) {
         switch ppp.protocolNumber {
-        case PPP.ipv4: decodeIPv4(frame, at: ppp.payload.lowerBound, end: ppp.payload.upperBound)
-        case PPP.ipv6: decodeIPv6(frame, at: ppp.payload.lowerBound, end: ppp.payload.upperBound)
+        case PPP.ipv4: decodeIPv4(frame, at: ppp.payload.lowerBound, end: end)
+        case PPP.ipv6: decodeIPv6(frame, at: ppp.payload.lowerBound, end: end)
         default: appendData(frame, ppp.payload)
         }
     }
