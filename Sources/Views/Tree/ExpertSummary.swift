@@ -22,7 +22,7 @@ public struct ExpertSummary {
         for root in details.roots where root.field != "icmp" && root.field != "icmpv6" {
             let proto = Self.shortName(root.field ?? "")
             root.walk { node, _ in
-                guard node.field == "_ws.expert" else { return }
+                guard node.field == "_ws.expert", !Self.treeOnly(node) else { return }
                 var severity = 0, group = "", message = ""
                 for child in node.children {
                     switch child.field {
@@ -62,6 +62,15 @@ public struct ExpertSummary {
     }
 
     /// Wireshark's short protocol names, as the expert table shows them.
+    /// Items a dissector raises only while it builds a tree: Geneve reads its options only
+    /// then (`if (tree && opts_len)`), and `tshark -z expert` builds none, so it never sees
+    /// an option's items (in tcpwatch, the type-length one comes only from Geneve's options).
+    static let treeOnlyItems: Set<String> = ["geneve.option.length.invalid", "_ws.type_length.mismatch"]
+
+    static func treeOnly(_ expert: FieldNode) -> Bool {
+        expert.children.first?.field.map(treeOnlyItems.contains) ?? false
+    }
+
     static func shortName(_ field: String) -> String {
         switch field {
         case "ip": "IPv4"
@@ -69,6 +78,8 @@ public struct ExpertSummary {
         case "icmpv6": "ICMPv6"
         case "tls": "TLS"
         case "ssh": "SSH"
+        case "geneve": "Geneve"
+        case "pppoes": "PPPoES"
         default: field.uppercased()
         }
     }
