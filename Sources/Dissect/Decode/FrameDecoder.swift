@@ -384,7 +384,14 @@ public enum FrameDecoder {
             if quoted.tcp != nil { frame._protocols.append(.tcp) }
         case 17:
             quoted.udp = UDP.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer
-            if quoted.udp != nil { frame._protocols.append(.udp) }
+            if let udp = quoted.udp {
+                frame._protocols.append(.udp)
+                // A quoted DNS message is dissected too (the tree shows it after the ICMP).
+                if udp.sourcePort == 53 || udp.destinationPort == 53,
+                   DNS.decode(bytes, at: udp.payload.lowerBound, end: udp.payload.upperBound, overTCP: false).layer != nil {
+                    frame._protocols.append(.dns)
+                }
+            }
         case 1:
             quoted.icmp = ICMPv4.decode(bytes, at: payload.lowerBound, end: payload.upperBound).layer
             if quoted.icmp != nil { frame._protocols.append(.icmp) }
