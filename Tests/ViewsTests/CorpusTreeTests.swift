@@ -63,6 +63,21 @@ SSH Protocol
         Encrypted Packet: 1d2084274ba49ab7ccce78b89ae93adb8b0b8037712d57140a8df7b5533a8b9fc7c3f715…
     [Direction: client-to-server]
 """#),
+        // An RFC 5227 announcement in a cooked capture.
+        Case(file: "pcap/zeek__linuxsll-arp.pcap", frame: 5, lines: #"""
+Address Resolution Protocol (ARP Announcement)
+    Hardware type: Ethernet (1)
+    Protocol type: IPv4 (0x0800)
+    Hardware size: 6
+    Protocol size: 4
+    Opcode: request (1)
+    [Is gratuitous: True]
+    [Is announcement: True]
+    Sender MAC address: 00:50:56:8b:3f:0d
+    Sender IP address: 192.168.22.81
+    Target MAC address: 00:00:00:00:00:00
+    Target IP address: 192.168.22.81
+"""#),
         // Data on a RST is its cause.
         Case(file: "pcap/tcpdump__tcp_rst_data.pcap", frame: 1, lines: #"""
     Reset cause: BIG-IP: [0x11c5672:3045] {peer} TCP RST from remote system

@@ -11,6 +11,23 @@ public struct ARP: Sendable {
     public var targetMAC: MACAddress?
     public var targetIP: IPv4Address?
 
+    /// A request or reply that announces the sender's own address (sender IP = target IP).
+    public var isGratuitous: Bool {
+        guard opcode == 1 || opcode == 2, let s = senderIP, let t = targetIP else { return false }
+        return s == t
+    }
+
+    /// RFC 5227 section 2.1: a request with an unset sender IP and target MAC, asking
+    /// whether anyone holds the target address.
+    public var isProbe: Bool {
+        opcode == 1 && targetMAC?.rawValue == 0 && senderIP?.rawValue == 0
+    }
+
+    /// RFC 5227 section 2.3: a request with an unset target MAC that claims the sender IP.
+    public var isAnnouncement: Bool {
+        opcode == 1 && targetMAC?.rawValue == 0 && isGratuitous
+    }
+
     private enum Field {
         static let hardwareType = 0
         static let protocolType = 2

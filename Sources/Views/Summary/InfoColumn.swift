@@ -290,7 +290,15 @@ enum InfoColumn {
         switch arp.opcode {
         case 1:
             if let target = arp.targetIP, let sender = arp.senderIP {
-                if target == sender {
+                // RFC 5227's probe and announcement first, as tshark 4.0 checks them.
+                if arp.isProbe {
+                    out.ascii("Who has ")
+                    out.ipv4(target)
+                    out.ascii("? (ARP Probe)")
+                } else if arp.isAnnouncement {
+                    out.ascii("ARP Announcement for ")
+                    out.ipv4(target)
+                } else if arp.isGratuitous {
                     out.ascii("Gratuitous ARP for ")
                     out.ipv4(target)
                     out.ascii(" (Request)")
@@ -303,6 +311,12 @@ enum InfoColumn {
                 return
             }
         case 2:
+            if arp.isGratuitous, let sender = arp.senderIP {
+                out.ascii("Gratuitous ARP for ")
+                out.ipv4(sender)
+                out.ascii(" (Reply)")
+                return
+            }
             if let sender = arp.senderIP, let mac = arp.senderMAC {
                 out.ipv4(sender)
                 out.ascii(" is at ")

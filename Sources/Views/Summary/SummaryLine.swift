@@ -77,6 +77,9 @@ public struct SummaryLine {
             out.ipv6(source ? ip.source : ip.destination)
         } else if let eth = frame.ethernet {
             out.mac(source ? eth.source : eth.destination)
+        } else if source, let sll = frame.sll, sll.addressLength == 6 {
+            // A cooked capture keeps only the sender's link-layer address.
+            out.mac(MACAddress(rawValue: sll.address >> 16))
         }
     }
 
