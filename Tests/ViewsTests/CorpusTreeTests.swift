@@ -102,4 +102,36 @@ Address Resolution Protocol (ARP Announcement)
         let found = tree.indices.contains { i in i + wanted.count <= tree.count && Array(tree[i..<i + wanted.count]) == wanted }
         #expect(found, "tshark's lines not found in order:\n\(c.lines)\n--- tcpwatch:\n\(text)")
     }
+
+    struct SummaryCase: CustomTestStringConvertible, Sendable {
+        var file: String
+        var frame: Int
+        var line: String
+        var testDescription: String { "\(file) frame \(frame)" }
+    }
+
+    /// Summary lines of corpus frames, copied from `tshark -n -r FILE`: mDNS's question
+    /// kinds and cache-flush records with SRV and NSEC data, an RFC 5227 announcement, an
+    /// SSH packet after a group exchange, a spurious retransmission.
+    static let summaryCases: [SummaryCase] = [
+        SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 1, line: #"    1   0.000000 141.142.220.202 → 224.0.0.251  MDNS 87 Standard query 0x0000 SRV gemini._sftp-ssh._tcp.local, "QM" question"#),
+        SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 2, line: #"    2   0.000477 fe80::217:f2ff:fed7:cf65 → ff02::fb     MDNS 213 Standard query response 0x0000 SRV, cache flush 0 0 22 gemini.local AAAA, cache flush fe80::217:f2ff:fed7:cf65 A, cache flush 141.142.220.50 NSEC, cache flush gemini._sftp-ssh._tcp.local NSEC, cache flush gemini.local"#),
+        SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 102, line: #"  102 23.961832599 9c:ae:d3:1c:e1:13 → ff:ff:ff:ff:ff:ff ARP 60 ARP Announcement for 192.168.152.110"#),
+        SummaryCase(file: "pcap/tcpdump__geneve.pcap", frame: 19, line: #"   19   0.236175     30.0.0.2 → 30.0.0.1     SSHv2 164 Client: Encrypted packet (len=48)"#),
+        SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
+    ]
+
+    @Test(arguments: summaryCases)
+    func summaryIsTsharks(_ c: SummaryCase) throws {
+        let path = Paths.corpus.appendingPathComponent(c.file).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: \(c.file) is not in ../shared/corpus")
+            return
+        }
+        let line = SummaryLine()
+        let (text, _) = renderFile(path) { input, out in
+            if input.frame.number == c.frame { line.write(input, to: out) }
+        }
+        #expect(text == c.line + "\n")
+    }
 }

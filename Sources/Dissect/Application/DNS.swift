@@ -219,7 +219,9 @@ public enum DNSType {
     public static let mx: UInt16 = 15
     public static let txt: UInt16 = 16
     public static let aaaa: UInt16 = 28
+    public static let srv: UInt16 = 33
     public static let dname: UInt16 = 39
     public static let opt: UInt16 = 41
+    public static let nsec: UInt16 = 47
     public static let spf: UInt16 = 99
 }

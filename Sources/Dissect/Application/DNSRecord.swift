@@ -54,6 +54,19 @@ public struct DNSRecord: Sendable {
         return (bytes.u16be(rdata.lowerBound), exchange)
     }
 
+    /// An SRV record (RFC 2782): priority, weight, port and target.
+    public func srv(_ bytes: ByteView) -> (priority: UInt16, weight: UInt16, port: UInt16, target: DNSName)? {
+        guard type == DNSType.srv, rdata.count >= 7 else { return nil }
+        let target = DNSName.read(bytes, at: rdata.lowerBound + 6, message: message, limit: rdata.upperBound)
+        return (bytes.u16be(rdata.lowerBound), bytes.u16be(rdata.lowerBound + 2), bytes.u16be(rdata.lowerBound + 4), target)
+    }
+
+    /// An NSEC record's next domain name (RFC 4034 section 4.1.1); the type bitmaps follow it.
+    public func nsecNextName(_ bytes: ByteView) -> DNSName? {
+        guard type == DNSType.nsec, !rdata.isEmpty else { return nil }
+        return DNSName.read(bytes, at: rdata.lowerBound, message: message, limit: rdata.upperBound)
+    }
+
     /// The character strings of a TXT (or SPF) record.
     public func txtStrings(_ bytes: ByteView) -> DNSCharacterStrings? {
         guard type == DNSType.txt || type == DNSType.spf else { return nil }

@@ -12,18 +12,23 @@ enum DNSInfo {
             out.byte(32)
             out.ascii(rcode)
         }
+        // Multicast DNS (RFC 6762) uses the class's top bit: a question asks for a unicast
+        // ("QU") or multicast ("QM") answer, a record tells caches to flush older ones.
+        let mdns = frame.protocols.contains(.mdns)
         var questions = dns.questions(bytes)
         while out.count < limit, let question = questions.next() {
             out.byte(32)
             writeType(question.type, to: out)
             out.byte(32)
             writeName(question.name, bytes, to: out)
+            if mdns { out.ascii(question.questionClass & 0x8000 != 0 ? ", \"QU\" question" : ", \"QM\" question") }
         }
-        guard dns.isResponse || dns.additionalCount > 0 else { return }
+        guard dns.isResponse || dns.answerCount > 0 || dns.authorityCount > 0 || dns.additionalCount > 0 else { return }
         var records = dns.records(bytes)
         while out.count < limit, let record = records.next() {
             out.byte(32)
             writeType(record.type, to: out)
+            if mdns && record.type != DNSType.opt && record.recordClass & 0x8000 != 0 { out.ascii(", cache flush") }
             writeRecordData(record, bytes, to: out)
         }
         if let type = records.cutRecordType {
@@ -62,6 +67,16 @@ enum DNSInfo {
         } else if let soa = record.soa(bytes) {
             out.byte(32)
             writeName(soa.mname, bytes, to: out)
+        } else if let srv = record.srv(bytes) {
+            for number in [srv.priority, srv.weight, srv.port] {
+                out.byte(32)
+                out.decimal(number)
+            }
+            out.byte(32)
+            writeName(srv.target, bytes, to: out)
+        } else if let next = record.nsecNextName(bytes) {
+            out.byte(32)
+            writeName(next, bytes, to: out)
         }
     }
 
