@@ -37,6 +37,10 @@ public struct FollowerOptions: Sendable {
     /// forgets; a packet after this long starts a new stream here.
     public var tcpIdleTimeout: Int64 = 300
     public var udpIdleTimeout: Int64 = 60
+    /// The number the first TCP conversation gets (0, as in Wireshark). A follower that is
+    /// handed the frames of one stream only, numbered elsewhere (``TCPStreamNumbering``),
+    /// starts at that stream's number.
+    public var firstTCPStream = 0
     public init() {}
 }
 
@@ -94,6 +98,7 @@ public final class Follower {
         tcp = ConversationTable(capacity: options.maxLiveConversations)
         udp = ConversationTable(capacity: options.maxLiveConversations)
         budget = ReassemblyBudget(limit: options.reassemblyBudget)
+        nextTCPStream = options.firstTCPStream
     }
 
     /// Conversations evicted to stay under ``FollowerOptions/maxLiveConversations``.
