@@ -41,6 +41,13 @@ public final class TCPStreamNumbering {
     @exclusivity(unchecked) private var watchedSlot: Int?
     @exclusivity(unchecked) private var watched = -1
 
+    /// Fragments are decoded (and reassembled) by the decoder only, all of them, in order:
+    /// the probe leaves every fragment to it.
+    private let fragments = IPFragments()
+    /// The last frame numbered, when ``number(_:frame:)`` had to decode it.
+    private let frame = Frame()
+    @exclusivity(unchecked) private var decodedFrame = -1
+
     /// True once the watched stream has ended: forgotten, evicted or replaced. No later
     /// frame can belong to it.
     public private(set) var watchedEnded = false
@@ -63,16 +70,52 @@ public final class TCPStreamNumbering {
         return entry.isClosed
     }
 
+    /// The `tcp.stream` of raw frame number `number` (nil when it holds no TCP segment).
+    /// Every frame of the capture must come here, in order. Most are only probed
+    /// (``TCPProbe``); the others are decoded to the transport layer, as the follower sees them.
+    public func number(_ raw: RawFrame, frame number: Int) -> Int? {
+        advance(to: raw.timestamp)
+        switch TCPProbe.probe(raw) {
+        case .notTCP:
+            return nil
+        case .tcp(let s):
+            return self.number(source: Endpoint(address: IPAddress(s.source), port: s.sourcePort),
+                               destination: Endpoint(address: IPAddress(s.destination), port: s.destinationPort),
+                               flags: s.flags, seq: s.sequenceNumber, ack: s.acknowledgmentNumber,
+                               frame: number, time: raw.timestamp)
+        case .unsure:
+            FrameDecoder.decode(raw, number: number, into: frame, depth: .transport, fragments: fragments)
+            decodedFrame = number
+            // What the follower reads of a frame to number it.
+            guard let (source, destination) = frame.ipAddresses, let tcp = frame.tcp else { return nil }
+            return self.number(source: Endpoint(address: source, port: tcp.sourcePort),
+                               destination: Endpoint(address: destination, port: tcp.destinationPort),
+                               flags: tcp.flags, seq: tcp.sequenceNumber, ack: tcp.acknowledgmentNumber,
+                               frame: number, time: raw.timestamp)
+        }
+    }
+
+    /// The last raw frame given to ``number(_:frame:)``, decoded to the transport layer as
+    /// the follower's pass decodes it. Valid until the next call to either.
+    public func decoded(_ raw: RawFrame, frame number: Int) -> Frame {
+        if decodedFrame != number {
+            // The probe was sure, so this is no fragment: the reassembly stays untouched.
+            FrameDecoder.decode(raw, number: number, into: frame, depth: .transport, fragments: fragments)
+            decodedFrame = number
+        }
+        return frame
+    }
+
     /// Every frame, before it is numbered, in capture order: moves the capture's clock and
     /// forgets what the follower forgets at this frame.
     @inline(__always)
-    public func advance(to time: Timestamp) {
+    func advance(to time: Timestamp) {
         if time > now { now = time }
         if closingHead < closing.count || now >= nextSweep { retireFinished() }
     }
 
     /// The stream of a TCP segment from `source` to `destination`, after ``advance(to:)``.
-    public func number(source: Endpoint, destination: Endpoint, flags: TCPFlags, seq: UInt32, ack: UInt32,
+    func number(source: Endpoint, destination: Endpoint, flags: TCPFlags, seq: UInt32, ack: UInt32,
                        frame: Int, time: Timestamp) -> Int {
         let key = FlowKey.make(source: source, destination: destination, proto: 6).key
         var slot = table.slot(for: key)

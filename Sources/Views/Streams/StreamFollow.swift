@@ -85,42 +85,12 @@ public final class StreamFollow {
         let numbering = TCPStreamNumbering(options: Self.followerOptions(stream: stream))
         self.numbering = numbering
         numbering.watch(stream)
-        // Fragments are decoded (and reassembled) by the decoder only, all of them, in
-        // order: the probe leaves every fragment to it.
-        let fragments = IPFragments()
-        let frame = Frame()
         var number = 0
         while let raw = try reader.next() {
             number &+= 1
             if number & 0xFFF == 0 { betweenChunks() }
-            numbering.advance(to: raw.timestamp)
-            var decoded = false
-            var segmentStream = -1
-            switch TCPProbe.probe(raw) {
-            case .notTCP:
-                break
-            case .tcp(let s):
-                segmentStream = numbering.number(
-                    source: Endpoint(address: IPAddress(s.source), port: s.sourcePort),
-                    destination: Endpoint(address: IPAddress(s.destination), port: s.destinationPort),
-                    flags: s.flags, seq: s.sequenceNumber, ack: s.acknowledgmentNumber, frame: number, time: raw.timestamp)
-            case .unsure:
-                FrameDecoder.decode(raw, number: number, into: frame, depth: .transport, fragments: fragments)
-                decoded = true
-                // What the follower reads of a frame to number it.
-                if let (source, destination) = frame.ipAddresses, let tcp = frame.tcp {
-                    segmentStream = numbering.number(
-                        source: Endpoint(address: source, port: tcp.sourcePort),
-                        destination: Endpoint(address: destination, port: tcp.destinationPort),
-                        flags: tcp.flags, seq: tcp.sequenceNumber, ack: tcp.acknowledgmentNumber,
-                        frame: number, time: raw.timestamp)
-                }
-            }
-            if segmentStream == stream {
-                if !decoded {
-                    FrameDecoder.decode(raw, number: number, into: frame, depth: .transport, fragments: fragments)
-                }
-                _ = follower.process(frame)
+            if numbering.number(raw, frame: number) == stream {
+                _ = follower.process(numbering.decoded(raw, frame: number))
             }
             // Where the every-frame pass stops (see mayStop).
             if numbering.watchedEnded || stream < numbering.streamCount - 1 && numbering.watchedIsClosed {
