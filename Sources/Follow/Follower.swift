@@ -226,7 +226,7 @@ public final class Follower {
         let (found, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
             let unackedBefore = c.analyzer.unackedCount
-            c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences,
+            c.update(with: segment, from: source, frame: SegmentContext(frame, tcp: true), analyze: options.analyzeSequences,
                      unackedRoom: unackedEntries < options.unackedLimit, analysis: &analysis)
             unackedEntries += c.analyzer.unackedCount - unackedBefore
             return (c.streams, !wasClosed && c.isClosed)
@@ -429,23 +429,8 @@ public final class Follower {
         }
         udp.touch(index, now: frame.number, time: frame.raw.timestamp)
         udp.update(index) { c in
-            let fromA = c.sideA == source
-            c.connection.observeUDP(isOriginator: fromA, payloadLength: max(datagram.length - 8, 0))
-            if fromA {
-                c.aPackets += 1
-                c.aFrameBytes += frame.raw.originalLength
-                c.aIPBytes += ipLength ?? frame.ipTotalLength
-            } else {
-                c.bPackets += 1
-                c.bFrameBytes += frame.raw.originalLength
-                c.bIPBytes += ipLength ?? frame.ipTotalLength
-            }
-            c.lastFrame = frame.number
-            analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: c.startTime),
-                                               sincePrevious: frame.raw.timestamp.nanoseconds(since: c.lastTime))
-            c.lastTime = frame.raw.timestamp
-            analysis.udpStream = c.stream
-            analysis.fromClient = c.connection.flipped ? !fromA : fromA
+            c.update(fromA: c.sideA == source, payloadLength: max(datagram.length - 8, 0),
+                     frame: SegmentContext(frame, ipBytes: ipLength), analysis: &analysis)
         }
         trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
         trackDNS(datagram, frame: frame, into: &analysis)
@@ -568,7 +553,7 @@ private struct EchoKey: Hashable {
     var sequence: UInt16
 }
 
-private struct TFTPPeer: Hashable {
+struct TFTPPeer: Hashable {
     var client: Endpoint
     var server: IPAddress
 }
@@ -590,7 +575,7 @@ extension TCPConversation {
     /// Both sides sent FIN, or one reset: nothing more belongs to this conversation.
     public var isClosed: Bool { (aToB.sawFIN && bToA.sawFIN) || aToB.sawRST || bToA.sawRST }
 
-    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analyze: Bool, unackedRoom: Bool,
+    mutating func update(with segment: TCP, from source: Endpoint, frame: SegmentContext, analyze: Bool, unackedRoom: Bool,
                          analysis: inout FrameAnalysis) {
         let fromA = source == sideA
         analysis.tcpStream = stream
@@ -618,7 +603,7 @@ extension TCPConversation {
         analysis.nextSeq = analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
-            if frame.sizeLimitedIssue?.layer != .tcp { forward.sawSYN = true }
+            if !frame.headerCut { forward.sawSYN = true }
             forward.windowScale = segment.options.windowScale
         }
         // Scaling applies only when both SYNs carried the option, and never to a SYN.
@@ -645,8 +630,8 @@ extension TCPConversation {
         if flags.contains(.rst) { forward.sawRST = true }
         forward.packets += 1
         forward.payloadBytes += segment.segmentLength
-        forward.frameBytes += frame.raw.originalLength
-        forward.ipBytes += frame.ipTotalLength
+        forward.frameBytes += frame.originalLength
+        forward.ipBytes += frame.ipBytes
 
         if fromA {
             aToB = forward
@@ -663,9 +648,9 @@ extension TCPConversation {
         if analyze {
             // tshark shows the completeness as it stood before this segment.
             analysis.completeness = analyzer.completeness
-            let headerCut = frame.sizeLimitedIssue?.layer == .tcp
+            let headerCut = frame.headerCut
             analysis.tcp = analyzer.analyze(
-                frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
+                frame: frame.number, time: frame.time, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
                 sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil,
@@ -675,10 +660,59 @@ extension TCPConversation {
             if headerCut { analysis.tcp = TCPSegmentAnalysis() }
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
-        analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),
-                                           sincePrevious: frame.raw.timestamp.nanoseconds(since: lastTime))
+        analysis.streamTimes = StreamTimes(sinceFirst: frame.time.nanoseconds(since: startTime),
+                                           sincePrevious: frame.time.nanoseconds(since: lastTime))
         lastFrame = frame.number
-        lastTime = frame.raw.timestamp
+        lastTime = frame.time
+    }
+}
+
+extension UDPConversation {
+    mutating func update(fromA: Bool, payloadLength: Int, frame: SegmentContext, analysis: inout FrameAnalysis) {
+        connection.observeUDP(isOriginator: fromA, payloadLength: payloadLength)
+        if fromA {
+            aPackets += 1
+            aFrameBytes += frame.originalLength
+            aIPBytes += frame.ipBytes
+        } else {
+            bPackets += 1
+            bFrameBytes += frame.originalLength
+            bIPBytes += frame.ipBytes
+        }
+        lastFrame = frame.number
+        analysis.streamTimes = StreamTimes(sinceFirst: frame.time.nanoseconds(since: startTime),
+                                           sincePrevious: frame.time.nanoseconds(since: lastTime))
+        lastTime = frame.time
+        analysis.udpStream = stream
+        analysis.fromClient = connection.flipped ? !fromA : fromA
+    }
+}
+
+/// What a conversation counts of the frame that carries its segment or datagram.
+struct SegmentContext {
+    var number: Int
+    var time: Timestamp
+    /// `frame.len`.
+    var originalLength: Int
+    /// The IP packet's length as its header gives it (Zeek's ip_bytes).
+    var ipBytes: Int
+    /// The snaplen cut the TCP header.
+    var headerCut = false
+
+    init(number: Int, time: Timestamp, originalLength: Int, ipBytes: Int, headerCut: Bool = false) {
+        self.number = number
+        self.time = time
+        self.originalLength = originalLength
+        self.ipBytes = ipBytes
+        self.headerCut = headerCut
+    }
+
+    init(_ frame: Frame, ipBytes: Int? = nil, tcp: Bool = false) {
+        number = frame.number
+        time = frame.raw.timestamp
+        originalLength = frame.raw.originalLength
+        self.ipBytes = ipBytes ?? frame.ipTotalLength
+        headerCut = tcp && frame.sizeLimitedIssue?.layer == .tcp
     }
 }
 

@@ -30,24 +30,42 @@ public enum TCPProbe {
     }
 
     public static func probe(_ raw: RawFrame) -> Result {
-        guard raw.linkType == .ethernet else { return .unsure }
-        let bytes = raw.bytes
-        let end = bytes.count
-        guard end >= Ethernet.headerLength else { return .unsure }
-        var type = bytes.u16be(12)
-        var offset = Ethernet.headerLength
-        // The decoder follows up to eight tags; two cover what networks use.
-        for _ in 0..<2 where EtherType.isVLAN(type) {
-            guard offset + VLANTag.length <= end else { return .unsure }
-            type = bytes.u16be(offset + 2)
-            offset += VLANTag.length
+        switch Network.find(raw) {
+        case .ipv4(let ip): ipv4(raw.bytes, at: ip, end: raw.bytes.count)
+        case .ipv6(let ip): ipv6(raw.bytes, at: ip, end: raw.bytes.count)
+        case .other: .notTCP
+        case .unsure: .unsure
         }
-        switch type {
-        case EtherType.ipv4: return ipv4(bytes, at: offset, end: end)
-        case EtherType.ipv6: return ipv6(bytes, at: offset, end: end)
-        case _ where EtherType.isVLAN(type): return .unsure
-        // ARP, LLC, anything else: the decoder stops below IP.
-        default: return .notTCP
+    }
+
+    /// Where a raw frame's IP header starts, if the probe is sure of it.
+    enum Network {
+        case ipv4(Int)
+        case ipv6(Int)
+        /// No IP: ARP, LLC, another EtherType.
+        case other
+        case unsure
+
+        static func find(_ raw: RawFrame) -> Network {
+            guard raw.linkType == .ethernet else { return .unsure }
+            let bytes = raw.bytes
+            let end = bytes.count
+            guard end >= Ethernet.headerLength else { return .unsure }
+            var type = bytes.u16be(12)
+            var offset = Ethernet.headerLength
+            // The decoder follows up to eight tags; two cover what networks use.
+            for _ in 0..<2 where EtherType.isVLAN(type) {
+                guard offset + VLANTag.length <= end else { return .unsure }
+                type = bytes.u16be(offset + 2)
+                offset += VLANTag.length
+            }
+            switch type {
+            case EtherType.ipv4: return .ipv4(offset)
+            case EtherType.ipv6: return .ipv6(offset)
+            case _ where EtherType.isVLAN(type): return .unsure
+            // ARP, LLC, anything else: the decoder stops below IP.
+            default: return .other
+            }
         }
     }
 
@@ -106,6 +124,81 @@ public enum TCPProbe {
         default:
             // IPv6 extension headers (a fragment header among them) and the rest.
             return isIPv6 ? .unsure : .notTCP
+        }
+    }
+}
+
+/// The same cheap look as ``TCPProbe``, for views that keep every conversation
+/// (`conversations`): the frame's TCP or UDP layer, decoded by the decoder's own
+/// `TCP.decode` and `UDP.decode` once the probe is sure of the layers below, with what the
+/// follower counts of the IP layer. ``Result/unsure`` for anything else.
+public enum TransportProbe {
+    public enum Result {
+        /// A TCP segment; `ipBytes` is the IP packet's length as its header gives it.
+        case tcp(TCP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
+        case udp(UDP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
+        /// Neither TCP nor UDP: the follower keeps no conversation for it.
+        case other
+        case unsure
+    }
+
+    public static func probe(_ raw: RawFrame) -> Result {
+        let bytes = raw.bytes
+        let end = bytes.count
+        let source: IPv6Address, destination: IPv6Address
+        let proto: UInt8, start: Int, payloadEnd: Int, declared: Int, ipBytes: Int, isIPv6: Bool
+        switch TCPProbe.Network.find(raw) {
+        case .other:
+            return .other
+        case .unsure:
+            return .unsure
+        case .ipv4(let offset):
+            guard end - offset >= 20 else { return .unsure }
+            let first = bytes[offset]
+            let headerLength = Int(first & 0x0F) * 4
+            guard first >> 4 == 4, headerLength >= 20, offset + headerLength <= end else { return .unsure }
+            let totalLength = Int(bytes.u16be(offset + 2))
+            guard totalLength >= headerLength, bytes.u16be(offset + 6) & 0x3FFF == 0 else { return .unsure }
+            source = IPv6Address(high: 0, low: 0x0000_FFFF_0000_0000 | UInt64(bytes.u32be(offset + 12)))
+            destination = IPv6Address(high: 0, low: 0x0000_FFFF_0000_0000 | UInt64(bytes.u32be(offset + 16)))
+            proto = bytes[offset + 9]
+            start = offset + headerLength
+            payloadEnd = min(offset + totalLength, end)
+            declared = totalLength - headerLength
+            ipBytes = totalLength
+            isIPv6 = false
+        case .ipv6(let offset):
+            guard end - offset >= 40, bytes[offset] >> 4 == 6 else { return .unsure }
+            let payloadLength = Int(bytes.u16be(offset + 4))
+            guard payloadLength != 0 else { return .unsure }
+            source = IPv6Address(bytes, at: offset + 8)
+            destination = IPv6Address(bytes, at: offset + 24)
+            proto = bytes[offset + 6]
+            start = offset + 40
+            payloadEnd = min(offset + 40 + payloadLength, end)
+            declared = payloadLength
+            ipBytes = payloadLength + 40
+            isIPv6 = true
+        }
+        switch proto {
+        case 6:
+            guard payloadEnd - start >= 20 else { return .unsure }
+            let headerLength = Int(bytes.u16be(start + 12) >> 12) * 4
+            guard headerLength >= 20, headerLength <= payloadEnd - start,
+                  let tcp = TCP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared).layer else { return .unsure }
+            return .tcp(tcp, source: source, destination: destination, ipBytes: ipBytes)
+        case 17:
+            guard payloadEnd - start >= UDP.headerLength else { return .other }
+            let port = bytes.u16be(start + 2)
+            guard port != VXLAN.port, port != Geneve.port,
+                  let udp = UDP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared).layer else { return .unsure }
+            return .udp(udp, source: source, destination: destination, ipBytes: ipBytes)
+        case 1, 58:
+            return .other
+        case 4, 41, 47:
+            return .unsure
+        default:
+            return isIPv6 ? .unsure : .other
         }
     }
 }
