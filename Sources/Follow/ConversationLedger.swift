@@ -46,25 +46,79 @@ public final class ConversationLedger {
     public var tcpStreamCount: Int { nextTCPStream }
     public var udpStreamCount: Int { nextUDPStream }
 
+    /// What ``look(_:number:)`` found in a raw frame, for ``take(_:)``: made on any thread,
+    /// taken in capture order on the ledger's.
+    public struct Item {
+        public enum Kind {
+            /// Neither TCP nor UDP.
+            case other
+            case tcp(TCP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
+            /// `tftpRequest`: a TFTP read or write request (the follower then knows the client).
+            case udp(UDP, source: IPv6Address, destination: IPv6Address, ipBytes: Int, tftpRequest: Bool)
+            /// A frame the probe is unsure of, to decode when it is taken: its bytes must still
+            /// be valid then. (No RawFrame, whose class reference would make every copy of
+            /// an item count references.)
+            case frame(ByteView, LinkType)
+        }
+        public var kind: Kind
+        public var number: Int
+        public var time: Timestamp
+        public var originalLength: Int
+
+        /// True when ``take(_:)`` reads the raw frame's bytes.
+        public var needsBytes: Bool { if case .frame = kind { true } else { false } }
+    }
+
+    /// Looks at raw frame number `number` (pure: any thread may).
+    public static func look(_ raw: RawFrame, number: Int) -> Item {
+        let kind: Item.Kind
+        // The options only feed the per-segment analysis (window scaling), which no
+        // conversation shows: they are left undecoded.
+        switch TransportProbe.probe(raw, options: false) {
+        case .other:
+            kind = .other
+        case .tcp(let segment, let source, let destination, let ipBytes):
+            kind = .tcp(segment, source: source, destination: destination, ipBytes: ipBytes)
+        case .udp(let datagram, let source, let destination, let ipBytes):
+            // A read or write request makes the client a TFTP peer (Follower.trackTFTP).
+            let payload = datagram.payload
+            var request = false
+            if datagram.destinationPort == 69, payload.count >= 2 {
+                let opcode = raw.bytes.u16be(payload.lowerBound)
+                request = opcode == 1 || opcode == 2
+            }
+            kind = .udp(datagram, source: source, destination: destination, ipBytes: ipBytes, tftpRequest: request)
+        case .unsure:
+            kind = .frame(raw.bytes, raw.linkType)
+        }
+        return Item(kind: kind, number: number, time: raw.timestamp, originalLength: raw.originalLength)
+    }
+
     /// Takes raw frame number `number`; every frame of the capture must come here, in order.
     public func process(_ raw: RawFrame, number: Int) {
-        if raw.timestamp > now { now = raw.timestamp }
+        take(Self.look(raw, number: number))
+    }
+
+    /// Takes what ``look(_:number:)`` found; every frame of the capture, in order.
+    public func take(_ item: Item) {
+        if item.time > now { now = item.time }
         if closingHead < closing.count || now >= nextSweep { retireFinished() }
-        switch TransportProbe.probe(raw) {
+        switch item.kind {
         case .other:
             return
         case .tcp(let segment, let source, let destination, let ipBytes):
             follow(segment, from: Endpoint(address: IPAddress(source), port: segment.sourcePort),
                    to: Endpoint(address: IPAddress(destination), port: segment.destinationPort),
-                   frame: SegmentContext(number: number, time: raw.timestamp, originalLength: raw.originalLength,
+                   frame: SegmentContext(number: item.number, time: item.time, originalLength: item.originalLength,
                                          ipBytes: ipBytes))
-        case .udp(let datagram, let source, let destination, let ipBytes):
+        case .udp(let datagram, let source, let destination, let ipBytes, let request):
             follow(datagram, from: Endpoint(address: IPAddress(source), port: datagram.sourcePort),
                    to: Endpoint(address: IPAddress(destination), port: datagram.destinationPort),
-                   frame: SegmentContext(number: number, time: raw.timestamp, originalLength: raw.originalLength,
-                                         ipBytes: ipBytes), bytes: raw.bytes)
-        case .unsure:
-            FrameDecoder.decode(raw, number: number, into: frame, depth: .transport, fragments: fragments)
+                   frame: SegmentContext(number: item.number, time: item.time, originalLength: item.originalLength,
+                                         ipBytes: ipBytes), tftpRequest: request)
+        case .frame(let bytes, let linkType):
+            let raw = RawFrame(bytes: bytes, timestamp: item.time, originalLength: item.originalLength, linkType: linkType)
+            FrameDecoder.decode(raw, number: item.number, into: frame, depth: .transport, fragments: fragments)
             processDecoded(frame)
         }
     }
@@ -85,7 +139,7 @@ public final class ConversationLedger {
             }
             follow(datagram, from: Endpoint(address: addresses.0, port: datagram.sourcePort),
                    to: Endpoint(address: addresses.1, port: datagram.destinationPort),
-                   frame: SegmentContext(frame, ipBytes: length), bytes: frame.bytes)
+                   frame: SegmentContext(frame, ipBytes: length), tftpRequest: Self.isTFTPRequest(datagram, frame.bytes))
         }
         guard let (source, destination) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
@@ -95,7 +149,7 @@ public final class ConversationLedger {
         } else if let datagram = frame.udp {
             follow(datagram, from: Endpoint(address: source, port: datagram.sourcePort),
                    to: Endpoint(address: destination, port: datagram.destinationPort),
-                   frame: SegmentContext(frame), bytes: frame.bytes)
+                   frame: SegmentContext(frame), tftpRequest: Self.isTFTPRequest(datagram, frame.bytes))
         }
     }
 
@@ -115,13 +169,13 @@ public final class ConversationLedger {
         let linger = options.closedLinger * 1_000_000_000
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
-            guard tcp.slots.indices.contains(slot), tcp.slots[slot] != nil, tcp.streams[slot] == stream else {
+            guard tcp.isLive(slot, stream: stream) else {
                 closingHead += 1
                 continue
             }
             guard now.nanoseconds(since: tcp.lastTimes[slot]) >= linger else { break }
             closingHead += 1
-            if tcp.slots[slot]?.isClosed == true, let done = tcp.remove(slot) { conversationEnded?(.tcp(done)) }
+            if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) { conversationEnded?(.tcp(done)) }
         }
         if closingHead > 4096 && closingHead * 2 > closing.count {
             closing.removeFirst(closingHead)
@@ -167,8 +221,16 @@ public final class ConversationLedger {
         if closedNow { closing.append((index, stream)) }
     }
 
+    /// A TFTP read or write request (Follower.trackTFTP).
+    static func isTFTPRequest(_ datagram: UDP, _ bytes: ByteView) -> Bool {
+        let payload = datagram.payload
+        guard datagram.destinationPort == 69, payload.count >= 2 else { return false }
+        let opcode = bytes.u16be(payload.lowerBound)
+        return opcode == 1 || opcode == 2
+    }
+
     private func follow(_ datagram: UDP, from source: Endpoint, to destination: Endpoint, frame: SegmentContext,
-                        bytes: ByteView) {
+                        tftpRequest: Bool) {
         let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
         if let existing = udp.slot(for: key) {
@@ -194,14 +256,10 @@ public final class ConversationLedger {
                      analysis: &scratch)
         }
         // A read or write request makes the client a TFTP peer (Follower.trackTFTP).
-        let payload = datagram.payload
-        if datagram.destinationPort == 69, payload.count >= 2 {
-            let opcode = bytes.u16be(payload.lowerBound)
-            if opcode == 1 || opcode == 2 {
-                if tftpPeers.count > 10_000 { tftpPeers.removeAll() }
-                let peer = TFTPPeer(client: source, server: destination.address)
-                if tftpPeers[peer] == nil { tftpPeers[peer] = .some(nil) }
-            }
+        if tftpRequest {
+            if tftpPeers.count > 10_000 { tftpPeers.removeAll() }
+            let peer = TFTPPeer(client: source, server: destination.address)
+            if tftpPeers[peer] == nil { tftpPeers[peer] = .some(nil) }
         }
     }
 

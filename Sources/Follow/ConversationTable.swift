@@ -15,7 +15,7 @@ struct ConversationTable<Conversation: TableEntry> {
     /// may be shared (tshark gives a UDP reply from another port its request's stream).
     private var ordinals: [Int] = []
     private var free: [Int] = []
-    private var index: [FlowKey: Int] = [:]
+    private var index = FlowIndex()
     let capacity: Int
     private(set) var evictions = 0
 
@@ -25,12 +25,18 @@ struct ConversationTable<Conversation: TableEntry> {
 
     var liveCount: Int { index.count }
 
-    func slot(for key: FlowKey) -> Int? { index[key] }
+    func slot(for key: FlowKey) -> Int? { index.find(key, keys: keys) }
+
+    /// Whether `slot` holds the conversation of `stream` (reads no conversation).
+    @inline(__always)
+    func isLive(_ slot: Int, stream: Int) -> Bool {
+        slot >= 0 && slot < keys.count && keys[slot] != nil && streams[slot] == stream
+    }
 
     /// Stores a new conversation under `key` (replacing any live one, which is returned
     /// through `evict` first) and returns its slot.
     mutating func insert(_ conversation: Conversation, key: FlowKey, now: Int, evict: (Conversation) -> Void) -> Int {
-        if let old = index[key] {
+        if let old = index.find(key, keys: keys) {
             if let c = slots[old] { evict(c) }
             release(old)
         }
@@ -53,7 +59,7 @@ struct ConversationTable<Conversation: TableEntry> {
             lastTimes.append(conversation.lastTime)
             lastActive.append(now)
         }
-        index[key] = slot
+        index.insert(key, slot: slot)
         return slot
     }
 
@@ -80,23 +86,26 @@ struct ConversationTable<Conversation: TableEntry> {
     /// and the conversations are reported in this order. Reads the time in place: binding
     /// each conversation would copy it.
     func slots(idleSince cutoff: Timestamp) -> [Int] {
-        index.values.filter { !(cutoff < lastTimes[$0]) }.sorted { ordinals[$0] < ordinals[$1] }
+        liveSlots.filter { !(cutoff < lastTimes[$0]) }.sorted { ordinals[$0] < ordinals[$1] }
     }
 
     /// The live slots in the order their conversations began (which is stream order).
     func slotsInStreamOrder() -> [Int] {
-        index.values.sorted { ordinals[$0] < ordinals[$1] }
+        liveSlots.sorted { ordinals[$0] < ordinals[$1] }
     }
 
+    /// The slots that hold a conversation, in no particular order.
+    private var liveSlots: [Int] { keys.indices.filter { keys[$0] != nil } }
+
     private mutating func release(_ slot: Int) {
-        if let key = keys[slot] { index[key] = nil }
+        if let key = keys[slot] { index.remove(key, slot: slot) }
         slots[slot] = nil
         keys[slot] = nil
         free.append(slot)
     }
 
     private mutating func evictIdle(now: Int, evict: (Conversation) -> Void) {
-        let live = index.values.sorted { (lastActive[$0], ordinals[$0]) < (lastActive[$1], ordinals[$1]) }
+        let live = liveSlots.sorted { (lastActive[$0], ordinals[$0]) < (lastActive[$1], ordinals[$1]) }
         for slot in live.prefix(max(1, live.count / 8)) {
             if let c = slots[slot] { evict(c) }
             release(slot)

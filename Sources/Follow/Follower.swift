@@ -165,14 +165,14 @@ public final class Follower {
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
             // Read the table's columns: binding the conversation would copy it.
-            guard tcp.slots.indices.contains(slot), tcp.slots[slot] != nil, tcp.streams[slot] == stream else {
+            guard tcp.isLive(slot, stream: stream) else {
                 closingHead += 1
                 continue
             }
             let lastTime = tcp.lastTimes[slot]
             guard now.nanoseconds(since: lastTime) >= linger else { break }
             closingHead += 1
-            if tcp.slots[slot]?.isClosed == true, let done = tcp.remove(slot) {
+            if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }

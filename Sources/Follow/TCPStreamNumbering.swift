@@ -171,13 +171,13 @@ public final class TCPStreamNumbering {
         let linger = options.closedLinger * 1_000_000_000
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
-            guard table.slots.indices.contains(slot), table.slots[slot] != nil, table.streams[slot] == stream else {
+            guard table.isLive(slot, stream: stream) else {
                 closingHead += 1
                 continue
             }
             guard now.nanoseconds(since: table.lastTimes[slot]) >= linger else { break }
             closingHead += 1
-            if table.slots[slot]?.isClosed == true, let done = table.remove(slot) { ended(done) }
+            if table.update(slot, { $0.isClosed }), let done = table.remove(slot) { ended(done) }
         }
         if closingHead > 4096 && closingHead * 2 > closing.count {
             closing.removeFirst(closingHead)

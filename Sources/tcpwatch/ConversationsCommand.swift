@@ -223,14 +223,25 @@ struct ConversationsCommand: ParsableCommand {
         }
         var progress = ProgressBar(total: reader.fileSize)
         var status: Int32 = 0
-        var number = 0
+        // This thread reads and looks at the records, a worker keeps the conversations
+        // (and writes the rows as they end).
+        let pass = SplitPass()
         do {
-            while let raw = try reader.next() {
-                if number == 0 { first.time = raw.timestamp }
-                number &+= 1
-                if number & 0xFFF == 0 { progress.draw(bytes: reader.bytesConsumed, packets: number) }
-                ledger.process(raw, number: number)
-            }
+            try pass.run(next: reader.next, look: { raw, number, arena, slot in
+                if number == 1 { first.time = raw.timestamp }
+                slot.initialize(to: ConversationLedger.look(raw, number: number))
+                // The few frames the ledger decodes itself need their bytes on the worker.
+                if case .frame(let bytes, let linkType) = slot.pointee.kind {
+                    guard let copy = arena.copy(bytes) else {
+                        slot.deinitialize(count: 1)
+                        return false
+                    }
+                    slot.pointee.kind = .frame(copy, linkType)
+                }
+                return true
+            }, take: { ledger.take($0.pointee) }, betweenBatches: {
+                progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead)
+            })
         } catch {
             progress.clear()
             printError("\(input.path): \(error)")

@@ -142,7 +142,8 @@ public enum TransportProbe {
         case unsure
     }
 
-    public static func probe(_ raw: RawFrame) -> Result {
+    /// - Parameter options: false to leave the TCP options undecoded (``TCP/options`` empty).
+    public static func probe(_ raw: RawFrame, options: Bool = true) -> Result {
         let bytes = raw.bytes
         let end = bytes.count
         let source: IPv6Address, destination: IPv6Address
@@ -185,7 +186,8 @@ public enum TransportProbe {
             guard payloadEnd - start >= 20 else { return .unsure }
             let headerLength = Int(bytes.u16be(start + 12) >> 12) * 4
             guard headerLength >= 20, headerLength <= payloadEnd - start,
-                  let tcp = TCP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared).layer else { return .unsure }
+                  let tcp = TCP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared,
+                                       options: options).layer else { return .unsure }
             return .tcp(tcp, source: source, destination: destination, ipBytes: ipBytes)
         case 17:
             guard payloadEnd - start >= UDP.headerLength else { return .other }

@@ -48,7 +48,10 @@ public struct TCP: Sendable {
 
     /// Decodes the header at `offset`. `ipPayloadLength` is the segment length the IP
     /// header implies (header plus data); it only feeds `segmentLength`.
-    public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int) -> Decoded<TCP> {
+    /// - Parameter options: false to leave ``options`` empty (and unchecked), for a caller
+    ///   that needs only the fixed header and the lengths.
+    public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int,
+                              options: Bool = true) -> Decoded<TCP> {
         let end = Swift.min(end, bytes.count)
         let available = Swift.max(end - offset, 0)
         guard offset >= 0, available >= minimumHeaderLength else {
@@ -78,11 +81,13 @@ public struct TCP: Sendable {
         tcp.segmentLength = Swift.max(ipPayloadLength - headerLength, 0)
 
         var issue: DecodeIssue?
-        var iterator = TCPOptionIterator(bytes, options: tcp.optionsRange, end: end)
-        while let option = iterator.next() {
-            tcp.options.record(option, in: bytes, issue: &issue)
+        if options {
+            var iterator = TCPOptionIterator(bytes, options: tcp.optionsRange, end: end)
+            while let option = iterator.next() {
+                tcp.options.record(option, in: bytes, issue: &issue)
+            }
+            if issue == nil, let bad = iterator.issue { issue = bad }
         }
-        if issue == nil, let bad = iterator.issue { issue = bad }
 
         if headerLength > available {
             tcp.payload = end..<end
