@@ -47,51 +47,49 @@ public final class ConversationLedger {
     public var udpStreamCount: Int { nextUDPStream }
 
     /// What ``look(_:number:)`` found in a raw frame, for ``take(_:)``: made on any thread,
-    /// taken in capture order on the ledger's.
+    /// taken in capture order on the ledger's. Small and free of references, since a pass
+    /// hands a million of them from one thread to the other.
     public struct Item {
-        public enum Kind {
+        public enum Kind: UInt8 {
             /// Neither TCP nor UDP.
             case other
-            case tcp(TCP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
-            /// `tftpRequest`: a TFTP read or write request (the follower then knows the client).
-            case udp(UDP, source: IPv6Address, destination: IPv6Address, ipBytes: Int, tftpRequest: Bool)
-            /// A frame the probe is unsure of, to decode when it is taken: its bytes must still
-            /// be valid then. (No RawFrame, whose class reference would make every copy of
-            /// an item count references.)
-            case frame(ByteView, LinkType)
+            /// A TCP segment or UDP datagram (``segment``).
+            case segment
+            /// A frame the probe is unsure of (``bytes``, ``linkType``), to decode when it is
+            /// taken: its bytes must still be valid then.
+            case frame
         }
         public var kind: Kind
+        /// A TFTP read or write request (the follower then knows the client).
+        public var tftpRequest = false
+        public var linkType = LinkType.ethernet
         public var number: Int
         public var time: Timestamp
         public var originalLength: Int
-
-        /// True when ``take(_:)`` reads the raw frame's bytes.
-        public var needsBytes: Bool { if case .frame = kind { true } else { false } }
+        public var segment: TransportProbe.Segment?
+        public var bytes = ByteView.empty
     }
 
     /// Looks at raw frame number `number` (pure: any thread may).
     public static func look(_ raw: RawFrame, number: Int) -> Item {
-        let kind: Item.Kind
-        // The options only feed the per-segment analysis (window scaling), which no
-        // conversation shows: they are left undecoded.
-        switch TransportProbe.probe(raw, options: false) {
+        var item = Item(kind: .other, number: number, time: raw.timestamp, originalLength: raw.originalLength)
+        switch TransportProbe.probe(raw) {
         case .other:
-            kind = .other
-        case .tcp(let segment, let source, let destination, let ipBytes):
-            kind = .tcp(segment, source: source, destination: destination, ipBytes: ipBytes)
-        case .udp(let datagram, let source, let destination, let ipBytes):
+            break
+        case .segment(let segment):
+            item.kind = .segment
+            item.segment = segment
             // A read or write request makes the client a TFTP peer (Follower.trackTFTP).
-            let payload = datagram.payload
-            var request = false
-            if datagram.destinationPort == 69, payload.count >= 2 {
-                let opcode = raw.bytes.u16be(payload.lowerBound)
-                request = opcode == 1 || opcode == 2
+            if !segment.isTCP, segment.destinationPort == 69, segment.capturedPayload >= 2 {
+                let opcode = raw.bytes.u16be(Int(segment.payloadStart))
+                item.tftpRequest = opcode == 1 || opcode == 2
             }
-            kind = .udp(datagram, source: source, destination: destination, ipBytes: ipBytes, tftpRequest: request)
         case .unsure:
-            kind = .frame(raw.bytes, raw.linkType)
+            item.kind = .frame
+            item.bytes = raw.bytes
+            item.linkType = raw.linkType
         }
-        return Item(kind: kind, number: number, time: raw.timestamp, originalLength: raw.originalLength)
+        return item
     }
 
     /// Takes raw frame number `number`; every frame of the capture must come here, in order.
@@ -106,18 +104,22 @@ public final class ConversationLedger {
         switch item.kind {
         case .other:
             return
-        case .tcp(let segment, let source, let destination, let ipBytes):
-            follow(segment, from: Endpoint(address: IPAddress(source), port: segment.sourcePort),
-                   to: Endpoint(address: IPAddress(destination), port: segment.destinationPort),
-                   frame: SegmentContext(number: item.number, time: item.time, originalLength: item.originalLength,
-                                         ipBytes: ipBytes))
-        case .udp(let datagram, let source, let destination, let ipBytes, let request):
-            follow(datagram, from: Endpoint(address: IPAddress(source), port: datagram.sourcePort),
-                   to: Endpoint(address: IPAddress(destination), port: datagram.destinationPort),
-                   frame: SegmentContext(number: item.number, time: item.time, originalLength: item.originalLength,
-                                         ipBytes: ipBytes), tftpRequest: request)
-        case .frame(let bytes, let linkType):
-            let raw = RawFrame(bytes: bytes, timestamp: item.time, originalLength: item.originalLength, linkType: linkType)
+        case .segment:
+            guard let s = item.segment else { return }
+            let source = Endpoint(address: IPAddress(s.source), port: s.sourcePort)
+            let destination = Endpoint(address: IPAddress(s.destination), port: s.destinationPort)
+            let frame = SegmentContext(number: item.number, time: item.time, originalLength: item.originalLength,
+                                       ipBytes: Int(s.ipBytes))
+            if s.isTCP {
+                // The options only feed the per-segment analysis (window scaling), which no
+                // conversation shows: the segment goes without them.
+                follow(s.tcp, from: source, to: destination, frame: frame)
+            } else {
+                follow(udpFrom: source, to: destination, length: Int(s.length), frame: frame, tftpRequest: item.tftpRequest)
+            }
+        case .frame:
+            let raw = RawFrame(bytes: item.bytes, timestamp: item.time, originalLength: item.originalLength,
+                               linkType: item.linkType)
             FrameDecoder.decode(raw, number: item.number, into: frame, depth: .transport, fragments: fragments)
             processDecoded(frame)
         }
@@ -137,8 +139,8 @@ public final class ConversationLedger {
             } else {
                 continue
             }
-            follow(datagram, from: Endpoint(address: addresses.0, port: datagram.sourcePort),
-                   to: Endpoint(address: addresses.1, port: datagram.destinationPort),
+            follow(udpFrom: Endpoint(address: addresses.0, port: datagram.sourcePort),
+                   to: Endpoint(address: addresses.1, port: datagram.destinationPort), length: datagram.length,
                    frame: SegmentContext(frame, ipBytes: length), tftpRequest: Self.isTFTPRequest(datagram, frame.bytes))
         }
         guard let (source, destination) = frame.ipAddresses else { return }
@@ -147,8 +149,8 @@ public final class ConversationLedger {
                    to: Endpoint(address: destination, port: segment.destinationPort),
                    frame: SegmentContext(frame, tcp: true))
         } else if let datagram = frame.udp {
-            follow(datagram, from: Endpoint(address: source, port: datagram.sourcePort),
-                   to: Endpoint(address: destination, port: datagram.destinationPort),
+            follow(udpFrom: Endpoint(address: source, port: datagram.sourcePort),
+                   to: Endpoint(address: destination, port: datagram.destinationPort), length: datagram.length,
                    frame: SegmentContext(frame), tftpRequest: Self.isTFTPRequest(datagram, frame.bytes))
         }
     }
@@ -229,7 +231,8 @@ public final class ConversationLedger {
         return opcode == 1 || opcode == 2
     }
 
-    private func follow(_ datagram: UDP, from source: Endpoint, to destination: Endpoint, frame: SegmentContext,
+    /// A UDP datagram whose header gives `length`.
+    private func follow(udpFrom source: Endpoint, to destination: Endpoint, length: Int, frame: SegmentContext,
                         tftpRequest: Bool) {
         let key = FlowKey.make(source: source, destination: destination, proto: 17).key
         let index: Int
@@ -252,8 +255,7 @@ public final class ConversationLedger {
         }
         udp.touch(index, now: frame.number, time: frame.time)
         udp.update(index) { c in
-            c.update(fromA: c.sideA == source, payloadLength: max(datagram.length - 8, 0), frame: frame,
-                     analysis: &scratch)
+            c.update(fromA: c.sideA == source, payloadLength: max(length - 8, 0), frame: frame, analysis: &scratch)
         }
         // A read or write request makes the client a TFTP peer (Follower.trackTFTP).
         if tftpRequest {

@@ -231,12 +231,12 @@ struct ConversationsCommand: ParsableCommand {
                 if number == 1 { first.time = raw.timestamp }
                 slot.initialize(to: ConversationLedger.look(raw, number: number))
                 // The few frames the ledger decodes itself need their bytes on the worker.
-                if case .frame(let bytes, let linkType) = slot.pointee.kind {
-                    guard let copy = arena.copy(bytes) else {
+                if slot.pointee.kind == .frame {
+                    guard let copy = arena.copy(slot.pointee.bytes) else {
                         slot.deinitialize(count: 1)
                         return false
                     }
-                    slot.pointee.kind = .frame(copy, linkType)
+                    slot.pointee.bytes = copy
                 }
                 return true
             }, take: { ledger.take($0.pointee) }, betweenBatches: {

@@ -129,21 +129,47 @@ public enum TCPProbe {
 }
 
 /// The same cheap look as ``TCPProbe``, for views that keep every conversation
-/// (`conversations`): the frame's TCP or UDP layer, decoded by the decoder's own
-/// `TCP.decode` and `UDP.decode` once the probe is sure of the layers below, with what the
-/// follower counts of the IP layer. ``Result/unsure`` for anything else.
+/// (`conversations`): the fields of the frame's TCP or UDP header that the follower counts,
+/// read as `TCP.decode` and `UDP.decode` read them once the probe is sure of the layers
+/// below, and what it counts of the IP layer. ``Result/unsure`` for anything else.
 public enum TransportProbe {
+    /// A TCP segment's or UDP datagram's header fields, compact: a view hands millions of
+    /// them from one thread to another.
+    public struct Segment: Sendable {
+        public var source: IPv6Address
+        public var destination: IPv6Address
+        public var sequenceNumber: UInt32 = 0
+        public var acknowledgmentNumber: UInt32 = 0
+        /// The IP packet's length as its header gives it (Zeek's ip_bytes).
+        public var ipBytes: Int32
+        /// TCP: `tcp.len`, the payload length the IP header implies. UDP: the header's length field.
+        public var length: Int32
+        /// Where the payload starts in the frame, and how much of it was captured.
+        public var payloadStart: Int32
+        public var capturedPayload: Int32
+        public var sourcePort: UInt16
+        public var destinationPort: UInt16
+        public var flags = TCPFlags(rawValue: 0)
+        public var window: UInt16 = 0
+        public var isTCP: Bool
+
+        /// The segment as `TCP.decode` would give it, without the options.
+        public var tcp: TCP {
+            TCP(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
+                acknowledgmentNumber: acknowledgmentNumber, flags: flags, window: window,
+                segmentLength: Int(length), capturedPayload: Int(capturedPayload))
+        }
+    }
+
     public enum Result {
-        /// A TCP segment; `ipBytes` is the IP packet's length as its header gives it.
-        case tcp(TCP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
-        case udp(UDP, source: IPv6Address, destination: IPv6Address, ipBytes: Int)
+        /// A TCP segment or UDP datagram (``Segment/isTCP``).
+        case segment(Segment)
         /// Neither TCP nor UDP: the follower keeps no conversation for it.
         case other
         case unsure
     }
 
-    /// - Parameter options: false to leave the TCP options undecoded (``TCP/options`` empty).
-    public static func probe(_ raw: RawFrame, options: Bool = true) -> Result {
+    public static func probe(_ raw: RawFrame) -> Result {
         let bytes = raw.bytes
         let end = bytes.count
         let source: IPv6Address, destination: IPv6Address
@@ -183,18 +209,32 @@ public enum TransportProbe {
         }
         switch proto {
         case 6:
+            // TCP.decode's reading of a whole header with a sane data offset.
             guard payloadEnd - start >= 20 else { return .unsure }
-            let headerLength = Int(bytes.u16be(start + 12) >> 12) * 4
-            guard headerLength >= 20, headerLength <= payloadEnd - start,
-                  let tcp = TCP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared,
-                                       options: options).layer else { return .unsure }
-            return .tcp(tcp, source: source, destination: destination, ipBytes: ipBytes)
+            let word = bytes.u16be(start + 12)
+            let headerLength = Int(word >> 12) * 4
+            guard headerLength >= 20, headerLength <= payloadEnd - start else { return .unsure }
+            var segment = Segment(source: source, destination: destination, ipBytes: Int32(ipBytes),
+                                  length: Int32(max(declared - headerLength, 0)), payloadStart: Int32(start + headerLength),
+                                  capturedPayload: Int32(payloadEnd - start - headerLength),
+                                  sourcePort: bytes.u16be(start), destinationPort: bytes.u16be(start + 2), isTCP: true)
+            segment.sequenceNumber = bytes.u32be(start + 4)
+            segment.acknowledgmentNumber = bytes.u32be(start + 8)
+            segment.flags = TCPFlags(rawValue: word & 0x0FFF)
+            segment.window = bytes.u16be(start + 14)
+            return .segment(segment)
         case 17:
+            // UDP.decode's reading: a layer whenever the 8 header bytes are there.
             guard payloadEnd - start >= UDP.headerLength else { return .other }
             let port = bytes.u16be(start + 2)
-            guard port != VXLAN.port, port != Geneve.port,
-                  let udp = UDP.decode(bytes, at: start, end: payloadEnd, ipPayloadLength: declared).layer else { return .unsure }
-            return .udp(udp, source: source, destination: destination, ipBytes: ipBytes)
+            // VXLAN and Geneve carry a packet: the decoder's.
+            guard port != VXLAN.port, port != Geneve.port else { return .unsure }
+            let length = Int(bytes.u16be(start + 4))
+            let payloadStart = start + UDP.headerLength
+            let captured = length >= UDP.headerLength ? min(start + length, payloadEnd) - payloadStart : 0
+            return .segment(Segment(source: source, destination: destination, ipBytes: Int32(ipBytes), length: Int32(length),
+                                    payloadStart: Int32(payloadStart), capturedPayload: Int32(max(captured, 0)),
+                                    sourcePort: bytes.u16be(start), destinationPort: port, isTCP: false))
         case 1, 58:
             return .other
         case 4, 41, 47:

@@ -22,6 +22,7 @@ public struct TCP: Sendable {
     /// The fixed header's length.
     public static let minimumHeaderLength = 20
 
+
     /// Field offsets from the start of the header.
     private enum Field {
         static let sourcePort = 0
@@ -286,5 +287,17 @@ public struct SACKBlocks: Sendable, Equatable {
         guard a.count == b.count else { return false }
         for i in 0..<a.count where a[i] != b[i] { return false }
         return true
+    }
+}
+
+extension TCP {
+    /// A segment known by its header fields only (no options), as a view that kept just
+    /// those has it: `payload` is `0..<capturedPayload`, not a range of any frame.
+    public init(sourcePort: UInt16, destinationPort: UInt16, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
+                flags: TCPFlags, window: UInt16, segmentLength: Int, capturedPayload: Int) {
+        self.init(offset: 0, sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
+                  acknowledgmentNumber: acknowledgmentNumber, headerLength: TCP.minimumHeaderLength, flags: flags,
+                  window: window, checksum: 0, urgentPointer: 0, options: TCPOptions(), payload: 0..<capturedPayload,
+                  segmentLength: segmentLength)
     }
 }
