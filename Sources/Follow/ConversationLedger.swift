@@ -25,6 +25,8 @@ public final class ConversationLedger {
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
     @exclusivity(unchecked) private var closing: [(slot: Int, stream: Int)] = []
     @exclusivity(unchecked) private var closingHead = 0
+    /// No closed conversation is due before this: the queue's head was not (see ``retireFinished()``).
+    @exclusivity(unchecked) private var lingerDue = Timestamp.zero
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: Int?] = [:]
     /// What the conversations write about each frame, which nobody reads here.
     @exclusivity(unchecked) private var scratch = FrameAnalysis()
@@ -100,7 +102,7 @@ public final class ConversationLedger {
     /// Takes what ``look(_:number:)`` found; every frame of the capture, in order.
     public func take(_ item: Item) {
         if item.time > now { now = item.time }
-        if closingHead < closing.count || now >= nextSweep { retireFinished() }
+        if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         switch item.kind {
         case .other:
             return
@@ -158,7 +160,7 @@ public final class ConversationLedger {
     /// Ends every live conversation: TCP, then UDP, each in the order they began.
     public func finish() {
         for slot in tcp.slotsInStreamOrder() {
-            if let c = tcp.remove(slot) { conversationEnded?(.tcp(c)) }
+            if let c = tcp.remove(slot) { endTCP(c) }
         }
         for slot in udp.slotsInStreamOrder() {
             if let c = udp.remove(slot) { conversationEnded?(.udp(c)) }
@@ -175,9 +177,13 @@ public final class ConversationLedger {
                 closingHead += 1
                 continue
             }
-            guard now.nanoseconds(since: tcp.lastTimes[slot]) >= linger else { break }
+            guard now.nanoseconds(since: tcp.lastTimes[slot]) >= linger else {
+                // Nothing is due before the head is; any TCP conversation that ends resets this.
+                lingerDue = Timestamp(seconds: tcp.lastTimes[slot].seconds &+ options.closedLinger &- 5, nanoseconds: 0)
+                break
+            }
             closingHead += 1
-            if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) { conversationEnded?(.tcp(done)) }
+            if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) { endTCP(done) }
         }
         if closingHead > 4096 && closingHead * 2 > closing.count {
             closing.removeFirst(closingHead)
@@ -187,7 +193,7 @@ public final class ConversationLedger {
         let period = max(min(options.tcpIdleTimeout, options.udpIdleTimeout) / 4, 1)
         nextSweep = Timestamp(seconds: now.seconds &+ period, nanoseconds: now.nanoseconds)
         for slot in tcp.slots(idleSince: Timestamp(seconds: now.seconds &- options.tcpIdleTimeout, nanoseconds: now.nanoseconds)) {
-            if let done = tcp.remove(slot) { conversationEnded?(.tcp(done)) }
+            if let done = tcp.remove(slot) { endTCP(done) }
         }
         for slot in udp.slots(idleSince: Timestamp(seconds: now.seconds &- options.udpIdleTimeout, nanoseconds: now.nanoseconds)) {
             if let done = udp.remove(slot) { conversationEnded?(.udp(done)) }
@@ -220,7 +226,10 @@ public final class ConversationLedger {
             c.update(with: segment, from: source, frame: frame, analyze: false, unackedRoom: false, analysis: &scratch)
             return (c.stream, !wasClosed && c.isClosed)
         }
-        if closedNow { closing.append((index, stream)) }
+        if closedNow {
+            if closingHead == closing.count { lingerDue = .zero }
+            closing.append((index, stream))
+        }
     }
 
     /// A TFTP read or write request (Follower.trackTFTP).
@@ -229,6 +238,11 @@ public final class ConversationLedger {
         guard datagram.destinationPort == 69, payload.count >= 2 else { return false }
         let opcode = bytes.u16be(payload.lowerBound)
         return opcode == 1 || opcode == 2
+    }
+
+    private func endTCP(_ conversation: TCPConversation) {
+        lingerDue = .zero
+        conversationEnded?(.tcp(conversation))
     }
 
     /// A UDP datagram whose header gives `length`.

@@ -74,6 +74,10 @@ public final class Follower {
     /// Closed TCP conversations waiting out their linger time, oldest first.
     @exclusivity(unchecked) private var closing: [(slot: Int, stream: Int)] = []
     @exclusivity(unchecked) private var closingHead = 0
+    /// No closed conversation is due before this (a few seconds before the closing queue's
+    /// head is), so that most frames skip the queue; the check itself stays exact. Any TCP
+    /// conversation that ends, and the first to join an empty queue, reset it.
+    @exclusivity(unchecked) private var lingerDue = Timestamp.zero
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
     /// same 4-tuple, or still open when ``finish()`` runs.
@@ -120,7 +124,7 @@ public final class Follower {
     public func process(_ frame: Frame, into analysis: inout FrameAnalysis) {
         lastFrame = frame.number
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
-        retireFinished()
+        if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
         guard let (src, dst) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
@@ -170,7 +174,10 @@ public final class Follower {
                 continue
             }
             let lastTime = tcp.lastTimes[slot]
-            guard now.nanoseconds(since: lastTime) >= linger else { break }
+            guard now.nanoseconds(since: lastTime) >= linger else {
+                lingerDue = Timestamp(seconds: lastTime.seconds &+ options.closedLinger &- 5, nanoseconds: 0)
+                break
+            }
             closingHead += 1
             if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
@@ -196,6 +203,7 @@ public final class Follower {
     }
 
     private func end(_ conversation: Conversation) {
+        if case .tcp = conversation { lingerDue = .zero }
         if case .tcp(let c) = conversation { unackedEntries -= c.analyzer.unackedCount }
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
@@ -231,7 +239,10 @@ public final class Follower {
             unackedEntries += c.analyzer.unackedCount - unackedBefore
             return (c.streams, !wasClosed && c.isClosed)
         }
-        if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
+        if closedNow {
+            if closingHead == closing.count { lingerDue = .zero }
+            closing.append((index, analysis.tcpStream ?? -1))
+        }
         var streams = found
         if streams == nil, options.trackRecords, !segment.payload.isEmpty,
            !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),

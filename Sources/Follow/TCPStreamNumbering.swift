@@ -37,6 +37,8 @@ public final class TCPStreamNumbering {
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
     @exclusivity(unchecked) private var closing: [(slot: Int, stream: Int)] = []
     @exclusivity(unchecked) private var closingHead = 0
+    /// No closed conversation is due before this (see ``ConversationLedger``).
+    @exclusivity(unchecked) private var lingerDue = Timestamp.zero
     /// Where the watched stream lives while it does (see ``watch(_:)``).
     @exclusivity(unchecked) private var watchedSlot: Int?
     @exclusivity(unchecked) private var watched = -1
@@ -111,7 +113,7 @@ public final class TCPStreamNumbering {
     @inline(__always)
     func advance(to time: Timestamp) {
         if time > now { now = time }
-        if closingHead < closing.count || now >= nextSweep { retireFinished() }
+        if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
     }
 
     /// The stream of a TCP segment from `source` to `destination`, after ``advance(to:)``.
@@ -154,11 +156,15 @@ public final class TCPStreamNumbering {
             if flags.contains(.rst) { e.reset = true }
             return (e.stream, !wasClosed && e.isClosed)
         }
-        if closedNow { closing.append((index, stream)) }
+        if closedNow {
+            if closingHead == closing.count { lingerDue = .zero }
+            closing.append((index, stream))
+        }
         return stream
     }
 
     private func ended(_ entry: Entry) {
+        lingerDue = .zero
         if entry.stream == watched {
             watchedEnded = true
             watchedSlot = nil
@@ -175,7 +181,10 @@ public final class TCPStreamNumbering {
                 closingHead += 1
                 continue
             }
-            guard now.nanoseconds(since: table.lastTimes[slot]) >= linger else { break }
+            guard now.nanoseconds(since: table.lastTimes[slot]) >= linger else {
+                lingerDue = Timestamp(seconds: table.lastTimes[slot].seconds &+ options.closedLinger &- 5, nanoseconds: 0)
+                break
+            }
             closingHead += 1
             if table.update(slot, { $0.isClosed }), let done = table.remove(slot) { ended(done) }
         }
