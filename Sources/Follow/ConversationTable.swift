@@ -4,7 +4,7 @@ import Dissect
 /// reached the least recently active eighth is evicted (handed to `evict`), so memory
 /// stays bounded however many flows a capture holds.
 struct ConversationTable<Conversation: TableEntry> {
-    private(set) var slots: [Conversation?] = []
+    private(set) var slots = ChunkedSlots<Conversation>()
     private var lastActive: [Int] = []
     private var keys: [FlowKey?] = []
     /// Each slot's stream number and last packet time, beside the slots so that reading
@@ -71,7 +71,7 @@ struct ConversationTable<Conversation: TableEntry> {
     /// Runs `body` on the conversation in `slot`, in place.
     @inline(__always)
     mutating func update<R>(_ slot: Int, _ body: (inout Conversation) -> R) -> R {
-        body(&slots[slot]!)
+        slots.modify(slot, body)
     }
 
     /// Takes the conversation out of `slot` and frees the slot.
@@ -124,3 +124,38 @@ protocol TableEntry {
 
 extension TCPConversation: TableEntry {}
 extension UDPConversation: TableEntry {}
+
+/// The table's conversations, in chunks of 1024 slots: an array of half a million
+/// conversations would double (and for a moment exist twice) as it grows, and leave up to
+/// half its room unused; chunks grow one at a time and never move.
+struct ChunkedSlots<Element>: Sequence {
+    private static var shift: Int { 10 }
+    private static var chunkSize: Int { 1 << shift }
+    private var chunks: [[Element?]] = []
+    private(set) var count = 0
+
+    var indices: Range<Int> { 0..<count }
+
+    mutating func append(_ element: Element?) {
+        if count & (Self.chunkSize - 1) == 0 {
+            var chunk: [Element?] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            chunks.append(chunk)
+        }
+        chunks[count >> Self.shift].append(element)
+        count += 1
+    }
+
+    subscript(i: Int) -> Element? {
+        get { chunks[i >> Self.shift][i & (Self.chunkSize - 1)] }
+        set { chunks[i >> Self.shift][i & (Self.chunkSize - 1)] = newValue }
+    }
+
+    /// Runs `body` on the element in slot `i` (which must hold one), in place.
+    @inline(__always)
+    mutating func modify<R>(_ i: Int, _ body: (inout Element) -> R) -> R {
+        body(&chunks[i >> Self.shift][i & (Self.chunkSize - 1)]!)
+    }
+
+    func makeIterator() -> FlattenSequence<[[Element?]]>.Iterator { chunks.joined().makeIterator() }
+}

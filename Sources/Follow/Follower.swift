@@ -348,8 +348,9 @@ public final class Follower {
     private var streamSlots: [Int: Int] = [:]
 
     private func currentSlot(stream: Int) -> Int? {
-        if let slot = streamSlots[stream], tcp.slots.indices.contains(slot), tcp.slots[slot]?.stream == stream { return slot }
-        guard let slot = tcp.slots.firstIndex(where: { $0?.stream == stream }) else { return nil }
+        // The table's columns: reading a conversation would copy it.
+        if let slot = streamSlots[stream], tcp.isLive(slot, stream: stream) { return slot }
+        guard let slot = tcp.slots.indices.first(where: { tcp.isLive($0, stream: stream) }) else { return nil }
         streamSlots[stream] = slot
         return slot
     }
