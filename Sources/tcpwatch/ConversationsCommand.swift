@@ -60,6 +60,7 @@ struct ConversationsCommand: ParsableCommand {
         // Live, a closed conversation is reported after 1 s of quiet instead of 60 s.
         if input.interface != nil { options.closedLinger = 1 }
         let follower = Follower(options: options)
+        defer { KeptUntilExit.keep(follower) }
         var view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
         view.byteCount = bytes
@@ -130,6 +131,7 @@ struct ConversationsCommand: ParsableCommand {
         let status: Int32
         if useLedger {
             let ledger = ConversationLedger(options: options)
+            defer { KeptUntilExit.keep(ledger) }
             ledger.conversationEnded = ended
             status = runLedger(ledger, first: first)
             ledgerEvictions = ledger.evictions

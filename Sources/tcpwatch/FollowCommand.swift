@@ -73,6 +73,7 @@ struct FollowCommand: ParsableCommand {
         let selected = input.interface == nil && input.path != "-" && input.captureFilter == nil
             && input.displayFilter == nil && input.count == nil
         let session = StreamFollow(stream: wanted, views: [view], selected: selected)
+        defer { KeptUntilExit.keep(session) }
         let status = selected ? runSelected(session) : runEveryFrame(session)
         if !session.found {
             printError("tcp.stream \(wanted) is not in \(input.path) (it has \(session.streamCount) TCP streams)")
