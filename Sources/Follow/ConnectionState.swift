@@ -97,7 +97,7 @@ public struct ConnectionState: Sendable {
     /// Zeek's `missed_bytes`: the lengths of content gaps (`content_gap` events).
     public private(set) var missedBytes: UInt64 = 0
     // UDP: Zeek's UDPSessionAdapter request_len/reply_len (-1: nothing seen) and checksum counters.
-    private var udpLength: [Int64] = [-1, -1]
+    private var udpLength = UDPLengths()
 
     /// - Parameters:
     ///   - transport: `.tcp` or `.udp`.
@@ -602,6 +602,18 @@ public struct ConnectionState: Sendable {
 }
 
 // MARK: - Endpoint
+
+/// Zeek's request_len and reply_len, by side, inline: an array would cost a heap block per
+/// conversation.
+struct UDPLengths: Sendable {
+    private var first: Int64 = -1
+    private var second: Int64 = -1
+
+    subscript(i: Int) -> Int64 {
+        get { i == 0 ? first : second }
+        set { if i == 0 { first = newValue } else { second = newValue } }
+    }
+}
 
 private let tooLargeSeqDelta: Int32 = 1_048_576
 

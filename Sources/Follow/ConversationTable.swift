@@ -4,7 +4,7 @@ import Dissect
 /// reached the least recently active eighth is evicted (handed to `evict`), so memory
 /// stays bounded however many flows a capture holds.
 struct ConversationTable<Conversation: TableEntry> {
-    private(set) var slots: [Conversation?] = []
+    private(set) var slots = ChunkedSlots<Conversation>()
     private var lastActive: [Int] = []
     private var keys: [FlowKey?] = []
     /// Each slot's stream number and last packet time, beside the slots so that reading
@@ -15,7 +15,7 @@ struct ConversationTable<Conversation: TableEntry> {
     /// may be shared (tshark gives a UDP reply from another port its request's stream).
     private var ordinals: [Int] = []
     private var free: [Int] = []
-    private var index: [FlowKey: Int] = [:]
+    private var index = FlowIndex()
     let capacity: Int
     private(set) var evictions = 0
 
@@ -25,12 +25,18 @@ struct ConversationTable<Conversation: TableEntry> {
 
     var liveCount: Int { index.count }
 
-    func slot(for key: FlowKey) -> Int? { index[key] }
+    func slot(for key: FlowKey) -> Int? { index.find(key, keys: keys) }
+
+    /// Whether `slot` holds the conversation of `stream` (reads no conversation).
+    @inline(__always)
+    func isLive(_ slot: Int, stream: Int) -> Bool {
+        slot >= 0 && slot < keys.count && keys[slot] != nil && streams[slot] == stream
+    }
 
     /// Stores a new conversation under `key` (replacing any live one, which is returned
     /// through `evict` first) and returns its slot.
     mutating func insert(_ conversation: Conversation, key: FlowKey, now: Int, evict: (Conversation) -> Void) -> Int {
-        if let old = index[key] {
+        if let old = index.find(key, keys: keys) {
             if let c = slots[old] { evict(c) }
             release(old)
         }
@@ -53,7 +59,7 @@ struct ConversationTable<Conversation: TableEntry> {
             lastTimes.append(conversation.lastTime)
             lastActive.append(now)
         }
-        index[key] = slot
+        index.insert(key, slot: slot)
         return slot
     }
 
@@ -65,7 +71,7 @@ struct ConversationTable<Conversation: TableEntry> {
     /// Runs `body` on the conversation in `slot`, in place.
     @inline(__always)
     mutating func update<R>(_ slot: Int, _ body: (inout Conversation) -> R) -> R {
-        body(&slots[slot]!)
+        slots.modify(slot, body)
     }
 
     /// Takes the conversation out of `slot` and frees the slot.
@@ -80,23 +86,26 @@ struct ConversationTable<Conversation: TableEntry> {
     /// and the conversations are reported in this order. Reads the time in place: binding
     /// each conversation would copy it.
     func slots(idleSince cutoff: Timestamp) -> [Int] {
-        index.values.filter { !(cutoff < lastTimes[$0]) }.sorted { ordinals[$0] < ordinals[$1] }
+        liveSlots.filter { !(cutoff < lastTimes[$0]) }.sorted { ordinals[$0] < ordinals[$1] }
     }
 
     /// The live slots in the order their conversations began (which is stream order).
     func slotsInStreamOrder() -> [Int] {
-        index.values.sorted { ordinals[$0] < ordinals[$1] }
+        liveSlots.sorted { ordinals[$0] < ordinals[$1] }
     }
 
+    /// The slots that hold a conversation, in no particular order.
+    private var liveSlots: [Int] { keys.indices.filter { keys[$0] != nil } }
+
     private mutating func release(_ slot: Int) {
-        if let key = keys[slot] { index[key] = nil }
+        if let key = keys[slot] { index.remove(key, slot: slot) }
         slots[slot] = nil
         keys[slot] = nil
         free.append(slot)
     }
 
     private mutating func evictIdle(now: Int, evict: (Conversation) -> Void) {
-        let live = index.values.sorted { (lastActive[$0], ordinals[$0]) < (lastActive[$1], ordinals[$1]) }
+        let live = liveSlots.sorted { (lastActive[$0], ordinals[$0]) < (lastActive[$1], ordinals[$1]) }
         for slot in live.prefix(max(1, live.count / 8)) {
             if let c = slots[slot] { evict(c) }
             release(slot)
@@ -115,3 +124,38 @@ protocol TableEntry {
 
 extension TCPConversation: TableEntry {}
 extension UDPConversation: TableEntry {}
+
+/// The table's conversations, in chunks of 1024 slots: an array of half a million
+/// conversations would double (and for a moment exist twice) as it grows, and leave up to
+/// half its room unused; chunks grow one at a time and never move.
+struct ChunkedSlots<Element>: Sequence {
+    private static var shift: Int { 10 }
+    private static var chunkSize: Int { 1 << shift }
+    private var chunks: [[Element?]] = []
+    private(set) var count = 0
+
+    var indices: Range<Int> { 0..<count }
+
+    mutating func append(_ element: Element?) {
+        if count & (Self.chunkSize - 1) == 0 {
+            var chunk: [Element?] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            chunks.append(chunk)
+        }
+        chunks[count >> Self.shift].append(element)
+        count += 1
+    }
+
+    subscript(i: Int) -> Element? {
+        get { chunks[i >> Self.shift][i & (Self.chunkSize - 1)] }
+        set { chunks[i >> Self.shift][i & (Self.chunkSize - 1)] = newValue }
+    }
+
+    /// Runs `body` on the element in slot `i` (which must hold one), in place.
+    @inline(__always)
+    mutating func modify<R>(_ i: Int, _ body: (inout Element) -> R) -> R {
+        body(&chunks[i >> Self.shift][i & (Self.chunkSize - 1)]!)
+    }
+
+    func makeIterator() -> FlattenSequence<[[Element?]]>.Iterator { chunks.joined().makeIterator() }
+}

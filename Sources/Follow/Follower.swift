@@ -37,6 +37,10 @@ public struct FollowerOptions: Sendable {
     /// forgets; a packet after this long starts a new stream here.
     public var tcpIdleTimeout: Int64 = 300
     public var udpIdleTimeout: Int64 = 60
+    /// The number the first TCP conversation gets (0, as in Wireshark). A follower that is
+    /// handed the frames of one stream only, numbered elsewhere (``TCPStreamNumbering``),
+    /// starts at that stream's number.
+    public var firstTCPStream = 0
     public init() {}
 }
 
@@ -70,6 +74,10 @@ public final class Follower {
     /// Closed TCP conversations waiting out their linger time, oldest first.
     @exclusivity(unchecked) private var closing: [(slot: Int, stream: Int)] = []
     @exclusivity(unchecked) private var closingHead = 0
+    /// No closed conversation is due before this (a few seconds before the closing queue's
+    /// head is), so that most frames skip the queue; the check itself stays exact. Any TCP
+    /// conversation that ends, and the first to join an empty queue, reset it.
+    @exclusivity(unchecked) private var lingerDue = Timestamp.zero
 
     /// Called with each conversation that ends: evicted, replaced by a new stream on the
     /// same 4-tuple, or still open when ``finish()`` runs.
@@ -94,6 +102,7 @@ public final class Follower {
         tcp = ConversationTable(capacity: options.maxLiveConversations)
         udp = ConversationTable(capacity: options.maxLiveConversations)
         budget = ReassemblyBudget(limit: options.reassemblyBudget)
+        nextTCPStream = options.firstTCPStream
     }
 
     /// Conversations evicted to stay under ``FollowerOptions/maxLiveConversations``.
@@ -115,7 +124,7 @@ public final class Follower {
     public func process(_ frame: Frame, into analysis: inout FrameAnalysis) {
         lastFrame = frame.number
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
-        retireFinished()
+        if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
         guard let (src, dst) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
@@ -160,14 +169,17 @@ public final class Follower {
         while closingHead < closing.count {
             let (slot, stream) = closing[closingHead]
             // Read the table's columns: binding the conversation would copy it.
-            guard tcp.slots.indices.contains(slot), tcp.slots[slot] != nil, tcp.streams[slot] == stream else {
+            guard tcp.isLive(slot, stream: stream) else {
                 closingHead += 1
                 continue
             }
             let lastTime = tcp.lastTimes[slot]
-            guard now.nanoseconds(since: lastTime) >= linger else { break }
+            guard now.nanoseconds(since: lastTime) >= linger else {
+                lingerDue = Timestamp(seconds: lastTime.seconds &+ options.closedLinger &- 5, nanoseconds: 0)
+                break
+            }
             closingHead += 1
-            if tcp.slots[slot]?.isClosed == true, let done = tcp.remove(slot) {
+            if tcp.update(slot, { $0.isClosed }), let done = tcp.remove(slot) {
                 done.streams?.finish(frame: lastFrame)
                 end(.tcp(done))
             }
@@ -191,6 +203,7 @@ public final class Follower {
     }
 
     private func end(_ conversation: Conversation) {
+        if case .tcp = conversation { lingerDue = .zero }
         if case .tcp(let c) = conversation { unackedEntries -= c.analyzer.unackedCount }
         if case .tcp(let c) = conversation, let streams = c.streams, options.keepHTTPTransactions {
             for t in streams.transactions { httpTransaction?(t) }
@@ -221,12 +234,15 @@ public final class Follower {
         let (found, closedNow) = tcp.update(index) { c -> (TCPStreams?, Bool) in
             let wasClosed = c.isClosed
             let unackedBefore = c.analyzer.unackedCount
-            c.update(with: segment, from: source, frame: frame, analyze: options.analyzeSequences,
+            c.update(with: segment, from: source, frame: SegmentContext(frame, tcp: true), analyze: options.analyzeSequences,
                      unackedRoom: unackedEntries < options.unackedLimit, analysis: &analysis)
             unackedEntries += c.analyzer.unackedCount - unackedBefore
             return (c.streams, !wasClosed && c.isClosed)
         }
-        if closedNow { closing.append((index, analysis.tcpStream ?? -1)) }
+        if closedNow {
+            if closingHead == closing.count { lingerDue = .zero }
+            closing.append((index, analysis.tcpStream ?? -1))
+        }
         var streams = found
         if streams == nil, options.trackRecords, !segment.payload.isEmpty,
            !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),
@@ -332,8 +348,9 @@ public final class Follower {
     private var streamSlots: [Int: Int] = [:]
 
     private func currentSlot(stream: Int) -> Int? {
-        if let slot = streamSlots[stream], tcp.slots.indices.contains(slot), tcp.slots[slot]?.stream == stream { return slot }
-        guard let slot = tcp.slots.firstIndex(where: { $0?.stream == stream }) else { return nil }
+        // The table's columns: reading a conversation would copy it.
+        if let slot = streamSlots[stream], tcp.isLive(slot, stream: stream) { return slot }
+        guard let slot = tcp.slots.indices.first(where: { tcp.isLive($0, stream: stream) }) else { return nil }
         streamSlots[stream] = slot
         return slot
     }
@@ -427,23 +444,8 @@ public final class Follower {
         }
         udp.touch(index, now: frame.number, time: frame.raw.timestamp)
         udp.update(index) { c in
-            let fromA = c.sideA == source
-            c.connection.observeUDP(isOriginator: fromA, payloadLength: max(datagram.length - 8, 0))
-            if fromA {
-                c.aPackets += 1
-                c.aFrameBytes += frame.raw.originalLength
-                c.aIPBytes += ipLength ?? frame.ipTotalLength
-            } else {
-                c.bPackets += 1
-                c.bFrameBytes += frame.raw.originalLength
-                c.bIPBytes += ipLength ?? frame.ipTotalLength
-            }
-            c.lastFrame = frame.number
-            analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: c.startTime),
-                                               sincePrevious: frame.raw.timestamp.nanoseconds(since: c.lastTime))
-            c.lastTime = frame.raw.timestamp
-            analysis.udpStream = c.stream
-            analysis.fromClient = c.connection.flipped ? !fromA : fromA
+            c.update(fromA: c.sideA == source, payloadLength: max(datagram.length - 8, 0),
+                     frame: SegmentContext(frame, ipBytes: ipLength), analysis: &analysis)
         }
         // A TFTP client's 4-tuples share one stream and so one clock (Wireshark's wildcard
         // conversation holds both): the times count from the stream's first frame.
@@ -583,7 +585,7 @@ private struct EchoKey: Hashable {
     var sequence: UInt16
 }
 
-private struct TFTPPeer: Hashable {
+struct TFTPPeer: Hashable {
     var client: Endpoint
     var server: IPAddress
 }
@@ -618,7 +620,7 @@ extension TCPConversation {
     /// Both sides sent FIN, or one reset: nothing more belongs to this conversation.
     public var isClosed: Bool { (aToB.sawFIN && bToA.sawFIN) || aToB.sawRST || bToA.sawRST }
 
-    mutating func update(with segment: TCP, from source: Endpoint, frame: Frame, analyze: Bool, unackedRoom: Bool,
+    mutating func update(with segment: TCP, from source: Endpoint, frame: SegmentContext, analyze: Bool, unackedRoom: Bool,
                          analysis: inout FrameAnalysis) {
         let fromA = source == sideA
         analysis.tcpStream = stream
@@ -646,7 +648,7 @@ extension TCPConversation {
         analysis.nextSeq = analysis.relativeSeq &+ length
 
         if flags.contains(.syn) {
-            if frame.sizeLimitedIssue?.layer != .tcp { forward.sawSYN = true }
+            if !frame.headerCut { forward.sawSYN = true }
             forward.windowScale = segment.options.windowScale
         }
         // Scaling applies only when both SYNs carried the option, and never to a SYN.
@@ -673,8 +675,8 @@ extension TCPConversation {
         if flags.contains(.rst) { forward.sawRST = true }
         forward.packets += 1
         forward.payloadBytes += segment.segmentLength
-        forward.frameBytes += frame.raw.originalLength
-        forward.ipBytes += frame.ipTotalLength
+        forward.frameBytes += frame.originalLength
+        forward.ipBytes += frame.ipBytes
 
         if fromA {
             aToB = forward
@@ -691,9 +693,9 @@ extension TCPConversation {
         if analyze {
             // tshark shows the completeness as it stood before this segment.
             analysis.completeness = analyzer.completeness
-            let headerCut = frame.sizeLimitedIssue?.layer == .tcp
+            let headerCut = frame.headerCut
             analysis.tcp = analyzer.analyze(
-                frame: frame.number, time: frame.raw.timestamp, fromClient: fromA, flags: flags,
+                frame: frame.number, time: frame.time, fromClient: fromA, flags: flags,
                 seq: segment.sequenceNumber, ack: segment.acknowledgmentNumber, window: segment.window,
                 windowScaleOption: segment.options.windowScale, segmentLength: segment.segmentLength,
                 sackedBytes: segment.options.sackBlocks.count > 0 ? segment.options.sackBlocks.sackedBytes : nil,
@@ -703,10 +705,59 @@ extension TCPConversation {
             if headerCut { analysis.tcp = TCPSegmentAnalysis() }
         }
         analysis.fromClient = connection.flipped ? !fromA : fromA
-        analysis.streamTimes = StreamTimes(sinceFirst: frame.raw.timestamp.nanoseconds(since: startTime),
-                                           sincePrevious: frame.raw.timestamp.nanoseconds(since: lastTime))
+        analysis.streamTimes = StreamTimes(sinceFirst: frame.time.nanoseconds(since: startTime),
+                                           sincePrevious: frame.time.nanoseconds(since: lastTime))
         lastFrame = frame.number
-        lastTime = frame.raw.timestamp
+        lastTime = frame.time
+    }
+}
+
+extension UDPConversation {
+    mutating func update(fromA: Bool, payloadLength: Int, frame: SegmentContext, analysis: inout FrameAnalysis) {
+        connection.observeUDP(isOriginator: fromA, payloadLength: payloadLength)
+        if fromA {
+            aPackets += 1
+            aFrameBytes += frame.originalLength
+            aIPBytes += frame.ipBytes
+        } else {
+            bPackets += 1
+            bFrameBytes += frame.originalLength
+            bIPBytes += frame.ipBytes
+        }
+        lastFrame = frame.number
+        analysis.streamTimes = StreamTimes(sinceFirst: frame.time.nanoseconds(since: startTime),
+                                           sincePrevious: frame.time.nanoseconds(since: lastTime))
+        lastTime = frame.time
+        analysis.udpStream = stream
+        analysis.fromClient = connection.flipped ? !fromA : fromA
+    }
+}
+
+/// What a conversation counts of the frame that carries its segment or datagram.
+struct SegmentContext {
+    var number: Int
+    var time: Timestamp
+    /// `frame.len`.
+    var originalLength: Int
+    /// The IP packet's length as its header gives it (Zeek's ip_bytes).
+    var ipBytes: Int
+    /// The snaplen cut the TCP header.
+    var headerCut = false
+
+    init(number: Int, time: Timestamp, originalLength: Int, ipBytes: Int, headerCut: Bool = false) {
+        self.number = number
+        self.time = time
+        self.originalLength = originalLength
+        self.ipBytes = ipBytes
+        self.headerCut = headerCut
+    }
+
+    init(_ frame: Frame, ipBytes: Int? = nil, tcp: Bool = false) {
+        number = frame.number
+        time = frame.raw.timestamp
+        originalLength = frame.raw.originalLength
+        self.ipBytes = ipBytes ?? frame.ipTotalLength
+        headerCut = tcp && frame.sizeLimitedIssue?.layer == .tcp
     }
 }
 

@@ -158,9 +158,11 @@ public final class PacketPipeline: @unchecked Sendable {
             let batch = batches[viewIndex]
             viewIndex = (viewIndex + 1) % Self.batchCount
             if wanted {
-                for i in batch.inputs.indices where !body(batch.inputs[i]) {
-                    wanted = false
-                    break
+                // Borrowed from the buffer: `batch.inputs[i]` would copy each input (and
+                // count references to its frame and HTTP message) on the way to `body`.
+                wanted = batch.inputs.withUnsafeBufferPointer { inputs in
+                    for i in inputs.indices where !body(inputs[i]) { return false }
+                    return true
                 }
             }
             let isLast = batch.isLast, failure = batch.failure

@@ -60,6 +60,7 @@ struct ConversationsCommand: ParsableCommand {
         // Live, a closed conversation is reported after 1 s of quiet instead of 60 s.
         if input.interface != nil { options.closedLinger = 1 }
         let follower = Follower(options: options)
+        defer { KeptUntilExit.keep(follower) }
         var view = ConversationsView(style: format == "json" ? .json : style, color: color.enabled,
                                      width: terminalWidth())
         view.byteCount = bytes
@@ -78,13 +79,13 @@ struct ConversationsCommand: ParsableCommand {
         var wroteHeader = false
         let first = FirstTimestamp()
         // With -Y, only conversations that hold a matching frame are listed.
-        var matchingTCP = Set<Int>(), matchingUDP = Set<Int>()
+        let matching = MatchingStreams()
         let filtered = input.displayFilter != nil
         let proto = proto
         let wanted: (ConversationSummary) -> Bool = { c in
             guard proto == "all" || c.transport.rawValue == proto else { return false }
             guard filtered else { return true }
-            return c.transport == .tcp ? matchingTCP.contains(c.stream) : matchingUDP.contains(c.stream)
+            return c.transport == .tcp ? matching.tcp.contains(c.stream) : matching.udp.contains(c.stream)
         }
         // Live on a terminal, the open conversations are a table below the rows, redrawn in place.
         let screen = live && view.style == .table && isatty(1) == 1 ? LiveTable(out: out) : nil
@@ -99,7 +100,7 @@ struct ConversationsCommand: ParsableCommand {
         }
         // Live, local conversations are annotated with the program that owns the socket.
         let owners = input.interface != nil ? SocketOwners() : nil
-        follower.conversationEnded = { conversation in
+        let ended: (Conversation) -> Void = { conversation in
             var summary = ConversationSummary(conversation)
             if summary.transport == .tcp { summary.owner = owners?.take(summary.stream) }
             let keep = wanted(summary)
@@ -123,6 +124,50 @@ struct ConversationsCommand: ParsableCommand {
                 if keep { collected.append(summary) }
             }
         }
+        // A file read to its end with nothing filtered: the conversations alone, without the
+        // follower's per-frame work, from the raw records (the same rows).
+        let useLedger = !filtered && !live && input.path != "-" && input.captureFilter == nil && input.count == nil
+        var ledgerEvictions = 0
+        let status: Int32
+        if useLedger {
+            let ledger = ConversationLedger(options: options)
+            defer { KeptUntilExit.keep(ledger) }
+            ledger.conversationEnded = ended
+            status = runLedger(ledger, first: first)
+            ledgerEvictions = ledger.evictions
+        } else {
+            follower.conversationEnded = ended
+            status = runFollower(follower, view: view, first: first, owners: owners, screen: screen, wanted: wanted,
+                                 matching: matching)
+        }
+        switch view.style {
+        case .json:
+            break
+        case .tshark:
+            for transport in [ConversationSummary.Transport.tcp, .udp] where proto == "all" || proto == transport.rawValue {
+                let list = collected.filter { $0.transport == transport }.sorted { $0.stream < $1.stream }
+                if transport == .udp && list.isEmpty && proto == "all" { continue }
+                view.writeTshark(list, transport: transport, reference: first.time ?? .zero, to: out)
+            }
+        case .table:
+            screen?.erase()
+            inOrder.flush(release: writeRow)
+            // No header above an error (a live capture that could not start, say).
+            if !wroteHeader && status == 0 { view.writeTableHeader(to: out) }
+            let evictions = useLedger ? ledgerEvictions : follower.evictions
+            if evictions > 0 {
+                printError("note: \(evictions) idle conversations were evicted to bound memory")
+            }
+        }
+        out.flush()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Every frame decoded and followed: live, pipes, filters, -c.
+    private func runFollower(_ follower: Follower, view: ConversationsView, first: FirstTimestamp, owners: SocketOwners?,
+                             screen: LiveTable?, wanted: @escaping (ConversationSummary) -> Bool,
+                             matching: MatchingStreams) -> Int32 {
+        let filtered = input.displayFilter != nil
         // Without -Y nothing above TCP and UDP is shown, so nothing above them is decoded.
         let depth: FrameDecoder.Depth = filtered ? .application : .transport
         var pass = CapturePass(input: input, follower: follower, depth: depth)
@@ -158,34 +203,55 @@ struct ConversationsCommand: ParsableCommand {
                 screen.draw(lines, more: open.count - min(open.count, room), now: now)
             }
         }
-        let status = pass.run(stopWhen: { false }) { input in
+        return pass.run(stopWhen: { false }) { input in
             if first.time == nil { first.time = input.reference }
             owners?.observe(input)
             if filtered {
-                if let stream = input.analysis.tcpStream { matchingTCP.insert(stream) }
-                if let stream = input.analysis.udpStream { matchingUDP.insert(stream) }
+                if let stream = input.analysis.tcpStream { matching.tcp.insert(stream) }
+                if let stream = input.analysis.udpStream { matching.udp.insert(stream) }
             }
         }
-        switch view.style {
-        case .json:
-            break
-        case .tshark:
-            for transport in [ConversationSummary.Transport.tcp, .udp] where proto == "all" || proto == transport.rawValue {
-                let list = collected.filter { $0.transport == transport }.sorted { $0.stream < $1.stream }
-                if transport == .udp && list.isEmpty && proto == "all" { continue }
-                view.writeTshark(list, transport: transport, reference: first.time ?? .zero, to: out)
-            }
-        case .table:
-            screen?.erase()
-            inOrder.flush(release: writeRow)
-            // No header above an error (a live capture that could not start, say).
-            if !wroteHeader && status == 0 { view.writeTableHeader(to: out) }
-            if follower.evictions > 0 {
-                printError("note: \(follower.evictions) idle conversations were evicted to bound memory")
-            }
+    }
+
+    /// The conversations from the raw records (``ConversationLedger``); the same exit status
+    /// and messages as a pass.
+    private func runLedger(_ ledger: ConversationLedger, first: FirstTimestamp) -> Int32 {
+        let reader: CaptureFileReader
+        do {
+            reader = try CaptureFileReader(path: input.path)
+        } catch {
+            printError("\(input.path): \(error)")
+            return 2
         }
-        out.flush()
-        if status != 0 { throw ExitCode(status) }
+        var progress = ProgressBar(total: reader.fileSize)
+        var status: Int32 = 0
+        // This thread reads and looks at the records, a worker keeps the conversations
+        // (and writes the rows as they end).
+        let pass = SplitPass()
+        do {
+            try pass.run(next: reader.next, look: { raw, number, arena, slot in
+                if number == 1 { first.time = raw.timestamp }
+                slot.initialize(to: ConversationLedger.look(raw, number: number))
+                // The few frames the ledger decodes itself need their bytes on the worker.
+                if slot.pointee.kind == .frame {
+                    guard let copy = arena.copy(slot.pointee.bytes) else {
+                        slot.deinitialize(count: 1)
+                        return false
+                    }
+                    slot.pointee.bytes = copy
+                }
+                return true
+            }, take: { ledger.take($0.pointee) }, betweenBatches: {
+                progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead)
+            })
+        } catch {
+            progress.clear()
+            printError("\(input.path): \(error)")
+            status = 1
+        }
+        progress.clear()
+        ledger.finish()
+        return status
     }
 }
 
@@ -202,5 +268,11 @@ func terminalWidth() -> Int {
 /// exclusive access at every packet.
 private final class FirstTimestamp {
     @exclusivity(unchecked) var time: Timestamp?
+}
+
+/// With -Y, the streams that hold a matching frame, filled as frames go by.
+private final class MatchingStreams {
+    var tcp = Set<Int>()
+    var udp = Set<Int>()
 }
 extension ConversationsView.ByteCount: ExpressibleByArgument {}

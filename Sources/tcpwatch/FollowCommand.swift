@@ -63,38 +63,20 @@ struct FollowCommand: ParsableCommand {
             printError("no TCP conversation between \(conv ?? "") in \(input.path)")
             throw ExitCode(1)
         }
-        var options = FollowerOptions()
-        options.reassembleStreams = [wanted]
-        options.trackHTTP = false
-        // The stream's bytes need its reassembly and the stream numbers, not Wireshark's
-        // per-segment analysis nor any layer above TCP (as `conversations`): the same
-        // answer for less work per frame of every other conversation.
-        options.analyzeSequences = false
-        let follower = Follower(options: options)
         let out = OutputBuffer(fileDescriptor: 1)
         let view = FollowView(format: format, direction: direction,
                               color: (format == .ascii || format == .escaped) && color.enabled, out: out)
         view.flushEachChunk = input.interface != nil
-        var done = false
-        var found = false
-        follower.streamData = { stream, fromA, fromClient, chunk in
-            if !found, let c = follower.tcpConversation(stream: stream) {
-                view.writeHeader(stream: stream, a: c.sideA, b: c.sideB)
-                found = true
-            }
-            view.write(chunk, fromA: fromA, fromClient: fromClient)
-        }
-        follower.conversationEnded = { conversation in
-            guard case .tcp(let c) = conversation, c.stream == wanted else { return }
-            view.writeHeader(stream: c.stream, a: c.sideA, b: c.sideB)
-            found = true
-            done = true
-        }
-        var pass = CapturePass(input: input, follower: follower, depth: .transport)
-        pass.checkRestOfFile = true
-        let status = pass.run(stopWhen: { done || wanted < follower.tcpStreamCount - 1 && isClosed(follower, wanted) })
-        if !found {
-            printError("tcp.stream \(wanted) is not in \(input.path) (it has \(follower.tcpStreamCount) TCP streams)")
+        // A file read to its end, every frame counted: number the conversations from the raw
+        // records and decode only the stream's own frames. Filters, -c, live capture and
+        // pipes take the pass that decodes every frame; both give the same bytes.
+        let selected = input.interface == nil && input.path != "-" && input.captureFilter == nil
+            && input.displayFilter == nil && input.count == nil
+        let session = StreamFollow(stream: wanted, views: [view], selected: selected)
+        defer { KeptUntilExit.keep(session) }
+        let status = selected ? runSelected(session) : runEveryFrame(session)
+        if !session.found {
+            printError("tcp.stream \(wanted) is not in \(input.path) (it has \(session.streamCount) TCP streams)")
             throw ExitCode(1)
         }
         view.writeFooter()
@@ -105,10 +87,34 @@ struct FollowCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// True once both sides of the stream have closed or it was reset: nothing more can
-    /// belong to it, so the pass may stop early.
-    func isClosed(_ follower: Follower, _ stream: Int) -> Bool {
-        follower.tcpConversation(stream: stream)?.isClosed ?? false
+    /// Every frame decoded and followed (live, pipes, filters, -c).
+    func runEveryFrame(_ session: StreamFollow) -> Int32 {
+        var pass = CapturePass(input: input, follower: session.follower, depth: .transport)
+        pass.checkRestOfFile = true
+        return pass.run(stopWhen: { session.mayStop })
+    }
+
+    /// Only the stream's frames decoded and followed; the same exit status as a pass.
+    func runSelected(_ session: StreamFollow) -> Int32 {
+        let reader: CaptureFileReader
+        do {
+            reader = try CaptureFileReader(path: input.path)
+        } catch {
+            printError("\(input.path): \(error)")
+            return 2
+        }
+        var progress = ProgressBar(total: reader.fileSize)
+        var status: Int32 = 0
+        do {
+            try session.runSelected(reader) { progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead) }
+        } catch {
+            progress.clear()
+            printError("\(input.path): \(error)")
+            status = 1
+        }
+        progress.clear()
+        session.follower.finish()
+        return status
     }
 
     /// The first stream between the two endpoints, found with a quick pass.

@@ -145,6 +145,7 @@ struct ReadCommand: ParsableCommand {
         let pipeline = PacketPipeline(loop: PacketLoop(follower: Follower(options: options)),
                                       next: reader.next, accept: { filter?.matches($0) ?? true },
                                       batching: reader.fileSize != nil)
+        defer { KeptUntilExit.keep(pipeline) }
         var shown = 0
         var failure: CaptureWriteError?
         var writeFailed = false

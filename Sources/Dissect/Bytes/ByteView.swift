@@ -59,9 +59,9 @@ public struct ByteView: @unchecked Sendable {
     @inlinable public func u32le(_ offset: Int) -> UInt32 { UInt32(littleEndian: load(offset, as: UInt32.self)) }
     @inlinable public func u64le(_ offset: Int) -> UInt64 { UInt64(littleEndian: load(offset, as: UInt64.self)) }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func u16(_ offset: Int, bigEndian: Bool) -> UInt16 { bigEndian ? u16be(offset) : u16le(offset) }
-    @inlinable
+    @inlinable @inline(__always)
     public func u32(_ offset: Int, bigEndian: Bool) -> UInt32 { bigEndian ? u32be(offset) : u32le(offset) }
 
     /// The bytes in `range`, which must lie inside the view.

@@ -16,9 +16,12 @@ final class PcapRecordReader {
     /// The next frame, or nil at a clean end of input. `packet` is its 1-based number.
     func next(from input: ReadBuffer, packet: Int) throws(CaptureFileError) -> RawFrame? {
         let recordOffset = input.offset
-        if try input.isAtEnd() { return nil }
         let headerLength = header.recordHeaderLength
-        try input.require(headerLength, packet: packet, recordOffset: recordOffset)
+        // Nearly every record is already buffered whole: ask the buffer only when it is not.
+        if input.available < headerLength {
+            if try input.isAtEnd() { return nil }
+            try input.require(headerLength, packet: packet, recordOffset: recordOffset)
+        }
         let record = input.view(count: headerLength)
         let bigEndian = header.bigEndian
         let seconds = record.u32(0, bigEndian: bigEndian)
@@ -40,7 +43,7 @@ final class PcapRecordReader {
                                          captureLength: captureLength, limit: maximumCaptureLength)
         }
         let total = headerLength &+ Int(captureLength)
-        try input.require(total, packet: packet, recordOffset: recordOffset)
+        if input.available < total { try input.require(total, packet: packet, recordOffset: recordOffset) }
         let bytes = input.view(at: headerLength, count: Int(captureLength))
         input.advance(total)
         return RawFrame(bytes: bytes, timestamp: timestamp(seconds: seconds, fraction: fraction),
@@ -51,8 +54,9 @@ final class PcapRecordReader {
 
     /// An out-of-range fraction (a damaged or odd writer) carries into the seconds.
     private func timestamp(seconds: UInt32, fraction: UInt32) -> Timestamp {
-        let carry = fraction / unitsPerSecond
-        let rest = fraction % unitsPerSecond
+        // Two divisions per record are worth skipping when, as nearly always, there is no carry.
+        let carry = fraction < unitsPerSecond ? 0 : fraction / unitsPerSecond
+        let rest = fraction < unitsPerSecond ? fraction : fraction % unitsPerSecond
         let nanoseconds = unitsPerSecond == 1_000_000 ? rest &* 1000 : rest
         return Timestamp(seconds: Int64(seconds) &+ Int64(carry), nanoseconds: nanoseconds)
     }

@@ -22,6 +22,7 @@ public struct TCP: Sendable {
     /// The fixed header's length.
     public static let minimumHeaderLength = 20
 
+
     /// Field offsets from the start of the header.
     private enum Field {
         static let sourcePort = 0
@@ -48,7 +49,10 @@ public struct TCP: Sendable {
 
     /// Decodes the header at `offset`. `ipPayloadLength` is the segment length the IP
     /// header implies (header plus data); it only feeds `segmentLength`.
-    public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int) -> Decoded<TCP> {
+    /// - Parameter options: false to leave ``options`` empty (and unchecked), for a caller
+    ///   that needs only the fixed header and the lengths.
+    public static func decode(_ bytes: ByteView, at offset: Int, end: Int, ipPayloadLength: Int,
+                              options: Bool = true) -> Decoded<TCP> {
         let end = Swift.min(end, bytes.count)
         let available = Swift.max(end - offset, 0)
         guard offset >= 0, available >= minimumHeaderLength else {
@@ -78,11 +82,13 @@ public struct TCP: Sendable {
         tcp.segmentLength = Swift.max(ipPayloadLength - headerLength, 0)
 
         var issue: DecodeIssue?
-        var iterator = TCPOptionIterator(bytes, options: tcp.optionsRange, end: end)
-        while let option = iterator.next() {
-            tcp.options.record(option, in: bytes, issue: &issue)
+        if options {
+            var iterator = TCPOptionIterator(bytes, options: tcp.optionsRange, end: end)
+            while let option = iterator.next() {
+                tcp.options.record(option, in: bytes, issue: &issue)
+            }
+            if issue == nil, let bad = iterator.issue { issue = bad }
         }
-        if issue == nil, let bad = iterator.issue { issue = bad }
 
         if headerLength > available {
             tcp.payload = end..<end
@@ -281,5 +287,17 @@ public struct SACKBlocks: Sendable, Equatable {
         guard a.count == b.count else { return false }
         for i in 0..<a.count where a[i] != b[i] { return false }
         return true
+    }
+}
+
+extension TCP {
+    /// A segment known by its header fields only (no options), as a view that kept just
+    /// those has it: `payload` is `0..<capturedPayload`, not a range of any frame.
+    public init(sourcePort: UInt16, destinationPort: UInt16, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
+                flags: TCPFlags, window: UInt16, segmentLength: Int, capturedPayload: Int) {
+        self.init(offset: 0, sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequenceNumber,
+                  acknowledgmentNumber: acknowledgmentNumber, headerLength: TCP.minimumHeaderLength, flags: flags,
+                  window: window, checksum: 0, urgentPointer: 0, options: TCPOptions(), payload: 0..<capturedPayload,
+                  segmentLength: segmentLength)
     }
 }

@@ -46,7 +46,8 @@ final class HTTPStreamParser {
     private(set) var oversizedHead: (firstFrame: Int, bytes: Int)?
 
     /// True while a message has started and not ended.
-    var inMessage: Bool { message != nil }
+    /// A tag check: `message != nil` copies the whole message (strings, arrays) to compare it.
+    var inMessage: Bool { if case .some = message { true } else { false } }
     var currentMessage: HTTPMessage? { message }
     /// The current message's request or status line (without copying the message).
     var currentFirstLine: [UInt8]? { message?.firstLine }
@@ -64,7 +65,7 @@ final class HTTPStreamParser {
         var i = 0
         // Where the current message's bytes in this chunk begin, for its segment list.
         var pduStart = 0
-        defer { if message != nil { account(bytes, pduStart..<bytes.count, frame: frame) } }
+        defer { if inMessage { account(bytes, pduStart..<bytes.count, frame: frame) } }
         func finish() {
             account(bytes, pduStart..<i, frame: frame)
             pduStart = i
@@ -179,7 +180,7 @@ final class HTTPStreamParser {
     /// Notes that `range` of this frame's chunk belongs to the current message: its
     /// segment list (capped like Wireshark's display of it) and, when kept, its bytes.
     private func account(_ bytes: ByteView, _ range: Range<Int>, frame: Int) {
-        guard message != nil, !range.isEmpty else { return }
+        guard inMessage, !range.isEmpty else { return }
         message!.pduLength += range.count
         if message!.segments.count < HTTPMessage.maxSegments {
             message!.segments.append(PDUSegment(frame: frame, length: range.count))
@@ -196,7 +197,7 @@ final class HTTPStreamParser {
     }
 
     private func appendBody(_ bytes: ByteView) {
-        guard message != nil else { return }
+        guard inMessage else { return }
         message!.bodyLength += bytes.count
         guard bodyLimit > 0 else { return }
         let room = bodyLimit - (message!.body?.count ?? 0)

@@ -85,7 +85,7 @@ extension ConversationsView {
     private func fitted(_ out: OutputBuffer, _ width: Int, _ body: () -> Void) {
         let start = out.count
         body()
-        if out.count - start > width {
+        if out.count - start > width, !out.shortenASCII(from: start, to: width) {
             let text = String(decoding: out.sink.copy(from: start), as: UTF8.self)
             out.truncate(to: start)
             out.string(Self.shorten(text, width))

@@ -213,6 +213,24 @@ public final class OutputBuffer {
         }
     }
 
+    /// ``ConversationsView``'s shortening of an over-long column written since `start`
+    /// (`head…tail`, the tail two thirds of `width - 1`), done in place when the text is
+    /// ASCII without CR (one character per byte); false, with nothing changed, otherwise.
+    func shortenASCII(from start: Int, to width: Int) -> Bool {
+        let n = sink.count - start
+        guard n > width, width > 4 else { return true }
+        for i in start..<sink.count where sink[i] >= 0x80 || sink[i] == 13 { return false }
+        let tail = (width - 1) * 2 / 3
+        let head = width - 1 - tail
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: tail) { saved in
+            for i in 0..<tail { saved[i] = sink[sink.count - tail + i] }
+            sink.truncate(to: start + head)
+            ascii("…")
+            for i in 0..<tail { sink.append(saved[i]) }
+            return true
+        }
+    }
+
     /// Empties the buffer without writing it (scratch use).
     public func truncateAll() { sink.truncate(to: 0) }
 
