@@ -63,6 +63,8 @@ public enum TCPProbe {
             case EtherType.ipv4: return .ipv4(offset)
             case EtherType.ipv6: return .ipv6(offset)
             case _ where EtherType.isVLAN(type): return .unsure
+            // PPPoE carries IP a layer further in: the decoder's business.
+            case PPPoESession.etherType: return .unsure
             // ARP, LLC, anything else: the decoder stops below IP.
             default: return .other
             }
