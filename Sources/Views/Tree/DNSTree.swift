@@ -37,10 +37,10 @@ enum DNSTree {
     static let qryNameLen = HeaderField("dns.qry.name.len", "Name Length", .uint16)
     static let countLabels = HeaderField("dns.count.labels", "Label Count", .uint16)
     static let qryType = HeaderField("dns.qry.type", "Type", .uint16, names: .values(typeNames))
-    static let qryClass = HeaderField("dns.qry.class", "Class", .uint16, .hex, names: .values([1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY"]))
+    static let qryClass = HeaderField("dns.qry.class", "Class", .uint16, .hex, names: .values(classNames))
     static let respName = HeaderField("dns.resp.name", "Name", .string)
     static let respType = HeaderField("dns.resp.type", "Type", .uint16, names: .values(typeNames))
-    static let respClass = HeaderField("dns.resp.class", "Class", .uint16, .hex, names: .values([1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY"]))
+    static let respClass = HeaderField("dns.resp.class", "Class", .uint16, .hex, names: .values(classNames))
     static let respTTL = HeaderField("dns.resp.ttl", "Time to live", .int32)
     static let respLen = HeaderField("dns.resp.len", "Data length", .uint32)
     static let a = HeaderField("dns.a", "Address", .ipv4)
@@ -66,6 +66,21 @@ enum DNSTree {
     static let txtLength = HeaderField("dns.txt.length", "TXT Length", .uint8)
     static let txt = HeaderField("dns.txt", "TXT", .string)
     static let time = HeaderField("dns.time", "Time", .relativeTime)
+    // Multicast DNS (RFC 6762 section 18.12, 10.2): the class's top bit means something.
+    static let classNames: [UInt64: String] = [1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY"]
+    static let qryClassMDNS = HeaderField("dns.qry.class", "Class", .uint16, .hex, mask: 0x7FFF, names: .values(classNames))
+    static let qryQU = HeaderField("dns.qry.qu", "\"QU\" question", .boolean, width: 16, mask: 0x8000, names: .trueFalse)
+    static let respClassMDNS = HeaderField("dns.resp.class", "Class", .uint16, .hex, mask: 0x7FFF, names: .values(classNames))
+    static let cacheFlush = HeaderField("dns.resp.cache_flush", "Cache flush", .boolean, width: 16, mask: 0x8000, names: .trueFalse)
+    static let srvService = HeaderField("dns.srv.service", "Service", .string)
+    static let srvProto = HeaderField("dns.srv.proto", "Protocol", .string)
+    static let srvName = HeaderField("dns.srv.name", "Name", .string)
+    static let srvPriority = HeaderField("dns.srv.priority", "Priority", .uint16)
+    static let srvWeight = HeaderField("dns.srv.weight", "Weight", .uint16)
+    static let srvPort = HeaderField("dns.srv.port", "Port", .uint16)
+    static let srvTarget = HeaderField("dns.srv.target", "Target", .string)
+    static let nsecNext = HeaderField("dns.nsec.next_domain_name", "Next Domain Name", .string)
+    static let mdnsDeclaration = ProtocolDeclaration("mdns", "Multicast Domain Name System", fields: [])
 
     static let optionNames: [UInt64: String] = [
         3: "NSID", 8: "CSUBNET - Client subnet", 10: "COOKIE", 11: "EDNS TCP Keepalive", 12: "PADDING",
@@ -78,22 +93,24 @@ enum DNSTree {
         checkdisable, rcode, countQueries, countAnswers, countAuth, countAdd, qryName, qryNameLen, countLabels,
         qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, ns, ptr, payloadSize,
         extRcode, ednsVersion, ednsZ, zDO, zReserved, opt, optCode, optLen, optData, cookieClient, cookieServer,
+        qryQU, cacheFlush, srvService, srvProto, srvName, srvPriority, srvWeight, srvPort, srvTarget, nsecNext,
         mxPreference, mxExchange, txtLength, txt, responseIn, responseTo, time,
     ])
 
     static let typeNames: [UInt64: String] = [
         1: "A (Host Address)", 2: "NS (authoritative Name Server)", 5: "CNAME (Canonical NAME for an alias)",
         6: "SOA (Start Of a zone of Authority)", 12: "PTR (domain name PoinTeR)", 15: "MX (Mail eXchange)",
-        16: "TXT (Text strings)", 28: "AAAA (IPv6 Address)", 33: "SRV (Server Selection)", 41: "OPT",
+        16: "TXT (Text strings)", 28: "AAAA (IPv6 Address)", 33: "SRV (Server Selection)", 41: "OPT", 47: "NSEC (Next Secure)",
         64: "SVCB (General Purpose Service Endpoints)", 65: "HTTPS (HTTPS Specific Service Endpoints)", 255: "* (A request for all records the server/cache has available)",
     ]
 
     /// `cut`: the snaplen cut the message; tshark stops where the bytes end, after the
     /// heading of the section it stopped in, before the request/response links.
-    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, cut: Bool = false, _ tree: inout TreeBuilder) {
+    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, cut: Bool = false, mdns: Bool = false, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         let o = dns.offset
-        tree.open(declaration, dns.layerStart..<min(bytes.count, dns.end), label: "Domain Name System (\(dns.isResponse ? "response" : "query"))")
+        tree.open(mdns ? mdnsDeclaration : declaration, dns.layerStart..<min(bytes.count, dns.end),
+                  label: "\(mdns ? "Multicast " : "")Domain Name System (\(dns.isResponse ? "response" : "query"))")
         if let prefix = dns.lengthPrefix { tree.add(length, o - 2..<o, .uint(UInt64(prefix))) }
         tree.add(id, o..<o + 2, .uint(UInt64(dns.id)))
         let f = UInt64(dns.flags)
@@ -123,13 +140,19 @@ enum DNSTree {
             if !opened { tree.openText("Queries"); opened = true }
             let name = text(q.name, bytes)
             let type = UInt64(q.type)
-            tree.openText("\(name): type \(DNS.typeName(q.type) ?? String(q.type)), class \(DNS.className(q.questionClass) ?? String(q.questionClass))", range: q.range)
+            let kind = mdns ? (q.questionClass & 0x8000 != 0 ? ", \"QU\" question" : ", \"QM\" question") : ""
+            tree.openText("\(name): type \(DNS.typeName(q.type) ?? String(q.type)), class \(DNS.className(q.questionClass) ?? String(q.questionClass))\(kind)", range: q.range)
             let nameEnd = q.range.upperBound - 4
             tree.add(qryName, q.range.lowerBound..<nameEnd, .string(name))
             tree.add(qryNameLen, nil, .uint(UInt64(name.utf8.count)), generated: true)
             tree.add(countLabels, nil, .uint(UInt64(q.name.labelCount)), generated: true)
             tree.add(qryType, nameEnd..<nameEnd + 2, .uint(type))
-            tree.add(qryClass, nameEnd + 2..<nameEnd + 4, .uint(UInt64(q.questionClass)))
+            if mdns {
+                tree.bits(qryClassMDNS, nameEnd + 2..<nameEnd + 4, container: UInt64(q.questionClass))
+                tree.bits(qryQU, nameEnd + 2..<nameEnd + 4, container: UInt64(q.questionClass))
+            } else {
+                tree.add(qryClass, nameEnd + 2..<nameEnd + 4, .uint(UInt64(q.questionClass)))
+            }
             tree.close()
         }
         if !opened && cut && questions.stopped {
@@ -145,7 +168,7 @@ enum DNSTree {
                 section = rec.section
                 tree.openText(rec.section == .answer ? "Answers" : rec.section == .authority ? "Authoritative nameservers" : "Additional records")
             }
-            record(rec, &tree)
+            record(rec, mdns: mdns, &tree)
         }
         if cut && !questions.stopped && records.stoppedEarly, let stoppedIn = records.sectionOfNext, stoppedIn != section {
             if section != nil { tree.close() }
@@ -164,7 +187,7 @@ enum DNSTree {
         tree.close()
     }
 
-    private static func record(_ rec: DNSRecord, _ tree: inout TreeBuilder) {
+    private static func record(_ rec: DNSRecord, mdns: Bool, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         let name = text(rec.name, bytes)
         let shownName = name.isEmpty ? "<Root>" : name
@@ -175,6 +198,14 @@ enum DNSTree {
             return
         }
         var summary = "\(shownName): type \(typeText), class \(DNS.className(rec.recordClass) ?? String(rec.recordClass))"
+        let flush = mdns && rec.recordClass & 0x8000 != 0
+        if flush { summary += ", cache flush" }
+        let srv = rec.srv(bytes)
+        if let srv {
+            summary += ", priority \(srv.priority), weight \(srv.weight), port \(srv.port), target \(text(srv.target, bytes))"
+        }
+        let nsec = rec.nsecNextName(bytes).map { text($0, bytes) }
+        if let nsec { summary += ", next domain name \(nsec)" }
         let ipv4 = rec.ipv4Address(bytes), ipv6 = rec.ipv6Address(bytes)
         let domain = rec.domainName(bytes).map { text($0, bytes) }
         if let ipv4 { summary += ", addr \(ipv4)" }
@@ -190,9 +221,23 @@ enum DNSTree {
         let mx = rec.type == 15 ? rec.mx(bytes) : nil
         if let mx { summary += ", preference \(mx.preference), mx \(text(mx.exchange, bytes))" }
         tree.openText(summary, range: rec.range)
-        tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
+        let labels = shownName.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        if srv != nil, labels.count == 3 {
+            // An SRV owner is _service._proto.name (RFC 2782): tshark shows the three parts.
+            let nameRange = rec.range.lowerBound..<fixed
+            tree.add(srvService, nameRange, .string(String(labels[0])))
+            tree.add(srvProto, nameRange, .string(String(labels[1])))
+            tree.add(srvName, nameRange, .string(String(labels[2])))
+        } else {
+            tree.add(respName, rec.range.lowerBound..<fixed, .string(shownName))
+        }
         tree.add(respType, fixed..<fixed + 2, .uint(UInt64(rec.type)))
-        tree.add(respClass, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
+        if mdns {
+            tree.bits(respClassMDNS, fixed + 2..<fixed + 4, container: UInt64(rec.recordClass))
+            tree.bits(cacheFlush, fixed + 2..<fixed + 4, container: UInt64(rec.recordClass))
+        } else {
+            tree.add(respClass, fixed + 2..<fixed + 4, .uint(UInt64(rec.recordClass)))
+        }
         tree.add(respTTL, fixed + 4..<fixed + 8, .uint(UInt64(rec.ttl)), display: "\(rec.ttl)" + durationSuffix(rec.ttl))
         tree.add(respLen, fixed + 8..<fixed + 10, .uint(UInt64(rec.rdata.count)))
         if let ipv4 { tree.add(a, rec.rdata, .ipv4(ipv4)) }
@@ -209,6 +254,17 @@ enum DNSTree {
             tree.add(mxPreference, rec.rdata.lowerBound..<rec.rdata.lowerBound + 2, .uint(UInt64(mx.preference)))
             tree.add(mxExchange, rec.rdata.lowerBound + 2..<rec.rdata.upperBound, .string(text(mx.exchange, bytes)))
         }
+        if let srv {
+            let d = rec.rdata.lowerBound
+            tree.add(srvPriority, d..<d + 2, .uint(UInt64(srv.priority)))
+            tree.add(srvWeight, d + 2..<d + 4, .uint(UInt64(srv.weight)))
+            tree.add(srvPort, d + 4..<d + 6, .uint(UInt64(srv.port)))
+            tree.add(srvTarget, d + 6..<rec.rdata.upperBound, .string(text(srv.target, bytes)))
+        }
+        if let nsec, let next = rec.nsecNextName(bytes), let afterName = next.nextOffset {
+            tree.add(nsecNext, rec.rdata.lowerBound..<afterName, .string(nsec))
+            nsecBitmaps(afterName..<min(rec.rdata.upperBound, bytes.count), bytes, &tree)
+        }
         if rec.type == 16 {
             // Character strings: a length byte, then that many bytes, to the end of the data.
             var at = rec.rdata.lowerBound
@@ -221,6 +277,24 @@ enum DNSTree {
             }
         }
         tree.close()
+    }
+
+    /// NSEC's type bit maps (RFC 4034 section 4.1.2): blocks of a window number, a length
+    /// and up to 32 bytes whose set bits are the types present, one line per type.
+    static func nsecBitmaps(_ range: Range<Int>, _ bytes: ByteView, _ tree: inout TreeBuilder) {
+        var at = range.lowerBound
+        while at + 2 <= range.upperBound {
+            let window = Int(bytes[at]), length = Int(bytes[at + 1])
+            guard length >= 1, length <= 32, at + 2 + length <= range.upperBound else { return }
+            for i in 0..<length {
+                let byte = bytes[at + 2 + i]
+                for bit in 0..<8 where byte & (0x80 >> bit) != 0 {
+                    let type = UInt64(window * 256 + i * 8 + bit)
+                    tree.text("RR type in bit map: \(typeNames[type] ?? "Unknown (\(type))")", range: at + 2 + i..<at + 3 + i)
+                }
+            }
+            at += 2 + length
+        }
     }
 
     /// The EDNS0 pseudo-record (RFC 6891): the class is the UDP payload size and the TTL

@@ -17,8 +17,12 @@ enum IPv6Tree {
     static let dstHost = HeaderField("ipv6.dst_host", "Destination Host", .string)
     static let host = HeaderField("ipv6.host", "Source or Destination Host", .string)
 
+    static let srcSLAACMAC = HeaderField("ipv6.src_slaac_mac", "Source SLAAC MAC", .ether)
+    static let dstSLAACMAC = HeaderField("ipv6.dst_slaac_mac", "Destination SLAAC MAC", .ether)
+    static let slaacMAC = HeaderField("ipv6.slaac_mac", "SLAAC MAC", .ether)
     static let declaration = ProtocolDeclaration("ipv6", "Internet Protocol Version 6", fields: [
         version, tclass, dscp, ecn, flow, plen, nxt, hlim, src, dst, addr, srcHost, dstHost, host,
+        srcSLAACMAC, dstSLAACMAC, slaacMAC,
     ] + IPFragmentTree.ipv6.all)
 
     static func dissect(_ ip: IPv6, reassembled: ReassembledDatagram? = nil, _ tree: inout TreeBuilder) {
@@ -42,9 +46,23 @@ enum IPv6Tree {
         tree.add(hlim, o + 7..<o + 8, .uint(UInt64(ip.hopLimit)))
         address(ip.source, o + 8..<o + 24, field: src, hostField: srcHost, &tree)
         address(ip.destination, o + 24..<o + 40, field: dst, hostField: dstHost, &tree)
+        slaac(o + 8, field: srcSLAACMAC, &tree)
+        slaac(o + 24, field: dstSLAACMAC, &tree)
         IPv6FragmentHeaderTree.dissect(ip, &tree)
         if let reassembled { IPFragmentTree.dissect(reassembled, v6: true, &tree) }
         tree.close()
+    }
+
+    /// An interface identifier made from a universal MAC address (RFC 4291 appendix A:
+    /// ff:fe in the middle, the universal/local bit set) gives that MAC back, as tshark shows.
+    private static func slaac(_ at: Int, field: HeaderField, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        guard at + 16 <= bytes.count, bytes[at + 11] == 0xFF, bytes[at + 12] == 0xFE, bytes[at + 8] & 0x02 != 0 else { return }
+        let raw = UInt64(bytes[at + 8] ^ 0x02) << 40 | UInt64(bytes[at + 9]) << 32 | UInt64(bytes[at + 10]) << 24
+            | UInt64(bytes[at + 13]) << 16 | UInt64(bytes[at + 14]) << 8 | UInt64(bytes[at + 15])
+        let mac = MACAddress(rawValue: raw)
+        tree.add(field, at + 8..<at + 16, .ether(mac), generated: true)
+        tree.add(slaacMAC, at + 8..<at + 16, .ether(mac), generated: true, hidden: true)
     }
 
     private static func address(_ a: IPv6Address, _ range: Range<Int>, field: HeaderField, hostField: HeaderField,

@@ -11,7 +11,7 @@ public enum PacketTree {
         FrameTree.declaration, EthernetTree.declaration, SLLTree.declaration, NullTree.declaration,
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
-        ReassemblyTree.declaration, DNSTree.declaration, HTTPTree.declaration, BodyTree.textDeclaration,
+        ReassemblyTree.declaration, DNSTree.declaration, DNSTree.mdnsDeclaration, HTTPTree.declaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
@@ -92,7 +92,10 @@ public enum PacketTree {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return
         }
-        if let dns = frame.dns { DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, &tree); return }
+        if let dns = frame.dns {
+            DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, mdns: frame.protocols.contains(.mdns), &tree)
+            return
+        }
         if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
             reassembled(message, &tree)
             return
