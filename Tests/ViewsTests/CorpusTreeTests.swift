@@ -63,6 +63,52 @@ SSH Protocol
         Encrypted Packet: 1d2084274ba49ab7ccce78b89ae93adb8b0b8037712d57140a8df7b5533a8b9fc7c3f715…
     [Direction: client-to-server]
 """#),
+        // Multicast DNS: cache-flush records, SRV and NSEC data; an address from a MAC (SLAAC).
+        Case(file: "pcap/zeek__wikipedia.pcap", frame: 2, lines: #"""
+    Destination Address: ff02::fb
+    [Source SLAAC MAC: 00:17:f2:d7:cf:65]
+"""#),
+        Case(file: "pcap/zeek__wikipedia.pcap", frame: 2, lines: #"""
+    Answers
+        gemini._sftp-ssh._tcp.local: type SRV, class IN, cache flush, priority 0, weight 0, port 22, target gemini.local
+            Service: gemini
+            Protocol: _sftp-ssh
+            Name: _tcp.local
+            Type: SRV (Server Selection) (33)
+            .000 0000 0000 0001 = Class: IN (0x0001)
+            1... .... .... .... = Cache flush: True
+            Time to live: 120 (2 minutes)
+            Data length: 15
+            Priority: 0
+            Weight: 0
+            Port: 22
+            Target: gemini.local
+    Additional records
+        gemini.local: type AAAA, class IN, cache flush, addr fe80::217:f2ff:fed7:cf65
+            Name: gemini.local
+            Type: AAAA (IPv6 Address) (28)
+            .000 0000 0000 0001 = Class: IN (0x0001)
+            1... .... .... .... = Cache flush: True
+            Time to live: 120 (2 minutes)
+            Data length: 16
+            AAAA Address: fe80::217:f2ff:fed7:cf65
+        gemini.local: type A, class IN, cache flush, addr 141.142.220.50
+            Name: gemini.local
+            Type: A (Host Address) (1)
+            .000 0000 0000 0001 = Class: IN (0x0001)
+            1... .... .... .... = Cache flush: True
+            Time to live: 120 (2 minutes)
+            Data length: 4
+            Address: 141.142.220.50
+        gemini._sftp-ssh._tcp.local: type NSEC, class IN, cache flush, next domain name gemini._sftp-ssh._tcp.local
+            Name: gemini._sftp-ssh._tcp.local
+            Type: NSEC (Next Secure) (47)
+            .000 0000 0000 0001 = Class: IN (0x0001)
+            1... .... .... .... = Cache flush: True
+            Time to live: 120 (2 minutes)
+            Data length: 9
+            Next Domain Name: gemini._sftp-ssh._tcp.local
+"""#),
         // An RFC 5227 announcement in a cooked capture.
         Case(file: "pcap/zeek__linuxsll-arp.pcap", frame: 5, lines: #"""
 Address Resolution Protocol (ARP Announcement)
