@@ -130,13 +130,19 @@ Address Resolution Protocol (ARP Announcement)
 """#),
     ]
 
+    /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
+    static func corpusFile(_ file: String) -> String? {
+        let path = Paths.corpus.appendingPathComponent(file).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: \(file) is not in ../shared/corpus")
+            return nil
+        }
+        return path
+    }
+
     @Test(arguments: cases)
     func treeHasTsharksLines(_ c: Case) throws {
-        let path = Paths.corpus.appendingPathComponent(c.file).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipped: \(c.file) is not in ../shared/corpus")
-            return
-        }
+        guard let path = Self.corpusFile(c.file) else { return }
         var options = FollowerOptions()
         options.pduBytesLimit = 1 << 20
         let (text, _) = renderFile(path, follower: Follower(options: options)) { input, out in
@@ -169,11 +175,7 @@ Address Resolution Protocol (ARP Announcement)
 
     @Test(arguments: summaryCases)
     func summaryIsTsharks(_ c: SummaryCase) throws {
-        let path = Paths.corpus.appendingPathComponent(c.file).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipped: \(c.file) is not in ../shared/corpus")
-            return
-        }
+        guard let path = Self.corpusFile(c.file) else { return }
         let line = SummaryLine()
         let (text, _) = renderFile(path) { input, out in
             if input.frame.number == c.frame { line.write(input, to: out) }
