@@ -11,8 +11,8 @@ import Dissect
 /// silent for ``FollowerOptions/closedLinger`` seconds of capture time; one silent for
 /// ``FollowerOptions/tcpIdleTimeout`` goes at the next sweep; past
 /// ``FollowerOptions/maxLiveConversations`` the least recently active eighth is evicted.
-/// A forgotten conversation's next packet starts a new stream. `TCPStreamNumberingTests`
-/// checks the numbers against the follower's.
+/// A forgotten conversation's next packet starts a new stream. `SelectedStreamTests`
+/// checks the numbers against the follower's, frame by frame.
 public final class TCPStreamNumbering {
     struct Entry: TableEntry {
         let stream: Int

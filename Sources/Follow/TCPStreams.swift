@@ -84,7 +84,9 @@ final class TCPStreams {
     func add(_ tcp: TCP, payload: ByteView, payloadRange: Range<Int> = 0..<0, fromA: Bool, frame: Int, time: Timestamp = .zero)
         -> (ApplicationVerdict, HTTPMessage?, [UInt8]?) {
         currentTime = time
-        completed.removeAll(keepingCapacity: true)
+        // Not keeping the capacity: tens of thousands of conversations would each hold
+        // room for a message between their messages.
+        if !completed.isEmpty { completed = [] }
         touchedMessage = false
         headReadThisFrame = false
         records?.begin(frame: frame, payload: payloadRange, fromClient: fromA == aIsClient)
@@ -179,7 +181,8 @@ final class TCPStreams {
             waitingStart += 1
         }
         if waitingStart == waitingHEAD.count {
-            waitingHEAD.removeAll(keepingCapacity: true)
+            // Every request answered: give the room back (a closed conversation keeps none).
+            waitingHEAD = []
             waitingStart = 0
         } else if waitingStart > 64 && waitingStart * 2 > waitingHEAD.count {
             waitingHEAD.removeFirst(waitingStart)

@@ -284,7 +284,8 @@ final class HTTPStreamParser {
         }
         guard let m = parsed else { return false }
         message = m
-        buffer.removeAll(keepingCapacity: true)
+        // The head is parsed: its copy's room goes back (a closed conversation keeps none).
+        buffer = []
         emit(.headRead)
         let status = m.statusCode ?? 0
         if m.isResponse && (requestWasHEAD() || (100..<200).contains(status) || status == 204 || status == 304) {
