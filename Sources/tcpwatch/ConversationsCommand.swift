@@ -216,20 +216,10 @@ struct ConversationsCommand: ParsableCommand {
     /// The conversations from the raw records (``ConversationLedger``); the same exit status
     /// and messages as a pass.
     private func runLedger(_ ledger: ConversationLedger, first: FirstTimestamp) -> Int32 {
-        let reader: CaptureFileReader
-        do {
-            reader = try CaptureFileReader(path: input.path)
-        } catch {
-            printError("\(input.path): \(error)")
-            return 2
-        }
-        var progress = ProgressBar(total: reader.fileSize)
-        var status: Int32 = 0
-        // This thread reads and looks at the records, a worker keeps the conversations
-        // (and writes the rows as they end).
-        let pass = SplitPass()
-        do {
-            try pass.run(next: reader.next, look: { raw, number, arena, slot in
+        let status = input.runOnFile { reader, progress in
+            // This thread reads and looks at the records, a worker keeps the conversations
+            // (and writes the rows as they end).
+            try SplitPass().run(next: reader.next, look: { raw, number, arena, slot in
                 if number == 1 { first.time = raw.timestamp }
                 slot.initialize(to: ConversationLedger.look(raw, number: number))
                 // The few frames the ledger decodes itself need their bytes on the worker.
@@ -244,13 +234,8 @@ struct ConversationsCommand: ParsableCommand {
             }, take: { ledger.take($0.pointee) }, betweenBatches: {
                 progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead)
             })
-        } catch {
-            progress.clear()
-            printError("\(input.path): \(error)")
-            status = 1
         }
-        progress.clear()
-        ledger.finish()
+        if status != 2 { ledger.finish() }
         return status
     }
 }

@@ -96,24 +96,10 @@ struct FollowCommand: ParsableCommand {
 
     /// Only the stream's frames decoded and followed; the same exit status as a pass.
     func runSelected(_ session: StreamFollow) -> Int32 {
-        let reader: CaptureFileReader
-        do {
-            reader = try CaptureFileReader(path: input.path)
-        } catch {
-            printError("\(input.path): \(error)")
-            return 2
-        }
-        var progress = ProgressBar(total: reader.fileSize)
-        var status: Int32 = 0
-        do {
+        let status = input.runOnFile { reader, progress in
             try session.runSelected(reader) { progress.draw(bytes: reader.bytesConsumed, packets: reader.framesRead) }
-        } catch {
-            progress.clear()
-            printError("\(input.path): \(error)")
-            status = 1
         }
-        progress.clear()
-        session.follower.finish()
+        if status != 2 { session.follower.finish() }
         return status
     }
 
