@@ -68,6 +68,8 @@ public final class Follower {
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: TFTPClient] = [:]
+    /// SSDP's numbered requests and responses, by `udp.stream` (``trackSSDP``).
+    @exclusivity(unchecked) var ssdpConversations: [Int: SSDPConversation] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
     @exclusivity(unchecked) private var now = Timestamp.zero
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
@@ -459,6 +461,7 @@ public final class Follower {
         }
         trackTFTP(datagram, source: source, destination: destination, frame: frame, into: &analysis)
         trackDNS(datagram, frame: frame, into: &analysis)
+        trackSSDP(datagram, frame: frame, into: &analysis)
     }
 
     /// A TFTP read or write request makes the client's port TFTP for any server port, as

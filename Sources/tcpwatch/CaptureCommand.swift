@@ -268,6 +268,7 @@ struct CaptureCommand: ParsableCommand {
         var writeError: CaptureWriteError?
         let payload: PayloadDump.Style? = printer?.format != .text ? nil : asciiPayload ? .ascii : hexPayload ? .hexAndASCII : nil
         let lineBuffered = lineBuffered
+        var lastShown: Timestamp?
         /// Hands one frame to the file or the printer.
         func take(_ raw: RawFrame) {
             guard writeError == nil else { return }
@@ -279,7 +280,10 @@ struct CaptureCommand: ParsableCommand {
                 }
             } else if let printer {
                 loop.process(raw) { input in
+                    var input = input
+                    input.previousDisplayed = lastShown ?? input.frame.raw.timestamp
                     guard display?.matches(input) ?? true else { return }
+                    lastShown = input.frame.raw.timestamp
                     printer.write(input)
                     if let payload { PayloadDump.write(input.frame, style: payload, to: printer.out) }
                     if lineBuffered { printer.out.flush() }

@@ -34,7 +34,7 @@ struct PacketOutputOptions: ParsableArguments {
     @Option(name: .customShort("E"), help: "Fields option as in tshark: header=y|n, separator=/t|/s|C, occurrence=a|f|l, aggregator=C.")
     var fieldOptions: [String] = []
 
-    @Option(name: .customShort("t"), help: "Time format: r relative (default), a absolute, ad absolute with date, e epoch, d delta (tshark -t).")
+    @Option(name: .customShort("t"), help: "Time format: r relative (default), a absolute, ad absolute with date, e epoch, d delta, dd delta from the previous displayed packet (tshark -t).")
     var timeFormat: String = "r"
 
     @Flag(name: .customShort("V"), help: "Show the packet details tree instead of the summary line (tshark -V).")
@@ -55,7 +55,7 @@ struct PacketOutputOptions: ParsableArguments {
     func validate() throws {
         if format == .fields && fields.isEmpty { throw ValidationError("-T fields needs at least one -e FIELD") }
         if SummaryLine.TimeFormat(rawValue: timeFormat) == nil {
-            throw ValidationError("-t must be one of r, a, ad, e, d")
+            throw ValidationError("-t must be one of r, a, ad, e, d, dd")
         }
         for option in fieldOptions where !option.contains("=") {
             throw ValidationError("-E takes key=value, e.g. -E header=y")

@@ -153,6 +153,9 @@ struct ReadCommand: ParsableCommand {
         var progress = ProgressBar(total: isatty(1) == 1 ? nil : reader.fileSize)
         // Read once: an option's property wrapper costs more per read than a packet's decode.
         let stream = stream, count = count
+        // The last shown frame's time: with -Y or --stream, "previous displayed" is not
+        // the previous frame.
+        var lastShown: Timestamp?
         do {
             try pipeline.run { input in
                 // The reader belongs to this thread, as the pipeline's reading side does.
@@ -160,7 +163,10 @@ struct ReadCommand: ParsableCommand {
                 if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return true }
                 // -c counts frames read, as tshark's -c does with -Y.
                 shown += 1
+                var input = input
+                input.previousDisplayed = lastShown ?? input.frame.raw.timestamp
                 if display?.matches(input) ?? true {
+                    lastShown = input.frame.raw.timestamp
                     if let sink {
                         do throws(CaptureWriteError) { try sink.write(input.frame.raw) } catch {
                             failure = error

@@ -118,4 +118,33 @@ import Testing
         #expect(text.contains("libpcap"))
         #expect(text.contains("Swift"))
     }
+
+    /// With -Y, "previous displayed" is the last frame shown, not the previous frame
+    /// (tshark 4.0: 0 on the first shown frame), in the field and in `-t dd`.
+    @Test func timeDeltaDisplayedCountsFromTheLastShownFrame() throws {
+        let args = ["read", "Fixtures/pcaps/two-conns.pcap", "-Y", "tcp.stream == 1"]
+        let fields = try Self.run(args + ["-T", "fields", "-e", "frame.time_delta_displayed", "-e", "frame.time_relative", "-e", "frame.time_delta"])
+        #expect(fields.status == 0, "\(fields.err)")
+        func nanoseconds(_ text: Substring) -> Int64 {
+            let parts = text.split(separator: ".")
+            let fraction = parts[1].padding(toLength: 9, withPad: "0", startingAt: 0)
+            return Int64(parts[0])! * 1_000_000_000 + Int64(fraction)!
+        }
+        let rows = String(decoding: fields.out, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t") }
+        #expect(rows.count > 2)
+        var previousShown: Int64?
+        var differsFromCaptured = false
+        for row in rows {
+            let relative = nanoseconds(row[1])
+            #expect(nanoseconds(row[0]) == relative - (previousShown ?? relative))
+            if row[0] != row[2] { differsFromCaptured = true }
+            previousShown = relative
+        }
+        // The other stream's frames lie between: the two deltas must part somewhere.
+        #expect(differsFromCaptured)
+        let summary = try Self.run(args + ["-t", "dd"])
+        let times = String(decoding: summary.out, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ")[1] }
+        #expect(times.count == rows.count)
+        #expect(times.map(nanoseconds) == rows.map { nanoseconds($0[0]) / 1000 * 1000 })
+    }
 }

@@ -128,6 +128,35 @@ Address Resolution Protocol (ARP Announcement)
         Case(file: "pcap/tcpdump__tcp_rst_data.pcap", frame: 1, lines: #"""
     Reset cause: BIG-IP: [0x11c5672:3045] {peer} TCP RST from remote system
 """#),
+        // SSDP: HTTP over UDP 1900 under a node of its own; a NOTIFY is a notification.
+        Case(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 152, lines: #"""
+Simple Service Discovery Protocol
+    NOTIFY * HTTP/1.1\r\n
+        [Expert Info (Chat/Sequence): NOTIFY * HTTP/1.1\r\n]
+            [NOTIFY * HTTP/1.1\r\n]
+            [Severity level: Chat]
+            [Group: Sequence]
+        Request Method: NOTIFY
+        Request URI: *
+        Request Version: HTTP/1.1
+    Host: 239.255.255.250:1900\r\n
+    Cache-Control: max-age=1800\r\n
+    Location: http://192.168.152.15:49152/0/description.xml\r\n
+    NT: upnp:rootdevice\r\n
+    NTS: ssdp:alive\r\n
+    Server: Linux/3.3.8-3.0, UPnP/1.0 DIRECTV JHUPnP/1.0\r\n
+    USN: uuid:DIRECTV2PC-Media-Server1_0-RID-023254776174::upnp:rootdevice\r\n
+    \r\n
+    [Full request URI: http://239.255.255.250:1900*]
+"""#),
+        // An M-SEARCH is a request, numbered within its UDP conversation.
+        Case(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 300, lines: #"""
+    USER-AGENT: Google Chrome/61.0.3163.100 Windows\r\n
+    \r\n
+    [Full request URI: http://239.255.255.250:1900*]
+    [HTTP request 2/2]
+    [Prev request in frame: 299]
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -170,6 +199,7 @@ Address Resolution Protocol (ARP Announcement)
         SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 2, line: #"    2   0.000477 fe80::217:f2ff:fed7:cf65 → ff02::fb     MDNS 213 Standard query response 0x0000 SRV, cache flush 0 0 22 gemini.local AAAA, cache flush fe80::217:f2ff:fed7:cf65 A, cache flush 141.142.220.50 NSEC, cache flush gemini._sftp-ssh._tcp.local NSEC, cache flush gemini.local"#),
         SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 102, line: #"  102 23.961832599 9c:ae:d3:1c:e1:13 → ff:ff:ff:ff:ff:ff ARP 60 ARP Announcement for 192.168.152.110"#),
         SummaryCase(file: "pcap/tcpdump__geneve.pcap", frame: 19, line: #"   19   0.236175     30.0.0.2 → 30.0.0.1     SSHv2 164 Client: Encrypted packet (len=48)"#),
+        SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 300, line: "  300 51.063425891 192.168.152.3 → 239.255.255.250 SSDP 216 M-SEARCH * HTTP/1.1 "),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 
@@ -181,5 +211,45 @@ Address Resolution Protocol (ARP Announcement)
             if input.frame.number == c.frame { line.write(input, to: out) }
         }
         #expect(text == c.line + "\n")
+    }
+
+    /// Field values as tshark's `-T json` gives them (`tshark -n -r FILE -T json`).
+    struct FieldCase: CustomTestStringConvertible, Sendable {
+        var file: String
+        var frame: Int
+        var values: [String: [String]]
+        var testDescription: String { "\(file) frame \(frame)" }
+    }
+
+    static let fieldCases: [FieldCase] = [
+        // A notification's unknown headers are "Unknown header"s with an escaped CRLF;
+        // it has no request lines and is not a request.
+        FieldCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 152, values: [
+            "http.unknown_header": [#"NT: upnp:rootdevice\r\n"#, #"NTS: ssdp:alive\r\n"#,
+                                    #"USN: uuid:DIRECTV2PC-Media-Server1_0-RID-023254776174::upnp:rootdevice\r\n"#],
+            "http.cache_control": ["max-age=1800"], "http.notification": ["1"], "http.request": [],
+            "http.request.line": [], "http.request_number": [],
+        ]),
+        // A request's unknown headers are visible request lines; every line is one.
+        FieldCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 300, values: [
+            "http.request.line": ["HOST: 239.255.255.250:1900\r\n", "MAN: \"ssdp:discover\"\r\n", "MX: 1\r\n",
+                                  "ST: urn:dial-multiscreen-org:service:dial:1\r\n",
+                                  "USER-AGENT: Google Chrome/61.0.3163.100 Windows\r\n"],
+            "http.unknown_header": [], "http.request": ["1"], "http.request_number": ["2"],
+            "http.prev_request_in": ["299"], "http.user_agent": ["Google Chrome/61.0.3163.100 Windows"],
+        ]),
+    ]
+
+    @Test(arguments: fieldCases)
+    func fieldsAreTsharks(_ c: FieldCase) throws {
+        guard let path = Self.corpusFile(c.file) else { return }
+        var details: PacketDetails?
+        _ = renderFile(path) { input, _ in
+            if input.frame.number == c.frame { details = PacketTree.build(input) }
+        }
+        let tree = try #require(details)
+        for (name, wanted) in c.values.sorted(by: { $0.key < $1.key }) {
+            #expect(tree.values(of: name) == wanted, "\(name)")
+        }
     }
 }

@@ -65,7 +65,7 @@ import Views
         for line in lines {
             let time = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
             let expected = switch format {
-            case .relative, .delta: "0"
+            case .relative, .delta, .deltaDisplayed: "0"
             case .epoch: "5"
             case .absolute, .absoluteWithDate: "00:00:05"
             }

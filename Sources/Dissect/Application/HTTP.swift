@@ -23,6 +23,9 @@ public struct HTTPHead: Sendable {
     public var contentLength: Int?
     /// True when `Transfer-Encoding` names `chunked`.
     public var isChunked: Bool
+    /// A NOTIFY request (GENA, SSDP's announcements): Wireshark's "notification", which
+    /// is neither counted among the conversation's requests nor answered.
+    public var isNotification: Bool
 
     /// Recognises a request or status line at `offset`.
     ///
@@ -89,7 +92,8 @@ public struct HTTPHead: Sendable {
         var head = HTTPHead(offset: offset, kind: kind, firstLine: offset..<lineEnd,
                             part1: part1, part2: part2, part3: part3, statusCode: statusCode,
                             headerBlock: (lf + 1)..<end, bodyStart: nil,
-                            contentLength: nil, isChunked: false)
+                            contentLength: nil, isChunked: false,
+                            isNotification: kind == .request && matches(bytes, "NOTIFY ", at: offset, end: end))
         // Find the blank line that ends the head.
         var lineStart = lf + 1
         while lineStart < end, let next = bytes.firstIndex(of: lineFeed, in: lineStart..<end) {
@@ -148,14 +152,22 @@ public struct HTTPHead: Sendable {
             let n = m.utf8CodeUnitCount
             return matches(bytes, m, at: offset, end: end) && n < end - offset && bytes[offset + n] == space ? n : nil
         }
+        // The methods of RFC 9110, WebDAV and GENA/SSDP (UPnP) that Wireshark's HTTP
+        // dissector recognises.
         switch bytes[offset] {
         case UInt8(ascii: "G"): return method("GET")
         case UInt8(ascii: "H"): return method("HEAD")
-        case UInt8(ascii: "P"): return method("POST") ?? method("PUT") ?? method("PATCH")
+        case UInt8(ascii: "P"): return method("POST") ?? method("PUT") ?? method("PATCH") ?? method("PROPFIND") ?? method("PROPPATCH")
         case UInt8(ascii: "D"): return method("DELETE")
         case UInt8(ascii: "O"): return method("OPTIONS")
         case UInt8(ascii: "T"): return method("TRACE")
-        case UInt8(ascii: "C"): return method("CONNECT")
+        case UInt8(ascii: "C"): return method("CONNECT") ?? method("COPY") ?? method("CHECKOUT")
+        case UInt8(ascii: "L"): return method("LOCK")
+        case UInt8(ascii: "M"): return method("M-SEARCH") ?? method("MKCOL") ?? method("MOVE") ?? method("MERGE")
+        case UInt8(ascii: "N"): return method("NOTIFY")
+        case UInt8(ascii: "R"): return method("REPORT")
+        case UInt8(ascii: "S"): return method("SUBSCRIBE") ?? method("SEARCH")
+        case UInt8(ascii: "U"): return method("UNSUBSCRIBE") ?? method("UNLOCK")
         default: return nil
         }
     }

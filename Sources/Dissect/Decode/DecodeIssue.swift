@@ -10,6 +10,10 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case gre, ppp, vxlan, geneve, erspan
     /// PPP over Ethernet's session stage (RFC 2516), as DSL links carry IP.
     case pppoes
+    /// HTTP over UDP on port 1900: UPnP's Simple Service Discovery Protocol.
+    case ssdp
+    /// Network-layer protocols carried straight in IP.
+    case igmp
 
     public var description: String {
         switch self {
@@ -55,6 +59,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .vxlan: "vxlan"
         case .geneve: "geneve"
         case .erspan: "erspan"
+        case .ssdp: "ssdp"
+        case .igmp: "igmp"
         }
     }
 

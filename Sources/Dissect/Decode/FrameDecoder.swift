@@ -246,6 +246,14 @@ public enum FrameDecoder {
                 // Neighbour discovery options are read to the declared end.
                 noteCut(frame, .icmpv6, payload: payload, declaredLength: declaredLength)
             }
+        case 2:
+            let result = IGMPMessage.decode(bytes, at: offset, end: end, declaredLength: declaredLength)
+            guard let igmp = result.layer else { return }
+            frame._issues.append(result.issue)
+            // Wireshark's IGMP dissector hands each type it knows to a version's dissector,
+            // which adds the protocol a second time.
+            frame._protocols.append(.igmp)
+            if igmp.kind != .other { frame._protocols.append(.igmp) }
         case 59:
             break
         case 4, 41, 47:
@@ -339,6 +347,12 @@ public enum FrameDecoder {
             }
         }
         guard !payload.isEmpty else { return }
+        if ports.0 == 1900 || ports.1 == 1900,
+           let head = HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer {
+            frame._http = head
+            frame._protocols.append(.ssdp)
+            return
+        }
         frame._protocols.append(applicationLayer(udpPorts: ports) ?? .data)
     }
 

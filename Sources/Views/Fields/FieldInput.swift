@@ -10,12 +10,22 @@ public struct FieldInput {
     public var reference: Timestamp
     /// The previous frame's timestamp (`frame.time_delta`).
     public var previous: Timestamp
+    /// The previous displayed frame's timestamp (`frame.time_delta_displayed`, `-t dd`):
+    /// a view that filters (`-Y`, `--stream`) sets it to the last frame it showed, or to
+    /// this frame's own time before it has shown one. Nil: every frame is shown, so the
+    /// previous displayed frame is the previous frame.
+    public var previousDisplayed: Timestamp?
 
     public init(frame: Frame, analysis: FrameAnalysis, reference: Timestamp, previous: Timestamp) {
         self.frame = frame
         self.analysis = analysis
         self.reference = reference
         self.previous = previous
+    }
+
+    /// `frame.time_delta_displayed` in nanoseconds.
+    public var sincePreviousDisplayed: Int64 {
+        frame.raw.timestamp.nanoseconds(since: previousDisplayed ?? previous)
     }
 }
 

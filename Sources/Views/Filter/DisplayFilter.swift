@@ -467,7 +467,9 @@ final class FilterProgram {
             add(frame.quoted?.udp.map(range))
         case .dns:
             add(frame.dns.map { $0.offset..<frame.transportPayload.upperBound })
-        case .http:
+        case .http, .ssdp:
+            // One head, shown under the node its port gives it (SSDP on UDP 1900).
+            guard frame.protocols.contains(.ssdp) == (layer == .ssdp) else { break }
             add(frame.http.map { $0.offset..<frame.transportPayload.upperBound })
         case .data:
             let payload = frame.transportPayload

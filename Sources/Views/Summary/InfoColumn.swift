@@ -79,6 +79,8 @@ enum InfoColumn {
             writeEchoMatch(analysis, to: out)
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
+        } else if let igmp = input.frame.igmpMessage {
+            IGMPInfo.write(igmp, bytes: input.frame.bytes, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

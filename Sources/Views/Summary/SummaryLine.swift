@@ -5,6 +5,8 @@ import Follow
 public struct SummaryLine {
     public enum TimeFormat: String, Sendable, CaseIterable {
         case relative = "r", absolute = "a", absoluteWithDate = "ad", epoch = "e", delta = "d"
+        /// Since the previous displayed frame (tshark's `-t dd`).
+        case deltaDisplayed = "dd"
     }
 
     public var timeFormat: TimeFormat = .relative
@@ -53,6 +55,7 @@ public struct SummaryLine {
         switch timeFormat {
         case .relative: out.seconds(nanoseconds: t.nanoseconds(since: input.reference), digits: digits)
         case .delta: out.seconds(nanoseconds: t.nanoseconds(since: input.previous), digits: digits)
+        case .deltaDisplayed: out.seconds(nanoseconds: input.sincePreviousDisplayed, digits: digits)
         case .epoch: out.epoch(t, digits: digits)
         case .absolute: CivilTime(t).writeTime(to: out, digits: digits)
         case .absoluteWithDate:
@@ -105,13 +108,14 @@ public struct SummaryLine {
         }
         if input.frame.protocols.last == .echo { return "ECHO" }
         if input.frame.protocols.last == .tftp { return "TFTP" }
-        if input.frame.http != nil { return "HTTP" }
+        if input.frame.http != nil { return input.frame.protocols.last == .ssdp ? "SSDP" : "HTTP" }
         if input.frame.dns != nil { return input.frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
         if input.frame.icmpv6 != nil { return "ICMPv6" }
         if input.frame.icmp != nil { return "ICMP" }
         if input.frame.tcp != nil { return "TCP" }
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
+        if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }

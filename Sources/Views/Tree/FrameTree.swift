@@ -66,7 +66,7 @@ enum FrameTree {
         tree.add(offsetShift, nil, .relativeTime(0), generated: true)
         tree.add(timeEpoch, nil, .absoluteTime(raw.timestamp), display: TreeTime.epoch(raw.timestamp) + " seconds")
         tree.add(timeDelta, nil, .relativeTime(raw.timestamp.nanoseconds(since: input.previous)), generated: true)
-        tree.add(timeDeltaDisplayed, nil, .relativeTime(raw.timestamp.nanoseconds(since: input.previous)), generated: true)
+        tree.add(timeDeltaDisplayed, nil, .relativeTime(input.sincePreviousDisplayed), generated: true)
         tree.add(timeRelative, nil, .relativeTime(raw.timestamp.nanoseconds(since: input.reference)), generated: true)
         tree.add(number, nil, .uint(UInt64(input.frame.number)))
         tree.add(len, nil, .uint(UInt64(wire)), display: "\(wire) bytes (\(wire * 8) bits)")

@@ -5,6 +5,7 @@ import Follow
 /// headers Wireshark names as fields, what the conversation says about the message
 /// (its number, the request a response answers), the chunks and the body.
 enum HTTPTree {
+    static let notification = HeaderField("http.notification", "Notification", .boolean)
     static let request = HeaderField("http.request", "Request", .boolean)
     static let response = HeaderField("http.response", "Response", .boolean)
     static let method = HeaderField("http.request.method", "Request Method", .string)
@@ -31,12 +32,28 @@ enum HTTPTree {
     static let cookie = HeaderField("http.cookie", "Cookie", .string)
     static let setCookie = HeaderField("http.set_cookie", "Set-Cookie", .string)
     static let referer = HeaderField("http.referer", "Referer", .string)
+    static let authorization = HeaderField("http.authorization", "Authorization", .string)
+    static let proxyAuthenticate = HeaderField("http.proxy_authenticate", "Proxy-Authenticate", .string)
+    static let proxyAuthorization = HeaderField("http.proxy_authorization", "Proxy-Authorization", .string)
+    static let wwwAuthenticate = HeaderField("http.www_authenticate", "WWW-Authenticate", .string)
+    static let contentEncoding = HeaderField("http.content_encoding", "Content-Encoding", .string)
+    static let upgrade = HeaderField("http.upgrade", "Upgrade", .string)
+    static let acceptLanguage = HeaderField("http.accept_language", "Accept-Language", .string)
+    static let acceptEncoding = HeaderField("http.accept_encoding", "Accept Encoding", .string)
+    static let cacheControl = HeaderField("http.cache_control", "Cache-Control", .string)
+    static let lastModified = HeaderField("http.last_modified", "Last-Modified", .string)
+    static let xForwardedFor = HeaderField("http.x_forwarded_for", "X-Forwarded-For", .string)
+    static let webSocketAccept = HeaderField("http.sec_websocket_accept", "Sec-WebSocket-Accept", .string)
+    static let webSocketExtensions = HeaderField("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", .string)
+    static let webSocketKey = HeaderField("http.sec_websocket_key", "Sec-WebSocket-Key", .string)
+    static let webSocketProtocol = HeaderField("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", .string)
+    static let webSocketVersion = HeaderField("http.sec_websocket_version", "Sec-WebSocket-Version", .string)
     static let unknownHeader = HeaderField("http.unknown_header", "Unknown header", .string)
     static let requestLine = HeaderField("http.request.line", "Request line", .string)
     static let responseLine = HeaderField("http.response.line", "Response line", .string)
     static let fullURI = HeaderField("http.request.full_uri", "Full request URI", .string)
-    static let requestNumber = HeaderField("http.request_number", "HTTP request", .uint32)
-    static let responseNumber = HeaderField("http.response_number", "HTTP response", .uint32)
+    static let requestNumber = HeaderField("http.request_number", "Request number", .uint32)
+    static let responseNumber = HeaderField("http.response_number", "Response number", .uint32)
     static let prevRequestIn = HeaderField("http.prev_request_in", "Prev request in frame", .frameNumber)
     static let prevResponseIn = HeaderField("http.prev_response_in", "Prev response in frame", .frameNumber)
     static let requestIn = HeaderField("http.request_in", "Request in frame", .frameNumber)
@@ -50,9 +67,11 @@ enum HTTPTree {
     static let chat = HeaderField("http.chat", "Chat", .none)
 
     static let declaration = ProtocolDeclaration("http", "Hypertext Transfer Protocol", fields: [
-        request, response, method, uri, uriPath, uriQuery, uriQueryParameter, requestVersion, responseVersion, code, codeDesc, phrase, host, userAgent,
+        notification, request, response, method, uri, uriPath, uriQuery, uriQueryParameter, requestVersion, responseVersion, code, codeDesc, phrase, host, userAgent,
         accept, server, date, contentType, contentLengthHeader, contentLength, connection, transferEncoding, location,
-        cookie, setCookie, referer, unknownHeader, requestLine, responseLine, fullURI, requestNumber, responseNumber,
+        cookie, setCookie, referer, authorization, proxyAuthenticate, proxyAuthorization, wwwAuthenticate,
+        contentEncoding, upgrade, acceptLanguage, acceptEncoding, cacheControl, lastModified, xForwardedFor,
+        webSocketAccept, webSocketExtensions, webSocketKey, webSocketProtocol, webSocketVersion, unknownHeader, requestLine, responseLine, fullURI, requestNumber, responseNumber,
         prevRequestIn, prevResponseIn, requestIn, time, responseForURI, fileData, chunkedResponse, chunkSize,
         chunkData, chunkBoundary, chat,
     ])
@@ -62,8 +81,18 @@ enum HTTPTree {
         "host": host, "user-agent": userAgent, "accept": accept, "server": server, "date": date,
         "content-type": contentType, "content-length": contentLengthHeader, "connection": connection,
         "transfer-encoding": transferEncoding, "location": location, "cookie": cookie, "set-cookie": setCookie,
-        "referer": referer,
+        "referer": referer, "authorization": authorization, "proxy-authenticate": proxyAuthenticate,
+        "proxy-authorization": proxyAuthorization, "www-authenticate": wwwAuthenticate,
+        "content-encoding": contentEncoding, "upgrade": upgrade, "accept-language": acceptLanguage,
+        "accept-encoding": acceptEncoding, "cache-control": cacheControl, "last-modified": lastModified,
+        "x-forwarded-for": xForwardedFor, "sec-websocket-accept": webSocketAccept,
+        "sec-websocket-extensions": webSocketExtensions, "sec-websocket-key": webSocketKey,
+        "sec-websocket-protocol": webSocketProtocol, "sec-websocket-version": webSocketVersion,
     ]
+
+    /// SSDP (UPnP discovery) is HTTP over UDP: tshark shows it with HTTP's fields under a
+    /// node of its own.
+    static let ssdpDeclaration = ProtocolDeclaration("ssdp", "Simple Service Discovery Protocol", fields: [])
 
     static let statusText: [Int: String] = [
         100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
@@ -99,12 +128,15 @@ enum HTTPTree {
     /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
     /// text data, Media Type): the caller adds it beside the HTTP node.
     @discardableResult
-    static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder) -> HTTPBody? {
+    static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder,
+                        as node: ProtocolDeclaration = declaration) -> HTTPBody? {
         let bytes = tree.bytes
         let messageEnd = min(bytes.count, end(of: head, in: bytes))
-        tree.open(declaration, head.offset..<max(messageEnd, min(bytes.count, head.firstLine.upperBound)), label: "Hypertext Transfer Protocol")
+        tree.open(node, head.offset..<max(messageEnd, min(bytes.count, head.firstLine.upperBound)), label: node.node.label)
         let first = string(bytes, head.firstLine)
         let isRequest = head.kind == .request
+        // Wireshark's notification (NOTIFY) lists its headers without the request lines.
+        let listsLines = !head.isNotification
         let lineRange = head.firstLine.lowerBound..<min(bytes.count, head.firstLine.upperBound + 2)
         tree.openText(first + "\\r\\n", range: lineRange)
         tree.expert("http.chat", .chat, .sequence, first + "\\r\\n")
@@ -130,24 +162,37 @@ enum HTTPTree {
             let value = trimmed.lowerBound..<max(trimmed.upperBound, valueEnd)
             let line = name.lowerBound..<min(bytes.count, lineEnd + 1)
             let nameText = string(bytes, name), valueText = string(bytes, value)
-            let label = "\(nameText): \(valueText)\\r\\n"
+            // The line as sent (tshark's label and line value), not rebuilt from its parts.
+            let label = string(bytes, name.lowerBound..<valueEnd) + "\\r\\n"
+            let lineText = string(bytes, line)
             let lower = nameText.lowercased()
             if lower == "host" { hostValue = valueText }
-            let field = namedHeaders[lower] ?? unknownHeader
-            tree.add(isRequest ? requestLine : responseLine, line, .string("\(nameText): \(valueText)\r\n"), hidden: true)
+            let lineField = isRequest ? requestLine : responseLine
+            // packet-http.c: a known header is its field, then the line as a hidden
+            // request/response line; an unknown one is the line itself, or, in a
+            // notification, an "Unknown header" (with the escaped CRLF in its value).
+            guard let field = namedHeaders[lower] else {
+                if listsLines {
+                    tree.add(lineField, line, .string(lineText), label: label)
+                } else {
+                    tree.add(unknownHeader, line, .string(label), label: label)
+                }
+                continue
+            }
             if lower == "content-length", let length = UInt64(valueText) {
                 tree.open(field, line, .string(valueText), label: label)
                 tree.add(contentLength, value, .uint(length), generated: true)
                 tree.close()
             } else {
-                tree.add(field, line, .string(field == unknownHeader ? "\(nameText): \(valueText)\r\n" : valueText), label: label)
+                tree.add(field, line, .string(valueText), label: label)
             }
+            if listsLines { tree.add(lineField, line, .string(lineText), hidden: true) }
         }
         if let body = head.bodyStart { tree.text("\\r\\n", range: body - 2..<body) }
-        tree.add(isRequest ? request : response, nil, .bool(true), hidden: true)
         if isRequest, let hostValue {
             tree.add(fullURI, nil, .string(fullRequestURI(host: hostValue, target: string(bytes, head.part2))), generated: true)
         }
+        tree.add(head.isNotification ? notification : isRequest ? request : response, nil, .bool(true), hidden: true)
         if let message { conversationLines(message, isRequest: isRequest, &tree) }
         var result: HTTPBody?
         if let bodyStart = head.bodyStart, bodyStart < messageEnd {

@@ -28,7 +28,7 @@ enum IPv4Tree {
     static let declaration = ProtocolDeclaration("ip", "Internet Protocol Version 4", fields: [
         version, hdrLen, dsfield, dscp, ecn, len, id, flags, flagRB, flagDF, flagMF, fragOffset, ttl, proto,
         checksum, checksumStatus, src, dst, addr, srcHost, dstHost, host,
-    ] + IPFragmentTree.ipv4.all)
+    ] + IPFragmentTree.ipv4.all + IPv4OptionsTree.fields)
 
     static func dissect(_ ip: IPv4, reassembled: ReassembledDatagram? = nil, _ tree: inout TreeBuilder) {
         let o = ip.offset
@@ -65,6 +65,7 @@ enum IPv4Tree {
         tree.add(checksumStatus, nil, .uint(2), generated: true)
         address(ip.source, o + 12..<o + 16, field: src, hostField: srcHost, &tree)
         address(ip.destination, o + 16..<o + 20, field: dst, hostField: dstHost, &tree)
+        IPv4OptionsTree.dissect(ip.optionsRange, &tree)
         if let reassembled { IPFragmentTree.dissect(reassembled, v6: false, &tree) }
         tree.close()
     }

@@ -11,11 +11,11 @@ public enum PacketTree {
         FrameTree.declaration, EthernetTree.declaration, SLLTree.declaration, NullTree.declaration,
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
-        ReassemblyTree.declaration, DNSTree.declaration, DNSTree.mdnsDeclaration, HTTPTree.declaration, BodyTree.textDeclaration,
+        ReassemblyTree.declaration, DNSTree.declaration, DNSTree.mdnsDeclaration, HTTPTree.declaration, HTTPTree.ssdpDeclaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
-        VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration,
+        VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -49,6 +49,7 @@ public enum PacketTree {
         if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
+        if let igmp = frame.igmpMessage { IGMPTree.dissect(igmp, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, overIPv6: frame.ipv6 != nil, &tree) }
         application(input, &tree)
@@ -101,7 +102,8 @@ public enum PacketTree {
             return
         }
         if let http = frame.http {
-            if let body = HTTPTree.dissect(http, message: a.http, &tree) { BodyTree.dissect(body, &tree) }
+            let node = frame.protocols.last == .ssdp ? HTTPTree.ssdpDeclaration : HTTPTree.declaration
+            if let body = HTTPTree.dissect(http, message: a.http, &tree, as: node) { BodyTree.dissect(body, &tree) }
             return
         }
         let stack = input.protocols
