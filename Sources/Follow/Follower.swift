@@ -68,6 +68,8 @@ public final class Follower {
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
     @exclusivity(unchecked) private var tftpPeers: [TFTPPeer: TFTPClient] = [:]
+    /// Each ESP SPI's last sequence number and frame (``trackESP``).
+    @exclusivity(unchecked) var espSequences: [UInt32: (sequence: UInt32, frame: Int)] = [:]
     /// SSDP's numbered requests and responses, by `udp.stream` (``trackSSDP``).
     @exclusivity(unchecked) var ssdpConversations: [Int: SSDPConversation] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
@@ -138,6 +140,8 @@ public final class Follower {
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)
         } else if let quoted = frame.quoted {
             lookUpQuoted(quoted, time: frame.raw.timestamp, into: &analysis)
+        } else if frame.protocols.last == .esp {
+            trackESP(frame, into: &analysis)
         }
         if frame.icmp != nil || frame.icmpv6 != nil { matchEcho(frame, src: src, dst: dst, into: &analysis) }
     }

@@ -60,6 +60,8 @@ public struct FrameAnalysis: Sendable {
     /// For a DNS response over UDP: the frame of its query and the time since it.
     public var dnsQueryFrame: Int?
     public var dnsResponseTime: Int64?
+    /// For an ESP packet whose sequence number is not one more than its SPI's last.
+    public var espSequence: ESPSequenceCheck?
     /// For an ICMP echo reply: nanoseconds since its request.
     public var echoResponseTime: Int64?
     /// For a FIN: whether it starts the close or answers the peer's FIN (Wireshark's
@@ -104,6 +106,13 @@ extension TCPAnalysisFlags {
 final class HTTPMessageBox: Sendable {
     let message: HTTPMessage
     init(_ message: HTTPMessage) { self.message = message }
+}
+
+/// Wireshark's ESP sequence analysis (`esp.sequence-analysis.*`): the number expected
+/// after the SPI's previous packet, and that packet's frame.
+public struct ESPSequenceCheck: Sendable, Equatable {
+    public var expected: UInt32
+    public var previousFrame: UInt32
 }
 
 /// A TFTP read or write request: its frame and the file it names.

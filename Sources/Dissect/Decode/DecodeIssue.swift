@@ -13,7 +13,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// HTTP over UDP on port 1900: UPnP's Simple Service Discovery Protocol.
     case ssdp
     /// Network-layer protocols carried straight in IP.
-    case igmp
+    case igmp, esp, vrrp
 
     public var description: String {
         switch self {
@@ -61,6 +61,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .erspan: "erspan"
         case .ssdp: "ssdp"
         case .igmp: "igmp"
+        case .esp: "esp"
+        case .vrrp: "vrrp"
         }
     }
 

@@ -254,6 +254,13 @@ public enum FrameDecoder {
             // which adds the protocol a second time.
             frame._protocols.append(.igmp)
             if igmp.kind != .other { frame._protocols.append(.igmp) }
+        case 50, 112:
+            // Checked here only for its length: the views read the header again (`Frame.ipPayload`).
+            let issue = proto == 50 ? ESP.decode(bytes, at: offset, end: end).issue
+                                    : VRRP.decode(bytes, at: offset, end: end, declaredLength: declaredLength).issue
+            guard offset < end else { return }
+            frame._protocols.append(proto == 50 ? .esp : .vrrp)
+            frame._issues.append(issue)
         case 59:
             break
         case 4, 41, 47:

@@ -94,6 +94,9 @@ enum ICMPInfo {
                 out.mac(mac)
             }
         case 143: out.ascii("Multicast Listener Report Message v2")
+        case 130: out.ascii("Multicast Listener Query")
+        case 131: out.ascii("Multicast Listener Report")
+        case 132: out.ascii("Multicast Listener Done")
         default:
             out.ascii("Type ")
             out.decimal(icmp.type)

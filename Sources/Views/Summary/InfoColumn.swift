@@ -81,6 +81,10 @@ enum InfoColumn {
             writeARP(arp, to: out)
         } else if let igmp = input.frame.igmpMessage {
             IGMPInfo.write(igmp, bytes: input.frame.bytes, to: out)
+        } else if let esp = input.frame.espHeader {
+            ESPTree.writeInfo(esp, to: out)
+        } else if let vrrp = input.frame.vrrpMessage {
+            VRRPTree.writeInfo(vrrp, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

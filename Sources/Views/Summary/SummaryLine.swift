@@ -116,6 +116,8 @@ public struct SummaryLine {
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
+        if input.frame.espHeader != nil { return "ESP" }
+        if input.frame.vrrpMessage != nil { return "VRRP" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }

@@ -132,12 +132,13 @@ enum ICMPv6Tree {
         type, code, checksum, checksumStatus, reserved, nsTarget, naTarget, naFlags, naRouter, naSolicited, naOverride,
         naReserved, option, optionType, optionLength, linkAddress, srcLinkAddress, targetLinkAddress, echoID, echoSeq,
         respTo, respTime,
-    ])
+    ] + MLDTree.fields)
 
     static let typeNames: [UInt64: String] = [
         1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem",
         128: "Echo (ping) request", 129: "Echo (ping) reply", 133: "Router Solicitation", 134: "Router Advertisement",
         135: "Neighbor Solicitation", 136: "Neighbor Advertisement", 137: "Redirect", 143: "Multicast Listener Report Message v2",
+        130: "Multicast Listener Query", 131: "Multicast Listener Report", 132: "Multicast Listener Done",
     ]
 
     static func dissect(_ icmp: ICMPv6, _ input: FieldInput, _ tree: inout TreeBuilder) {
@@ -192,6 +193,8 @@ enum ICMPv6Tree {
             }
             tree.add(icmp.type == 135 ? nsTarget : naTarget, o + 8..<o + 24, .ipv6(IPv6Address(bytes, at: o + 8)))
             options(o + 24..<end, &tree)
+        case let kind where MLDTree.handles(kind):
+            MLDTree.dissect(type: kind, o, end: end, &tree)
         default:
             if icmp.isError { QuotedTree.dissect(input.frame.quoted, input, &tree) }
         }

@@ -174,9 +174,7 @@ extension Frame {
     /// The IGMP message of this frame, read again from the IP payload: the decoder lists
     /// it in `protocols` and records its issues, and it is rare enough to need no slot.
     var igmpMessage: IGMPMessage? {
-        guard let ip = ipv4, protocols.contains(.igmp) else { return nil }
-        let payload = reassembled?.payload ?? ip.payload
-        let declared = reassembled != nil || ip.totalLength == 0 ? payload.count : max(ip.totalLength - ip.headerLength, 0)
+        guard ipv4 != nil, protocols.contains(.igmp), let (payload, declared) = ipPayload else { return nil }
         return IGMPMessage.decode(bytes, at: payload.lowerBound, end: payload.upperBound, declaredLength: declared).layer
     }
 }

@@ -56,9 +56,8 @@ enum IPv6FragmentHeaderTree {
         nxt, reservedOctet, offset, reservedBits, more, ident,
     ])
 
-    static func dissect(_ ip: IPv6, _ tree: inout TreeBuilder) {
-        let o = ip.offset + 40
-        guard ip.nextHeader == 44, o + 8 <= tree.bytes.count else { return }
+    static func dissect(at o: Int, _ tree: inout TreeBuilder) {
+        guard o + 8 <= tree.bytes.count else { return }
         let bytes = tree.bytes
         tree.open(declaration, o..<o + 8, label: "Fragment Header for IPv6")
         tree.add(nxt, o..<o + 1, .uint(UInt64(bytes[o])))

@@ -110,7 +110,7 @@ enum IPProtocolNames {
         0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6",
         43: "Routing Header for IPv6", 44: "Fragment Header for IPv6", 47: "Generic Routing Encapsulation",
         50: "Encap Security Payload", 51: "Authentication Header", 58: "ICMPv6", 59: "No Next Header for IPv6",
-        60: "Destination Options for IPv6", 89: "OSPF IGP", 103: "PIM", 112: "Virtual Router Redundancy Protocol",
+        60: "Destination Options for IPv6", 89: "OSPF IGP", 103: "PIM", 112: "VRRP",
         132: "SCTP",
     ]
 }

@@ -23,7 +23,7 @@ enum IPv6Tree {
     static let declaration = ProtocolDeclaration("ipv6", "Internet Protocol Version 6", fields: [
         version, tclass, dscp, ecn, flow, plen, nxt, hlim, src, dst, addr, srcHost, dstHost, host,
         srcSLAACMAC, dstSLAACMAC, slaacMAC,
-    ] + IPFragmentTree.ipv6.all)
+    ] + IPFragmentTree.ipv6.all + IPv6OptionsTree.fields)
 
     static func dissect(_ ip: IPv6, reassembled: ReassembledDatagram? = nil, _ tree: inout TreeBuilder) {
         let o = ip.offset
@@ -48,9 +48,31 @@ enum IPv6Tree {
         address(ip.destination, o + 24..<o + 40, field: dst, hostField: dstHost, &tree)
         slaac(o + 8, field: srcSLAACMAC, &tree)
         slaac(o + 24, field: dstSLAACMAC, &tree)
-        IPv6FragmentHeaderTree.dissect(ip, &tree)
+        extensionHeaders(ip, &tree)
         if let reassembled { IPFragmentTree.dissect(reassembled, v6: true, &tree) }
         tree.close()
+    }
+
+    /// The extension headers in order: options headers and the fragment header have
+    /// trees of their own; the walk stops at one it cannot read.
+    private static func extensionHeaders(_ ip: IPv6, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        var at = ip.offset + 40
+        for header in ip.extensionHeaders {
+            guard at + 2 <= bytes.count else { return }
+            let octets: Int
+            switch header {
+            case 44: octets = 8
+            case 51: octets = (Int(bytes[at + 1]) + 2) * 4
+            default: octets = (Int(bytes[at + 1]) + 1) * 8
+            }
+            switch header {
+            case 0, 60: IPv6OptionsTree.dissect(at: at, octets: octets, hopByHop: header == 0, ip: ip, &tree)
+            case 44: IPv6FragmentHeaderTree.dissect(at: at, &tree)
+            default: break
+            }
+            at += octets
+        }
     }
 
     /// An interface identifier made from a universal MAC address (RFC 4291 appendix A:

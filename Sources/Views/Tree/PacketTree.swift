@@ -16,6 +16,7 @@ public enum PacketTree {
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
+        ESPTree.declaration, VRRPTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -50,6 +51,8 @@ public enum PacketTree {
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
         if let icmp = frame.icmpv6 { ICMPv6Tree.dissect(icmp, input, &tree) }
         if let igmp = frame.igmpMessage { IGMPTree.dissect(igmp, &tree) }
+        if let esp = frame.espHeader { ESPTree.dissect(esp, check: input.analysis.espSequence, &tree) }
+        if let vrrp = frame.vrrpMessage { VRRPTree.dissect(vrrp, frame: frame, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, overIPv6: frame.ipv6 != nil, &tree) }
         application(input, &tree)
