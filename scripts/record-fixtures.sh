@@ -29,7 +29,7 @@ IFC=tw-c IFS_=tw-s
 MACC=02:77:00:00:00:04 MACS=02:77:00:00:00:15
 C4=10.77.0.4 S4=10.77.0.15 C6=fd77::4 S6=fd77::15
 
-ALL_SCENARIOS=(http-get http-keepalive echo nc-file two-conns loopback-v4 loopback-v6
+ALL_SCENARIOS=(http-get http-keepalive http-8000 echo nc-file two-conns loopback-v4 loopback-v6
   any-sll any-sll2 two-interfaces dns nmap-ss nmap-st nmap-sa nmap-sf nmap-sn nmap-sx
   nmap-su escapes refused filtered udp-echo icmp-ping lossy)
 
@@ -246,6 +246,20 @@ sc_http-keepalive() {
   cap_start http-keepalive.pcap "$NSC" "$IFC"
   ip netns exec "$NSC" curl -sS -o "$TMP/chunked.txt" -o "$TMP/big.txt" \
     "http://$S4/chunked" "http://$S4/big" 2>"$TMP/curl.log"
+  cap_stop
+  stop_bg
+}
+
+# python's own http.server on port 8000, which no dissector claims by port: tshark (and
+# tcpwatch) find HTTP by its heuristic, the first line ending in "HTTP/1.1".
+sc_http-8000() {
+  mkdir -p "$TMP/www"
+  printf 'Hallo van de webserver\n' >"$TMP/www/hallo.txt"
+  bg "$NSS" httpserver "$PY" -m http.server --bind "$S4" --directory "$TMP/www" 8000
+  wait_port "$NSS" tcp 8000
+  cap_start http-8000.pcap "$NSC" "$IFC"
+  ip netns exec "$NSC" curl -sS -o "$TMP/listing.html" "http://$S4:8000/"
+  ip netns exec "$NSC" curl -sS -o "$TMP/hallo.txt" "http://$S4:8000/hallo.txt"
   cap_stop
   stop_bg
 }

@@ -262,6 +262,20 @@ public final class Follower {
                 c.streams = s
                 return s
             }
+        } else if streams == nil, options.trackHTTP, !segment.payload.isEmpty,
+                  !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),
+                  let isRequest = HTTPHead.heuristicFirstLine(frame.bytes, segment.payload) {
+            // tshark's HTTP heuristic (on by default): a first line that starts or ends with
+            // "HTTP/1." makes the conversation HTTP from this segment on (python's http.server
+            // on port 8000, say). Its sender is the client when the line is a request.
+            streams = tcp.update(index) { c -> TCPStreams in
+                let fromA = c.sideA == source
+                let s = TCPStreams(stream: c.stream, budget: budget, http: true, bodyLimit: options.httpBodyLimit,
+                                   pduLimit: options.pduBytesLimit, keepTransactions: options.keepHTTPTransactions,
+                                   aIsClientGuess: fromA == isRequest, consumer: nil)
+                c.streams = s
+                return s
+            }
         }
         if let streams {
             let fromA = tcp.update(index) { $0.sideA == source }
@@ -658,14 +672,17 @@ extension TCPConversation {
             if !frame.headerCut { forward.sawSYN = true }
             forward.windowScale = segment.options.windowScale
         }
-        // Scaling applies only when both SYNs carried the option, and never to a SYN.
-        if !flags.contains(.syn), let shift = forward.windowScale, reverse.windowScale != nil {
+        // Scaling applies when this side's SYN carried the option and the peer's SYN did
+        // too or was not seen (a capture that starts at the SYN-ACK, as Wireshark keeps
+        // the peer's scale "unknown" rather than "none"), and never to a SYN.
+        let scales = forward.windowScale != nil && (reverse.windowScale != nil || !reverse.sawSYN)
+        if !flags.contains(.syn), scales, let shift = forward.windowScale {
             analysis.windowSize = Int(segment.window) << Int(min(shift, 14))
         } else {
             analysis.windowSize = Int(segment.window)
         }
         if !flags.contains(.syn) {
-            if let shift = forward.windowScale, reverse.windowScale != nil {
+            if scales, let shift = forward.windowScale {
                 analysis.windowScaleFactor = 1 << Int(min(shift, 14))
             } else if analyze, analyzer.scalingUnused(fromClient: fromA) {
                 // The peer's SYN without the option settles it for this side too (an

@@ -117,6 +117,30 @@ public struct HTTPHead: Sendable {
         return Decoded(head)
     }
 
+    /// Wireshark's HTTP heuristic for TCP (`dissect_http_heur_tcp`): the data's first line,
+    /// ended by CR or LF within `payload`, starts with "HTTP/1." or ends with an 8-byte
+    /// "HTTP/1.x" token (case-insensitive), and is not exactly 8 bytes long. Returns
+    /// whether the line is a request (it ends with the token), or nil when it is not HTTP.
+    public static func heuristicFirstLine(_ bytes: ByteView, _ payload: Range<Int>) -> Bool? {
+        let payload = payload.clamped(to: 0..<bytes.count)
+        guard !payload.isEmpty else { return nil }
+        var lineEnd: Int?
+        for i in payload where bytes[i] == lineFeed || bytes[i] == carriageReturn {
+            lineEnd = i
+            break
+        }
+        guard let end = lineEnd else { return nil }
+        let length = end - payload.lowerBound
+        guard length != 8 else { return nil }
+        func token(at start: Int) -> Bool {
+            guard start >= payload.lowerBound, start + 7 <= end else { return false }
+            return equalsIgnoringCase(bytes, start..<start + 7, "HTTP/1.")
+        }
+        if token(at: end - 8) { return true }
+        if token(at: payload.lowerBound) { return false }
+        return nil
+    }
+
     /// The value of the first header called `name` (compared without regard to case),
     /// trimmed of surrounding whitespace.
     public func value(of name: StaticString, in bytes: ByteView) -> Range<Int>? {

@@ -169,6 +169,14 @@ public final class OutputBuffer {
         }
     }
 
+    /// `text` escaped as ``escaped(_:)-(String)`` writes it, as a string: for a column
+    /// that is cut to its width after escaping (so that the cut's `…` stays a character).
+    public static func escapedText(_ text: String) -> String {
+        let buffer = OutputBuffer(fileDescriptor: nil)
+        buffer.escaped(text)
+        return buffer.text
+    }
+
     /// A string from the packet (a header value, a name), escaped like payload bytes.
     public func escaped(_ text: String) {
         var copy = text

@@ -22,13 +22,15 @@ public struct HTTPView {
         let first = t.request?.firstFrame ?? t.response?.firstFrame ?? 0
         let last = t.response?.lastFrame ?? t.request?.lastFrame ?? 0
         line += pad("\(first)-\(last)", 9) + " "
-        line += pad(truncate(t.request?.method ?? "-", 7), 7) + " "
+        // The packet's text is escaped before it is cut: the cut's "…" is not packet text.
+        let safe = OutputBuffer.escapedText
+        line += pad(truncate(safe(t.request?.method ?? "-"), 7), 7) + " "
         let target = (t.request?.host ?? "") + (t.request?.uri ?? "(no request)")
-        line += pad(truncate(target, targetWidth), targetWidth) + " "
+        line += pad(truncate(safe(target), targetWidth), targetWidth) + " "
         line += pad(t.response?.statusCode.map(String.init) ?? "-", 4) + " "
-        line += pad(truncate(t.response?.contentType ?? "-", 16), 16) + " "
+        line += pad(truncate(safe(t.response?.contentType ?? "-"), 16), 16) + " "
         line += pad(t.response.map { String($0.bodyLength) } ?? "-", 9, right: true)
-        out.escaped(line)
+        out.string(line)
         out.byte(10)
     }
 

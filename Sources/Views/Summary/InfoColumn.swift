@@ -281,6 +281,12 @@ enum InfoColumn {
                 out.decimal(bytes.u32be(body.lowerBound))
                 out.ascii(" TSecr=")
                 out.decimal(bytes.u32be(body.lowerBound + 4))
+            case 34:
+                // TCP Fast Open (RFC 7413): a cookie request, or a cookie.
+                out.ascii(body.isEmpty ? " TFO=R" : " TFO=C")
+            case 254 where body.count >= 2 && bytes.u16be(body.lowerBound) == 0xF989:
+                // The experimental form, before kind 34 was assigned (magic 0xF989).
+                out.ascii(body.count == 2 ? " TFO=R" : " TFO=C")
             default:
                 break
             }

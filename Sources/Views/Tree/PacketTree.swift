@@ -104,7 +104,11 @@ public enum PacketTree {
             reassembled(message, &tree)
             return
         }
-        if let http = frame.http {
+        // A conversation made HTTP by the heuristic: the decoder, which looks at ports, left
+        // the head to the follower's message.
+        let heuristicHead = frame.http == nil && a.http != nil && frame.tcp != nil
+            ? HTTPHead.decode(frame.bytes, at: frame.transportPayload.lowerBound, end: frame.transportPayload.upperBound).layer : nil
+        if let http = frame.http ?? heuristicHead {
             let node = frame.protocols.last == .ssdp ? HTTPTree.ssdpDeclaration : HTTPTree.declaration
             if let body = HTTPTree.dissect(http, message: a.http, &tree, as: node) { BodyTree.dissect(body, &tree) }
             return
