@@ -31,7 +31,7 @@ C4=10.77.0.4 S4=10.77.0.15 C6=fd77::4 S6=fd77::15
 
 ALL_SCENARIOS=(http-get http-keepalive http-8000 echo nc-file two-conns loopback-v4 loopback-v6
   any-sll any-sll2 two-interfaces dns nmap-ss nmap-st nmap-sa nmap-sf nmap-sn nmap-sx
-  nmap-su escapes refused filtered udp-echo icmp-ping lossy)
+  nmap-su escapes refused filtered udp-echo icmp-ping lossy dhcp)
 
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL_SCENARIOS[@]}"; exit 0; fi
 if [[ $(id -u) -ne 0 ]]; then echo "record-fixtures.sh must run as root (sudo)" >&2; exit 1; fi
@@ -261,6 +261,22 @@ sc_http-8000() {
   ip netns exec "$NSC" curl -sS -o "$TMP/listing.html" "http://$S4:8000/"
   ip netns exec "$NSC" curl -sS -o "$TMP/hallo.txt" "http://$S4:8000/hallo.txt"
   cap_stop
+  stop_bg
+}
+
+# dnsmasq hands out a lease: DISCOVER, OFFER, REQUEST, ACK (broadcast), then a RELEASE.
+sc_dhcp() {
+  bg "$NSS" dnsmasq dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface="$IFS_" --bind-interfaces \
+    --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,12h --dhcp-authoritative \
+    --dhcp-option=option:router,10.77.0.15 --dhcp-option=option:dns-server,10.77.0.15 \
+    --domain=lab.test --dhcp-leasefile="$TMP/dnsmasq.leases"
+  wait_port "$NSS" udp 67
+  # A client without an address sends from 0.0.0.0, as dhclient does.
+  ip -n "$NSC" -4 addr flush dev "$IFC"
+  cap_start dhcp.pcap "$NSC" "$IFC" udp port 67 or udp port 68
+  ip netns exec "$NSC" "$PY" "$LAB/dhcp_client.py" "$IFC" "$MACC" labpc >"$TMP/dhcp.log"
+  cap_stop
+  ip -n "$NSC" addr add "$C4/24" dev "$IFC"
   stop_bg
 }
 

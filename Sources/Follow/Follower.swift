@@ -63,7 +63,7 @@ public final class Follower {
     /// not listed (their ACKs name no frame), as when one of Wireshark's lists is full.
     @exclusivity(unchecked) private(set) var unackedEntries = 0
     /// DNS queries over UDP and TCP waiting for their answer, by stream and transaction id.
-    @exclusivity(unchecked) private var dnsQueries: [DNSQueryKey: (frame: Int, time: Timestamp)] = [:]
+    @exclusivity(unchecked) private var dnsQueries: [DNSQueryKey: DNSTransaction] = [:]
     @exclusivity(unchecked) private var echoRequests: [EchoKey: (frame: Int, time: Timestamp)] = [:]
     /// TFTP clients after a read or write request, and the `udp.stream` their other
     /// packets share (nil until the first one), as Wireshark's wildcard conversation.
@@ -565,7 +565,7 @@ extension Follower {
     /// matches them: same UDP stream, same transaction id. Read from the first bytes of
     /// the payload, so it works without the DNS layer decoded.
     fileprivate func trackDNS(_ datagram: UDP, frame: Frame, into analysis: inout FrameAnalysis) {
-        let ports: Set<UInt16> = [53, 5353]
+        let ports: Set<UInt16> = [53, 5353, 5355]
         guard ports.contains(datagram.sourcePort) || ports.contains(datagram.destinationPort),
               let stream = analysis.udpStream else { return }
         let payload = datagram.payload
@@ -585,18 +585,46 @@ extension Follower {
         pairDNS(key, isResponse: frame.bytes[payload.lowerBound + 4] & 0x80 != 0, frame: frame, into: &analysis)
     }
 
+    /// packet-dns.c's transactions: a query starts one, unless it repeats an unanswered
+    /// query of the same id within 5 seconds (a retransmission); a response answers the
+    /// conversation's latest query of its id, repeats the answer it had (a retransmission),
+    /// or has none (unsolicited).
     fileprivate func pairDNS(_ key: DNSQueryKey, isResponse: Bool, frame: Frame, into analysis: inout FrameAnalysis) {
+        let now = frame.raw.timestamp
         if isResponse {
-            if let query = dnsQueries.removeValue(forKey: key) {
-                analysis.dnsQueryFrame = query.frame
-                analysis.dnsResponseTime = frame.raw.timestamp.nanoseconds(since: query.time)
+            guard var transaction = dnsQueries[key] else {
+                analysis.dnsUnsolicited = true
+                return
             }
-        } else {
-            // Bounded like the echo table: a flood of unanswered queries forgets the oldest.
-            if dnsQueries.count > 65_536 { dnsQueries.removeAll() }
-            dnsQueries[key] = (frame.number, frame.raw.timestamp)
+            if let answer = transaction.responseFrame {
+                analysis.dnsRetransmissionOf = answer
+            } else {
+                transaction.responseFrame = frame.number
+                dnsQueries[key] = transaction
+                analysis.dnsQueryFrame = transaction.requestFrame
+                analysis.dnsResponseTime = now.nanoseconds(since: transaction.requestTime)
+            }
+            return
         }
+        if let earlier = dnsQueries[key], earlier.responseFrame == nil,
+           now.nanoseconds(since: earlier.requestTime) < Self.dnsRetransmissionTimer {
+            analysis.dnsRetransmissionOf = earlier.requestFrame
+            return
+        }
+        // Bounded like the echo table: a flood of queries forgets them all.
+        if dnsQueries.count > 65_536 { dnsQueries.removeAll() }
+        dnsQueries[key] = DNSTransaction(requestFrame: frame.number, requestTime: now)
     }
+
+    /// packet-dns.c's `retransmission_timer` preference (5 seconds).
+    static let dnsRetransmissionTimer: Int64 = 5_000_000_000
+}
+
+/// A DNS query and the frame of its first answer.
+private struct DNSTransaction {
+    var requestFrame: Int
+    var requestTime: Timestamp
+    var responseFrame: Int?
 }
 
 private struct EchoKey: Hashable {

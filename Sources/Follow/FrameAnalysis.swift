@@ -60,6 +60,10 @@ public struct FrameAnalysis: Sendable {
     /// For a DNS response over UDP: the frame of its query and the time since it.
     public var dnsQueryFrame: Int?
     public var dnsResponseTime: Int64?
+    /// For a DNS query or response that repeats one: the frame of the original.
+    public var dnsRetransmissionOf: Int?
+    /// A DNS response with no query of its id in its conversation.
+    public var dnsUnsolicited = false
     /// For an ESP packet whose sequence number is not one more than its SPI's last.
     public var espSequence: ESPSequenceCheck?
     /// For an ICMP echo reply: nanoseconds since its request.

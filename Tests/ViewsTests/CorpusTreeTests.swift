@@ -157,6 +157,111 @@ Simple Service Discovery Protocol
     [HTTP request 2/2]
     [Prev request in frame: 299]
 """#),
+        // LLMNR: DNS's format with its own flags; a query repeated within 5 seconds is a
+        // retransmission, its expert info under the transaction id.
+        Case(file: "pcap/zeek__wikipedia.pcap", frame: 122, lines: #"""
+Link-local Multicast Name Resolution (query)
+    Transaction ID: 0x4620
+        [Expert Info (Warning/Protocol): DNS query retransmission. Original request in frame 120]
+            [DNS query retransmission. Original request in frame 120]
+            [Severity level: Warning]
+            [Group: Protocol]
+    Flags: 0x0000 Standard query
+        0... .... .... .... = Response: Message is a query
+        .000 0... .... .... = Opcode: Standard query (0)
+        .... .0.. .... .... = Conflict: None
+        .... ..0. .... .... = Truncated: Message is not truncated
+        .... ...0 .... .... = Tentative: Not tentative
+"""#),
+        Case(file: "pcap/zeek__wikipedia.pcap", frame: 122, lines: #"""
+            Class: IN (0x0001)
+    [Retransmitted request. Original request in: 120]
+    [Retransmission: True]
+"""#),
+        // An mDNS answer from another host than the asker: no query in its conversation.
+        Case(file: "pcap/zeek__wikipedia.pcap", frame: 2, lines: #"""
+            RR type in bit map: AAAA (IPv6 Address)
+    [Unsolicited: True]
+"""#),
+        // IGMPv2 in the public corpus, with the Router Alert option.
+        Case(file: "pcap/tcpdump__IGMP_V2.pcap", frame: 2, lines: #"""
+    Options: (4 bytes), Router Alert
+        IP Option - Router Alert (4 bytes): Router shall examine packet (0)
+            Type: 148
+                1... .... = Copy on fragmentation: Yes
+                .00. .... = Class: Control (0)
+                ...1 0100 = Number: Router Alert (20)
+            Length: 4
+            Router Alert: Router shall examine packet (0)
+Internet Group Management Protocol
+    [IGMP Version: 2]
+    Type: Membership Report (0x16)
+    Max Resp Time: 0.0 sec (0x00)
+    Checksum: 0xfa04 [correct]
+    [Checksum Status: Good]
+"""#),
+        // VRRP v2 with simple-text authentication; ESP's per-SPI sequence analysis; MLDv2
+        // after an IPv6 Hop-by-Hop header.
+        Case(file: "pcap/tcpdump__vrrp.pcap", frame: 1, lines: #"""
+Virtual Router Redundancy Protocol
+    Version 2, Packet type 1 (Advertisement)
+        0010 .... = VRRP protocol version: 2
+        .... 0001 = VRRP packet type: Advertisement (1)
+    Virtual Rtr ID: 42
+    Priority: 191 (Non-default backup priority)
+    Addr Count: 3
+    Auth Type: Simple Text Authentication [RFC 2338] / Reserved [RFC 3768] (1)
+    Adver Int: 10
+    Checksum: 0xf11f [correct]
+    [Checksum Status: Good]
+    IP Address: 10.4.42.1
+    IP Address: 10.4.42.2
+    IP Address: 10.4.42.3
+    Authentication String: abcdefgh
+"""#),
+        Case(file: "pcap/zeek__ip6_esp.pcap", frame: 42, lines: #"""
+Encapsulating Security Payload
+    ESP SPI: 0x0000000a (10)
+    ESP Sequence: 1
+    [Expected SN: 11]
+        [Expert Info (Warning/Sequence): Wrong Sequence Number for SPI 0000000a - 10 less than expected]
+            [Wrong Sequence Number for SPI 0000000a - 10 less than expected]
+            [Severity level: Warning]
+            [Group: Sequence]
+    [Previous Frame: 11]
+"""#),
+        Case(file: "pcap/zeek__ip6_esp.pcap", frame: 1, lines: #"""
+    IPv6 Hop-by-Hop Option
+        Next Header: ICMPv6 (58)
+        Length: 0
+        [Length: 8 bytes]
+        Router Alert
+            Type: Router Alert (0x05)
+                00.. .... = Action: Skip and continue (0)
+                ..0. .... = May Change: No
+                ...0 0101 = Low-Order Bits: 0x05
+            Length: 2
+            Router Alert: MLD (0)
+        PadN
+            Type: PadN (0x01)
+                00.. .... = Action: Skip and continue (0)
+                ..0. .... = May Change: No
+                ...0 0001 = Low-Order Bits: 0x01
+            Length: 0
+            PadN: <none>
+Internet Control Message Protocol v6
+    Type: Multicast Listener Report Message v2 (143)
+    Code: 0
+    Checksum: 0x7a19 [correct]
+    [Checksum Status: Good]
+    Reserved: 0000
+    Number of Multicast Address Records: 3
+    Multicast Address Record Changed to exclude: ff02::1:ff00:1
+        Record Type: Changed to exclude (4)
+        Aux Data Len: 0
+        Number of Sources: 0
+        Multicast Address: ff02::1:ff00:1
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -200,6 +305,12 @@ Simple Service Discovery Protocol
         SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 102, line: #"  102 23.961832599 9c:ae:d3:1c:e1:13 → ff:ff:ff:ff:ff:ff ARP 60 ARP Announcement for 192.168.152.110"#),
         SummaryCase(file: "pcap/tcpdump__geneve.pcap", frame: 19, line: #"   19   0.236175     30.0.0.2 → 30.0.0.1     SSHv2 164 Client: Encrypted packet (len=48)"#),
         SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 300, line: "  300 51.063425891 192.168.152.3 → 239.255.255.250 SSDP 216 M-SEARCH * HTTP/1.1 "),
+        SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 121, line: "  121   4.580546 141.142.220.226 → 224.0.0.252  LLMNR 75 Standard query 0x4620 A BRWC0CB383D1F42"),
+        SummaryCase(file: "pcap/tcpdump__vrrp.pcap", frame: 1, line: "    1   0.000000    10.0.0.91 → 224.0.0.18   VRRP 62 Announcement (v2)"),
+        SummaryCase(file: "pcap/zeek__ip6_esp.pcap", frame: 2, line: "    2 657.521474      3ffe::1 → 3ffe::2      ESP 170 ESP (SPI=0x0000000a)"),
+        SummaryCase(file: "pcap/lwerdna__simple_http.pcap", frame: 4, line: "    4   0.000133    127.0.0.1 → 127.0.0.1    HTTP 559 GET / HTTP/1.1 "),
+        SummaryCase(file: "pcapng/hadrielk__le_basic_test004.pcapng", frame: 1, line: "    1   0.000000      0.0.0.0 → 255.255.255.255 BOOTP 314 Boot Request from 00:0b:82:01:fc:42 (00:0b:82:01:fc:42)[Packet size limited during capture]"),
+        SummaryCase(file: "pcapng/hadrielk__le_basic_test001.pcapng", frame: 2, line: "    2   0.000000  192.168.0.1 → 192.168.0.10 DHCP 342 DHCP Offer    - Transaction ID 0x3d1d"),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 

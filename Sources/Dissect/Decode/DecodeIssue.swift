@@ -14,6 +14,10 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case ssdp
     /// Network-layer protocols carried straight in IP.
     case igmp, esp, vrrp
+    /// Link-Local Multicast Name Resolution (RFC 4795): DNS's format on UDP 5355.
+    case llmnr
+    /// BOOTP and DHCP on UDP 67 and 68 (Wireshark's "dhcp").
+    case dhcp
 
     public var description: String {
         switch self {
@@ -63,6 +67,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .igmp: "igmp"
         case .esp: "esp"
         case .vrrp: "vrrp"
+        case .llmnr: "llmnr"
+        case .dhcp: "dhcp"
         }
     }
 
@@ -80,6 +86,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .ssh: "SSH"
         case .tls: "TLS"
         case .data: "Data"
+        case .dhcp: "DHCP/BOOTP"
         default: description.uppercased()
         }
     }

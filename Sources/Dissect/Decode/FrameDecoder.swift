@@ -339,12 +339,13 @@ public enum FrameDecoder {
         let ports = (udp.sourcePort, udp.destinationPort)
         let isDNS = ports.0 == 53 || ports.1 == 53
         let isMDNS = ports.0 == 5353 || ports.1 == 5353
-        if isDNS || isMDNS {
+        let isLLMNR = ports.0 == 5355 || ports.1 == 5355
+        if isDNS || isMDNS || isLLMNR {
             let result = DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false)
             frame._issues.append(result.issue)
             if let dns = result.layer {
                 frame._dns = dns
-                frame._protocols.append(isMDNS && !isDNS ? .mdns : .dns)
+                frame._protocols.append(isDNS ? .dns : isMDNS ? .mdns : .llmnr)
                 // A message the snaplen cut: tshark reads it up to the captured end.
                 let declared = udp.length - UDP.headerLength
                 if result.issue == nil, declared > payload.count {
@@ -354,6 +355,19 @@ public enum FrameDecoder {
             }
         }
         guard !payload.isEmpty else { return }
+        if ports.0 == 67 || ports.1 == 67 || ports.0 == 68 || ports.1 == 68 {
+            let result = DHCPMessage.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound)
+            if result.layer != nil {
+                frame._protocols.append(.dhcp)
+                frame._issues.append(result.issue)
+                // A message the snaplen cut: tshark reads its options up to the captured end.
+                let declared = udp.length - UDP.headerLength
+                if result.issue == nil, declared > payload.count {
+                    frame._issues.append(.truncated(.dhcp, needed: declared, available: payload.count))
+                }
+                return
+            }
+        }
         if ports.0 == 1900 || ports.1 == 1900,
            let head = HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer {
             frame._http = head

@@ -56,6 +56,8 @@ enum InfoColumn {
         }
         if let http = input.frame.http, analysis.application == .asDecoded {
             writeHTTP(http, frame: input.frame, to: out)
+        } else if let dhcp = input.frame.dhcpMessage {
+            DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {
             DNSInfo.write(dns, frame: input.frame, to: out, limit: out.count + maximumLength)
         } else if let tcp = input.frame.tcp {

@@ -109,7 +109,10 @@ public struct SummaryLine {
         if input.frame.protocols.last == .echo { return "ECHO" }
         if input.frame.protocols.last == .tftp { return "TFTP" }
         if input.frame.http != nil { return input.frame.protocols.last == .ssdp ? "SSDP" : "HTTP" }
-        if input.frame.dns != nil { return input.frame.protocols.contains(.mdns) ? "MDNS" : "DNS" }
+        if let dhcp = input.frame.dhcpMessage { return DHCPInfo.protocolName(dhcp) }
+        if input.frame.dns != nil {
+            return input.frame.protocols.contains(.mdns) ? "MDNS" : input.frame.protocols.contains(.llmnr) ? "LLMNR" : "DNS"
+        }
         if input.frame.icmpv6 != nil { return "ICMPv6" }
         if input.frame.icmp != nil { return "ICMP" }
         if input.frame.tcp != nil { return "TCP" }

@@ -81,12 +81,23 @@ enum DNSTree {
     static let srvTarget = HeaderField("dns.srv.target", "Target", .string)
     static let nsecNext = HeaderField("dns.nsec.next_domain_name", "Next Domain Name", .string)
     static let mdnsDeclaration = ProtocolDeclaration("mdns", "Multicast Domain Name System", fields: [])
+    static let llmnrDeclaration = ProtocolDeclaration("llmnr", "Link-local Multicast Name Resolution", fields: [])
+    static let conflictQuery = HeaderField("dns.flags.conflict", "Conflict", .boolean, width: 16, mask: 0x0400,
+                                           names: .trueFalse("The sender received multiple responses", "None"))
+    static let conflictResponse = HeaderField("dns.flags.conflict", "Conflict", .boolean, width: 16, mask: 0x0400,
+                                              names: .trueFalse("The name is not considered unique", "The name is considered unique"))
+    static let tentative = HeaderField("dns.flags.tentative", "Tentative", .boolean, width: 16, mask: 0x0100,
+                                       names: .trueFalse("Tentative", "Not tentative"))
 
     static let optionNames: [UInt64: String] = [
         3: "NSID", 8: "CSUBNET - Client subnet", 10: "COOKIE", 11: "EDNS TCP Keepalive", 12: "PADDING",
     ]
     static let responseIn = HeaderField("dns.response_in", "Response In", .frameNumber)
     static let responseTo = HeaderField("dns.response_to", "Request In", .frameNumber)
+    static let retransmitRequestIn = HeaderField("dns.retransmit_request_in", "Retransmitted request. Original request in", .frameNumber)
+    static let retransmitResponseIn = HeaderField("dns.retransmit_response_in", "Retransmitted response. Original response in", .frameNumber)
+    static let retransmission = HeaderField("dns.retransmission", "Retransmission", .boolean, names: .trueFalse)
+    static let unsolicited = HeaderField("dns.unsolicited", "Unsolicited", .boolean, names: .trueFalse)
 
     static let declaration = ProtocolDeclaration("dns", "Domain Name System", fields: [
         length, id, flags, response, opcode, authoritative, truncated, recdesired, recavail, z, authenticated, ad,
@@ -94,7 +105,8 @@ enum DNSTree {
         qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, ns, ptr, payloadSize,
         extRcode, ednsVersion, ednsZ, zDO, zReserved, opt, optCode, optLen, optData, cookieClient, cookieServer,
         qryQU, cacheFlush, srvService, srvProto, srvName, srvPriority, srvWeight, srvPort, srvTarget, nsecNext,
-        mxPreference, mxExchange, txtLength, txt, responseIn, responseTo, time,
+        mxPreference, mxExchange, txtLength, txt, responseIn, responseTo, time, conflictQuery, tentative,
+        retransmitRequestIn, retransmitResponseIn, retransmission, unsolicited,
     ])
 
     static let typeNames: [UInt64: String] = [
@@ -106,13 +118,31 @@ enum DNSTree {
 
     /// `cut`: the snaplen cut the message; tshark stops where the bytes end, after the
     /// heading of the section it stopped in, before the request/response links.
-    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, cut: Bool = false, mdns: Bool = false, _ tree: inout TreeBuilder) {
+    /// DNS's format under another name: the same message, a node of its own, and for
+    /// LLMNR other header flags.
+    enum Flavor { case dns, mdns, llmnr }
+
+    static func dissect(_ dns: DNS, _ analysis: FrameAnalysis, cut: Bool = false, flavor: Flavor = .dns, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
         let o = dns.offset
-        tree.open(mdns ? mdnsDeclaration : declaration, dns.layerStart..<min(bytes.count, dns.end),
-                  label: "\(mdns ? "Multicast " : "")Domain Name System (\(dns.isResponse ? "response" : "query"))")
+        let mdns = flavor == .mdns
+        let (node, name): (ProtocolDeclaration, String) = switch flavor {
+        case .dns: (declaration, "Domain Name System")
+        case .mdns: (mdnsDeclaration, "Multicast Domain Name System")
+        case .llmnr: (llmnrDeclaration, "Link-local Multicast Name Resolution")
+        }
+        tree.open(node, dns.layerStart..<min(bytes.count, dns.end), label: "\(name) (\(dns.isResponse ? "response" : "query"))")
         if let prefix = dns.lengthPrefix { tree.add(length, o - 2..<o, .uint(UInt64(prefix))) }
-        tree.add(id, o..<o + 2, .uint(UInt64(dns.id)))
+        if let original = analysis.dnsRetransmissionOf {
+            // packet-dns.c puts the retransmission's expert info under the transaction id.
+            tree.open(id, o..<o + 2, .uint(UInt64(dns.id)))
+            let what = dns.isResponse ? "response retransmission. Original response" : "query retransmission. Original request"
+            tree.expert(dns.isResponse ? "dns.retransmit_response" : "dns.retransmit_request", .warning, .protocolGroup,
+                        "DNS \(what) in frame \(original)")
+            tree.close()
+        } else {
+            tree.add(id, o..<o + 2, .uint(UInt64(dns.id)))
+        }
         let f = UInt64(dns.flags)
         var summary = (opcode.names?.name(for: UInt64(dns.opcode)) ?? "Unknown operation") + (dns.isResponse ? " response" : "")
         if dns.isResponse { summary += ", " + (rcode.names?.name(for: UInt64(dns.responseCode)) ?? "Unknown error") }
@@ -120,15 +150,23 @@ enum DNSTree {
         let r = o + 2..<o + 4
         tree.bits(response, r, container: f)
         tree.bits(opcode, r, container: f)
-        if dns.isResponse { tree.bits(authoritative, r, container: f) }
-        tree.bits(truncated, r, container: f)
-        tree.bits(recdesired, r, container: f)
-        if dns.isResponse { tree.bits(recavail, r, container: f) }
-        tree.bits(z, r, container: f)
-        // A query's AD bit (RFC 6840 5.7) has a line only when set, as in tshark 4.0.
-        if dns.isResponse { tree.bits(authenticated, r, container: f) } else if f & 0x0020 != 0 { tree.bits(ad, r, container: f) }
-        tree.bits(checkdisable, r, container: f)
-        if dns.isResponse { tree.bits(rcode, r, container: f) }
+        if flavor == .llmnr {
+            // RFC 4795 section 2.1.1: C, TC and T where DNS has AA, TC and RD.
+            tree.bits(dns.isResponse ? conflictResponse : conflictQuery, r, container: f)
+            tree.bits(truncated, r, container: f)
+            tree.bits(tentative, r, container: f)
+            if dns.isResponse { tree.bits(rcode, r, container: f) }
+        } else {
+            if dns.isResponse { tree.bits(authoritative, r, container: f) }
+            tree.bits(truncated, r, container: f)
+            tree.bits(recdesired, r, container: f)
+            if dns.isResponse { tree.bits(recavail, r, container: f) }
+            tree.bits(z, r, container: f)
+            // A query's AD bit (RFC 6840 5.7) has a line only when set, as in tshark 4.0.
+            if dns.isResponse { tree.bits(authenticated, r, container: f) } else if f & 0x0020 != 0 { tree.bits(ad, r, container: f) }
+            tree.bits(checkdisable, r, container: f)
+            if dns.isResponse { tree.bits(rcode, r, container: f) }
+        }
         tree.close()
         tree.add(countQueries, o + 4..<o + 6, .uint(UInt64(dns.questionCount)))
         tree.add(countAnswers, o + 6..<o + 8, .uint(UInt64(dns.answerCount)))
@@ -183,6 +221,11 @@ enum DNSTree {
         if let query = analysis.dnsQueryFrame {
             tree.add(responseTo, nil, .uint(UInt64(query)), label: "Request In: \(query)", generated: true)
             if let ns = analysis.dnsResponseTime { tree.add(time, nil, .relativeTime(ns), generated: true) }
+        } else if let original = analysis.dnsRetransmissionOf {
+            tree.add(dns.isResponse ? retransmitResponseIn : retransmitRequestIn, nil, .uint(UInt64(original)), generated: true)
+            tree.add(retransmission, nil, .bool(true), generated: true)
+        } else if analysis.dnsUnsolicited {
+            tree.add(unsolicited, nil, .bool(true), generated: true)
         }
         tree.close()
     }

@@ -11,12 +11,12 @@ public enum PacketTree {
         FrameTree.declaration, EthernetTree.declaration, SLLTree.declaration, NullTree.declaration,
         VLANTree.declaration, ARPTree.declaration, IPv4Tree.declaration, IPv6Tree.declaration,
         ICMPTree.declaration, ICMPv6Tree.declaration, TCPTree.declaration, UDPTree.declaration,
-        ReassemblyTree.declaration, DNSTree.declaration, DNSTree.mdnsDeclaration, HTTPTree.declaration, HTTPTree.ssdpDeclaration, BodyTree.textDeclaration,
+        ReassemblyTree.declaration, DNSTree.declaration, DNSTree.mdnsDeclaration, DNSTree.llmnrDeclaration, HTTPTree.declaration, HTTPTree.ssdpDeclaration, BodyTree.textDeclaration,
         BodyTree.mediaDeclaration, TLSTree.declaration, SSHTree.declaration, X509Tree.declaration,
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
-        ESPTree.declaration, VRRPTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
+        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -96,8 +96,10 @@ public enum PacketTree {
             if source.layer == .tls { TLSTree.dissect(source, input, &tree) } else { SSHTree.dissect(source, input, &tree) }
             return
         }
+        if let dhcp = frame.dhcpMessage { return DHCPTree.dissect(dhcp, &tree) }
         if let dns = frame.dns {
-            DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, mdns: frame.protocols.contains(.mdns), &tree)
+            let flavor: DNSTree.Flavor = frame.protocols.contains(.mdns) ? .mdns : frame.protocols.contains(.llmnr) ? .llmnr : .dns
+            DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, flavor: flavor, &tree)
             return
         }
         if let message = a.http, message.segments.count > 1 || message.firstFrame != frame.number {
