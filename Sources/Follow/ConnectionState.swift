@@ -84,7 +84,9 @@ public struct ConnectionState: Sendable {
     public private(set) var flipped = false
 
     private var hist = ConnectionHistory()
-    /// The two sides, by physical identity: [0] is the caller's initial originator.
+    /// The two TCP sides, by physical identity: [0] is the caller's initial originator.
+    /// Empty for UDP, which needs only its checksum counters (``udpChecksums``): a UDP
+    /// conversation would otherwise carry a 336-byte heap block it never reads.
     private var sides: [Side]
     /// Index into `sides` of Zeek's current originator.
     private var origIndex = 0
@@ -98,6 +100,7 @@ public struct ConnectionState: Sendable {
     public private(set) var missedBytes: UInt64 = 0
     // UDP: Zeek's UDPSessionAdapter request_len/reply_len (-1: nothing seen) and checksum counters.
     private var udpLength = UDPLengths()
+    private var udpChecksums = UDPChecksumCounters()
 
     /// - Parameters:
     ///   - transport: `.tcp` or `.udp`.
@@ -117,7 +120,7 @@ public struct ConnectionState: Sendable {
         } else {
             self.isLikelyServerPort = { Self.udpServerPorts.contains($0) }
         }
-        sides = [Side(isOrig: true), Side(isOrig: false)]
+        sides = transport == .tcp ? [Side(isOrig: true), Side(isOrig: false)] : []
     }
 
     // MARK: - Results
@@ -209,8 +212,10 @@ public struct ConnectionState: Sendable {
         if !callerIsOriginator {
             // Zeek's originator is the first sender: the caller's responder.
             origIndex = 1
-            sides[0].isOrig = false
-            sides[1].isOrig = true
+            if transport == .tcp {
+                sides[0].isOrig = false
+                sides[1].isOrig = true
+            }
             flipped = true
         }
         if let ports {
@@ -227,8 +232,10 @@ public struct ConnectionState: Sendable {
     /// `Connection::FlipRoles` + `TCPSessionAdapter::FlipRoles`.
     private mutating func flipRoles() {
         origIndex = 1 - origIndex
-        sides[0].isOrig.toggle()
-        sides[1].isOrig.toggle()
+        if transport == .tcp {
+            sides[0].isOrig.toggle()
+            sides[1].isOrig.toggle()
+        }
         flipped.toggle()
         firstPacketSeen = ((firstPacketSeen & 1) != 0 ? 2 : 0) | ((firstPacketSeen & 2) != 0 ? 1 : 0)
         isPartial = false
@@ -251,7 +258,7 @@ public struct ConnectionState: Sendable {
         }
         let i = isOrig ? origIndex : 1 - origIndex
         if checksumValid == false {
-            if sides[i].chk.hit() { hist.add(isOrig ? "C" : "c") }
+            if udpChecksums[i].hit() { hist.add(isOrig ? "C" : "c") }
             return
         }
         if isOrig {
@@ -610,6 +617,17 @@ struct UDPLengths: Sendable {
     private var second: Int64 = -1
 
     subscript(i: Int) -> Int64 {
+        get { i == 0 ? first : second }
+        set { if i == 0 { first = newValue } else { second = newValue } }
+    }
+}
+
+/// The checksum-error counters of a UDP conversation's two sides (Zeek's `C`/`c`), inline.
+struct UDPChecksumCounters: Sendable {
+    private var first = ScaledHistoryCounter()
+    private var second = ScaledHistoryCounter()
+
+    subscript(i: Int) -> ScaledHistoryCounter {
         get { i == 0 ? first : second }
         set { if i == 0 { first = newValue } else { second = newValue } }
     }

@@ -40,6 +40,9 @@ public struct TCPConversation {
     public var lastTime: Timestamp
     /// Reassembled streams and HTTP, when the follower was asked to keep them.
     var streams: TCPStreams?
+    /// Set when HTTP tracking gave its spent streams up (``TCPStreams/isSpent``): what the
+    /// snaplen rule still needs for later segments.
+    var httpGivenUp: HTTPCutState?
 
     init(stream: Int, ordinal: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
         self.stream = stream
@@ -51,6 +54,12 @@ public struct TCPConversation {
         lastFrame = frame
         startTime = time
         lastTime = time
+    }
+
+    /// Drops the spent HTTP streams, keeping what the snaplen rule needs.
+    mutating func spentHTTP(_ cut: HTTPCutState) {
+        streams = nil
+        httpGivenUp = cut
     }
 
     /// The originator: the side that sent the first SYN, or Zeek's choice without one.
