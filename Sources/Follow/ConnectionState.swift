@@ -84,9 +84,10 @@ public struct ConnectionState: Sendable {
     public private(set) var flipped = false
 
     private var hist = ConnectionHistory()
-    /// The two TCP sides, by physical identity: [0] is the caller's initial originator.
-    /// Empty for UDP, which needs only its checksum counters (``udpChecksums``): a UDP
-    /// conversation would otherwise carry a 336-byte heap block it never reads.
+    /// The two sides, by physical identity: [0] is the caller's initial originator.
+    /// UDP reads only their checksum counters, so a UDP conversation makes them on its
+    /// first bad checksum: tens of thousands of conversations would otherwise each carry
+    /// a 336-byte heap block they never read.
     private var sides: [Side]
     /// Index into `sides` of Zeek's current originator.
     private var origIndex = 0
@@ -100,7 +101,6 @@ public struct ConnectionState: Sendable {
     public private(set) var missedBytes: UInt64 = 0
     // UDP: Zeek's UDPSessionAdapter request_len/reply_len (-1: nothing seen) and checksum counters.
     private var udpLength = UDPLengths()
-    private var udpChecksums = UDPChecksumCounters()
 
     /// - Parameters:
     ///   - transport: `.tcp` or `.udp`.
@@ -212,7 +212,7 @@ public struct ConnectionState: Sendable {
         if !callerIsOriginator {
             // Zeek's originator is the first sender: the caller's responder.
             origIndex = 1
-            if transport == .tcp {
+            if !sides.isEmpty {
                 sides[0].isOrig = false
                 sides[1].isOrig = true
             }
@@ -232,7 +232,7 @@ public struct ConnectionState: Sendable {
     /// `Connection::FlipRoles` + `TCPSessionAdapter::FlipRoles`.
     private mutating func flipRoles() {
         origIndex = 1 - origIndex
-        if transport == .tcp {
+        if !sides.isEmpty {
             sides[0].isOrig.toggle()
             sides[1].isOrig.toggle()
         }
@@ -258,7 +258,8 @@ public struct ConnectionState: Sendable {
         }
         let i = isOrig ? origIndex : 1 - origIndex
         if checksumValid == false {
-            if udpChecksums[i].hit() { hist.add(isOrig ? "C" : "c") }
+            if sides.isEmpty { sides = [Side(isOrig: origIndex == 0), Side(isOrig: origIndex == 1)] }
+            if sides[i].chk.hit() { hist.add(isOrig ? "C" : "c") }
             return
         }
         if isOrig {
@@ -617,17 +618,6 @@ struct UDPLengths: Sendable {
     private var second: Int64 = -1
 
     subscript(i: Int) -> Int64 {
-        get { i == 0 ? first : second }
-        set { if i == 0 { first = newValue } else { second = newValue } }
-    }
-}
-
-/// The checksum-error counters of a UDP conversation's two sides (Zeek's `C`/`c`), inline.
-struct UDPChecksumCounters: Sendable {
-    private var first = ScaledHistoryCounter()
-    private var second = ScaledHistoryCounter()
-
-    subscript(i: Int) -> ScaledHistoryCounter {
         get { i == 0 ? first : second }
         set { if i == 0 { first = newValue } else { second = newValue } }
     }

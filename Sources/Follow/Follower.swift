@@ -237,6 +237,7 @@ public final class Follower {
             c.update(with: segment, from: source, frame: SegmentContext(frame, tcp: true), analyze: options.analyzeSequences,
                      unackedRoom: unackedEntries < options.unackedLimit, analysis: &analysis)
             unackedEntries += c.analyzer.unackedCount - unackedBefore
+            if c.isClosed { c.analyzer.giveBackUnackedRoom() }
             return (c.streams, !wasClosed && c.isClosed)
         }
         if closedNow {

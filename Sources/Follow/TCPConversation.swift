@@ -29,6 +29,10 @@ public struct TCPConversation {
     /// The side whose packet was seen first (Wireshark's "A"), and the other side.
     public let sideA: Endpoint
     public let sideB: Endpoint
+    /// Set when HTTP tracking gave its spent streams up (``TCPStreams/isSpent``): what the
+    /// snaplen rule still needs for later segments. (Here, it fills the padding after
+    /// ``sideB``: at the end it would make every slot 8 bytes longer.)
+    var httpGivenUp: HTTPCutState?
     public var aToB = TCPDirection()
     public var bToA = TCPDirection()
     /// Zeek's view: connection state, history, originator.
@@ -40,9 +44,6 @@ public struct TCPConversation {
     public var lastTime: Timestamp
     /// Reassembled streams and HTTP, when the follower was asked to keep them.
     var streams: TCPStreams?
-    /// Set when HTTP tracking gave its spent streams up (``TCPStreams/isSpent``): what the
-    /// snaplen rule still needs for later segments.
-    var httpGivenUp: HTTPCutState?
 
     init(stream: Int, ordinal: Int, a: Endpoint, b: Endpoint, frame: Int, time: Timestamp) {
         self.stream = stream
