@@ -272,7 +272,13 @@ public final class PacketPipeline: @unchecked Sendable {
             } else {
                 for (i, entry) in batch.raws.enumerated() {
                     loop.skip(entry.skippedBefore)
-                    batch.inputs.append(loop.follow(entry.frame, into: batch.frames[i]))
+                    let frame = batch.frames[i]
+                    let times = loop.decode(entry.frame, into: frame)
+                    // The follower writes into the batch's own input: a returned analysis
+                    // (about 430 bytes) would be copied twice on the way in.
+                    batch.inputs.append(FieldInput(frame: frame, analysis: FrameAnalysis(),
+                                                   reference: times.reference, previous: times.previous))
+                    follower.process(frame, into: &batch.inputs[batch.inputs.count - 1].analysis)
                 }
             }
             let isLast = batch.isLast
