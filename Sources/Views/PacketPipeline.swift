@@ -158,11 +158,13 @@ public final class PacketPipeline: @unchecked Sendable {
             let batch = batches[viewIndex]
             viewIndex = (viewIndex + 1) % Self.batchCount
             if wanted {
-                // Borrowed from the buffer: `batch.inputs[i]` would copy each input (and
-                // count references to its frame and HTTP message) on the way to `body`.
-                wanted = batch.inputs.withUnsafeBufferPointer { inputs in
-                    for i in inputs.indices where !body(inputs[i]) { return false }
-                    return true
+                // A constant of this function that `body` cannot reach: each input goes to
+                // `body` borrowed. Read through the batch (or a buffer pointer into it), each
+                // was copied first, with its references counted, since `body` might change it.
+                let inputs = batch.inputs
+                for i in inputs.indices where !body(inputs[i]) {
+                    wanted = false
+                    break
                 }
             }
             let isLast = batch.isLast, failure = batch.failure
