@@ -782,7 +782,7 @@ enum HTTPSnaplenCut {
             if fromA { state.fromA = true } else { state.fromB = true }
         }
         guard fromA ? state.fromA : state.fromB else {
-            if analysis.http != nil || analysis.application == .layers(.http, nil) { state.shownHTTP = true }
+            if analysis.hasHTTP || analysis.application == .layers(.http, nil) { state.shownHTTP = true }
             return
         }
         analysis.http = nil

@@ -112,7 +112,11 @@ final class TCPStreams {
             if tcp.flags.contains(.ack) { aToB.acknowledged(upTo: tcp.acknowledgmentNumber) }
             if bToA.finReached { httpB?.streamEnded(frame: frame) { self.handle($0, fromA: false) } }
         }
-        if let last = completed.last { return (.layers(.http, last.bodyLayer), last, nil) }
+        if let last = completed.popLast() {
+            // Moved out (the list is done with): the earlier ones, if any, are not shown.
+            completed = []
+            return (.layers(.http, last.bodyLayer), last, nil)
+        }
         let parser = fromA ? httpA : httpB
         if touchedMessage, let parser, parser.inMessage {
             let showFirstLine = parser.isChunkedOrHead || headReadThisFrame
@@ -153,9 +157,11 @@ final class TCPStreams {
             touchedMessage = true
         case .completed(var message):
             number(&message)
-            completed.append(message)
             touchedMessage = true
             record(message)
+            // Its last use: moved into the list, not copied (a message holds strings and
+            // arrays, each a reference to count).
+            completed.append(consume message)
         }
     }
 
