@@ -85,6 +85,9 @@ public struct ConnectionState: Sendable {
 
     private var hist = ConnectionHistory()
     /// The two sides, by physical identity: [0] is the caller's initial originator.
+    /// UDP reads only their checksum counters, so a UDP conversation makes them on its
+    /// first bad checksum: tens of thousands of conversations would otherwise each carry
+    /// a 336-byte heap block they never read.
     private var sides: [Side]
     /// Index into `sides` of Zeek's current originator.
     private var origIndex = 0
@@ -117,7 +120,7 @@ public struct ConnectionState: Sendable {
         } else {
             self.isLikelyServerPort = { Self.udpServerPorts.contains($0) }
         }
-        sides = [Side(isOrig: true), Side(isOrig: false)]
+        sides = transport == .tcp ? [Side(isOrig: true), Side(isOrig: false)] : []
     }
 
     // MARK: - Results
@@ -209,8 +212,10 @@ public struct ConnectionState: Sendable {
         if !callerIsOriginator {
             // Zeek's originator is the first sender: the caller's responder.
             origIndex = 1
-            sides[0].isOrig = false
-            sides[1].isOrig = true
+            if !sides.isEmpty {
+                sides[0].isOrig = false
+                sides[1].isOrig = true
+            }
             flipped = true
         }
         if let ports {
@@ -227,8 +232,10 @@ public struct ConnectionState: Sendable {
     /// `Connection::FlipRoles` + `TCPSessionAdapter::FlipRoles`.
     private mutating func flipRoles() {
         origIndex = 1 - origIndex
-        sides[0].isOrig.toggle()
-        sides[1].isOrig.toggle()
+        if !sides.isEmpty {
+            sides[0].isOrig.toggle()
+            sides[1].isOrig.toggle()
+        }
         flipped.toggle()
         firstPacketSeen = ((firstPacketSeen & 1) != 0 ? 2 : 0) | ((firstPacketSeen & 2) != 0 ? 1 : 0)
         isPartial = false
@@ -251,6 +258,7 @@ public struct ConnectionState: Sendable {
         }
         let i = isOrig ? origIndex : 1 - origIndex
         if checksumValid == false {
+            if sides.isEmpty { sides = [Side(isOrig: origIndex == 0), Side(isOrig: origIndex == 1)] }
             if sides[i].chk.hit() { hist.add(isOrig ? "C" : "c") }
             return
         }

@@ -243,6 +243,7 @@ public final class Follower {
             c.update(with: segment, from: source, frame: SegmentContext(frame, tcp: true), analyze: options.analyzeSequences,
                      unackedRoom: unackedEntries < options.unackedLimit, analysis: &analysis)
             unackedEntries += c.analyzer.unackedCount - unackedBefore
+            if c.isClosed { c.analyzer.giveBackUnackedRoom() }
             return (c.streams, !wasClosed && c.isClosed)
         }
         if closedNow {
@@ -250,7 +251,13 @@ public final class Follower {
             closing.append((index, analysis.tcpStream ?? -1))
         }
         var streams = found
-        if streams == nil, options.trackRecords, !segment.payload.isEmpty,
+        if streams == nil, let cut = tcp.update(index, { $0.httpGivenUp }) {
+            // The HTTP streams were spent: only the snaplen rule can still say something.
+            var state = cut
+            let fromA = tcp.update(index) { $0.sideA == source }
+            HTTPSnaplenCut.apply(segment, fromA: fromA, state: &state, frame: frame, into: &analysis)
+            tcp.update(index) { $0.httpGivenUp = state }
+        } else if streams == nil, options.trackRecords, !segment.payload.isEmpty,
            !Self.portClaimed(segment.sourcePort), !Self.portClaimed(segment.destinationPort),
            let layer = Self.heuristicLayer(frame.bytes, segment.payload) {
             // tshark's TLS heuristic: a record header where the data starts makes the conversation TLS
@@ -286,7 +293,11 @@ public final class Follower {
             analysis.http = message
             analysis.pduFirstLine = firstLine
             if streams.tracksHTTP {
-                HTTPSnaplenCut.apply(segment, fromA: fromA, streams: streams, frame: frame, into: &analysis)
+                HTTPSnaplenCut.apply(segment, fromA: fromA, state: &streams.cut, frame: frame, into: &analysis)
+                if streams.isSpent {
+                    let cut = streams.cut
+                    tcp.update(index) { $0.spentHTTP(cut) }
+                }
             }
             if let records = streams.lastRecords,
                !records.pdus.isEmpty || records.startsPDU || records.encryptedTail != nil {
@@ -818,12 +829,12 @@ struct SegmentContext {
 /// that starts with a request or status line is that message's start; anything else is
 /// `Continuation`, except the client's first data, which stays plain TCP.
 enum HTTPSnaplenCut {
-    static func apply(_ segment: TCP, fromA: Bool, streams: TCPStreams, frame: Frame, into analysis: inout FrameAnalysis) {
+    static func apply(_ segment: TCP, fromA: Bool, state: inout HTTPCutState, frame: Frame, into analysis: inout FrameAnalysis) {
         if segment.payload.count < segment.segmentLength {
-            if fromA { streams.snaplenCut.fromA = true } else { streams.snaplenCut.fromB = true }
+            if fromA { state.fromA = true } else { state.fromB = true }
         }
-        guard fromA ? streams.snaplenCut.fromA : streams.snaplenCut.fromB else {
-            if analysis.http != nil || analysis.application == .layers(.http, nil) { streams.shownHTTP = true }
+        guard fromA ? state.fromA : state.fromB else {
+            if analysis.hasHTTP || analysis.application == .layers(.http, nil) { state.shownHTTP = true }
             return
         }
         analysis.http = nil
@@ -832,12 +843,22 @@ enum HTTPSnaplenCut {
         let payload = segment.payload
         guard !payload.isEmpty else { return }
         if HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer != nil {
-            streams.shownHTTP = true
-        } else if streams.shownHTTP || FrameDecoder.isHTTPPort(segment.sourcePort) {
+            state.shownHTTP = true
+        } else if state.shownHTTP || FrameDecoder.isHTTPPort(segment.sourcePort) {
             // The first data of a conversation, from the client, is not taken for HTTP.
             analysis.application = .layers(.http, .data)
             analysis.isHTTPContinuation = true
-            streams.shownHTTP = true
+            state.shownHTTP = true
         }
     }
+}
+
+/// What ``HTTPSnaplenCut`` remembers of an HTTP conversation.
+struct HTTPCutState: Sendable {
+    /// Per direction (A→B, B→A): a segment the snaplen cut was seen. tshark cannot put
+    /// such a direction's segments together, so from then on it shows each segment by itself.
+    var fromA = false
+    var fromB = false
+    /// Some frame of the conversation was shown as HTTP.
+    var shownHTTP = false
 }

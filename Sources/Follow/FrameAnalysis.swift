@@ -41,9 +41,17 @@ public struct FrameAnalysis: Sendable {
     /// and the analysis is built and copied for every frame.
     public var http: HTTPMessage? {
         get { httpBox?.message }
-        set { httpBox = newValue.map(HTTPMessageBox.init) }
+        set {
+            // Moved into the box, not copied (a message holds strings and arrays).
+            switch consume newValue {
+            case .some(let message): httpBox = HTTPMessageBox(message)
+            case .none: httpBox = nil
+            }
+        }
     }
     private var httpBox: HTTPMessageBox?
+    /// Whether the frame completed an HTTP message, without copying the message out.
+    public var hasHTTP: Bool { httpBox != nil }
     /// The TLS records or SSH packets this frame shows, for frames of such conversations.
     public var records: StreamRecords?
     /// For a segment of an HTTP message completed later: the message's first line, when

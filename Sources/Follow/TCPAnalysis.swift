@@ -87,6 +87,12 @@ public struct TCPSequenceAnalyzer: Sendable {
     /// Segments of both sides waiting to be acknowledged (see ``TCPUnackedSegments``).
     var unackedCount: Int { client.unacked.count + server.unacked.count }
 
+    /// See ``TCPUnackedSegments/giveBackRoomIfEmpty()``.
+    mutating func giveBackUnackedRoom() {
+        client.unacked.giveBackRoomIfEmpty()
+        server.unacked.giveBackRoomIfEmpty()
+    }
+
     /// Analyses one segment and updates the state.
     ///
     /// - Parameters:

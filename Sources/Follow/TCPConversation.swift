@@ -29,6 +29,10 @@ public struct TCPConversation {
     /// The side whose packet was seen first (Wireshark's "A"), and the other side.
     public let sideA: Endpoint
     public let sideB: Endpoint
+    /// Set when HTTP tracking gave its spent streams up (``TCPStreams/isSpent``): what the
+    /// snaplen rule still needs for later segments. (Here, it fills the padding after
+    /// ``sideB``: at the end it would make every slot 8 bytes longer.)
+    var httpGivenUp: HTTPCutState?
     public var aToB = TCPDirection()
     public var bToA = TCPDirection()
     /// Zeek's view: connection state, history, originator.
@@ -51,6 +55,12 @@ public struct TCPConversation {
         lastFrame = frame
         startTime = time
         lastTime = time
+    }
+
+    /// Drops the spent HTTP streams, keeping what the snaplen rule needs.
+    mutating func spentHTTP(_ cut: HTTPCutState) {
+        streams = nil
+        httpGivenUp = cut
     }
 
     /// The originator: the side that sent the first SYN, or Zeek's choice without one.

@@ -38,12 +38,8 @@ final class TCPStreams {
 
     /// Whether HTTP messages are parsed on this conversation.
     var tracksHTTP: Bool { httpA != nil }
-    /// Per direction (A→B, B→A): a segment the snaplen cut was seen. tshark cannot put
-    /// such a direction's segments together, so from then on it shows each segment by
-    /// itself (``Follower`` decides how).
-    @exclusivity(unchecked) var snaplenCut = (fromA: false, fromB: false)
-    /// Some frame of the conversation was shown as HTTP.
-    @exclusivity(unchecked) var shownHTTP = false
+    /// What ``HTTPSnaplenCut`` keeps of the conversation (``Follower`` decides how).
+    @exclusivity(unchecked) var cut = HTTPCutState()
 
     /// TLS records or SSH packets, when the conversation carries them.
     let records: RecordTracker?
@@ -69,6 +65,22 @@ final class TCPStreams {
     }
 
     var counters: (ReassemblyCounters, ReassemblyCounters) { (aToB.counters, bToA.counters) }
+
+    /// True when no segment can make these streams say anything again: HTTP tracking
+    /// alone (no records, no consumer, no kept transactions), both directions past their
+    /// FIN with nothing buffered (later data is a duplicate or beyond the FIN, and is
+    /// dropped), no message open and no head too long to report. Every later segment
+    /// would get `.asDecoded` and no message, so a closed conversation gives these streams
+    /// up and keeps only ``cut`` (tens of thousands of closed conversations linger in a
+    /// busy capture, about 1.5 KB each with the two parsers).
+    var isSpent: Bool {
+        guard aToB.finReached, bToA.finReached, let httpA, let httpB,
+              records == nil, consumer == nil, !keepTransactions,
+              aToB.counters.bufferedSegments == 0, bToA.counters.bufferedSegments == 0,
+              !httpA.inMessage, !httpB.inMessage,
+              httpA.oversizedHead == nil, httpB.oversizedHead == nil else { return false }
+        return true
+    }
 
     /// HTTP heads too long to parse (see ``HTTPStreamParser/maxHeadBytes``), per direction.
     var oversizedHTTPHeads: [HTTPHeadTooLarge] {
@@ -100,7 +112,11 @@ final class TCPStreams {
             if tcp.flags.contains(.ack) { aToB.acknowledged(upTo: tcp.acknowledgmentNumber) }
             if bToA.finReached { httpB?.streamEnded(frame: frame) { self.handle($0, fromA: false) } }
         }
-        if let last = completed.last { return (.layers(.http, last.bodyLayer), last, nil) }
+        if let last = completed.popLast() {
+            // Moved out (the list is done with): the earlier ones, if any, are not shown.
+            completed = []
+            return (.layers(.http, last.bodyLayer), last, nil)
+        }
         let parser = fromA ? httpA : httpB
         if touchedMessage, let parser, parser.inMessage {
             let showFirstLine = parser.isChunkedOrHead || headReadThisFrame
@@ -141,9 +157,11 @@ final class TCPStreams {
             touchedMessage = true
         case .completed(var message):
             number(&message)
-            completed.append(message)
             touchedMessage = true
             record(message)
+            // Its last use: moved into the list, not copied (a message holds strings and
+            // arrays, each a reference to count).
+            completed.append(consume message)
         }
     }
 

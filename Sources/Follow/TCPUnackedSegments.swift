@@ -26,6 +26,13 @@ struct TCPUnackedSegments: Sendable {
     /// The segment sent first of those still unacknowledged.
     var oldest: TCPUnackedSegment? { segments.first }
 
+    /// Frees the list's storage once it is empty, for a conversation that closed: tens of
+    /// thousands of closed conversations linger in a busy capture, and an empty list kept
+    /// its room. A straggler makes a new one (the contents, and so the answers, are the same).
+    mutating func giveBackRoomIfEmpty() {
+        if segments.isEmpty && segments.capacity > 0 { segments = [] }
+    }
+
     /// Adds the newest segment; ignored when the list is full.
     mutating func append(_ segment: TCPUnackedSegment) {
         guard segments.count < Self.capacity else { return }

@@ -443,18 +443,20 @@ public enum FrameDecoder {
 /// Wireshark's Decode As (`-d tcp.port==8443,tls`): TCP ports whose conversations are
 /// decoded as the named protocol whatever the port tables and heuristics say.
 public enum DecodeAs {
-    /// Set once by the command line before any frame is decoded, then only read.
-    nonisolated(unsafe) public static var tcpPorts: [UInt16: Layer] = [:]
+    /// Set once by the command line before any frame is decoded, then only read. These
+    /// globals skip the dynamic exclusivity checks, which cost more than the reads: every
+    /// TCP segment with data looks the table up.
+    @exclusivity(unchecked) nonisolated(unsafe) public static var tcpPorts: [UInt16: Layer] = [:]
 
     /// A table for one task only (tests, an engine per capture), bound with
     /// `DecodeAs.$scoped.withValue(...)`; it replaces ``tcpPorts`` while bound.
     @TaskLocal public static var scoped: [UInt16: Layer]?
     /// Set once anything binds ``scoped``, so that ordinary runs never read the task-local.
-    nonisolated(unsafe) public static var scopedInUse = false
+    @exclusivity(unchecked) nonisolated(unsafe) public static var scopedInUse = false
 
     /// Heuristics tshark 4.0 does not have, turned on by `--enable-heuristic` (only `.ssh`:
     /// SSH on any port where a banner starts the data).
-    nonisolated(unsafe) public static var heuristics: Set<Layer> = []
+    @exclusivity(unchecked) nonisolated(unsafe) public static var heuristics: Set<Layer> = []
     @TaskLocal public static var scopedHeuristics: Set<Layer>?
 
     public static var currentHeuristics: Set<Layer> {

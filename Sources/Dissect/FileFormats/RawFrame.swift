@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A point in time with nanosecond resolution, as capture files record it.
 public struct Timestamp: Hashable, Comparable, Sendable {
     /// Seconds since the Unix epoch.
@@ -45,7 +47,14 @@ public struct RawFrame {
     /// True when the source names interfaces (pcapng), so `frame.interface_id` exists.
     public var hasInterfaceID: Bool
     /// What pcapng says about the interface, for the details tree; nil for pcap and live.
-    public var interfaceLabel: InterfaceLabel?
+    public var interfaceLabel: InterfaceLabel? {
+        get { labelNumber < 0 ? nil : InterfaceLabels.label(Int(labelNumber)) }
+        set { labelNumber = newValue.map { Int32(truncatingIfNeeded: $0.number) } ?? -1 }
+    }
+    /// The label's number in ``InterfaceLabels``, -1 for none. A number, not a reference:
+    /// without one the frame is plain data, copied without counting references (a frame
+    /// is copied several times on its way through the pipeline).
+    private var labelNumber: Int32 = -1
     /// False for pcapng blocks without a timestamp (Simple Packet and Custom Blocks):
     /// tshark leaves their time column empty.
     public var hasTimestamp = true
@@ -58,7 +67,6 @@ public struct RawFrame {
     public init(bytes: ByteView, timestamp: Timestamp, originalLength: Int, linkType: LinkType,
                 interfaceID: Int = 0, fileOffset: Int64 = 0, timestampDigits: Int = 9,
                 hasInterfaceID: Bool = false, interfaceLabel: InterfaceLabel? = nil) {
-        self.interfaceLabel = interfaceLabel
         self.bytes = bytes
         self.timestamp = timestamp
         self.originalLength = originalLength
@@ -67,6 +75,7 @@ public struct RawFrame {
         self.fileOffset = fileOffset
         self.timestampDigits = timestampDigits
         self.hasInterfaceID = hasInterfaceID
+        self.interfaceLabel = interfaceLabel
     }
 }
 
@@ -78,10 +87,38 @@ public final class InterfaceLabel: Sendable {
     public let section: Int
     public let idInSection: Int
 
+    /// Its number in ``InterfaceLabels``.
+    let number: Int
+
     public init(name: String?, description: String?, section: Int, idInSection: Int) {
         self.name = name
         self.description = description
         self.section = section
         self.idInSection = idInSection
+        number = InterfaceLabels.reserve()
+        InterfaceLabels.store(self, at: number)
+    }
+}
+
+/// Every ``InterfaceLabel`` made, by number, for the rest of the process, so that a
+/// ``RawFrame`` can name its label by number. Labels are few (one per pcapng interface
+/// block read) and small; a reader keeps its own anyway.
+enum InterfaceLabels {
+    private static let all = Mutex<[InterfaceLabel?]>([])
+
+    /// A number for a label about to be stored.
+    static func reserve() -> Int {
+        all.withLock { labels in
+            labels.append(nil)
+            return labels.count - 1
+        }
+    }
+
+    static func store(_ label: InterfaceLabel, at number: Int) {
+        all.withLock { $0[number] = label }
+    }
+
+    static func label(_ number: Int) -> InterfaceLabel? {
+        all.withLock { number < $0.count ? $0[number] : nil }
     }
 }

@@ -211,9 +211,9 @@ final class HTTPStreamParser {
     }
 
     private func finishMessage(frame: Int, _ emit: (Event) -> Void) {
-        guard var done = message else { return }
+        // Taken out, not copied and then cleared.
+        guard var done = message.take() else { return }
         done.lastFrame = frame
-        message = nil
         emit(.completed(done))
     }
 
@@ -250,8 +250,9 @@ final class HTTPStreamParser {
         let parsed: HTTPMessage? = buffer.withUnsafeBytes { raw in
             let view = ByteView(raw)
             guard let head = HTTPHead.decode(view, at: 0, end: view.count).layer else { return nil }
-            var m = message ?? HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
-                                           firstFrame: frame, lastFrame: frame)
+            // Taken out (a head that does not parse abandons the stream, message and all).
+            var m = message.take() ?? HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
+                                                  firstFrame: frame, lastFrame: frame)
             m.isResponse = head.kind == .response
             m.firstLine = Array(UnsafeRawBufferPointer(rebasing: raw[head.firstLine]))
             if head.kind == .request {
@@ -283,19 +284,20 @@ final class HTTPStreamParser {
             return m
         }
         guard let m = parsed else { return false }
-        message = m
+        let status = m.statusCode ?? 0
+        let isResponse = m.isResponse, isChunked = m.isChunked, contentLength = m.contentLength
+        message = consume m
         // The head is parsed: its copy's room goes back (a closed conversation keeps none).
         buffer = []
         emit(.headRead)
-        let status = m.statusCode ?? 0
-        if m.isResponse && (requestWasHEAD() || (100..<200).contains(status) || status == 204 || status == 304) {
+        if isResponse && (requestWasHEAD() || (100..<200).contains(status) || status == 204 || status == 304) {
             phase = .idle
-        } else if m.isChunked {
+        } else if isChunked {
             phase = .chunkSize
-        } else if let length = m.contentLength {
+        } else if let length = contentLength {
             phase = length > 0 ? .fixedBody(remaining: length) : .idle
         } else {
-            phase = m.isResponse ? .untilClose : .idle
+            phase = isResponse ? .untilClose : .idle
         }
         return true
     }

@@ -18,7 +18,9 @@ struct RecordSource {
     var startsPDU: Bool
     var encryptedTail: Range<Int>?
 
-    init?(_ input: FieldInput) {
+    // Borrowed: an initializer takes its arguments owned, and the caller would copy the
+    // whole input (retaining everything in it) for every TCP frame.
+    init?(_ input: borrowing FieldInput) {
         if let records = input.analysis.records {
             layer = records.layer
             pdus = records.pdus.map { pdu in
@@ -33,8 +35,8 @@ struct RecordSource {
             encryptedTail = records.encryptedTail
             return
         }
-        guard input.analysis.application == .asDecoded, let tcp = input.frame.tcp,
-              let last = input.frame.protocols.last, last == .tls || last == .ssh else { return nil }
+        guard input.analysis.application == .asDecoded, let last = input.frame.protocols.last,
+              last == .tls || last == .ssh, let tcp = input.frame.tcp else { return nil }
         layer = last
         let payload = tcp.payload.clamped(to: 0..<input.frame.bytes.count)
         pdus = payload.isEmpty ? [] : [PDU(bytes: input.frame.bytes, range: payload)]
