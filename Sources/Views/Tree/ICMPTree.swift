@@ -267,6 +267,35 @@ enum QuotedTree {
 }
 
 /// The ones' complement sum of RFC 1071, to check a checksum as Wireshark does.
+/// A checksum line as proto_tree_add_checksum writes it with PROTO_CHECKSUM_VERIFY and
+/// PROTO_CHECKSUM_IN_CKSUM: "[correct]", or "incorrect, should be 0x…" with the protocol's
+/// Bad checksum expert; "[unverified]" when the covered bytes were not all captured; then
+/// the status line.
+enum VerifiedChecksum {
+    /// `sum`: the ones'-complement sum (not folded) over every covered byte, the checksum
+    /// field included, or nil when it cannot be computed.
+    static func add(_ field: HeaderField, status: HeaderField, _ range: Range<Int>, value: UInt16, sum: UInt32?,
+                    expert: String, severity: ExpertSeverity = .error, _ tree: inout TreeBuilder) {
+        let shown = "0x" + hex(UInt64(value), digits: 4)
+        guard let sum else {
+            tree.add(field, range, .uint(UInt64(value)), display: shown + " [unverified]")
+            return tree.add(status, nil, .uint(2), generated: true)
+        }
+        let folded = InternetChecksum.fold(sum)
+        if folded == 0xFFFF {
+            tree.add(field, range, .uint(UInt64(value)), display: shown + " [correct]")
+            return tree.add(status, nil, .uint(1), generated: true)
+        }
+        // The sum without the field is the sum plus the field's complement.
+        let others = InternetChecksum.fold(folded &+ (~UInt32(value) & 0xFFFF))
+        let expected = "0x" + hex(UInt64(~others & 0xFFFF), digits: 4)
+        tree.open(field, range, .uint(UInt64(value)), display: "\(shown) incorrect, should be \(expected)")
+        tree.expert(expert, severity, .checksum, "Bad checksum [should be \(expected)]")
+        tree.close()
+        tree.add(status, nil, .uint(0), generated: true)
+    }
+}
+
 enum InternetChecksum {
     static func verifies(_ bytes: ByteView, _ range: Range<Int>) -> Bool {
         fold(partial(bytes, range)) == 0xFFFF

@@ -144,28 +144,12 @@ enum IGMPTree {
     /// The checksum, verified over `coverage` bytes when they were all captured, as
     /// proto_tree_add_checksum shows it; false when the field itself was not captured.
     private static func addChecksum(_ m: IGMPMessage, coverage: Int, _ tree: inout TreeBuilder) -> Bool {
-        let bytes = tree.bytes
         let o = m.offset
         guard o + 4 <= m.end else { return false }
-        let value = UInt64(bytes.u16be(o + 2))
-        let shown = "0x" + hex(value, digits: 4)
-        guard coverage > 0, o + coverage <= m.end else {
-            tree.add(checksum, o + 2..<o + 4, .uint(value), display: shown + " [unverified]")
-            tree.add(checksumStatus, nil, .uint(2), generated: true)
-            return true
-        }
-        let range = o..<o + coverage
-        if InternetChecksum.verifies(bytes, range) {
-            tree.add(checksum, o + 2..<o + 4, .uint(value), display: shown + " [correct]")
-            tree.add(checksumStatus, nil, .uint(1), generated: true)
-        } else {
-            let rest = InternetChecksum.partial(bytes, o..<o + 2) + InternetChecksum.partial(bytes, o + 4..<range.upperBound)
-            let expected = "0x" + hex(UInt64(~InternetChecksum.fold(rest) & 0xFFFF), digits: 4)
-            tree.open(checksum, o + 2..<o + 4, .uint(value), display: "\(shown) incorrect, should be \(expected)")
-            tree.expert("igmp.bad_checksum", .error, .checksum, "Bad checksum [should be \(expected)]")
-            tree.close()
-            tree.add(checksumStatus, nil, .uint(0), generated: true)
-        }
+        let covered = coverage > 0 && o + coverage <= m.end
+        VerifiedChecksum.add(checksum, status: checksumStatus, o + 2..<o + 4, value: tree.bytes.u16be(o + 2),
+                             sum: covered ? InternetChecksum.partial(tree.bytes, o..<o + coverage) : nil,
+                             expert: "igmp.bad_checksum", &tree)
         return true
     }
 }

@@ -85,35 +85,22 @@ enum VRRPTree {
     /// section 5.2.8), over IPv4 as over IPv6.
     private static func addChecksum(_ v: VRRP, frame: Frame, _ tree: inout TreeBuilder) {
         let bytes = tree.bytes
-        let o = v.offset
-        let value = UInt64(v.checksum)
-        let shown = "0x" + hex(value, digits: 4)
-        let message = o..<o + v.declaredLength
-        guard v.declaredLength >= VRRP.headerLength, message.upperBound <= v.end else {
-            tree.add(checksum, o + 6..<o + 8, .uint(value), display: shown + " [unverified]")
-            tree.add(checksumStatus, nil, .uint(2), generated: true)
-            return
-        }
-        var sum = InternetChecksum.partial(bytes, message)
-        if v.version == 3 {
-            let length = UInt32(message.count)
-            if let ip = frame.ipv6 {
-                sum &+= InternetChecksum.partial(bytes, ip.offset + 8..<ip.offset + 40) &+ (length >> 16) &+ (length & 0xFFFF) &+ 112
-            } else if let ip = frame.ipv4 {
-                sum &+= InternetChecksum.partial(bytes, ip.offset + 12..<ip.offset + 20) &+ length &+ 112
+        let message = v.offset..<v.offset + v.declaredLength
+        var sum: UInt32?
+        if v.declaredLength >= VRRP.headerLength, message.upperBound <= v.end {
+            var total = InternetChecksum.partial(bytes, message)
+            if v.version == 3 {
+                let length = UInt32(message.count)
+                if let ip = frame.ipv6 {
+                    total &+= InternetChecksum.partial(bytes, ip.offset + 8..<ip.offset + 40) &+ (length >> 16) &+ (length & 0xFFFF) &+ 112
+                } else if let ip = frame.ipv4 {
+                    total &+= InternetChecksum.partial(bytes, ip.offset + 12..<ip.offset + 20) &+ length &+ 112
+                }
             }
+            sum = total
         }
-        if InternetChecksum.fold(sum) == 0xFFFF {
-            tree.add(checksum, o + 6..<o + 8, .uint(value), display: shown + " [correct]")
-            tree.add(checksumStatus, nil, .uint(1), generated: true)
-        } else {
-            let without = InternetChecksum.fold(InternetChecksum.fold(sum) &+ (~UInt32(v.checksum) & 0xFFFF))
-            let expected = "0x" + hex(UInt64(~without & 0xFFFF), digits: 4)
-            tree.open(checksum, o + 6..<o + 8, .uint(value), display: "\(shown) incorrect, should be \(expected)")
-            tree.expert("vrrp.checksum_bad.expert", .error, .checksum, "Bad checksum [should be \(expected)]")
-            tree.close()
-            tree.add(checksumStatus, nil, .uint(0), generated: true)
-        }
+        VerifiedChecksum.add(checksum, status: checksumStatus, v.offset + 6..<v.offset + 8, value: v.checksum, sum: sum,
+                             expert: "vrrp.checksum_bad.expert", severity: .warning, &tree)
     }
 
     /// "Announcement (v2)".
