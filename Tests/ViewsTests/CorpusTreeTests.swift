@@ -262,6 +262,20 @@ Internet Control Message Protocol v6
         Number of Sources: 0
         Multicast Address: ff02::1:ff00:1
 """#),
+        // NBNS: a registration, its name decoded from the first-level encoding.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 45, lines: #"""
+    Additional records
+        DJP95S0J<00>: type NB, class IN
+            Name: DJP95S0J<00> (Workstation/Redirector)
+            Type: NB (32)
+            Class: IN (1)
+            Time to live: 3 days, 11 hours, 20 minutes
+            Data length: 6
+            Name flags: 0x6000, ONT: Unknown (H-node, unique)
+                0... .... .... .... = Name type: Unique name
+                .11. .... .... .... = ONT: Unknown (3)
+            Addr: 169.254.67.194
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -311,6 +325,7 @@ Internet Control Message Protocol v6
         SummaryCase(file: "pcap/lwerdna__simple_http.pcap", frame: 4, line: "    4   0.000133    127.0.0.1 → 127.0.0.1    HTTP 559 GET / HTTP/1.1 "),
         SummaryCase(file: "pcapng/hadrielk__le_basic_test004.pcapng", frame: 1, line: "    1   0.000000      0.0.0.0 → 255.255.255.255 BOOTP 314 Boot Request from 00:0b:82:01:fc:42 (00:0b:82:01:fc:42)[Packet size limited during capture]"),
         SummaryCase(file: "pcapng/hadrielk__le_basic_test001.pcapng", frame: 2, line: "    2   0.000000  192.168.0.1 → 192.168.0.10 DHCP 342 DHCP Offer    - Transaction ID 0x3d1d"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 45, line: "   45  69.005420 169.254.67.194 → 169.254.255.255 NBNS 110 Registration NB DJP95S0J<00>"),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 

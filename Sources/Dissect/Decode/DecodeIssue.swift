@@ -18,6 +18,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case llmnr
     /// BOOTP and DHCP on UDP 67 and 68 (Wireshark's "dhcp").
     case dhcp
+    /// The NetBIOS Name Service (RFC 1002) on UDP 137.
+    case nbns
 
     public var description: String {
         switch self {
@@ -69,6 +71,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .vrrp: "vrrp"
         case .llmnr: "llmnr"
         case .dhcp: "dhcp"
+        case .nbns: "nbns"
         }
     }
 

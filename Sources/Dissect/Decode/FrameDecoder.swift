@@ -368,6 +368,11 @@ public enum FrameDecoder {
                 return
             }
         }
+        if ports.0 == 137 || ports.1 == 137,
+           DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false).layer != nil {
+            frame._protocols.append(.nbns)
+            return
+        }
         if ports.0 == 1900 || ports.1 == 1900,
            let head = HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer {
             frame._http = head

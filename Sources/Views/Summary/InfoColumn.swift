@@ -58,6 +58,8 @@ enum InfoColumn {
             writeHTTP(http, frame: input.frame, to: out)
         } else if let dhcp = input.frame.dhcpMessage {
             DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
+        } else if let nbns = input.frame.nbnsMessage {
+            NBNSTree.writeInfo(nbns, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {
             DNSInfo.write(dns, frame: input.frame, to: out, limit: out.count + maximumLength)
         } else if let tcp = input.frame.tcp {
