@@ -25,6 +25,12 @@ struct ViewSet {
 
     init(light: Bool = false) { self.light = light }
 
+    /// Forgets the previous input's timestamps: the next frame is the first.
+    mutating func reset() {
+        reference = nil
+        previous = .zero
+    }
+
     mutating func render(_ frame: Frame, _ analysis: FrameAnalysis) {
         let ref = reference ?? frame.raw.timestamp
         reference = ref
