@@ -14,7 +14,7 @@ private struct JSONScanner {
     var i = 0
 
     mutating func skipSpace() {
-        while i < bytes.count, [32, 9, 13].contains(bytes[i]) { i += 1 }
+        while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 13 { i += 1 }
     }
 
     mutating func eat(_ c: UInt8) -> Bool {
