@@ -30,6 +30,12 @@ private let budgetLimit = 256 << 10
 private let maxBuffered = 64 << 10
 private let maxHistory = 4 << 10
 private let serverPorts: [UInt16] = [80, 443, 22, 50_001]
+/// Every field is rendered for the first frames of an input, then for every 16th frame:
+/// rendering them is most of the cost of a frame, and an input of a thousand segments
+/// gains little from its later frames' fields beyond the analysis they already went
+/// through (the summary line, with the analysis in its Info column, is still on every frame).
+private let fieldsOnEveryFrame = 64
+private let fieldsEvery = 16
 
 /// Builds the frame bytes for one chunk into `frame` (emptied first); returns false when
 /// no chunk header is left. Moves `input` past the chunk.
@@ -149,7 +155,7 @@ public func fuzzFollow(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             FrameDecoder.decode(raw, number: number, into: decoded)
             let frame = decoded
             let analysis = follower.process(frame)
-            views.render(frame, analysis)
+            views.render(frame, analysis, everyField: number <= fieldsOnEveryFrame || number % fieldsEvery == 0)
 
             if let tcp = frame.tcp, let stream = analysis.tcpStream {
                 let here = Direction(stream: stream, fromClient: analysis.fromClient)

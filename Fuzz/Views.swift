@@ -34,7 +34,8 @@ struct ViewSet {
         previous = .zero
     }
 
-    mutating func render(_ frame: Frame, _ analysis: FrameAnalysis) {
+    /// Renders `frame`; with `everyField` false (light only) the fields view is skipped.
+    mutating func render(_ frame: Frame, _ analysis: FrameAnalysis, everyField: Bool = true) {
         let ref = reference ?? frame.raw.timestamp
         reference = ref
         let input = FieldInput(frame: frame, analysis: analysis, reference: ref,
@@ -44,7 +45,7 @@ struct ViewSet {
             summary.write(input, to: out)
             if light { break }
         }
-        fields.write(input, to: out)
+        if everyField || !light { fields.write(input, to: out) }
         guard !light else { return out.flush() }
         // Oracle: the JSON line must parse.
         json.write(input, to: jsonLine)

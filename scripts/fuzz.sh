@@ -212,6 +212,9 @@ run_target() {
     mkdir -p "$OUT/corpus/$t"
     local dirs=("$OUT/corpus/$t" "$OUT/seeds/$t")
     [ -d "Fuzz/regressions/$t" ] && dirs+=("Fuzz/regressions/$t")
+    # ASan keeps no allocation stacks and a smaller quarantine while fuzzing (a tenth
+    # faster); replaying a crash's input (--replay, or by hand) gives the full report.
+    ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0:quarantine_size_mb=32} \
     "$OUT/fuzz-$t" "${LIBFUZZER_FLAGS[@]}" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
         -artifact_prefix="$OUT/artifacts/$t-" "${dirs[@]}" >"$log" 2>&1
 }
