@@ -58,8 +58,12 @@ struct ViewSet {
         let details = PacketTree.build(input)
         VerboseView.write(details, bytes: frame.bytes, to: out)
         TSharkJSONView(style: .ek).write(details, timestamp: frame.raw.timestamp, to: ek)
-        for line in ek.takeBytes().split(separator: 10) where !isValidJSONLine(Array(line) + [10]) {
-            fatalError("invalid ek JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
+        let documents = ek.takeBytes()
+        if !areValidJSONLines(documents) {
+            for line in documents.split(separator: 10) where !isValidJSONLine(Array(line) + [10]) {
+                fatalError("invalid ek JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
+            }
+            fatalError("invalid ek JSON for frame \(frame.number)")
         }
         HexDump.write(frame.bytes, to: out)
         out.flush()
