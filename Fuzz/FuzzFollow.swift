@@ -30,56 +30,81 @@ private let budgetLimit = 256 << 10
 private let maxBuffered = 64 << 10
 private let maxHistory = 4 << 10
 private let serverPorts: [UInt16] = [80, 443, 22, 50_001]
+/// Every field is rendered for the first frames of an input, then for every 16th frame:
+/// rendering them is most of the cost of a frame, and an input of a thousand segments
+/// gains little from its later frames' fields beyond the analysis they already went
+/// through (the summary line, with the analysis in its Info column, is still on every frame).
+private let fieldsOnEveryFrame = 64
+private let fieldsEvery = 16
 
-/// Builds the frame bytes for one chunk; returns the bytes and the rest of the input.
-func makeSegmentFrame(_ input: inout UnsafeRawBufferPointer.SubSequence) -> [UInt8]? {
-    guard input.count >= chunkHeaderLength else { return nil }
-    let h = Array(input.prefix(chunkHeaderLength))
-    input = input.dropFirst(chunkHeaderLength)
-    let control = h[1]
+/// Builds the frame bytes for one chunk into `frame` (emptied first); returns false when
+/// no chunk header is left. Moves `input` past the chunk.
+func makeSegmentFrame(_ input: inout UnsafeRawBufferPointer.SubSequence, into frame: inout [UInt8]) -> Bool {
+    guard input.count >= chunkHeaderLength else { return false }
+    let h = input.startIndex
+    @inline(__always) func header(_ i: Int) -> UInt8 { input[h + i] }
+    let control = header(1)
     let reverse = control & 1 != 0
     let flow = Int(control >> 1) & 3
     let cut = control & 8 != 0
     let ipv6 = control & 16 != 0
     let udp = control & 32 != 0
     let shortIP = control & 128 != 0
-    let optionBytes = udp ? 0 : min(Int(h[12] & 0x0F), 10) * 4
-    var options = Array(input.prefix(optionBytes))
-    input = input.dropFirst(options.count)
-    options += repeatElement(0, count: optionBytes - options.count)
-    let payloadLength = min(Int(h[13]) << 8 | Int(h[14]), input.count)
-    let payload = Array(input.prefix(payloadLength))
-    input = input.dropFirst(payloadLength)
-    let extra = cut ? Int(h[15]) * 16 + 1 : 0
+    let optionBytes = udp ? 0 : min(Int(header(12) & 0x0F), 10) * 4
+    let optionStart = h + chunkHeaderLength
+    let optionsPresent = min(optionBytes, input.endIndex - optionStart)
+    let payloadStart = optionStart + optionsPresent
+    let payloadLength = min(Int(header(13)) << 8 | Int(header(14)), input.endIndex - payloadStart)
+    let extra = cut ? Int(header(15)) * 16 + 1 : 0
+    let transportLength = udp ? 8 : 20 + optionBytes
+    let ipPayload = transportLength + payloadLength + extra
 
-    var clientPort = UInt16(40_000 + flow), serverPort = serverPorts[flow]
-    if reverse { swap(&clientPort, &serverPort) }
-    var transport: [UInt8] = []
-    func u16(_ v: UInt16) { transport += [UInt8(v >> 8), UInt8(v & 0xFF)] }
-    u16(clientPort); u16(serverPort)
-    if udp {
-        u16(UInt16(clamping: 8 + payload.count + extra)); u16(0)
-    } else {
-        transport += h[2..<10]  // seq, ack
-        let words = UInt8(5 + optionBytes / 4)
-        transport += [words << 4 | (control & 64 != 0 ? 1 : 0), h[0], h[10], h[11], 0, 0, 0, 0]
-        transport += options
-    }
-    let ipPayload = transport.count + payload.count + extra
-    var frame: [UInt8] = []
+    frame.removeAll(keepingCapacity: true)
+    func u16(_ v: UInt16) { frame.append(UInt8(v >> 8)); frame.append(UInt8(v & 0xFF)) }
     let proto: UInt8 = udp ? 17 : 6
     let a: UInt8 = reverse ? 2 : 1, b: UInt8 = reverse ? 1 : 2
     if ipv6 {
-        let length = shortIP ? transport.count / 2 : min(ipPayload, 65535)
-        frame += [0x60, 0, 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), proto, 64]
-        frame += [0xFD, 0x77] + repeatElement(0, count: 12) + [UInt8(flow), a]
-        frame += [0xFD, 0x77] + repeatElement(0, count: 12) + [UInt8(flow), b]
+        let length = shortIP ? transportLength / 2 : min(ipPayload, 65535)
+        frame.append(contentsOf: [0x60, 0, 0, 0] as [UInt8])
+        u16(UInt16(length))
+        frame.append(proto); frame.append(64)
+        for last in [a, b] {
+            frame.append(0xFD); frame.append(0x77)
+            for _ in 0..<12 { frame.append(0) }
+            frame.append(UInt8(flow)); frame.append(last)
+        }
     } else {
-        let length = shortIP ? 20 + transport.count / 2 : min(20 + ipPayload, 65535)
-        frame += [0x45, 0, UInt8(length >> 8), UInt8(length & 0xFF), 0, 0, 0x40, 0, 64, proto, 0, 0]
-        frame += [10, 77, UInt8(flow), a, 10, 77, UInt8(flow), b]
+        let length = shortIP ? 20 + transportLength / 2 : min(20 + ipPayload, 65535)
+        frame.append(0x45); frame.append(0)
+        u16(UInt16(length))
+        frame.append(contentsOf: [0, 0, 0x40, 0, 64, proto, 0, 0, 10, 77, UInt8(flow), a, 10, 77, UInt8(flow), b] as [UInt8])
     }
-    return frame + transport + payload
+    var clientPort = UInt16(40_000 + flow), serverPort = serverPorts[flow]
+    if reverse { swap(&clientPort, &serverPort) }
+    u16(clientPort); u16(serverPort)
+    if udp {
+        u16(UInt16(clamping: 8 + payloadLength + extra)); u16(0)
+    } else {
+        for i in 2..<10 { frame.append(header(i)) }  // seq, ack
+        let words = UInt8(5 + optionBytes / 4)
+        frame.append(words << 4 | (control & 64 != 0 ? 1 : 0))
+        frame.append(header(0)); frame.append(header(10)); frame.append(header(11))
+        for _ in 0..<4 { frame.append(0) }
+        frame.append(contentsOf: input[optionStart..<payloadStart])
+        for _ in optionsPresent..<optionBytes { frame.append(0) }
+    }
+    frame.append(contentsOf: input[payloadStart..<payloadStart + payloadLength])
+    input = input[(payloadStart + payloadLength)...]
+    return true
+}
+
+private func newReassembler(_ budget: ReassemblyBudget, _ sink: Sink) -> StreamReassembler {
+    StreamReassembler(budget: budget, maxBufferedBytes: maxBuffered, maxHistoryBytes: maxHistory, sink: sink.take)
+}
+
+private func checkCaps(_ r: StreamReassembler) {
+    precondition(r.chargedBytes <= maxBuffered, "per-direction cap exceeded")
+    precondition(r.counters.bufferedSegments <= r.maxBufferedSegments, "segment cap exceeded")
 }
 
 private struct Direction: Hashable {
@@ -104,6 +129,12 @@ private final class Sink {
     }
 }
 
+/// Reused from input to input: the views (building the every-field view is not free), the
+/// frame bytes and the decoded frame (as `PacketLoop` reuses its frame).
+nonisolated(unsafe) private var views = ViewSet(light: true)
+nonisolated(unsafe) private var frameBytes: [UInt8] = []
+nonisolated(unsafe) private let decoded = Frame()
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFollow(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = UnsafeRawBufferPointer(start: data, count: size)[...]
@@ -113,34 +144,30 @@ public func fuzzFollow(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var reassemblers: [Direction: StreamReassembler] = [:]
     var states: [Int: ConnectionState] = [:]
     var udpStates: [Int: ConnectionState] = [:]
-    var views = ViewSet(light: true)
+    views.reset()
     var number = 0
 
-    while let bytes = makeSegmentFrame(&input) {
+    while makeSegmentFrame(&input, into: &frameBytes) {
         number += 1
-        bytes.withUnsafeBytes { buffer in
+        frameBytes.withUnsafeBytes { buffer in
             let raw = RawFrame(bytes: ByteView(buffer), timestamp: Timestamp(seconds: Int64(number), nanoseconds: 0),
                                originalLength: buffer.count, linkType: .raw)
-            let frame = FrameDecoder.decode(raw, number: number)
+            FrameDecoder.decode(raw, number: number, into: decoded)
+            let frame = decoded
             let analysis = follower.process(frame)
-            views.render(frame, analysis)
+            views.render(frame, analysis, everyField: number <= fieldsOnEveryFrame || number % fieldsEvery == 0)
 
             if let tcp = frame.tcp, let stream = analysis.tcpStream {
                 let here = Direction(stream: stream, fromClient: analysis.fromClient)
                 let there = Direction(stream: stream, fromClient: !analysis.fromClient)
-                for d in [here, there] where reassemblers[d] == nil {
-                    reassemblers[d] = StreamReassembler(budget: budget, maxBufferedBytes: maxBuffered,
-                                                        maxHistoryBytes: maxHistory, sink: sink.take)
-                }
+                if reassemblers[here] == nil { reassemblers[here] = newReassembler(budget, sink) }
+                if reassemblers[there] == nil { reassemblers[there] = newReassembler(budget, sink) }
                 reassemblers[here]!.add(seq: tcp.sequenceNumber, flags: tcp.flags,
                                         payload: frame.bytes.slice(tcp.payload),
                                         segmentLength: tcp.segmentLength, frame: number)
                 if tcp.flags.contains(.ack) { reassemblers[there]!.acknowledged(upTo: tcp.acknowledgmentNumber) }
-                for d in [here, there] {
-                    let r = reassemblers[d]!
-                    precondition(r.chargedBytes <= maxBuffered, "per-direction cap exceeded")
-                    precondition(r.counters.bufferedSegments <= r.maxBufferedSegments, "segment cap exceeded")
-                }
+                checkCaps(reassemblers[here]!)
+                checkCaps(reassemblers[there]!)
                 precondition(budget.usedBytes <= budget.limit, "shared budget exceeded")
 
                 let (clientPort, serverPort) = analysis.fromClient ? (tcp.sourcePort, tcp.destinationPort)

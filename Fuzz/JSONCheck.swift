@@ -9,12 +9,26 @@ func isValidJSONLine(_ bytes: [UInt8]) -> Bool {
     return p.i == bytes.count - 1 && bytes[p.i] == 10
 }
 
+/// True when every non-empty line of `bytes` is exactly one JSON value (the last line may
+/// lack its newline): what checking each line with `isValidJSONLine` says, without
+/// splitting and copying.
+func areValidJSONLines(_ bytes: [UInt8]) -> Bool {
+    guard String(validating: bytes, as: UTF8.self) != nil else { return false }
+    var p = JSONScanner(bytes: bytes)
+    while p.i < bytes.count {
+        if bytes[p.i] == 10 { p.i += 1; continue }
+        guard p.value(depth: 0) else { return false }
+        guard p.i == bytes.count || bytes[p.i] == 10 else { return false }
+    }
+    return true
+}
+
 private struct JSONScanner {
     let bytes: [UInt8]
     var i = 0
 
     mutating func skipSpace() {
-        while i < bytes.count, [32, 9, 13].contains(bytes[i]) { i += 1 }
+        while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 13 { i += 1 }
     }
 
     mutating func eat(_ c: UInt8) -> Bool {

@@ -19,35 +19,51 @@ struct ViewSet {
         SummaryLine(timeFormat: format, color: i == 0)
     }
     private let json = JSONView()
+    /// Where the JSON and ek output is collected to be checked (emptied after each frame).
+    private let jsonLine = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
+    private let ek = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
     private let fields: FieldsView = try! FieldsView(names: FieldRegistry.all.map(\.name))
     private var reference: Timestamp?
     private var previous = Timestamp.zero
 
     init(light: Bool = false) { self.light = light }
 
-    mutating func render(_ frame: Frame, _ analysis: FrameAnalysis) {
+    /// Forgets the previous input's timestamps: the next frame is the first.
+    mutating func reset() {
+        reference = nil
+        previous = .zero
+    }
+
+    /// Renders `frame`; with `everyField` false (light only) the fields view is skipped.
+    mutating func render(_ frame: Frame, _ analysis: FrameAnalysis, everyField: Bool = true) {
         let ref = reference ?? frame.raw.timestamp
         reference = ref
         let input = FieldInput(frame: frame, analysis: analysis, reference: ref,
                                previous: frame.number == 1 ? frame.raw.timestamp : previous)
         previous = frame.raw.timestamp
-        for summary in light ? Array(summaries.prefix(1)) : summaries { summary.write(input, to: out) }
-        fields.write(input, to: out)
+        for summary in summaries {
+            summary.write(input, to: out)
+            if light { break }
+        }
+        if everyField || !light { fields.write(input, to: out) }
         guard !light else { return out.flush() }
         // Oracle: the JSON line must parse.
-        let jsonLine = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
         json.write(input, to: jsonLine)
-        if !isValidJSONLine(jsonLine.bytes) {
-            fatalError("invalid JSON for frame \(frame.number): \(jsonLine.text)")
+        let line = jsonLine.takeBytes()
+        if !isValidJSONLine(line) {
+            fatalError("invalid JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
         }
-        out.bytes(jsonLine.bytes)
+        out.bytes(line)
         // The details tree, as -V and -T ek write it; each ek document line must parse.
         let details = PacketTree.build(input)
         VerboseView.write(details, bytes: frame.bytes, to: out)
-        let ek = OutputBuffer(fileDescriptor: nil, flushThreshold: 0)
         TSharkJSONView(style: .ek).write(details, timestamp: frame.raw.timestamp, to: ek)
-        for line in ek.bytes.split(separator: 10) where !isValidJSONLine(Array(line) + [10]) {
-            fatalError("invalid ek JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
+        let documents = ek.takeBytes()
+        if !areValidJSONLines(documents) {
+            for line in documents.split(separator: 10) where !isValidJSONLine(Array(line) + [10]) {
+                fatalError("invalid ek JSON for frame \(frame.number): \(String(decoding: line, as: UTF8.self))")
+            }
+            fatalError("invalid ek JSON for frame \(frame.number)")
         }
         HexDump.write(frame.bytes, to: out)
         out.flush()
