@@ -207,7 +207,7 @@ enum DHCPTree {
             }
         case .string:
             tree.add(field, v, .string(String(decoding: bytes.slice(v).prefix { $0 != 0 }, as: UTF8.self)))
-        case .u8, .boolean where v.count == 1:
+        case .u8 where v.count == 1, .boolean where v.count == 1:
             tree.add(field, v, .uint(UInt64(bytes[v.lowerBound])))
         case .u16 where v.count == 2:
             tree.add(field, v, .uint(UInt64(bytes.u16be(v.lowerBound))))
