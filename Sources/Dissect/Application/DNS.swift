@@ -192,6 +192,26 @@ public struct DNS: Sendable {
         }
     }
 
+    /// The reply code's name as packet-dns.c's `rcode_vals` gives it (RFC 1035, 2136, 6895),
+    /// or nil for the codes it does not name ("Unknown error").
+    public static func responseCodeName(_ code: UInt8) -> String? {
+        switch code {
+        case 0: "No error"
+        case 1: "Format error"
+        case 2: "Server failure"
+        case 3: "No such name"
+        case 4: "Not implemented"
+        case 5: "Refused"
+        case 6: "Name exists"
+        case 7: "RRset exists"
+        case 8: "RRset does not exist"
+        case 9: "Not authoritative"
+        case 10: "Name out of zone"
+        case 11: "DSO-Type Not Implemented"
+        default: nil
+        }
+    }
+
     /// The class name Wireshark prints (`IN`, `CH`, ...), ignoring the mDNS top bit.
     public static func className(_ rrClass: UInt16) -> String? {
         switch rrClass & 0x7FFF {

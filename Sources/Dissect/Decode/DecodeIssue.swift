@@ -20,6 +20,10 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case dhcp
     /// The NetBIOS Name Service (RFC 1002) on UDP 137.
     case nbns
+    /// Linux's netfilter log link type (`tcpdump -i nflog`).
+    case nflog
+    /// The spanning tree's bridge PDUs, over 802.2 LLC.
+    case stp
 
     public var description: String {
         switch self {
@@ -72,6 +76,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .llmnr: "llmnr"
         case .dhcp: "dhcp"
         case .nbns: "nbns"
+        case .nflog: "nflog"
+        case .stp: "stp"
         }
     }
 

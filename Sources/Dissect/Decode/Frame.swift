@@ -28,6 +28,12 @@ public final class Frame {
     @inlinable public var sll: LinuxSLL? { _sll }
     @usableFromInline @exclusivity(unchecked) var _null: NullLoopback?
     @inlinable public var null: NullLoopback? { _null }
+    @usableFromInline @exclusivity(unchecked) var _nflog: NFLOG?
+    @inlinable public var nflog: NFLOG? { _nflog }
+    @usableFromInline @exclusivity(unchecked) var _llc: LLC?
+    @inlinable public var llc: LLC? { _llc }
+    @usableFromInline @exclusivity(unchecked) var _bpdu: BPDU?
+    @inlinable public var bpdu: BPDU? { _bpdu }
     /// PPP over Ethernet and the PPP header it carries, between the Ethernet (or VLAN)
     /// header and the IP packet.
     @usableFromInline @exclusivity(unchecked) var _pppoe: PPPoESession?
@@ -121,6 +127,9 @@ public final class Frame {
         if _ethernet != nil { _ethernet = nil }
         if _sll != nil { _sll = nil }
         if _null != nil { _null = nil }
+        if _nflog != nil { _nflog = nil }
+        if _llc != nil { _llc = nil }
+        if _bpdu != nil { _bpdu = nil }
         if _pppoe != nil { _pppoe = nil; _ppp = nil }
         if _arp != nil { _arp = nil }
         if _ipv4 != nil { _ipv4 = nil }

@@ -51,6 +51,20 @@ public enum FrameDecoder {
                 frame._issues.append(.malformed(.null, .unknownAddressFamily(null.family)))
                 appendData(frame, NullLoopback.headerLength..<end)
             }
+        case .nflog:
+            let result = NFLOG.decode(bytes, at: 0, end: end)
+            guard let nflog = result.layer else { return frame._issues.append(result.issue) }
+            frame._nflog = nflog
+            frame._protocols.append(.nflog)
+            guard let payload = nflog.payload else { return }
+            // tshark hands the payload to the ethertype table when the packet header names a
+            // hardware protocol, else to IPv4 or IPv6 by the netfilter family.
+            switch (nflog.hardwareProtocol, nflog.family) {
+            case (0, 2): decodeIPv4(frame, at: payload.lowerBound, end: payload.upperBound)
+            case (0, 10): decodeIPv6(frame, at: payload.lowerBound, end: payload.upperBound)
+            case (0, _): appendData(frame, payload)
+            case (let type, _): decodeEtherType(frame, type, at: payload.lowerBound, end: payload.upperBound)
+            }
         case .raw:
             frame._protocols.append(.raw)
             decodeIPByVersion(frame, at: 0, end: end)
@@ -92,6 +106,19 @@ public enum FrameDecoder {
         var offset = start + Ethernet.headerLength
         if type <= 1500 {
             frame._protocols.append(.llc)
+            // An IEEE 802.3 frame: the type is the length of what follows, padding after it.
+            let llc = LLC.decode(bytes, at: offset, end: min(end, offset + Int(type)))
+            frame._issues.append(llc.issue)
+            guard let header = llc.layer else { return }
+            frame._llc = header
+            if header.dsap == LLC.spanningTreeSAP, header.ssap == LLC.spanningTreeSAP, header.control == LLC.unnumberedInformation {
+                let bpdu = BPDU.decode(bytes, at: header.payload.lowerBound, end: header.payload.upperBound)
+                frame._issues.append(bpdu.issue)
+                if let b = bpdu.layer {
+                    frame._bpdu = b
+                    frame._protocols.append(.stp)
+                }
+            }
             return
         }
         frame._protocols.append(.ethertype)
@@ -228,7 +255,7 @@ public enum FrameDecoder {
                 frame._quoted = decodeQuoted(frame, at: icmp.payload.lowerBound, end: icmp.payload.upperBound, ipv6: false)
                 // tshark dissects the quoted datagram to its declared end: a snaplen cut stops it.
                 noteCut(frame, .ip, payload: payload, declaredLength: declaredLength)
-            } else {
+            } else if icmp.carriesData(bytes) {
                 appendData(frame, icmp.payload)
             }
         case 58:

@@ -20,6 +20,17 @@ public struct ICMPv4: Sendable {
         }
     }
 
+    /// Whether the bytes after the header are opaque data, as packet-icmp.c hands them to
+    /// the data dissector: an echo's, and a router advertisement's whose address entries
+    /// are not the standard two words. Queries carry fields, extended echo its extensions.
+    public func carriesData(_ bytes: ByteView) -> Bool {
+        switch type {
+        case 0, 8: true
+        case 9: bytes[offset + 5] != 2
+        default: false
+        }
+    }
+
     private enum Field {
         static let type = 0
         static let code = 1

@@ -145,6 +145,8 @@ public struct TCPOptions: Sendable, Equatable {
     public var timestampEcho: UInt32?
     /// SACK blocks (left, right edges), at most four fit in the options area.
     public var sackBlocks = SACKBlocks()
+    /// A Multipath TCP option (RFC 8684) is present: tshark then names the segment MPTCP.
+    public var multipath = false
     public init() {}
 
     /// Interprets one option the iterator found. A known option with the wrong length is
@@ -172,6 +174,8 @@ public struct TCPOptions: Sendable, Equatable {
                     p += 8
                 }
             }
+        case TCPOptionKind.mptcp:
+            multipath = true
         case TCPOptionKind.timestamps:
             valid = length == 10
             if valid {

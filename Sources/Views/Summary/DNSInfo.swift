@@ -8,9 +8,9 @@ enum DNSInfo {
         let bytes = frame.bytes
         out.ascii(dns.isResponse ? "Standard query response " : "Standard query ")
         out.hex(dns.id, width: 4)
-        if dns.isResponse, let rcode = responseCodeName(dns.responseCode) {
+        if dns.isResponse, dns.responseCode != 0 {
             out.byte(32)
-            out.ascii(rcode)
+            out.string(DNS.responseCodeName(dns.responseCode) ?? "Unknown error")
         }
         // Multicast DNS (RFC 6762) uses the class's top bit: a question asks for a unicast
         // ("QU") or multicast ("QM") answer, a record tells caches to flush older ones.
@@ -77,18 +77,6 @@ enum DNSInfo {
         } else if let next = record.nsecNextName(bytes) {
             out.byte(32)
             writeName(next, bytes, to: out)
-        }
-    }
-
-    static func responseCodeName(_ code: UInt8) -> StaticString? {
-        switch code {
-        case 0: nil
-        case 1: "Format error"
-        case 2: "Server failure"
-        case 3: "No such name"
-        case 4: "Not implemented"
-        case 5: "Refused"
-        default: "Unknown error"
         }
     }
 }

@@ -2,72 +2,49 @@ import Dissect
 
 /// ICMP and ICMPv6 Info text, with tshark's names for types and codes.
 enum ICMPInfo {
+    /// packet-icmp.c's Info: the type's name padded to 20 columns, the code's name for the
+    /// types that name their codes, and an echo's or a query's identifiers.
     static func write(_ icmp: ICMPv4, frame: Frame, to out: OutputBuffer) {
-        switch icmp.type {
-        case 0, 8:
-            out.ascii(icmp.type == 8 ? "Echo (ping) request  id=" : "Echo (ping) reply    id=")
-            out.hex(icmp.identifier, width: 4)
-            out.ascii(", seq=")
-            out.decimal(icmp.sequenceNumber)
-            out.byte(47)
-            out.decimal(icmp.sequenceNumber.byteSwapped)
-            out.ascii(", ttl=")
-            out.decimal(frame.ipv4?.ttl ?? 0)
-        case 3:
-            out.ascii("Destination unreachable (")
-            out.string(unreachableCodes[Int(icmp.code)] ?? "Unknown code")
+        let name = ICMPNames.type(icmp.type, code: icmp.code)
+        out.string(name)
+        for _ in name.utf8.count..<max(20, name.utf8.count) { out.byte(32) }
+        if let code = ICMPNames.code(type: icmp.type, code: icmp.code) {
+            out.ascii(" (")
+            out.string(code)
             out.byte(41)
-        case 11:
-            out.ascii(icmp.code == 0 ? "Time-to-live exceeded (Time to live exceeded in transit)"
-                                     : "Time-to-live exceeded (Fragment reassembly time exceeded)")
-        case 5: out.ascii("Redirect")
-        case 4: out.ascii("Source quench (flow control)")
-        case 12: out.ascii("Parameter problem")
-        case 13: out.ascii("Timestamp request")
-        case 14: out.ascii("Timestamp reply")
-        default:
-            out.ascii("Type ")
-            out.decimal(icmp.type)
-            out.ascii(", code ")
-            out.decimal(icmp.code)
         }
+        guard ICMPNames.hasIdentifier(icmp.type) else { return }
+        out.ascii(" id=")
+        out.hex(icmp.identifier, width: 4)
+        out.ascii(", seq=")
+        out.decimal(icmp.sequenceNumber)
+        out.byte(47)
+        out.decimal(icmp.sequenceNumber.byteSwapped)
+        out.ascii(", ttl=")
+        out.decimal(frame.ipv4?.ttl ?? 0)
     }
 
-    static let unreachableCodes: [Int: String] = [
-        0: "Network unreachable", 1: "Host unreachable", 2: "Protocol unreachable",
-        3: "Port unreachable", 4: "Fragmentation needed", 5: "Source route failed",
-        6: "Destination network unknown", 7: "Destination host unknown", 8: "Source host isolated",
-        9: "Network administratively prohibited", 10: "Host administratively prohibited",
-        11: "Network unreachable for TOS", 12: "Host unreachable for TOS",
-        13: "Communication administratively filtered", 14: "Host precedence violation",
-        15: "Precedence cutoff in effect",
-    ]
-
     static func write(_ icmp: ICMPv6, frame: Frame, to out: OutputBuffer) {
+        out.string(ICMPv6Names.type(icmp.type))
+        if let code = ICMPv6Names.code(type: icmp.type, code: icmp.code) {
+            out.ascii(" (")
+            out.string(code)
+            out.byte(41)
+        }
         switch icmp.type {
         case 128, 129:
-            out.ascii(icmp.type == 128 ? "Echo (ping) request id=" : "Echo (ping) reply id=")
+            out.ascii(" id=")
             out.hex(icmp.identifier, width: 4)
             out.ascii(", seq=")
             out.decimal(icmp.sequenceNumber)
             out.ascii(", hop limit=")
             out.decimal(frame.ipv6?.hopLimit ?? 0)
-        case 1:
-            out.ascii("Destination Unreachable (")
-            out.string(unreachableV6Codes[Int(icmp.code)] ?? "Unknown code")
-            out.byte(41)
-        case 2: out.ascii("Packet Too Big")
-        case 3: out.ascii("Time Exceeded (hop limit exceeded in transit)")
-        case 4: out.ascii("Parameter Problem")
         case 133:
-            out.ascii("Router Solicitation")
             if let mac = linkLayerAddress(icmp, frame: frame, option: 1, optionsAt: 8) {
                 out.ascii(" from ")
                 out.mac(mac)
             }
-        case 134: out.ascii("Router Advertisement")
         case 135:
-            out.ascii("Neighbor Solicitation")
             if let target = icmp.ndpTarget {
                 out.ascii(" for ")
                 out.ipv6(target)
@@ -77,7 +54,6 @@ enum ICMPInfo {
                 out.mac(mac)
             }
         case 136:
-            out.ascii("Neighbor Advertisement")
             if let target = icmp.ndpTarget {
                 out.byte(32)
                 out.ipv6(target)
@@ -93,13 +69,8 @@ enum ICMPInfo {
                 out.ascii(" is at ")
                 out.mac(mac)
             }
-        case 143: out.ascii("Multicast Listener Report Message v2")
-        case 130: out.ascii("Multicast Listener Query")
-        case 131: out.ascii("Multicast Listener Report")
-        case 132: out.ascii("Multicast Listener Done")
         default:
-            out.ascii("Type ")
-            out.decimal(icmp.type)
+            break
         }
     }
 
@@ -116,10 +87,4 @@ enum ICMPInfo {
         }
         return nil
     }
-
-    static let unreachableV6Codes: [Int: String] = [
-        0: "no route to destination", 1: "Administratively prohibited", 2: "beyond scope of source address",
-        3: "Address unreachable", 4: "Port unreachable", 5: "Source address failed ingress/egress policy",
-        6: "Reject route to destination",
-    ]
 }

@@ -102,6 +102,10 @@ enum InfoColumn {
                 out.hex(geneve.protocolType, width: 4, prefix: false)
                 out.ascii(" (unknown)")
             }
+        } else if let bpdu = input.frame.bpdu {
+            STPTree.writeInfo(bpdu, to: out)
+        } else if UndecodedEtherType(input.frame) != nil {
+            out.ascii("Ethernet II")
         } else if let issue = input.frame.issues.first, input.frame.sizeLimitedIssue == nil {
             if case .malformed(let why) = issue.kind, case .unsupportedLinkType = why {
                 out.string(why.description)
@@ -227,6 +231,12 @@ enum InfoColumn {
         for (flag, name) in flagNames where flags.contains(flag) {
             if !first { out.ascii(", ") }
             out.ascii(name)
+            first = false
+        }
+        // Any of the three reserved bits: one "Reserved", last, as tshark's tcp_flags_to_str.
+        if !flags.isDisjoint(with: .reserved) {
+            if !first { out.ascii(", ") }
+            out.ascii("Reserved")
             first = false
         }
         if first { out.ascii("<None>") }

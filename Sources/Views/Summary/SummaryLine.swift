@@ -94,7 +94,7 @@ public struct SummaryLine {
         }
         switch input.frame.tcp != nil || input.frame.udp != nil ? input.analysis.application : .asDecoded {
         case .transportOnly:
-            return input.frame.tcp != nil ? "TCP" : "UDP"
+            return input.frame.tcp.map { $0.options.multipath ? "MPTCP" : "TCP" } ?? "UDP"
         case .layers(let layer, _):
             switch layer {
             case .http: return "HTTP"
@@ -116,7 +116,7 @@ public struct SummaryLine {
         }
         if input.frame.icmpv6 != nil { return "ICMPv6" }
         if input.frame.icmp != nil { return "ICMP" }
-        if input.frame.tcp != nil { return "TCP" }
+        if let tcp = input.frame.tcp { return tcp.options.multipath ? "MPTCP" : "TCP" }
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
@@ -126,9 +126,28 @@ public struct SummaryLine {
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }
         if input.frame.ipv4 != nil { return "IPv4" }
+        if input.frame.bpdu != nil { return "STP" }
+        if let type = UndecodedEtherType(input.frame) { return type.protocolName }
         if input.frame.ethernet != nil || input.frame.sll != nil { return "Ethernet" }
+        if input.frame.nflog != nil { return "NFLOG" }
         return "Frame"
     }
+}
+
+/// An Ethernet II frame whose EtherType nothing here decodes. tshark's ethertype dissector
+/// then names the protocol column after the number ("0x88b5") and leaves the Info column
+/// as the Ethernet dissector set it, "Ethernet II".
+struct UndecodedEtherType {
+    let type: UInt16
+
+    init?(_ frame: Frame) {
+        guard let eth = frame.ethernet, frame.vlans.count == 0, frame.tunnels.isEmpty,
+              frame.ipv4 == nil, frame.ipv6 == nil, frame.arp == nil, frame.pppoe == nil,
+              eth.etherType > 1500, frame.protocols.last == .data || frame.protocols.last == .ethertype else { return nil }
+        type = eth.etherType
+    }
+
+    var protocolName: String { "0x" + hex(UInt64(type), digits: 4) }
 }
 
 /// A timestamp broken into UTC date and time of day.

@@ -26,9 +26,8 @@ enum DNSTree {
     static let ad = HeaderField("dns.flags.authenticated", "AD bit", .boolean, width: 16, mask: 0x0020, names: .setNotSet)
     static let checkdisable = HeaderField("dns.flags.checkdisable", "Non-authenticated data", .boolean, width: 16, mask: 0x0010,
                                           names: .trueFalse("Acceptable", "Unacceptable"))
-    static let rcode = HeaderField("dns.flags.rcode", "Reply code", .uint16, mask: 0x000F, names: .values([
-        0: "No error", 1: "Format error", 2: "Server failure", 3: "No such name", 4: "Not implemented", 5: "Refused",
-    ]))
+    static let rcode = HeaderField("dns.flags.rcode", "Reply code", .uint16, mask: 0x000F, names: .values(
+        Dictionary(uniqueKeysWithValues: (0...15).compactMap { c in DNS.responseCodeName(UInt8(c)).map { (UInt64(c), $0) } })))
     static let countQueries = HeaderField("dns.count.queries", "Questions", .uint16)
     static let countAnswers = HeaderField("dns.count.answers", "Answer RRs", .uint16)
     static let countAuth = HeaderField("dns.count.auth_rr", "Authority RRs", .uint16)
@@ -46,6 +45,13 @@ enum DNSTree {
     static let a = HeaderField("dns.a", "Address", .ipv4)
     static let aaaa = HeaderField("dns.aaaa", "AAAA Address", .ipv6)
     static let cname = HeaderField("dns.cname", "CNAME", .string)
+    static let soaMName = HeaderField("dns.soa.mname", "Primary name server", .string)
+    static let soaRName = HeaderField("dns.soa.rname", "Responsible authority's mailbox", .string)
+    static let soaSerial = HeaderField("dns.soa.serial_number", "Serial Number", .uint32)
+    static let soaRefresh = HeaderField("dns.soa.refresh_interval", "Refresh Interval", .uint32)
+    static let soaRetry = HeaderField("dns.soa.retry_interval", "Retry Interval", .uint32)
+    static let soaExpire = HeaderField("dns.soa.expire_limit", "Expire limit", .uint32)
+    static let soaMinimum = HeaderField("dns.soa.minimum_ttl", "Minimum TTL", .uint32)
     static let ns = HeaderField("dns.ns", "Name Server", .string)
     static let ptr = HeaderField("dns.ptr.domain_name", "Domain Name", .string)
     static let payloadSize = HeaderField("dns.rr.udp_payload_size", "UDP payload size", .uint16)
@@ -102,7 +108,8 @@ enum DNSTree {
     static let declaration = ProtocolDeclaration("dns", "Domain Name System", fields: [
         length, id, flags, response, opcode, authoritative, truncated, recdesired, recavail, z, authenticated, ad,
         checkdisable, rcode, countQueries, countAnswers, countAuth, countAdd, qryName, qryNameLen, countLabels,
-        qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, ns, ptr, payloadSize,
+        qryType, qryClass, respName, respType, respClass, respTTL, respLen, a, aaaa, cname, soaMName, soaRName, soaSerial,
+        soaRefresh, soaRetry, soaExpire, soaMinimum, ns, ptr, payloadSize,
         extRcode, ednsVersion, ednsZ, zDO, zReserved, opt, optCode, optLen, optData, cookieClient, cookieServer,
         qryQU, cacheFlush, srvService, srvProto, srvName, srvPriority, srvWeight, srvPort, srvTarget, nsecNext,
         mxPreference, mxExchange, txtLength, txt, responseIn, responseTo, time, conflictQuery, tentative,
@@ -263,6 +270,8 @@ enum DNSTree {
         }
         let mx = rec.type == 15 ? rec.mx(bytes) : nil
         if let mx { summary += ", preference \(mx.preference), mx \(text(mx.exchange, bytes))" }
+        let soa = rec.soa(bytes)
+        if let soa { summary += ", mname \(text(soa.mname, bytes))" }
         tree.openText(summary, range: rec.range)
         let labels = shownName.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         if srv != nil, labels.count == 3 {
@@ -296,6 +305,17 @@ enum DNSTree {
         if let mx {
             tree.add(mxPreference, rec.rdata.lowerBound..<rec.rdata.lowerBound + 2, .uint(UInt64(mx.preference)))
             tree.add(mxExchange, rec.rdata.lowerBound + 2..<rec.rdata.upperBound, .string(text(mx.exchange, bytes)))
+        }
+        if let soa, let afterM = soa.mname.nextOffset, let afterR = soa.rname.nextOffset {
+            let d = rec.rdata.lowerBound
+            tree.add(soaMName, d..<afterM, .string(text(soa.mname, bytes)))
+            tree.add(soaRName, afterM..<afterR, .string(text(soa.rname, bytes)))
+            tree.add(soaSerial, afterR..<afterR + 4, .uint(UInt64(soa.serial)))
+            for (i, (field, value)) in [(soaRefresh, soa.refresh), (soaRetry, soa.retry), (soaExpire, soa.expire),
+                                        (soaMinimum, soa.minimum)].enumerated() {
+                let at = afterR + 4 + 4 * i
+                tree.add(field, at..<at + 4, .uint(UInt64(value)), display: "\(value)" + durationSuffix(value))
+            }
         }
         if let srv {
             let d = rec.rdata.lowerBound

@@ -21,19 +21,28 @@ enum EthernetTree {
     static let lg = HeaderField("eth.lg", "LG bit", .boolean, width: 24, mask: 0x020000, names: lgNames)
     static let ig = HeaderField("eth.ig", "IG bit", .boolean, width: 24, mask: 0x010000, names: igNames)
     static let type = HeaderField("eth.type", "Type", .uint16, .hex, names: .values(EtherTypeNames.table))
+    static let length = HeaderField("eth.len", "Length", .uint16)
     static let padding = HeaderField("eth.padding", "Padding", .bytes)
     static let trailer = HeaderField("eth.trailer", "Trailer", .bytes)
 
     static let declaration = ProtocolDeclaration("eth", "Ethernet", fields: [
         dst, dstResolved, dstOUI, src, srcResolved, srcOUI, addr, addrResolved, addrOUI,
-        dstLG, dstIG, srcLG, srcIG, lg, ig, type, padding, trailer,
+        dstLG, dstIG, srcLG, srcIG, lg, ig, type, length, padding, trailer,
     ])
 
     static func dissect(_ eth: Ethernet, frame: Frame, _ tree: inout TreeBuilder) {
         let o = eth.offset
-        tree.open(declaration, o..<o + 14, label: "Ethernet II, Src: \(eth.source), Dst: \(eth.destination)")
+        // A type of 1500 or less is an IEEE 802.3 length (tshark's label keeps its trailing space).
+        let is8023 = eth.etherType <= 1500
+        tree.open(declaration, o..<o + 14, label: is8023 ? "IEEE 802.3 Ethernet " : "Ethernet II, Src: \(eth.source), Dst: \(eth.destination)")
         address(eth.destination, o..<o + 6, field: dst, resolved: dstResolved, oui: dstOUI, lgBit: dstLG, igBit: dstIG, &tree)
         address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
+        if is8023 {
+            tree.add(length, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
+            let end = o + 14 + Int(eth.etherType), captured = frame.raw.bytes.count
+            if end < captured { tree.add(padding, end..<captured, .bytes(end..<captured)) }
+            return tree.close()
+        }
         tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
         if let padding = paddingRange(frame), !padding.isEmpty {
             tree.add(self.padding, padding, .bytes(padding))
@@ -41,11 +50,12 @@ enum EthernetTree {
         tree.close()
     }
 
-    /// Bytes after the IP datagram that pad a short Ethernet frame to 60 bytes.
+    /// Bytes after the IP datagram or ARP message that pad a short Ethernet frame to 60 bytes.
     static func paddingRange(_ frame: Frame) -> Range<Int>? {
         let end: Int
         if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
         else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
+        else if let arp = frame.arp { end = arp.offset + 8 + 2 * (Int(arp.hardwareSize) + Int(arp.protocolSize)) }
         else { return nil }
         // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
         if frame.reassembled != nil { return nil }

@@ -28,7 +28,7 @@ enum FrameTree {
     /// Wireshark's `WTAP_ENCAP_*` numbers and names for the link types we read.
     static let encapsulationNames: [UInt64: String] = [
         1: "Ethernet", 7: "Raw IP", 15: "NULL/Loopback", 25: "Linux cooked-mode capture v1",
-        210: "Linux cooked-mode capture v2", 129: "Raw IPv4", 130: "Raw IPv6",
+        210: "Linux cooked-mode capture v2", 129: "Raw IPv4", 130: "Raw IPv6", 141: "NFLOG",
     ]
 
     static func encapsulation(_ link: LinkType) -> UInt64 {
@@ -40,6 +40,7 @@ enum FrameTree {
         case .linuxSLL2: 210
         case .ipv4: 129
         case .ipv6: 130
+        case .nflog: 141
         default: 0
         }
     }

@@ -128,10 +128,12 @@ enum HTTPTree {
     /// Returns the body, de-chunked, for the protocol that follows HTTP (Line-based
     /// text data, Media Type): the caller adds it beside the HTTP node.
     @discardableResult
-    static func dissect(_ head: HTTPHead, message: HTTPMessage?, _ tree: inout TreeBuilder,
+    static func dissect(_ head: HTTPHead, message: HTTPMessage?, payloadEnd: Int? = nil, _ tree: inout TreeBuilder,
                         as node: ProtocolDeclaration = declaration) -> HTTPBody? {
         let bytes = tree.bytes
-        let messageEnd = min(bytes.count, end(of: head, in: bytes))
+        // The transport payload can end before the frame does (NFLOG pads its TLVs).
+        let limit = min(bytes.count, payloadEnd ?? bytes.count)
+        let messageEnd = min(limit, end(of: head, limit: limit))
         tree.open(node, head.offset..<max(messageEnd, min(bytes.count, head.firstLine.upperBound)), label: node.node.label)
         let first = string(bytes, head.firstLine)
         let isRequest = head.kind == .request
@@ -213,11 +215,11 @@ enum HTTPTree {
         return nil
     }
 
-    /// Where the message ends in `bytes`: its Content-Length, or the end of the bytes.
-    static func end(of head: HTTPHead, in bytes: ByteView) -> Int {
+    /// Where the message ends: its Content-Length, or `limit` (the end of the bytes it is in).
+    static func end(of head: HTTPHead, limit: Int) -> Int {
         guard let body = head.bodyStart else { return head.headerBlock.upperBound }
         if let length = head.contentLength, !head.isChunked { return body + length }
-        return bytes.count
+        return limit
     }
 
     static func fullRequestURI(host: String, target: String) -> String {

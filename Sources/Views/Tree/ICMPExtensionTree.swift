@@ -31,6 +31,18 @@ enum ICMPExtensionTree {
     static let nameLength = HeaderField("icmp.int_info.name_length", "Name Length", .uint8)
     static let name = HeaderField("icmp.int_info.name", "Name", .string)
     static let mtu = HeaderField("icmp.int_info.mtu", "Maximum Transmission Unit", .uint32)
+    // RFC 8335's Interface Identification Object (class 3), in an extended echo request.
+    static let identName = HeaderField("icmp.int_ident.name", "Name", .string)
+    static let identIndex = HeaderField("icmp.int_ident.index", "Interface Index", .uint32)
+    static let identAFI = HeaderField("icmp.int_ident.afi", "Address Family Identifier", .uint16, names: .values([1: "IPv4", 2: "IPv6"]))
+    static let identAddressLength = HeaderField("icmp.int_ident.addr_length", "Address Length", .uint8)
+    static let identReserved = HeaderField("icmp.int_ident.reserved", "Reserved", .bytes)
+    static let identIPv4 = HeaderField("icmp.int_ident.ipv4", "Address", .ipv4)
+    static let identIPv6 = HeaderField("icmp.int_ident.ipv6", "Address", .ipv6)
+    static let identAddress = HeaderField("icmp.int_ident.address", "Address", .bytes)
+    static let identCTypes: [UInt8: String] = [
+        1: "Identifies Interface By Name", 2: "Identifies Interface By Index", 3: "Identifies Interface By Address",
+    ]
 
     static let classNames: [UInt64: String] = [
         1: "MPLS Label Stack Class", 2: "Interface Information Object", 3: "Interface Identification Object",
@@ -44,6 +56,7 @@ enum ICMPExtensionTree {
     static let fields: [HeaderField] = [
         length, lengthOriginal, ext, version, reserved, checksum, checksumStatus, objectLength, objectClass, cType,
         objectData, role, infoReserved, ifindexBit, ipaddrBit, nameBit, mtuBit, index, afi, ipv4, ipv6, nameLength, name, mtu,
+        identName, identIndex, identAFI, identAddressLength, identReserved, identIPv4, identIPv6, identAddress,
     ]
 
     /// Bytes 4–7 of an ICMPv4 error that gives the original datagram's length (RFC 4884).
@@ -123,5 +136,99 @@ enum ICMPExtensionTree {
             at = sub.upperBound
         }
         if let m = info.mtu { tree.add(mtu, at..<at + 4, .uint(UInt64(m))) }
+    }
+
+    /// An extended echo request's extensions (RFC 8335), from byte 8 to the message's end,
+    /// walked as packet-icmp.c walks them: an object longer than what is left is shown as
+    /// far as it goes, "(truncated)"; one shorter than its header ends the walk.
+    static func dissectProbe(_ range: Range<Int>, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let o = range.lowerBound, end = range.upperBound
+        tree.open(ext, range, .none, label: "ICMP Multi-Part Extensions")
+        defer { tree.close() }
+        guard range.count >= 4 else { return }
+        let v = bytes[o] >> 4
+        tree.add(version, o..<o + 1, .uint(UInt64(v)))
+        tree.bits(reserved, o..<o + 2, container: UInt64(bytes.u16be(o)))
+        let value = bytes.u16be(o + 2)
+        if value == 0 {
+            tree.add(checksum, o + 2..<o + 4, .uint(0), display: "0x0000 [not present]")
+            tree.add(checksumStatus, nil, .uint(3), display: "Not present", generated: true)
+        } else {
+            VerifiedChecksum.add(checksum, status: checksumStatus, o + 2..<o + 4, value: value,
+                                 sum: InternetChecksum.partial(bytes, range), expert: "icmp.ext.checksum_bad",
+                                 severity: .warning, &tree)
+        }
+        guard v == 1 || v == 2 else { return }
+        var at = o + 4
+        while end - at >= 4 {
+            let length = Int(bytes.u16be(at))
+            let shownLength = min(length, end - at)
+            let classNumber = bytes[at + 2], objectType = bytes[at + 3]
+            let objectRange = at..<at + max(shownLength, 4)
+            let header = (length: at..<at + 2, classByte: at + 2..<at + 3, cType: at + 3..<at + 4)
+            let className = classNames[UInt64(classNumber)] ?? "Unknown"
+            let cut = shownLength < length ? " (truncated)" : ""
+            guard length >= 4 else {
+                tree.openText("Object with bad length", range: objectRange)
+                tree.add(objectLength, header.length, .uint(UInt64(length)))
+                tree.add(objectClass, header.classByte, .uint(UInt64(classNumber)), display: "\(className) (\(classNumber))")
+                tree.close()
+                break
+            }
+            let data = at + 4..<at + shownLength
+            if classNumber == 3, end - at >= 5 {
+                tree.openText("Interface Identification Object" + cut, range: objectRange)
+                tree.add(objectLength, header.length, .uint(UInt64(length)))
+                tree.add(objectClass, header.classByte, .uint(UInt64(classNumber)), display: "\(className) (\(classNumber))")
+                tree.add(cType, header.cType, .uint(UInt64(objectType)),
+                         display: "\(objectType) (\(identCTypes[objectType] ?? "Unknown C-Type \(objectType)"))")
+                interfaceIdentification(cType: objectType, data: at + 4..<min(at + length, end), end: end, &tree)
+            } else {
+                tree.openText("Unknown object (\(classNumber)/\(objectType))" + cut, range: objectRange)
+                tree.add(objectLength, header.length, .uint(UInt64(length)))
+                tree.add(objectClass, header.classByte, .uint(UInt64(classNumber)), display: "\(className) (\(classNumber))")
+                tree.add(cType, header.cType, .uint(UInt64(objectType)))
+                if !data.isEmpty { tree.add(objectData, data, .bytes(data)) }
+            }
+            tree.close()
+            at += shownLength
+        }
+    }
+
+    private static func interfaceIdentification(cType: UInt8, data: Range<Int>, end: Int, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        var at = data.lowerBound
+        switch cType {
+        case 1:
+            tree.add(identName, data, .string(String(decoding: bytes.slice(data).prefix { $0 != 0 }, as: UTF8.self)))
+        case 2 where end - at >= 4:
+            tree.add(identIndex, at..<at + 4, .uint(UInt64(bytes.u32be(at))))
+        case 3 where end - at >= 4:
+            let family = bytes.u16be(at)
+            var length = Int(bytes[at + 2])
+            tree.add(identAFI, at..<at + 2, .uint(UInt64(family)))
+            tree.add(identAddressLength, at + 2..<at + 3, .uint(UInt64(length)))
+            tree.add(identReserved, at + 3..<at + 4, .bytes(at + 3..<at + 4))
+            at += 4
+            switch family {
+            case 1:
+                while length >= 4 && end - at >= 4 {
+                    tree.add(identIPv4, at..<at + 4, .ipv4(IPv4Address(bytes, at: at)))
+                    at += 4
+                    length -= 4
+                }
+            case 2:
+                while length >= 16 && end - at >= 16 {
+                    tree.add(identIPv6, at..<at + 16, .ipv6(IPv6Address(high: bytes.u64be(at), low: bytes.u64be(at + 8))))
+                    at += 16
+                    length -= 16
+                }
+            default:
+                tree.add(identAddress, at..<end, .bytes(at..<end))
+            }
+        default:
+            break
+        }
     }
 }

@@ -20,16 +20,25 @@ enum ICMPTree {
     static let dataTime = HeaderField("icmp.data_time", "Timestamp from icmp data", .absoluteTime)
     static let dataTimeRelative = HeaderField("icmp.data_time_relative", "Timestamp from icmp data (relative)", .relativeTime)
 
+    // Extended echo (RFC 8335, PROBE): an 8-bit sequence number and a flags byte.
+    static let extEchoSeq = HeaderField("icmp.ext.echo.seq", "Sequence Number", .uint8, .decHex)
+    static let extEchoReserved = HeaderField("icmp.ext.echo.req.res", "Reserved", .uint8, .hex, mask: 0xFE)
+    static let extEchoLocal = HeaderField("icmp.ext.echo.req.local", "Local bit", .boolean, width: 8, mask: 0x01, names: .setNotSet)
+    static let extEchoState = HeaderField("icmp.ext.echo.rsp.state", "State", .uint8, mask: 0xE0, names: .values([
+        0: "Reserved", 1: "Incomplete", 2: "Reachable", 3: "Stale", 4: "Delay", 5: "Probe", 6: "Failed",
+    ]))
+    static let extEchoReplyReserved = HeaderField("icmp.ext.echo.rsp.res", "Reserved", .uint8, .hex, mask: 0x18)
+    static let extEchoActive = HeaderField("icmp.ext.echo.rsp.active", "Active bit", .boolean, width: 8, mask: 0x04, names: .setNotSet)
+    static let extEchoIPv4 = HeaderField("icmp.ext.echo.rsp.ipv4", "IPv4 bit", .boolean, width: 8, mask: 0x02, names: .setNotSet)
+    static let extEchoIPv6 = HeaderField("icmp.ext.echo.rsp.ipv6", "IPv6 bit", .boolean, width: 8, mask: 0x01, names: .setNotSet)
+
     static let declaration = ProtocolDeclaration("icmp", "Internet Control Message Protocol", fields: [
         type, code, checksum, checksumStatus, ident, identLE, seq, seqLE, respIn, respTo, unused, respTime,
-        dataTime, dataTimeRelative,
+        dataTime, dataTimeRelative, extEchoSeq, extEchoReserved, extEchoLocal, extEchoState, extEchoReplyReserved,
+        extEchoActive, extEchoIPv4, extEchoIPv6,
     ] + ICMPExtensionTree.fields)
 
-    static let typeNames: [UInt64: String] = [
-        0: "Echo (ping) reply", 3: "Destination unreachable", 4: "Source quench (flow control)", 5: "Redirect",
-        8: "Echo (ping) request", 9: "Router advertisement", 10: "Router solicitation", 11: "Time-to-live exceeded",
-        12: "Parameter problem", 13: "Timestamp request", 14: "Timestamp reply",
-    ]
+    static let typeNames = Dictionary(uniqueKeysWithValues: ICMPNames.types.map { (UInt64($0.key), $0.value) })
 
     /// The send time that ping writes at the start of the echo data, as Wireshark finds
     /// it: seconds and microseconds, big-endian or else little-endian, taken only when the
@@ -53,8 +62,8 @@ enum ICMPTree {
         let end = min(bytes.count, icmp.payload.upperBound)
         tree.open(declaration, o..<end, label: "Internet Control Message Protocol")
         tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)),
-                 display: typeNames[UInt64(icmp.type)].map { "\(icmp.type) (\($0))" } ?? String(icmp.type))
-        let codeText = ICMPCodes.name(type: icmp.type, code: icmp.code)
+                 display: "\(icmp.type) (\(ICMPNames.type(icmp.type, code: icmp.code)))")
+        let codeText = ICMPNames.code(type: icmp.type, code: icmp.code)
         tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)), display: codeText.map { "\(icmp.code) (\($0))" })
         if ICMPChecksum.isCut(input.frame, end: end) {
             ICMPChecksum.addUnverified(icmp.checksum, checksum, checksumStatus, o, &tree)
@@ -84,6 +93,16 @@ enum ICMPTree {
                 data = data.lowerBound + 8..<data.upperBound
             }
             DataTree.dissect(data, &tree)
+        } else if icmp.type == 42 || icmp.type == 43 {
+            let id = UInt64(icmp.identifier)
+            tree.add(ident, o + 4..<o + 6, .uint(id))
+            tree.add(identLE, o + 4..<o + 6, .uint(UInt64(UInt16(id).byteSwapped)))
+            tree.add(extEchoSeq, o + 6..<o + 7, .uint(UInt64(bytes[o + 6])))
+            let flags = UInt64(bytes[o + 7])
+            let bits = icmp.type == 42 ? [extEchoReserved, extEchoLocal]
+                                       : [extEchoState, extEchoReplyReserved, extEchoActive, extEchoIPv4, extEchoIPv6]
+            for field in bits { tree.bits(field, o + 7..<o + 8, container: flags) }
+            if icmp.type == 42, end > o + 8 { ICMPExtensionTree.dissectProbe(o + 8..<end, &tree) }
         } else if icmp.isError {
             // RFC 4884: a length in byte 5 says where the quoted datagram ends and
             // extension objects (RFC 5837 interface information, …) begin.
@@ -134,12 +153,7 @@ enum ICMPv6Tree {
         respTo, respTime,
     ] + MLDTree.fields)
 
-    static let typeNames: [UInt64: String] = [
-        1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem",
-        128: "Echo (ping) request", 129: "Echo (ping) reply", 133: "Router Solicitation", 134: "Router Advertisement",
-        135: "Neighbor Solicitation", 136: "Neighbor Advertisement", 137: "Redirect", 143: "Multicast Listener Report Message v2",
-        130: "Multicast Listener Query", 131: "Multicast Listener Report", 132: "Multicast Listener Done",
-    ]
+    static let typeNames = Dictionary(uniqueKeysWithValues: ICMPv6Names.types.map { (UInt64($0.key), $0.value) })
 
     static func dissect(_ icmp: ICMPv6, _ input: FieldInput, _ tree: inout TreeBuilder) {
         let o = icmp.offset
@@ -147,7 +161,8 @@ enum ICMPv6Tree {
         let end = min(bytes.count, icmp.payload.upperBound)
         tree.open(declaration, o..<end, label: "Internet Control Message Protocol v6")
         tree.add(type, o..<o + 1, .uint(UInt64(icmp.type)))
-        tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)))
+        tree.add(code, o + 1..<o + 2, .uint(UInt64(icmp.code)),
+                 display: ICMPv6Names.code(type: icmp.type, code: icmp.code).map { "\(icmp.code) (\($0))" })
         if ICMPChecksum.isCut(input.frame, end: end) {
             ICMPChecksum.addUnverified(icmp.checksum, checksum, checksumStatus, o, &tree)
         } else if let ip = input.frame.ipv6, end == icmp.payload.upperBound {
@@ -323,19 +338,108 @@ enum InternetChecksum {
 }
 
 /// ICMP code names for the types the lab meets.
-enum ICMPCodes {
-    static func name(type: UInt8, code: UInt8) -> String? {
-        switch (type, code) {
-        case (3, 0): "Network unreachable"
-        case (3, 1): "Host unreachable"
-        case (3, 2): "Protocol unreachable"
-        case (3, 3): "Port unreachable"
-        case (3, 4): "Fragmentation needed"
-        case (3, 9): "Network administratively prohibited"
-        case (3, 10): "Host administratively prohibited"
-        case (3, 13): "Communication administratively filtered"
-        case (11, 0): "Time to live exceeded in transit"
-        default: nil
+/// packet-icmpv6.c's names for ICMPv6 types and codes: the Info column is the type's name
+/// and, for the types that name their codes, " (code)".
+enum ICMPv6Names {
+    static let types: [UInt8: String] = [
+        1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem",
+        100: "Private experimentation", 101: "Private experimentation",
+        127: "Reserved for expansion of ICMPv6 error messages", 128: "Echo (ping) request", 129: "Echo (ping) reply",
+        130: "Multicast Listener Query", 131: "Multicast Listener Report", 132: "Multicast Listener Done",
+        133: "Router Solicitation", 134: "Router Advertisement", 135: "Neighbor Solicitation",
+        136: "Neighbor Advertisement", 137: "Redirect", 138: "Router Renumbering", 139: "Node Information Query",
+        140: "Node Information Reply", 141: "Inverse Neighbor Discovery Solicitation",
+        142: "Inverse Neighbor Discovery Advertisement", 143: "Multicast Listener Report Message v2",
+        144: "Home Agent Address Discovery Request", 145: "Home Agent Address Discovery Reply",
+        146: "Mobile Prefix Solicitation", 147: "Mobile Prefix Advertisement", 148: "Certification Path Solicitation",
+        149: "Certification Path Advertisement", 150: "Experimental Mobility", 151: "Multicast Router Advertisement",
+        152: "Multicast Router Solicitation", 153: "Multicast Router Termination", 154: "FMIPv6", 155: "RPL Control",
+        156: "Locator Update", 157: "Duplicate Address Request", 158: "Duplicate Address Confirmation",
+        159: "MPL Control Message", 160: "Extended Echo request", 161: "Extended Echo reply",
+        200: "Private experimentation", 201: "Private experimentation",
+        255: "Reserved for expansion of ICMPv6 informational messages",
+    ]
+
+    static let unreachable: [UInt8: String] = [
+        0: "no route to destination", 1: "Administratively prohibited", 2: "beyond scope of source address",
+        3: "Address unreachable", 4: "Port unreachable", 5: "Source address failed ingress/egress policy",
+        6: "Reject route to destination", 7: "Error in Source Routing Header",
+    ]
+
+    static func type(_ type: UInt8) -> String { types[type] ?? "Unknown (\(type))" }
+
+    static func code(type: UInt8, code: UInt8) -> String? {
+        let names: [UInt8: String]
+        switch type {
+        case 1: return unreachable[code] ?? "Unknown"
+        case 3: names = [0: "hop limit exceeded in transit", 1: "fragment reassembly time exceeded"]
+        case 4: names = [0: "erroneous header field encountered", 1: "unrecognized Next Header type encountered",
+                         2: "unrecognized IPv6 option encountered", 3: "IPv6 First Fragment has incomplete IPv6 Header Chain"]
+        case 138: names = [0: "Router Renumbering Command", 1: "Router Renumbering Result", 255: "Sequence Number Reset"]
+        case 139: names = [0: "Query subject = IPv6 addresses", 1: "Query subject = DNS name or empty",
+                           2: "Query subject = IPv4 addresses"]
+        case 140: names = [0: "Successful", 1: "Refused", 2: "Unknown query type"]
+        default: return nil
+        }
+        return names[code] ?? "Unknown (\(code))"
+    }
+}
+
+/// packet-icmp.c's names for ICMPv4 types and codes: the details tree and the Info column
+/// ("%-20s (code)") both come from here.
+enum ICMPNames {
+    static let types: [UInt8: String] = [
+        0: "Echo (ping) reply", 1: "Reserved", 2: "Reserved", 3: "Destination unreachable",
+        4: "Source quench (flow control)", 5: "Redirect", 6: "Alternate host address", 8: "Echo (ping) request",
+        9: "Router advertisement", 10: "Router solicitation", 11: "Time-to-live exceeded", 12: "Parameter problem",
+        13: "Timestamp request", 14: "Timestamp reply", 15: "Information request", 16: "Information reply",
+        17: "Address mask request", 18: "Address mask reply", 19: "Reserved (for security)", 30: "Traceroute",
+        31: "Datagram Conversion Error", 32: "Mobile Host Redirect", 33: "IPv6 Where-Are-You", 34: "IPv6 I-Am-Here",
+        35: "Mobile Registration Request", 36: "Mobile Registration Reply", 37: "Domain Name Request",
+        38: "Domain Name Reply", 39: "SKIP", 40: "Photuris", 41: "Experimental mobility protocols",
+        42: "Extended Echo request", 43: "Extended Echo reply",
+    ]
+
+    static let unreachable: [UInt8: String] = [
+        0: "Network unreachable", 1: "Host unreachable", 2: "Protocol unreachable", 3: "Port unreachable",
+        4: "Fragmentation needed", 5: "Source route failed", 6: "Destination network unknown",
+        7: "Destination host unknown", 8: "Source host isolated", 9: "Network administratively prohibited",
+        10: "Host administratively prohibited", 11: "Network unreachable for TOS", 12: "Host unreachable for TOS",
+        13: "Communication administratively filtered", 14: "Host precedence violation", 15: "Precedence cutoff in effect",
+    ]
+
+    /// The type's name; a router advertisement of code 0 or 16 is Mobile IP's.
+    static func type(_ type: UInt8, code: UInt8) -> String {
+        if type == 9 && (code == 0 || code == 16) { return "Mobile IP Advertisement" }
+        return types[type] ?? "Unknown ICMP (obsolete or malformed?)"
+    }
+
+    /// The code's name for the types that name their codes, nil for the others.
+    static func code(type: UInt8, code: UInt8) -> String? {
+        let names: [UInt8: String]
+        switch type {
+        case 3: names = unreachable
+        case 5: names = [0: "Redirect for network", 1: "Redirect for host", 2: "Redirect for TOS and network",
+                         3: "Redirect for TOS and host"]
+        case 6: names = [0: "Alternate address for host"]
+        case 9: names = [0: "Normal router advertisement", 16: "Does not route common traffic"]
+        case 11: names = [0: "Time to live exceeded in transit", 1: "Fragment reassembly time exceeded"]
+        case 12: names = [0: "Pointer indicates the error", 1: "Required option missing", 2: "Bad length"]
+        case 40: names = [0: "Bad SPI", 1: "Authentication Failed", 2: "Decompression Failed", 3: "Decryption Failed",
+                          4: "Need Authentication", 5: "Need Authorization"]
+        case 42: names = [0: "No error"]
+        case 43: names = [0: "No error", 1: "Malformed Query", 2: "No Such Interface", 3: "No Such Table Entry",
+                          4: "Multiple Interfaces Satisfy Query"]
+        default: return nil
+        }
+        return names[code] ?? "Unknown code: \(code)"
+    }
+
+    /// Types whose bytes 4-7 are an identifier and a sequence number.
+    static func hasIdentifier(_ type: UInt8) -> Bool {
+        switch type {
+        case 0, 8, 13, 14, 15, 16, 17, 18: true
+        default: false
         }
     }
 }

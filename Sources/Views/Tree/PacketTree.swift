@@ -17,6 +17,7 @@ public enum PacketTree {
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
+        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -40,6 +41,9 @@ public enum PacketTree {
         if !ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let sll = frame.sll { SLLTree.dissect(sll, &tree) }
         if let null = frame.null { NullTree.dissect(null, &tree) }
+        if let nflog = frame.nflog { NFLOGTree.dissect(nflog, &tree) }
+        if let llc = frame.llc { LLCTree.dissect(llc, &tree) }
+        if let bpdu = frame.bpdu { STPTree.dissect(bpdu, &tree) }
         for tag in frame.vlans.kept { VLANTree.dissect(tag, &tree) }
         if let pppoe = frame.pppoe { PPPoETree.dissect(pppoe, &tree) }
         if let ppp = frame.ppp { PPPTree.dissect(ppp, &tree) }
@@ -113,7 +117,9 @@ public enum PacketTree {
             ? HTTPHead.decode(frame.bytes, at: frame.transportPayload.lowerBound, end: frame.transportPayload.upperBound).layer : nil
         if let http = frame.http ?? heuristicHead {
             let node = frame.protocols.last == .ssdp ? HTTPTree.ssdpDeclaration : HTTPTree.declaration
-            if let body = HTTPTree.dissect(http, message: a.http, &tree, as: node) { BodyTree.dissect(body, &tree) }
+            if let body = HTTPTree.dissect(http, message: a.http, payloadEnd: frame.transportPayload.upperBound, &tree, as: node) {
+                BodyTree.dissect(body, &tree)
+            }
             return
         }
         let stack = input.protocols

@@ -220,7 +220,7 @@ enum TCPTree {
 
     private static func addFlags(_ tcp: TCP, _ o: Int, finInitiates: Bool?, _ tree: inout TreeBuilder) {
         let raw = UInt64(tcp.flags.rawValue)
-        let names = flagLines.reversed().filter { raw & $0.0.mask != 0 }.map(\.1)
+        let names = flagLines.reversed().filter { raw & $0.0.mask != 0 }.map(\.1) + (raw & 0xE00 != 0 ? ["Reserved"] : [])
         let container = UInt64(tree.bytes.u16be(o + 12)) & 0x0FFF
         tree.open(flags, o + 12..<o + 14, .uint(raw),
                   label: "Flags: 0x\(hex(raw, digits: 3)) (\(names.isEmpty ? "<None>" : names.joined(separator: ", ")))")
