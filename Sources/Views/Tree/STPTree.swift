@@ -80,7 +80,9 @@ enum STPTree {
                                    (forwardDelay, b.forwardDelay, 33)] {
             // Units of 1/256 s, shown as Wireshark's %g of the seconds.
             let seconds = Double(value) / 256
-            tree.add(field, o + at..<o + at + 2, .double(seconds, decimals: 6), display: shortDecimal(seconds))
+            let text = shortDecimal(seconds)
+            let decimals = text.split(separator: ".").dropFirst().first?.count ?? 0
+            tree.add(field, o + at..<o + at + 2, .double(seconds, decimals: decimals), display: text)
         }
         if let length = b.version1Length { tree.add(version1Length, o + 35..<o + 36, .uint(UInt64(length))) }
     }
