@@ -692,6 +692,10 @@ extension TCPConversation {
             // Without the SYN, count from one before the first sequence number seen.
             forward.baseSeq = flags.contains(.syn) ? segment.sequenceNumber : segment.sequenceNumber &- 1
             forward.baseSeqSet = true
+        } else if flags.contains(.syn) && flags.contains(.ack) && forward.baseSeq != segment.sequenceNumber {
+            // A SYN-ACK with a new ISN (after a RST, say): tshark counts from it, as the
+            // sequence analyzer does when it marks the ports reused.
+            forward.baseSeq = segment.sequenceNumber
         }
         // The peer's ISN comes from the first ACK (usually the SYN-ACK), not from a SYN's
         // ack field, which need not be zero.

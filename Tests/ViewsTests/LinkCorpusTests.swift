@@ -4,7 +4,8 @@ import Views
 /// Link layers, ICMP and DNS records of public corpus captures against tshark 4.0's lines
 /// (`tshark -n -r FILE -V` and `tshark -n -r FILE`), through `CorpusTreeTests`' checks:
 /// NFLOG, 802.3/LLC with the spanning tree, extended echo, SOA, the MPTCP and undecoded
-/// EtherType protocol columns, and the ICMP and TCP Info texts tshark writes.
+/// EtherType protocol columns, the ICMP and TCP Info texts tshark writes, and TCP's
+/// reserved bits, a new ISN after a RST and a nonzero acknowledgment field without ACK.
 @Suite struct LinkCorpusTests {
     static let trees: [CorpusTreeTests.Case] = [
         // NFLOG: each TLV with its length and type, the packet header's EtherType and hook, a timestamp.
@@ -194,6 +195,20 @@ Internet Control Message Protocol
             Expire limit: 1209600 (14 days)
             Minimum TTL: 600 (10 minutes)
 """#),
+        // A RST without the ACK flag whose acknowledgment field is not zero.
+        CorpusTreeTests.Case(file: "pcap/zeek__tcp_rst-inject-rae.pcap", frame: 9, lines: #"""
+    Acknowledgment Number: 1616457234
+        [Expert Info (Note/Protocol): The acknowledgment number field is nonzero while the ACK flag is not set]
+            [The acknowledgment number field is nonzero while the ACK flag is not set]
+            [Severity level: Note]
+            [Group: Protocol]
+    Acknowledgment number (raw): 1616457234
+"""#),
+        CorpusTreeTests.Case(file: "pcap/zeek__tcp_rst-inject-rae.pcap", frame: 2, lines: #"""
+    Flags: 0xf14 (RST, ACK, AE, Reserved)
+        111. .... .... = Reserved: Set
+        ...1 .... .... = Accurate ECN: Set
+"""#),
     ]
 
     static let summaries: [CorpusTreeTests.SummaryCase] = [
@@ -206,6 +221,8 @@ Internet Control Message Protocol
         CorpusTreeTests.SummaryCase(file: "malformed/tcpdump__babel_update_oobr.pcap", frame: 4, line: "    4 -1107999.000129 58:5e:0a:02:f4:0a → 02:8e:00:50:6a:e1 0xb104 262144 Ethernet II"),
         CorpusTreeTests.SummaryCase(file: "pcap/tcpdump__mptcp-v1.pcap", frame: 4, line: "    4   0.000254     10.0.1.1 → 10.0.2.1     MPTCP 7192 33306 → 10004 [PSH, ACK] Seq=1 Ack=1 Win=65536 Len=7100 TSval=464494241 TSecr=3275212179"),
         CorpusTreeTests.SummaryCase(file: "pcap/zeek__tcp_rst-inject-rae.pcap", frame: 2, line: "    2   0.233736      1.2.0.3 → 1.2.0.2      TCP 60 6649 → 2527 [RST, ACK, AE, Reserved] Seq=1 Ack=0 Win=16384 Len=0"),
+        // A SYN-ACK with a new ISN after that RST: relative numbers count from it.
+        CorpusTreeTests.SummaryCase(file: "pcap/zeek__tcp_rst-inject-rae.pcap", frame: 3, line: "    3   1.266240      1.2.0.3 → 1.2.0.2      TCP 78 [TCP Port numbers reused] 6649 → 2527 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1440 WS=4 TSval=0 TSecr=0 SACK_PERM"),
     ]
 
     @Test(arguments: trees)

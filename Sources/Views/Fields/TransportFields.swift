@@ -53,7 +53,12 @@ enum TransportFields {
             o.decimal(i.analysis.nextSeq)
         },
         field("tcp.ack", "Relative acknowledgment number") { i, o in
-            if i.frame.tcp != nil { o.decimal(i.analysis.relativeAck) } else { o.decimal(i.frame.quoted?.tcp?.acknowledgmentNumber) }
+            if let tcp = i.frame.tcp {
+                // Without the ACK flag a nonzero field is shown raw, as the tree shows it.
+                o.decimal(tcp.flags.contains(.ack) || tcp.acknowledgmentNumber == 0 ? i.analysis.relativeAck : tcp.acknowledgmentNumber)
+            } else {
+                o.decimal(i.frame.quoted?.tcp?.acknowledgmentNumber)
+            }
         },
         field("tcp.ack_raw", "Acknowledgment number") { i, o in o.decimal(anyTCP(i)?.acknowledgmentNumber) },
         field("tcp.hdr_len", "TCP header length") { i, o in o.decimal(anyTCP(i)?.headerLength) },
@@ -106,4 +111,4 @@ enum TransportFields {
     ]
 }
 
-private let flagLetters: [UInt8] = Array("RRRNCEUAPRSF".utf8)
+private let flagLetters: [UInt8] = Array(tcpFlagLetters.utf8)

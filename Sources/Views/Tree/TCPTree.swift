@@ -164,8 +164,15 @@ enum TCPTree {
             tree.close()
             return
         }
-        tree.add(ack, o + 8..<o + 12, .uint(UInt64(a.relativeAck)),
-                 display: hasAck ? "\(a.relativeAck)    (relative ack number)" : "\(a.relativeAck)")
+        if !hasAck && tcp.acknowledgmentNumber != 0 {
+            // packet-tcp.c shows the raw number and a note: a stack that leaks data there.
+            tree.open(ack, o + 8..<o + 12, .uint(UInt64(tcp.acknowledgmentNumber)))
+            tree.expert("tcp.ack.nonzero", .note, .protocolGroup, "The acknowledgment number field is nonzero while the ACK flag is not set")
+            tree.close()
+        } else {
+            tree.add(ack, o + 8..<o + 12, .uint(UInt64(a.relativeAck)),
+                     display: hasAck ? "\(a.relativeAck)    (relative ack number)" : "\(a.relativeAck)")
+        }
         tree.add(ackRaw, o + 8..<o + 12, .uint(UInt64(tcp.acknowledgmentNumber)))
         tree.bits(hdrLen, o + 12..<o + 13, container: UInt64(bytes[o + 12]), value: .uint(UInt64(tcp.headerLength)),
                   display: "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))")
@@ -443,4 +450,6 @@ enum TCPTree {
     }
 }
 
-private let flagLetters: [Character] = Array("RRRNCEUAPRSF")
+/// `tcp.flags.str`'s letters, from the reserved bits to FIN (tshark 4.0: "A" for AE, once "N" for NS).
+let tcpFlagLetters = "RRRACEUAPRSF"
+private let flagLetters: [Character] = Array(tcpFlagLetters)
