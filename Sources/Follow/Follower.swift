@@ -72,6 +72,8 @@ public final class Follower {
     @exclusivity(unchecked) var espSequences: [UInt32: (sequence: UInt32, frame: Int)] = [:]
     /// SSDP's numbered requests and responses, by `udp.stream` (``trackSSDP``).
     @exclusivity(unchecked) var ssdpConversations: [Int: SSDPConversation] = [:]
+    /// Modbus/TCP queries by stream, transaction, unit and function (``trackModbus``).
+    @exclusivity(unchecked) var modbusRequests: [ModbusRequestKey: (frame: Int, time: Timestamp, reference: UInt16, count: UInt16)] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
     @exclusivity(unchecked) private var now = Timestamp.zero
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
@@ -135,6 +137,9 @@ public final class Follower {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
                    to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)
             trackDNS(segment, frame: frame, into: &analysis)
+            if segment.sourcePort == ModbusADU.port || segment.destinationPort == ModbusADU.port {
+                trackModbus(segment, frame: frame, into: &analysis)
+            }
         } else if let datagram = frame.udp {
             follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)

@@ -20,6 +20,10 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case dhcp
     /// The NetBIOS Name Service (RFC 1002) on UDP 137.
     case nbns
+    /// Modbus/TCP (TCP 502): the MBAP header ("mbtcp") and the Modbus PDU ("modbus").
+    case mbtcp, modbus
+    /// 802.1X authentication (EAPOL, ethertype 0x888E), EAP packets included.
+    case eapol
 
     public var description: String {
         switch self {
@@ -72,6 +76,9 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .llmnr: "llmnr"
         case .dhcp: "dhcp"
         case .nbns: "nbns"
+        case .mbtcp: "mbtcp"
+        case .modbus: "modbus"
+        case .eapol: "eapol"
         }
     }
 
@@ -90,6 +97,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .tls: "TLS"
         case .data: "Data"
         case .dhcp: "DHCP/BOOTP"
+        case .mbtcp: "Modbus/TCP"
+        case .modbus: "Modbus"
         default: description.uppercased()
         }
     }

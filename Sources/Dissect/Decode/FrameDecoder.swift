@@ -327,6 +327,16 @@ public enum FrameDecoder {
             }
         }
         if tcp.sourcePort == 7 || tcp.destinationPort == 7 { return frame._protocols.append(.echo) }
+        if tcp.sourcePort == ModbusADU.port || tcp.destinationPort == ModbusADU.port,
+           ModbusADU.looksLikeADU(bytes, at: payload.lowerBound, end: payload.upperBound) {
+            // Each whole ADU is Modbus/TCP then Modbus; tshark lists mbtcp once.
+            let count = ModbusADU.count(bytes, payload: payload)
+            if count > 0 {
+                frame._protocols.append(.mbtcp)
+                for _ in 0..<count { frame._protocols.append(.modbus) }
+                return
+            }
+        }
         if DecodeAs.currentHeuristics.contains(.ssh), HTTPHead.matches(bytes, "SSH-", at: payload.lowerBound, end: payload.upperBound) {
             return frame._protocols.append(.ssh)
         }
