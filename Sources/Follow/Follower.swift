@@ -72,6 +72,8 @@ public final class Follower {
     @exclusivity(unchecked) var espSequences: [UInt32: (sequence: UInt32, frame: Int)] = [:]
     /// SSDP's numbered requests and responses, by `udp.stream` (``trackSSDP``).
     @exclusivity(unchecked) var ssdpConversations: [Int: SSDPConversation] = [:]
+    /// 802.1X exchanges by their two stations (``trackEAP``).
+    @exclusivity(unchecked) var eapExchanges: [EAPPeers: EAPExchange] = [:]
     /// Modbus/TCP queries by stream, transaction, unit and function (``trackModbus``).
     @exclusivity(unchecked) var modbusRequests: [ModbusRequestKey: (frame: Int, time: Timestamp, reference: UInt16, count: UInt16)] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
@@ -132,6 +134,7 @@ public final class Follower {
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
         if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
+        if frame.ethernet != nil, frame.protocols.contains(.eapol) { trackEAP(frame, into: &analysis) }
         guard let (src, dst) = frame.ipAddresses else { return }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),

@@ -122,6 +122,15 @@ public enum FrameDecoder {
             }
         case PPPoESession.etherType:
             decodePPPoE(frame, at: offset, end: end)
+        case EAPOL.etherType:
+            // 802.1X: EAP packets and keys are listed as eapol alone, as tshark lists them.
+            let result = EAPOL.decode(frame.bytes, at: offset, end: end)
+            frame._issues.append(result.issue)
+            if let eapol = result.layer {
+                frame._protocols.append(.eapol)
+                // Types other than EAP, Key and MKA go to the data dissector.
+                if eapol.type != 0, eapol.type != 3, eapol.type != 5, !eapol.body.isEmpty { frame._protocols.append(.data) }
+            }
         default:
             appendData(frame, offset..<end)
         }

@@ -85,6 +85,8 @@ enum InfoColumn {
             writeEchoMatch(analysis, to: out)
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
+        } else if let eapol = input.frame.eapolMessage {
+            EAPOLTree.writeInfo(eapol, bytes: input.frame.bytes, to: out)
         } else if let igmp = input.frame.igmpMessage {
             IGMPInfo.write(igmp, bytes: input.frame.bytes, to: out)
         } else if let esp = input.frame.espHeader {

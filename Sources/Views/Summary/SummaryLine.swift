@@ -120,6 +120,7 @@ public struct SummaryLine {
         if input.frame.tcp != nil { return "TCP" }
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
+        if let eapol = input.frame.eapolMessage { return EAPOLTree.protocolName(eapol) }
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }

@@ -35,8 +35,19 @@ enum EthernetTree {
         address(eth.destination, o..<o + 6, field: dst, resolved: dstResolved, oui: dstOUI, lgBit: dstLG, igBit: dstIG, &tree)
         address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
         tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
-        if let padding = paddingRange(frame), !padding.isEmpty {
-            tree.add(self.padding, padding, .bytes(padding))
+        if let after = paddingRange(frame), !after.isEmpty {
+            // packet-eth.c: bytes that bring a frame of 60 bytes or more up to 60 are
+            // padding; past them, or in a shorter frame, they are a trailer. (Frames of 64
+            // bytes or more, where tshark looks for a frame check sequence, keep it all as padding.)
+            let wire = frame.raw.originalLength
+            if wire < 60 {
+                tree.add(trailer, after, .bytes(after))
+            } else if wire < 64, after.upperBound > 60, after.lowerBound < 60 {
+                tree.add(padding, after.lowerBound..<60, .bytes(after.lowerBound..<60))
+                tree.add(trailer, 60..<after.upperBound, .bytes(60..<after.upperBound))
+            } else {
+                tree.add(padding, after, .bytes(after))
+            }
         }
         tree.close()
     }
@@ -46,6 +57,7 @@ enum EthernetTree {
         let end: Int
         if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
         else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
+        else if let eapol = frame.eapolMessage { end = eapol.offset + EAPOL.headerLength + eapol.length }
         else { return nil }
         // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
         if frame.reassembled != nil { return nil }
@@ -77,6 +89,6 @@ enum EtherTypeNames {
         0x0800: "IPv4", 0x86DD: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
         0x88A8: "802.1ad Provider Bridge (Q-in-Q)", 0x8035: "RARP", 0x88CC: "802.1 Link Layer Discovery Protocol (LLDP)",
         0x8847: "MPLS label switched packet", 0x8863: "PPPoE Discovery", 0x8864: "PPPoE Session",
-        0x6558: "Transparent Ethernet bridging",
+        0x6558: "Transparent Ethernet bridging", 0x888E: "802.1X Authentication",
     ]
 }

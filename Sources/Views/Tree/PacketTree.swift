@@ -16,7 +16,7 @@ public enum PacketTree {
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
-        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
+        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -46,6 +46,7 @@ public enum PacketTree {
         if !frame.tunnels.isEmpty { tunnels(input, &tree) }
         if ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let arp = frame.arp { ARPTree.dissect(arp, &tree) }
+        if let eapol = frame.eapolMessage { EAPOLTree.dissect(eapol, analysis: input.analysis, &tree) }
         if let ip = frame.ipv4 { IPv4Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
