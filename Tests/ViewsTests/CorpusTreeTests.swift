@@ -276,6 +276,81 @@ Internet Control Message Protocol v6
                 .11. .... .... .... = ONT: Unknown (3)
             Addr: 169.254.67.194
 """#),
+        // Modbus/TCP: a response paired with its query, its register numbered from the
+        // query's reference; tcp_dissect_pdus states the PDU's size.
+        Case(file: "pcap/gopacket__modbus.pcap", frame: 2, lines: #"""
+    TCP payload (11 bytes)
+    [PDU Size: 11]
+Modbus/TCP
+    Transaction Identifier: 209
+    Protocol Identifier: 0
+    Length: 5
+    Unit Identifier: 1
+Modbus
+    .000 0011 = Function Code: Read Holding Registers (3)
+    [Request Frame: 1]
+    [Time from request: 0.001135000 seconds]
+    Byte Count: 2
+    Register 1 (UINT16): 0
+        Register Number: 1
+        Register Value (UINT16): 0
+"""#),
+        // EAPOL-Start in a 19-byte frame: its extra byte is a trailer, not padding.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 17, lines: #"""
+    Type: 802.1X Authentication (0x888e)
+    Trailer: 00
+802.1X Authentication
+    Version: 802.1X-2001 (1)
+    Type: Start (1)
+    Length: 0
+"""#),
+        // EAP-SIM: attributes in 4-byte words, the identity with its actual length.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 21, lines: #"""
+Extensible Authentication Protocol
+    Code: Response (2)
+    Id: 16
+    Length: 76
+    Type: GSM Subscriber Identity Modules EAP (EAP-SIM) (18)
+    EAP-SIM Subtype: Start (10)
+    EAP-SIM Reserved: 0x0000
+    EAP-SIM Attribute: AT_IDENTITY (14)
+        EAP-SIM Type: AT_IDENTITY (14)
+        EAP-SIM Length: 11
+        Identity Actual Length: 40
+        Identity: 1295023820005391@mnc023.mcc295.owlan.org
+    EAP-SIM Attribute: AT_NONCE_MT (7)
+        EAP-SIM Type: AT_NONCE_MT (7)
+        EAP-SIM Length: 5
+        EAP-SIM Value: 0000e2d2f972cbc91b81f6c7c1a59c9fcae2
+    EAP-SIM Attribute: AT_SELECTED_VERSION (16)
+        EAP-SIM Type: AT_SELECTED_VERSION (16)
+        EAP-SIM Length: 1
+        EAP-SIM Value: 0001
+"""#),
+        // An RC4 key descriptor with its key, and one whose key was generated locally.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 25, lines: #"""
+802.1X Authentication
+    Version: 802.1X-2001 (1)
+    Type: Key (3)
+    Length: 57
+    Key Descriptor Type: RC4 Descriptor (1)
+    Key Length: 13
+    Replay Counter: 70782488215707
+    Key IV: 6aba18850f27ac38ae1aca8253858f26
+    Key Index: 0x02
+        0... .... = Type: Broadcast
+        .000 0010 = Number: 2
+    Key Signature: 5d11315d47c77d8547a020d8cb9d4943
+    Key: 9af1d153d2ba5ccf63c3a226b8
+    Key Generated Locally: False
+"""#),
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 26, lines: #"""
+    Key Index: 0x83
+        1... .... = Type: Unicast
+        .000 0011 = Number: 3
+    Key Signature: 71e17a1e746e3b91df7d7946f7f8caa4
+    Key Generated Locally: True
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -326,6 +401,13 @@ Internet Control Message Protocol v6
         SummaryCase(file: "pcapng/hadrielk__le_basic_test004.pcapng", frame: 1, line: "    1   0.000000      0.0.0.0 → 255.255.255.255 BOOTP 314 Boot Request from 00:0b:82:01:fc:42 (00:0b:82:01:fc:42)[Packet size limited during capture]"),
         SummaryCase(file: "pcapng/hadrielk__le_basic_test001.pcapng", frame: 2, line: "    2   0.000000  192.168.0.1 → 192.168.0.10 DHCP 342 DHCP Offer    - Transaction ID 0x3d1d"),
         SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 45, line: "   45  69.005420 169.254.67.194 → 169.254.255.255 NBNS 110 Registration NB DJP95S0J<00>"),
+        SummaryCase(file: "pcap/gopacket__modbus.pcap", frame: 1, line: "    1   0.000000 192.168.110.131 → 192.168.110.138 Modbus/TCP 66    Query: Trans:   209; Unit:   1, Func:   3: Read Holding Registers"),
+        SummaryCase(file: "pcap/gopacket__modbus.pcap", frame: 2, line: "    2   0.001135 192.168.110.138 → 192.168.110.131 Modbus/TCP 65 Response: Trans:   209; Unit:   1, Func:   3: Read Holding Registers"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 17, line: "   17   7.197938 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAPOL 19 Start"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 19, line: "   19   8.807436 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAP 63 Response, Identity"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 21, line: "   21   8.872059 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAP 94 Response, GSM Subscriber Identity Modules EAP (EAP-SIM)"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 24, line: "   24   9.726742 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAP 60 Success"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 25, line: "   25   9.727748 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAPOL 75 Key"),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 
@@ -363,6 +445,18 @@ Internet Control Message Protocol v6
                                   "USER-AGENT: Google Chrome/61.0.3163.100 Windows\r\n"],
             "http.unknown_header": [], "http.request": ["1"], "http.request_number": ["2"],
             "http.prev_request_in": ["299"], "http.user_agent": ["Google Chrome/61.0.3163.100 Windows"],
+        ]),
+        // A Modbus response's request, time and register (`tshark -T json`).
+        FieldCase(file: "pcap/gopacket__modbus.pcap", frame: 2, values: [
+            "mbtcp.trans_id": ["209"], "mbtcp.len": ["5"], "modbus.func_code": ["3"], "modbus.request_frame": ["1"],
+            "modbus.response_time": ["0.001135000"], "modbus.byte_cnt": ["2"], "modbus.regnum16": ["1"],
+            "modbus.regval_uint16": ["0"],
+        ]),
+        FieldCase(file: "pcap/tcpdump__eapon1.pcap", frame: 25, values: [
+            "eapol.len": ["57"], "eapol.keydes.type": ["1"], "eapol.keydes.key_len": ["13"],
+            "eapol.keydes.replay_counter": ["70782488215707"], "eapol.keydes.key_index": ["0x02"],
+            "eapol.keydes.key_index.type": ["0"], "eapol.keydes.key_index.number": ["2"],
+            "eapol.keydes.key.generated_locally": ["0"],
         ]),
     ]
 
