@@ -24,6 +24,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case mbtcp, modbus
     /// 802.1X authentication (EAPOL, ethertype 0x888E), EAP packets included.
     case eapol
+    /// The NetBIOS Datagram Service (UDP 138), SMB, and the Windows browser protocol it carries.
+    case nbdgm, smb, browser
 
     public var description: String {
         switch self {
@@ -79,6 +81,9 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .mbtcp: "mbtcp"
         case .modbus: "modbus"
         case .eapol: "eapol"
+        case .nbdgm: "nbdgm"
+        case .smb: "smb"
+        case .browser: "browser"
         }
     }
 

@@ -392,6 +392,13 @@ public enum FrameDecoder {
             frame._protocols.append(.nbns)
             return
         }
+        if ports.0 == BrowserDatagram.port || ports.1 == BrowserDatagram.port,
+           BrowserDatagram.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound) != nil {
+            frame._protocols.append(.nbdgm)
+            frame._protocols.append(.smb)
+            frame._protocols.append(.browser)
+            return
+        }
         if ports.0 == 1900 || ports.1 == 1900,
            let head = HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer {
             frame._http = head

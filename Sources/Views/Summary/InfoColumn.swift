@@ -60,6 +60,8 @@ enum InfoColumn {
             DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
         } else if let nbns = input.frame.nbnsMessage {
             NBNSTree.writeInfo(nbns, bytes: input.frame.bytes, to: out)
+        } else if let browser = input.frame.browserDatagram {
+            BrowserTree.writeInfo(browser, bytes: input.frame.bytes, to: out)
         } else if let tcp = input.frame.tcp, let last = input.frame.modbusADUs?.last {
             ModbusTree.writeInfo(last, tcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {

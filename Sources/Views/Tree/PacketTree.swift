@@ -16,7 +16,7 @@ public enum PacketTree {
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
-        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
+        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -99,6 +99,7 @@ public enum PacketTree {
         }
         if let dhcp = frame.dhcpMessage { return DHCPTree.dissect(dhcp, &tree) }
         if let nbns = frame.nbnsMessage { return NBNSTree.dissect(nbns, &tree) }
+        if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
         if let adus = frame.modbusADUs { return ModbusTree.dissect(adus, input, &tree) }
         if let dns = frame.dns {
             let flavor: DNSTree.Flavor = frame.protocols.contains(.mdns) ? .mdns : frame.protocols.contains(.llmnr) ? .llmnr : .dns
