@@ -36,20 +36,37 @@ enum EthernetTree {
         address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
         tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
         if let after = paddingRange(frame), !after.isEmpty {
-            // packet-eth.c: bytes that bring a frame of 60 bytes or more up to 60 are
-            // padding; past them, or in a shorter frame, they are a trailer. (Frames of 64
-            // bytes or more, where tshark looks for a frame check sequence, keep it all as padding.)
-            let wire = frame.raw.originalLength
-            if wire < 60 {
-                tree.add(trailer, after, .bytes(after))
-            } else if wire < 64, after.upperBound > 60, after.lowerBound < 60 {
-                tree.add(padding, after.lowerBound..<60, .bytes(after.lowerBound..<60))
-                tree.add(trailer, 60..<after.upperBound, .bytes(60..<after.upperBound))
+            if frame.raw.originalLength < 64 {
+                addPaddingAndTrailer(after, wire: frame.raw.originalLength, &tree)
             } else {
+                // Frames of 64 bytes or more, where tshark looks for a frame check
+                // sequence, keep what follows the payload as padding.
                 tree.add(padding, after, .bytes(after))
             }
         }
         tree.close()
+    }
+
+    static let paddingBad = "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros."
+
+    /// packet-eth.c's `add_ethernet_trailer` with its default preference (padding of
+    /// zeros): in a frame of 60 bytes or more, zeros that bring it up to 60 are padding;
+    /// what follows them, or follows the payload of a shorter frame, is a trailer.
+    static func addPaddingAndTrailer(_ after: Range<Int>, wire: Int, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let maybePadded = wire >= 60 && after.lowerBound < 60
+        var pad = maybePadded ? min(60, after.upperBound) - after.lowerBound : 0
+        if pad > 0, (after.lowerBound..<after.lowerBound + pad).contains(where: { bytes[$0] != 0 }) { pad = 0 }
+        if pad > 0 { tree.add(padding, after.lowerBound..<after.lowerBound + pad, .bytes(after.lowerBound..<after.lowerBound + pad)) }
+        let rest = after.lowerBound + pad..<after.upperBound
+        guard !rest.isEmpty else { return }
+        if maybePadded && pad == 0 {
+            tree.open(trailer, rest, .bytes(rest))
+            tree.expert("eth.padding_bad", .note, .protocolGroup, paddingBad)
+            tree.close()
+        } else {
+            tree.add(trailer, rest, .bytes(rest))
+        }
     }
 
     /// Bytes after the IP datagram that pad a short Ethernet frame to 60 bytes.
@@ -58,6 +75,7 @@ enum EthernetTree {
         if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
         else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
         else if let eapol = frame.eapolMessage { end = eapol.offset + EAPOL.headerLength + eapol.length }
+        else if let arp = frame.arp { end = arp.offset + 8 + 2 * Int(arp.hardwareSize) + 2 * Int(arp.protocolSize) }
         else { return nil }
         // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
         if frame.reassembled != nil { return nil }
