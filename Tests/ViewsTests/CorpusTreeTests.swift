@@ -351,6 +351,161 @@ Extensible Authentication Protocol
     Key Signature: 71e17a1e746e3b91df7d7946f7f8caa4
     Key Generated Locally: True
 """#),
+        // A browser announcement: the SMB header, the Trans request and its mailslot.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 7, lines: #"""
+SMB (Server Message Block Protocol)
+    SMB Header
+        Server Component: SMB
+        SMB Command: Trans (0x25)
+        Error Class: Success (0x00)
+        Reserved: 00
+        Error Code: No Error
+        Flags: 0x00
+            0... .... = Request/Response: Message is a request to the server
+            .0.. .... = Notify: Notify client only on open
+            ..0. .... = Oplocks: OpLock not requested/granted
+            ...0 .... = Canonicalized Pathnames: Pathnames are not canonicalized
+            .... 0... = Case Sensitivity: Path names are case sensitive
+            .... ..0. = Receive Buffer Posted: Receive buffer has not been posted
+            .... ...0 = Lock and Read: Lock&Read, Write&Unlock are not supported
+        Flags2: 0x0000
+            0... .... .... .... = Unicode Strings: Strings are ASCII
+            .0.. .... .... .... = Error Code Type: Error codes are DOS error codes
+            ..0. .... .... .... = Execute-only Reads: Don't permit reads if execute-only
+            ...0 .... .... .... = Dfs: Don't resolve pathnames with Dfs
+            .... 0... .... .... = Extended Security Negotiation: Extended security negotiation is not supported
+            .... .0.. .... .... = Reparse Path: The request does not use a @GMT reparse path
+            .... .... .0.. .... = Long Names Used: Path names in request are not long file names
+            .... .... ...0 .... = Security Signatures Required: Security signatures are not required
+            .... .... .... 0... = Compressed: Compression is not requested
+            .... .... .... .0.. = Security Signatures: Security signatures are not supported
+            .... .... .... ..0. = Extended Attributes: Extended attributes are not supported
+            .... .... .... ...0 = Long Names Allowed: Long file names are not allowed in the response
+        Process ID High: 0
+        Signature: 0000000000000000
+        Reserved: 0000
+        Tree ID: 0
+        Process ID: 0
+        User ID: 0
+        Multiplex ID: 0
+    Trans Request (0x25)
+        Word Count (WCT): 17
+        Total Parameter Count: 0
+        Total Data Count: 33
+        Max Parameter Count: 0
+        Max Data Count: 0
+        Max Setup Count: 0
+        Reserved: 00
+        Flags: 0x0000
+            .... .... .... ..0. = One Way Transaction: Two way transaction
+            .... .... .... ...0 = Disconnect TID: Do NOT disconnect TID
+        Timeout: 1 second
+        Reserved: 0000
+        Parameter Count: 0
+        Parameter Offset: 0
+        Data Count: 33
+        Data Offset: 86
+        Setup Count: 3
+        Reserved: 00
+        Byte Count (BCC): 50
+        Transaction Name: \MAILSLOT\BROWSE
+SMB MailSlot Protocol
+    Opcode: Write Mail Slot (1)
+    Priority: 0
+    Class: Unreliable & Broadcast (2)
+    Size: 50
+    Mailslot Name: \MAILSLOT\BROWSE
+"""#),
+        // A browser election: the NetBIOS datagram, the criteria and the uptime.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 82, lines: #"""
+NetBIOS Datagram Service
+    Message Type: Direct_group datagram (17)
+    Flags: 0x0e, This is first fragment, Node Type: NBDD
+        .... ...0 = More fragments follow: No
+        .... ..1. = This is first fragment: Yes
+        .... 11.. = Node Type: NBDD (3)
+    Datagram ID: 0x8939
+    Source IP: 169.254.67.194
+    Source Port: 138
+    Datagram length: 177 bytes
+    Packet offset: 0 bytes
+    Source name: DJP95S0J<00> (Workstation/Redirector)
+    Destination name: ARBEITSGRUPPE<1e> (Browser Election Service)
+"""#),
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 82, lines: #"""
+Microsoft Windows Browser Protocol
+    Command: Browser Election Request (0x08)
+    Election Version: 1
+    Election Criteria: 0x10010f20
+        Election Desire: 0x20, WINS
+            .... ...0 = Backup: NOT Backup Browse Server
+            .... ..0. = Standby: NOT Standby Browse Server
+            .... .0.. = Master: NOT Master Browser
+            .... 0... = Domain Master: NOT Domain Master Browse Server
+            ..1. .... = WINS: WINS Client
+            0... .... = NT: NOT Windows NT Advanced Server
+        Browser Protocol Major Version: 15
+        Browser Protocol Minor Version: 1
+        Election OS: 0x10, NT Workstation
+            .... ...0 = WfW: Not Windows for Workgroups
+            ...1 .... = NT Workstation: Windows NT Workstation
+            ..0. .... = NT Server: Not Windows NT Server
+    Uptime: 4 days, 2 hours, 20 minutes, 5.337 seconds
+    Server Name: DJP95S0J
+"""#),
+        // A domain announcement: no browser version but packet-smb-browse.c's mysterious field.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 3, lines: #"""
+Microsoft Windows Browser Protocol
+    Command: Domain/Workgroup Announcement (0x0c)
+    Update Count: 0
+    Update Periodicity: 1 minute
+    Domain/Workgroup: ARBEITSGRUPPE
+    Windows version: 
+    OS Major Version: 3
+    OS Minor Version: 10
+    Server Type: 0x80001000, NT Workstation, Domain Enum
+        .... .... .... .... .... .... .... ...0 = Workstation: This is NOT a Workstation
+        .... .... .... .... .... .... .... ..0. = Server: This is NOT a Server
+        .... .... .... .... .... .... .... .0.. = SQL: This is NOT an SQL server
+        .... .... .... .... .... .... .... 0... = Domain Controller: This is NOT a Domain Controller
+        .... .... .... .... .... .... ...0 .... = Backup Controller: This is NOT a Backup Controller
+        .... .... .... .... .... .... ..0. .... = Time Source: This is NOT a Time Source
+        .... .... .... .... .... .... .0.. .... = Apple: This is NOT an Apple host
+        .... .... .... .... .... .... 0... .... = Novell: This is NOT a Novell server
+        .... .... .... .... .... ...0 .... .... = Member: This is NOT a Domain Member server
+        .... .... .... .... .... ..0. .... .... = Print: This is NOT a Print Queue server
+        .... .... .... .... .... .0.. .... .... = Dialin: This is NOT a Dialin server
+        .... .... .... .... .... 0... .... .... = Xenix: This is NOT a Xenix server
+        .... .... .... .... ...1 .... .... .... = NT Workstation: This is an NT Workstation
+        .... .... .... .... ..0. .... .... .... = WfW: This is NOT a WfW host
+        .... .... .... .... 0... .... .... .... = NT Server: This is NOT an NT Server
+        .... .... .... ...0 .... .... .... .... = Potential Browser: This is NOT a Potential Browser
+        .... .... .... ..0. .... .... .... .... = Backup Browser: This is NOT a Backup Browser
+        .... .... .... .0.. .... .... .... .... = Master Browser: This is NOT a Master Browser
+        .... .... .... 0... .... .... .... .... = Domain Master Browser: This is NOT a Domain Master Browser
+        .... .... ...0 .... .... .... .... .... = OSF: This is NOT an OSF host
+        .... .... ..0. .... .... .... .... .... = VMS: This is NOT a VMS host
+        .... .... .0.. .... .... .... .... .... = Windows 95+: This is NOT a Windows 95 or above host
+        .... .... 0... .... .... .... .... .... = DFS: THis is NOT a DFS server
+        .0.. .... .... .... .... .... .... .... = Local: This is NOT a local list only request
+        1... .... .... .... .... .... .... .... = Domain Enum: This is a Domain Enum request
+    Mysterious Field: 0x0304fe4c
+    Master Browser Server Name: DJP95S0J
+"""#),
+        // An ARP reply padded with zeros to 60 bytes.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 12, lines: #"""
+    Type: ARP (0x0806)
+    Padding: 000000000000000000000000000000000000
+"""#),
+        // Non-zero bytes after an ARP packet: no padding, a trailer and its note.
+        Case(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 102, lines: #"""
+    Type: ARP (0x0806)
+    Trailer: 000070d07a414cd07a41944e30407cd07a41
+        [Expert Info (Note/Protocol): Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.]
+            [Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.]
+            [Severity level: Note]
+            [Group: Protocol]
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -408,6 +563,11 @@ Extensible Authentication Protocol
         SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 21, line: "   21   8.872059 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAP 94 Response, GSM Subscriber Identity Modules EAP (EAP-SIM)"),
         SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 24, line: "   24   9.726742 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAP 60 Success"),
         SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 25, line: "   25   9.727748 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAPOL 75 Key"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 1, line: "    1   0.000000 192.168.1.249 → 192.168.1.255 BROWSER 221 Request Announcement DJP95S0J"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 3, line: "    3   0.000750 192.168.1.249 → 192.168.1.255 BROWSER 251 Domain/Workgroup Announcement ARBEITSGRUPPE, NT Workstation, Domain Enum"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 7, line: "    7   1.839798 192.168.1.249 → 192.168.1.255 BROWSER 243 Local Master Announcement DJP95S0J, Workstation, Server, NT Workstation, Potential Browser, Master Browser"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 77, line: "   77  78.011595 169.254.67.194 → 169.254.255.255 BROWSER 243 Host Announcement DJP95S0J, Workstation, Server, NT Workstation, Potential Browser"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 82, line: "   82  84.013937 169.254.67.194 → 169.254.255.255 BROWSER 233 Browser Election Request"),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 
@@ -457,6 +617,13 @@ Extensible Authentication Protocol
             "eapol.keydes.replay_counter": ["70782488215707"], "eapol.keydes.key_index": ["0x02"],
             "eapol.keydes.key_index.type": ["0"], "eapol.keydes.key_index.number": ["2"],
             "eapol.keydes.key.generated_locally": ["0"],
+        ]),
+        // A browser announcement's datagram, SMB and mailslot fields.
+        FieldCase(file: "pcap/tcpdump__eapon1.pcap", frame: 7, values: [
+            "nbdgm.dgram_len": ["187"], "nbdgm.source_name": ["DJP95S0J<20>"], "smb.server_component": ["0x424d53ff"],
+            "smb.error_code": ["0x0000"], "smb.timeout": ["1000"], "smb.trans_name": [#"\MAILSLOT\BROWSE"#],
+            "mailslot.size": ["50"], "browser.period": ["720000"], "browser.server": ["DJP95S0J"],
+            "browser.windows_version": ["Windows XP"], "browser.server_type": ["0x00051003"], "browser.comment": [""],
         ]),
     ]
 
