@@ -35,16 +35,15 @@ enum EthernetTree {
         address(eth.destination, o..<o + 6, field: dst, resolved: dstResolved, oui: dstOUI, lgBit: dstLG, igBit: dstIG, &tree)
         address(eth.source, o + 6..<o + 12, field: src, resolved: srcResolved, oui: srcOUI, lgBit: srcLG, igBit: srcIG, &tree)
         tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
-        if let after = paddingRange(frame), !after.isEmpty {
-            if frame.raw.originalLength < 64 {
-                addPaddingAndTrailer(after, wire: frame.raw.originalLength, &tree)
-            } else {
-                // Frames of 64 bytes or more, where tshark looks for a frame check
-                // sequence, keep what follows the payload as padding.
-                tree.add(padding, after, .bytes(after))
-            }
-        }
+        // With VLAN tags, the innermost tag's tree has them (its EtherType found the payload).
+        if frame.vlans.count == 0 { addTrailingBytes(frame, &tree) }
         tree.close()
+    }
+
+    /// Padding and trailer after the payload, when the payload's length is known.
+    static func addTrailingBytes(_ frame: Frame, _ tree: inout TreeBuilder) {
+        guard let after = paddingRange(frame), !after.isEmpty else { return }
+        addPaddingAndTrailer(after, wire: frame.raw.originalLength, &tree)
     }
 
     static let paddingBad = "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros."

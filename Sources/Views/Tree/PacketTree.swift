@@ -40,7 +40,8 @@ public enum PacketTree {
         if !ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let sll = frame.sll { SLLTree.dissect(sll, &tree) }
         if let null = frame.null { NullTree.dissect(null, &tree) }
-        for tag in frame.vlans.kept { VLANTree.dissect(tag, &tree) }
+        let tags = frame.vlans.kept
+        for (i, tag) in tags.enumerated() { VLANTree.dissect(tag, trailingOf: i == tags.count - 1 ? frame : nil, &tree) }
         if let pppoe = frame.pppoe { PPPoETree.dissect(pppoe, &tree) }
         if let ppp = frame.ppp { PPPTree.dissect(ppp, &tree) }
         if !frame.tunnels.isEmpty { tunnels(input, &tree) }
