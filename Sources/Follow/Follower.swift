@@ -134,8 +134,11 @@ public final class Follower {
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
         if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
-        if frame.ethernet != nil, frame.protocols.contains(.eapol) { trackEAP(frame, into: &analysis) }
-        guard let (src, dst) = frame.ipAddresses else { return }
+        guard let (src, dst) = frame.ipAddresses else {
+            // 802.1X frames carry no IP.
+            if frame.ethernet != nil, frame.protocols.contains(.eapol) { trackEAP(frame, into: &analysis) }
+            return
+        }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
                    to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)

@@ -455,7 +455,8 @@ private struct PDUTree {
 extension Frame {
     /// The whole Modbus/TCP ADUs of this segment, read again from the TCP payload.
     var modbusADUs: [ModbusADU]? {
-        guard let tcp, protocols.contains(.mbtcp) else { return nil }
+        guard let tcp, tcp.sourcePort == ModbusADU.port || tcp.destinationPort == ModbusADU.port,
+              protocols.contains(.mbtcp) else { return nil }
         let adus = ModbusADU.split(bytes, payload: tcp.payload.clamped(to: 0..<bytes.count))
         return adus.isEmpty ? nil : adus
     }
