@@ -71,8 +71,13 @@ enum EthernetTree {
     /// Bytes after the IP datagram that pad a short Ethernet frame to 60 bytes.
     static func paddingRange(_ frame: Frame) -> Range<Int>? {
         let end: Int
-        if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
-        else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
+        // A bogus IPv4 length, or an IPv6 jumbogram (a zero length and a Hop-by-Hop
+        // header), stops tshark before the trailer.
+        if let ip = frame.ipv4 { guard ip.totalLength >= ip.headerLength else { return nil }; end = ip.offset + ip.totalLength }
+        else if let ip = frame.ipv6 {
+            guard ip.payloadLength > 0 || ip.nextHeader != 0 else { return nil }
+            end = ip.offset + 40 + ip.payloadLength
+        }
         else if let eapol = frame.eapolMessage { end = eapol.offset + EAPOL.headerLength + eapol.length }
         else if let arp = frame.arp { end = arp.offset + 8 + 2 * Int(arp.hardwareSize) + 2 * Int(arp.protocolSize) }
         else { return nil }
