@@ -72,6 +72,10 @@ public final class Follower {
     @exclusivity(unchecked) var espSequences: [UInt32: (sequence: UInt32, frame: Int)] = [:]
     /// SSDP's numbered requests and responses, by `udp.stream` (``trackSSDP``).
     @exclusivity(unchecked) var ssdpConversations: [Int: SSDPConversation] = [:]
+    /// 802.1X exchanges by their two stations (``trackEAP``).
+    @exclusivity(unchecked) var eapExchanges: [EAPPeers: EAPExchange] = [:]
+    /// Modbus/TCP queries by stream, transaction, unit and function (``trackModbus``).
+    @exclusivity(unchecked) var modbusRequests: [ModbusRequestKey: (frame: Int, time: Timestamp, reference: UInt16, count: UInt16)] = [:]
     @exclusivity(unchecked) private var lastFrame = 0
     @exclusivity(unchecked) private var now = Timestamp.zero
     @exclusivity(unchecked) private var nextSweep = Timestamp.zero
@@ -130,11 +134,18 @@ public final class Follower {
         if frame.raw.timestamp > now { now = frame.raw.timestamp }
         if closingHead < closing.count && now >= lingerDue || now >= nextSweep { retireFinished() }
         if !frame.tunnels.isEmpty { followTunnels(frame, into: &analysis) }
-        guard let (src, dst) = frame.ipAddresses else { return }
+        guard let (src, dst) = frame.ipAddresses else {
+            // 802.1X frames carry no IP.
+            if frame.ethernet != nil, frame.protocols.contains(.eapol) { trackEAP(frame, into: &analysis) }
+            return
+        }
         if let segment = frame.tcp {
             follow(segment, from: Endpoint(address: src, port: segment.sourcePort),
                    to: Endpoint(address: dst, port: segment.destinationPort), frame: frame, into: &analysis)
             trackDNS(segment, frame: frame, into: &analysis)
+            if segment.sourcePort == ModbusADU.port || segment.destinationPort == ModbusADU.port {
+                trackModbus(segment, frame: frame, into: &analysis)
+            }
         } else if let datagram = frame.udp {
             follow(datagram, from: Endpoint(address: src, port: datagram.sourcePort),
                    to: Endpoint(address: dst, port: datagram.destinationPort), frame: frame, into: &analysis)

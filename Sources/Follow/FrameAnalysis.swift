@@ -72,6 +72,10 @@ public struct FrameAnalysis: Sendable {
     public var dnsRetransmissionOf: Int?
     /// A DNS response with no query of its id in its conversation.
     public var dnsUnsolicited = false
+    /// An EAP request or response that repeats the identifier of the one before it.
+    public var eapRetransmission = false
+    /// For a Modbus/TCP response: each ADU's request, when one was seen.
+    public var modbusRequests: [ModbusRequestMatch?]?
     /// For an ESP packet whose sequence number is not one more than its SPI's last.
     public var espSequence: ESPSequenceCheck?
     /// For an ICMP echo reply: nanoseconds since its request.

@@ -276,6 +276,236 @@ Internet Control Message Protocol v6
                 .11. .... .... .... = ONT: Unknown (3)
             Addr: 169.254.67.194
 """#),
+        // Modbus/TCP: a response paired with its query, its register numbered from the
+        // query's reference; tcp_dissect_pdus states the PDU's size.
+        Case(file: "pcap/gopacket__modbus.pcap", frame: 2, lines: #"""
+    TCP payload (11 bytes)
+    [PDU Size: 11]
+Modbus/TCP
+    Transaction Identifier: 209
+    Protocol Identifier: 0
+    Length: 5
+    Unit Identifier: 1
+Modbus
+    .000 0011 = Function Code: Read Holding Registers (3)
+    [Request Frame: 1]
+    [Time from request: 0.001135000 seconds]
+    Byte Count: 2
+    Register 1 (UINT16): 0
+        Register Number: 1
+        Register Value (UINT16): 0
+"""#),
+        // EAPOL-Start in a 19-byte frame: its extra byte is a trailer, not padding.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 17, lines: #"""
+    Type: 802.1X Authentication (0x888e)
+    Trailer: 00
+802.1X Authentication
+    Version: 802.1X-2001 (1)
+    Type: Start (1)
+    Length: 0
+"""#),
+        // EAP-SIM: attributes in 4-byte words, the identity with its actual length.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 21, lines: #"""
+Extensible Authentication Protocol
+    Code: Response (2)
+    Id: 16
+    Length: 76
+    Type: GSM Subscriber Identity Modules EAP (EAP-SIM) (18)
+    EAP-SIM Subtype: Start (10)
+    EAP-SIM Reserved: 0x0000
+    EAP-SIM Attribute: AT_IDENTITY (14)
+        EAP-SIM Type: AT_IDENTITY (14)
+        EAP-SIM Length: 11
+        Identity Actual Length: 40
+        Identity: 1295023820005391@mnc023.mcc295.owlan.org
+    EAP-SIM Attribute: AT_NONCE_MT (7)
+        EAP-SIM Type: AT_NONCE_MT (7)
+        EAP-SIM Length: 5
+        EAP-SIM Value: 0000e2d2f972cbc91b81f6c7c1a59c9fcae2
+    EAP-SIM Attribute: AT_SELECTED_VERSION (16)
+        EAP-SIM Type: AT_SELECTED_VERSION (16)
+        EAP-SIM Length: 1
+        EAP-SIM Value: 0001
+"""#),
+        // An RC4 key descriptor with its key, and one whose key was generated locally.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 25, lines: #"""
+802.1X Authentication
+    Version: 802.1X-2001 (1)
+    Type: Key (3)
+    Length: 57
+    Key Descriptor Type: RC4 Descriptor (1)
+    Key Length: 13
+    Replay Counter: 70782488215707
+    Key IV: 6aba18850f27ac38ae1aca8253858f26
+    Key Index: 0x02
+        0... .... = Type: Broadcast
+        .000 0010 = Number: 2
+    Key Signature: 5d11315d47c77d8547a020d8cb9d4943
+    Key: 9af1d153d2ba5ccf63c3a226b8
+    Key Generated Locally: False
+"""#),
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 26, lines: #"""
+    Key Index: 0x83
+        1... .... = Type: Unicast
+        .000 0011 = Number: 3
+    Key Signature: 71e17a1e746e3b91df7d7946f7f8caa4
+    Key Generated Locally: True
+"""#),
+        // A browser announcement: the SMB header, the Trans request and its mailslot.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 7, lines: #"""
+SMB (Server Message Block Protocol)
+    SMB Header
+        Server Component: SMB
+        SMB Command: Trans (0x25)
+        Error Class: Success (0x00)
+        Reserved: 00
+        Error Code: No Error
+        Flags: 0x00
+            0... .... = Request/Response: Message is a request to the server
+            .0.. .... = Notify: Notify client only on open
+            ..0. .... = Oplocks: OpLock not requested/granted
+            ...0 .... = Canonicalized Pathnames: Pathnames are not canonicalized
+            .... 0... = Case Sensitivity: Path names are case sensitive
+            .... ..0. = Receive Buffer Posted: Receive buffer has not been posted
+            .... ...0 = Lock and Read: Lock&Read, Write&Unlock are not supported
+        Flags2: 0x0000
+            0... .... .... .... = Unicode Strings: Strings are ASCII
+            .0.. .... .... .... = Error Code Type: Error codes are DOS error codes
+            ..0. .... .... .... = Execute-only Reads: Don't permit reads if execute-only
+            ...0 .... .... .... = Dfs: Don't resolve pathnames with Dfs
+            .... 0... .... .... = Extended Security Negotiation: Extended security negotiation is not supported
+            .... .0.. .... .... = Reparse Path: The request does not use a @GMT reparse path
+            .... .... .0.. .... = Long Names Used: Path names in request are not long file names
+            .... .... ...0 .... = Security Signatures Required: Security signatures are not required
+            .... .... .... 0... = Compressed: Compression is not requested
+            .... .... .... .0.. = Security Signatures: Security signatures are not supported
+            .... .... .... ..0. = Extended Attributes: Extended attributes are not supported
+            .... .... .... ...0 = Long Names Allowed: Long file names are not allowed in the response
+        Process ID High: 0
+        Signature: 0000000000000000
+        Reserved: 0000
+        Tree ID: 0
+        Process ID: 0
+        User ID: 0
+        Multiplex ID: 0
+    Trans Request (0x25)
+        Word Count (WCT): 17
+        Total Parameter Count: 0
+        Total Data Count: 33
+        Max Parameter Count: 0
+        Max Data Count: 0
+        Max Setup Count: 0
+        Reserved: 00
+        Flags: 0x0000
+            .... .... .... ..0. = One Way Transaction: Two way transaction
+            .... .... .... ...0 = Disconnect TID: Do NOT disconnect TID
+        Timeout: 1 second
+        Reserved: 0000
+        Parameter Count: 0
+        Parameter Offset: 0
+        Data Count: 33
+        Data Offset: 86
+        Setup Count: 3
+        Reserved: 00
+        Byte Count (BCC): 50
+        Transaction Name: \MAILSLOT\BROWSE
+SMB MailSlot Protocol
+    Opcode: Write Mail Slot (1)
+    Priority: 0
+    Class: Unreliable & Broadcast (2)
+    Size: 50
+    Mailslot Name: \MAILSLOT\BROWSE
+"""#),
+        // A browser election: the NetBIOS datagram, the criteria and the uptime.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 82, lines: #"""
+NetBIOS Datagram Service
+    Message Type: Direct_group datagram (17)
+    Flags: 0x0e, This is first fragment, Node Type: NBDD
+        .... ...0 = More fragments follow: No
+        .... ..1. = This is first fragment: Yes
+        .... 11.. = Node Type: NBDD (3)
+    Datagram ID: 0x8939
+    Source IP: 169.254.67.194
+    Source Port: 138
+    Datagram length: 177 bytes
+    Packet offset: 0 bytes
+    Source name: DJP95S0J<00> (Workstation/Redirector)
+    Destination name: ARBEITSGRUPPE<1e> (Browser Election Service)
+"""#),
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 82, lines: #"""
+Microsoft Windows Browser Protocol
+    Command: Browser Election Request (0x08)
+    Election Version: 1
+    Election Criteria: 0x10010f20
+        Election Desire: 0x20, WINS
+            .... ...0 = Backup: NOT Backup Browse Server
+            .... ..0. = Standby: NOT Standby Browse Server
+            .... .0.. = Master: NOT Master Browser
+            .... 0... = Domain Master: NOT Domain Master Browse Server
+            ..1. .... = WINS: WINS Client
+            0... .... = NT: NOT Windows NT Advanced Server
+        Browser Protocol Major Version: 15
+        Browser Protocol Minor Version: 1
+        Election OS: 0x10, NT Workstation
+            .... ...0 = WfW: Not Windows for Workgroups
+            ...1 .... = NT Workstation: Windows NT Workstation
+            ..0. .... = NT Server: Not Windows NT Server
+    Uptime: 4 days, 2 hours, 20 minutes, 5.337 seconds
+    Server Name: DJP95S0J
+"""#),
+        // A domain announcement: no browser version but packet-smb-browse.c's mysterious field.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 3, lines: #"""
+Microsoft Windows Browser Protocol
+    Command: Domain/Workgroup Announcement (0x0c)
+    Update Count: 0
+    Update Periodicity: 1 minute
+    Domain/Workgroup: ARBEITSGRUPPE
+    Windows version: 
+    OS Major Version: 3
+    OS Minor Version: 10
+    Server Type: 0x80001000, NT Workstation, Domain Enum
+        .... .... .... .... .... .... .... ...0 = Workstation: This is NOT a Workstation
+        .... .... .... .... .... .... .... ..0. = Server: This is NOT a Server
+        .... .... .... .... .... .... .... .0.. = SQL: This is NOT an SQL server
+        .... .... .... .... .... .... .... 0... = Domain Controller: This is NOT a Domain Controller
+        .... .... .... .... .... .... ...0 .... = Backup Controller: This is NOT a Backup Controller
+        .... .... .... .... .... .... ..0. .... = Time Source: This is NOT a Time Source
+        .... .... .... .... .... .... .0.. .... = Apple: This is NOT an Apple host
+        .... .... .... .... .... .... 0... .... = Novell: This is NOT a Novell server
+        .... .... .... .... .... ...0 .... .... = Member: This is NOT a Domain Member server
+        .... .... .... .... .... ..0. .... .... = Print: This is NOT a Print Queue server
+        .... .... .... .... .... .0.. .... .... = Dialin: This is NOT a Dialin server
+        .... .... .... .... .... 0... .... .... = Xenix: This is NOT a Xenix server
+        .... .... .... .... ...1 .... .... .... = NT Workstation: This is an NT Workstation
+        .... .... .... .... ..0. .... .... .... = WfW: This is NOT a WfW host
+        .... .... .... .... 0... .... .... .... = NT Server: This is NOT an NT Server
+        .... .... .... ...0 .... .... .... .... = Potential Browser: This is NOT a Potential Browser
+        .... .... .... ..0. .... .... .... .... = Backup Browser: This is NOT a Backup Browser
+        .... .... .... .0.. .... .... .... .... = Master Browser: This is NOT a Master Browser
+        .... .... .... 0... .... .... .... .... = Domain Master Browser: This is NOT a Domain Master Browser
+        .... .... ...0 .... .... .... .... .... = OSF: This is NOT an OSF host
+        .... .... ..0. .... .... .... .... .... = VMS: This is NOT a VMS host
+        .... .... .0.. .... .... .... .... .... = Windows 95+: This is NOT a Windows 95 or above host
+        .... .... 0... .... .... .... .... .... = DFS: THis is NOT a DFS server
+        .0.. .... .... .... .... .... .... .... = Local: This is NOT a local list only request
+        1... .... .... .... .... .... .... .... = Domain Enum: This is a Domain Enum request
+    Mysterious Field: 0x0304fe4c
+    Master Browser Server Name: DJP95S0J
+"""#),
+        // An ARP reply padded with zeros to 60 bytes.
+        Case(file: "pcap/tcpdump__eapon1.pcap", frame: 12, lines: #"""
+    Type: ARP (0x0806)
+    Padding: 000000000000000000000000000000000000
+"""#),
+        // Non-zero bytes after an ARP packet: no padding, a trailer and its note.
+        Case(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 102, lines: #"""
+    Type: ARP (0x0806)
+    Trailer: 000070d07a414cd07a41944e30407cd07a41
+        [Expert Info (Note/Protocol): Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.]
+            [Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.]
+            [Severity level: Note]
+            [Group: Protocol]
+"""#),
     ]
 
     /// The corpus file's path, or nil (and why) when ../shared/corpus does not hold it.
@@ -326,6 +556,18 @@ Internet Control Message Protocol v6
         SummaryCase(file: "pcapng/hadrielk__le_basic_test004.pcapng", frame: 1, line: "    1   0.000000      0.0.0.0 → 255.255.255.255 BOOTP 314 Boot Request from 00:0b:82:01:fc:42 (00:0b:82:01:fc:42)[Packet size limited during capture]"),
         SummaryCase(file: "pcapng/hadrielk__le_basic_test001.pcapng", frame: 2, line: "    2   0.000000  192.168.0.1 → 192.168.0.10 DHCP 342 DHCP Offer    - Transaction ID 0x3d1d"),
         SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 45, line: "   45  69.005420 169.254.67.194 → 169.254.255.255 NBNS 110 Registration NB DJP95S0J<00>"),
+        SummaryCase(file: "pcap/gopacket__modbus.pcap", frame: 1, line: "    1   0.000000 192.168.110.131 → 192.168.110.138 Modbus/TCP 66    Query: Trans:   209; Unit:   1, Func:   3: Read Holding Registers"),
+        SummaryCase(file: "pcap/gopacket__modbus.pcap", frame: 2, line: "    2   0.001135 192.168.110.138 → 192.168.110.131 Modbus/TCP 65 Response: Trans:   209; Unit:   1, Func:   3: Read Holding Registers"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 17, line: "   17   7.197938 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAPOL 19 Start"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 19, line: "   19   8.807436 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAP 63 Response, Identity"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 21, line: "   21   8.872059 00:04:23:57:a5:7a → 00:0c:ce:88:31:9a EAP 94 Response, GSM Subscriber Identity Modules EAP (EAP-SIM)"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 24, line: "   24   9.726742 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAP 60 Success"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 25, line: "   25   9.727748 00:0c:ce:88:31:9a → 00:04:23:57:a5:7a EAPOL 75 Key"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 1, line: "    1   0.000000 192.168.1.249 → 192.168.1.255 BROWSER 221 Request Announcement DJP95S0J"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 3, line: "    3   0.000750 192.168.1.249 → 192.168.1.255 BROWSER 251 Domain/Workgroup Announcement ARBEITSGRUPPE, NT Workstation, Domain Enum"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 7, line: "    7   1.839798 192.168.1.249 → 192.168.1.255 BROWSER 243 Local Master Announcement DJP95S0J, Workstation, Server, NT Workstation, Potential Browser, Master Browser"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 77, line: "   77  78.011595 169.254.67.194 → 169.254.255.255 BROWSER 243 Host Announcement DJP95S0J, Workstation, Server, NT Workstation, Potential Browser"),
+        SummaryCase(file: "pcap/tcpdump__eapon1.pcap", frame: 82, line: "   82  84.013937 169.254.67.194 → 169.254.255.255 BROWSER 233 Browser Election Request"),
         SummaryCase(file: "pcap/dpkt__http.pcap", frame: 36, line: #"   36   4.776868 216.239.59.99 → 145.254.160.237 TCP 1484 [TCP Spurious Retransmission] 80 → 3371 [PSH, ACK] Seq=1 Ack=722 Win=31460 Len=1430"#),
     ]
 
@@ -363,6 +605,25 @@ Internet Control Message Protocol v6
                                   "USER-AGENT: Google Chrome/61.0.3163.100 Windows\r\n"],
             "http.unknown_header": [], "http.request": ["1"], "http.request_number": ["2"],
             "http.prev_request_in": ["299"], "http.user_agent": ["Google Chrome/61.0.3163.100 Windows"],
+        ]),
+        // A Modbus response's request, time and register (`tshark -T json`).
+        FieldCase(file: "pcap/gopacket__modbus.pcap", frame: 2, values: [
+            "mbtcp.trans_id": ["209"], "mbtcp.len": ["5"], "modbus.func_code": ["3"], "modbus.request_frame": ["1"],
+            "modbus.response_time": ["0.001135000"], "modbus.byte_cnt": ["2"], "modbus.regnum16": ["1"],
+            "modbus.regval_uint16": ["0"],
+        ]),
+        FieldCase(file: "pcap/tcpdump__eapon1.pcap", frame: 25, values: [
+            "eapol.len": ["57"], "eapol.keydes.type": ["1"], "eapol.keydes.key_len": ["13"],
+            "eapol.keydes.replay_counter": ["70782488215707"], "eapol.keydes.key_index": ["0x02"],
+            "eapol.keydes.key_index.type": ["0"], "eapol.keydes.key_index.number": ["2"],
+            "eapol.keydes.key.generated_locally": ["0"],
+        ]),
+        // A browser announcement's datagram, SMB and mailslot fields.
+        FieldCase(file: "pcap/tcpdump__eapon1.pcap", frame: 7, values: [
+            "nbdgm.dgram_len": ["187"], "nbdgm.source_name": ["DJP95S0J<20>"], "smb.server_component": ["0x424d53ff"],
+            "smb.error_code": ["0x0000"], "smb.timeout": ["1000"], "smb.trans_name": [#"\MAILSLOT\BROWSE"#],
+            "mailslot.size": ["50"], "browser.period": ["720000"], "browser.server": ["DJP95S0J"],
+            "browser.windows_version": ["Windows XP"], "browser.server_type": ["0x00051003"], "browser.comment": [""],
         ]),
     ]
 

@@ -8,6 +8,27 @@ public enum NetBIOSName {
     public static func text(_ name: DNSName, _ bytes: ByteView) -> (text: String, suffix: UInt8)? {
         var labels: [Range<Int>] = []
         name.forEachLabel(bytes) { labels.append($0) }
+        return text(labels: labels, bytes)
+    }
+
+    /// A name written out as labels with no compression (the NetBIOS Datagram Service's
+    /// source and destination names): the name and where the field after it starts.
+    public static func read(_ bytes: ByteView, at offset: Int, end: Int) -> (text: String, suffix: UInt8, next: Int)? {
+        let end = Swift.min(end, bytes.count)
+        var labels: [Range<Int>] = []
+        var at = offset
+        while at >= 0, at < end {
+            let length = Int(bytes[at])
+            if length == 0 { break }
+            guard length < 64, at + 1 + length <= end, labels.count < 128 else { return nil }
+            labels.append(at + 1..<at + 1 + length)
+            at += 1 + length
+        }
+        guard at < end, let (text, suffix) = text(labels: labels, bytes) else { return nil }
+        return (text, suffix, at + 1)
+    }
+
+    static func text(labels: [Range<Int>], _ bytes: ByteView) -> (text: String, suffix: UInt8)? {
         guard let first = labels.first, first.count == 32 else { return nil }
         var decoded: [UInt8] = []
         var at = first.lowerBound

@@ -24,6 +24,12 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case nflog
     /// The spanning tree's bridge PDUs, over 802.2 LLC.
     case stp
+    /// Modbus/TCP (TCP 502): the MBAP header ("mbtcp") and the Modbus PDU ("modbus").
+    case mbtcp, modbus
+    /// 802.1X authentication (EAPOL, ethertype 0x888E), EAP packets included.
+    case eapol
+    /// The NetBIOS Datagram Service (UDP 138), SMB, and the Windows browser protocol it carries.
+    case nbdgm, smb, browser
 
     public var description: String {
         switch self {
@@ -78,6 +84,12 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .nbns: "nbns"
         case .nflog: "nflog"
         case .stp: "stp"
+        case .mbtcp: "mbtcp"
+        case .modbus: "modbus"
+        case .eapol: "eapol"
+        case .nbdgm: "nbdgm"
+        case .smb: "smb"
+        case .browser: "browser"
         }
     }
 
@@ -96,6 +108,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .tls: "TLS"
         case .data: "Data"
         case .dhcp: "DHCP/BOOTP"
+        case .mbtcp: "Modbus/TCP"
+        case .modbus: "Modbus"
         default: description.uppercased()
         }
     }

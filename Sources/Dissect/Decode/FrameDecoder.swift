@@ -149,6 +149,15 @@ public enum FrameDecoder {
             }
         case PPPoESession.etherType:
             decodePPPoE(frame, at: offset, end: end)
+        case EAPOL.etherType:
+            // 802.1X: EAP packets and keys are listed as eapol alone, as tshark lists them.
+            let result = EAPOL.decode(frame.bytes, at: offset, end: end)
+            frame._issues.append(result.issue)
+            if let eapol = result.layer {
+                frame._protocols.append(.eapol)
+                // Types other than EAP, Key and MKA go to the data dissector.
+                if eapol.type != 0, eapol.type != 3, eapol.type != 5, !eapol.body.isEmpty { frame._protocols.append(.data) }
+            }
         default:
             appendData(frame, offset..<end)
         }
@@ -354,6 +363,16 @@ public enum FrameDecoder {
             }
         }
         if tcp.sourcePort == 7 || tcp.destinationPort == 7 { return frame._protocols.append(.echo) }
+        if tcp.sourcePort == ModbusADU.port || tcp.destinationPort == ModbusADU.port,
+           ModbusADU.looksLikeADU(bytes, at: payload.lowerBound, end: payload.upperBound) {
+            // Each whole ADU is Modbus/TCP then Modbus; tshark lists mbtcp once.
+            let count = ModbusADU.count(bytes, payload: payload)
+            if count > 0 {
+                frame._protocols.append(.mbtcp)
+                for _ in 0..<count { frame._protocols.append(.modbus) }
+                return
+            }
+        }
         if DecodeAs.currentHeuristics.contains(.ssh), HTTPHead.matches(bytes, "SSH-", at: payload.lowerBound, end: payload.upperBound) {
             return frame._protocols.append(.ssh)
         }
@@ -398,6 +417,13 @@ public enum FrameDecoder {
         if ports.0 == 137 || ports.1 == 137,
            DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false).layer != nil {
             frame._protocols.append(.nbns)
+            return
+        }
+        if ports.0 == BrowserDatagram.port || ports.1 == BrowserDatagram.port,
+           BrowserDatagram.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound) != nil {
+            frame._protocols.append(.nbdgm)
+            frame._protocols.append(.smb)
+            frame._protocols.append(.browser)
             return
         }
         if ports.0 == 1900 || ports.1 == 1900,

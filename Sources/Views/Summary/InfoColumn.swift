@@ -60,6 +60,10 @@ enum InfoColumn {
             DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
         } else if let nbns = input.frame.nbnsMessage {
             NBNSTree.writeInfo(nbns, bytes: input.frame.bytes, to: out)
+        } else if let browser = input.frame.browserDatagram {
+            BrowserTree.writeInfo(browser, bytes: input.frame.bytes, to: out)
+        } else if let tcp = input.frame.tcp, let last = input.frame.modbusADUs?.last {
+            ModbusTree.writeInfo(last, tcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {
             DNSInfo.write(dns, frame: input.frame, to: out, limit: out.count + maximumLength)
         } else if let tcp = input.frame.tcp {
@@ -83,6 +87,8 @@ enum InfoColumn {
             writeEchoMatch(analysis, to: out)
         } else if let arp = input.frame.arp {
             writeARP(arp, to: out)
+        } else if let eapol = input.frame.eapolMessage {
+            EAPOLTree.writeInfo(eapol, bytes: input.frame.bytes, to: out)
         } else if let igmp = input.frame.igmpMessage {
             IGMPInfo.write(igmp, bytes: input.frame.bytes, to: out)
         } else if let esp = input.frame.espHeader {

@@ -111,6 +111,8 @@ public struct SummaryLine {
         if input.frame.http != nil { return input.frame.protocols.last == .ssdp ? "SSDP" : "HTTP" }
         if let dhcp = input.frame.dhcpMessage { return DHCPInfo.protocolName(dhcp) }
         if input.frame.nbnsMessage != nil { return "NBNS" }
+        if input.frame.browserDatagram != nil { return "BROWSER" }
+        if input.frame.modbusADUs != nil { return "Modbus/TCP" }
         if input.frame.dns != nil {
             return input.frame.protocols.contains(.mdns) ? "MDNS" : input.frame.protocols.contains(.llmnr) ? "LLMNR" : "DNS"
         }
@@ -119,6 +121,7 @@ public struct SummaryLine {
         if let tcp = input.frame.tcp { return tcp.options.multipath ? "MPTCP" : "TCP" }
         if input.frame.udp != nil { return "UDP" }
         if input.frame.arp != nil { return "ARP" }
+        if let eapol = input.frame.eapolMessage { return EAPOLTree.protocolName(eapol) }
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }

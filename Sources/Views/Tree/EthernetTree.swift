@@ -40,22 +40,55 @@ enum EthernetTree {
         if is8023 {
             tree.add(length, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
             let end = o + 14 + Int(eth.etherType), captured = frame.raw.bytes.count
-            if end < captured { tree.add(padding, end..<captured, .bytes(end..<captured)) }
+            if end < captured { addPaddingAndTrailer(end..<captured, wire: frame.raw.originalLength, &tree) }
             return tree.close()
         }
         tree.add(type, o + 12..<o + 14, .uint(UInt64(eth.etherType)))
-        if let padding = paddingRange(frame), !padding.isEmpty {
-            tree.add(self.padding, padding, .bytes(padding))
-        }
+        // With VLAN tags, the innermost tag's tree has them (its EtherType found the payload).
+        if frame.vlans.count == 0 { addTrailingBytes(frame, &tree) }
         tree.close()
     }
 
-    /// Bytes after the IP datagram or ARP message that pad a short Ethernet frame to 60 bytes.
+    /// Padding and trailer after the payload, when the payload's length is known.
+    static func addTrailingBytes(_ frame: Frame, _ tree: inout TreeBuilder) {
+        guard let after = paddingRange(frame), !after.isEmpty else { return }
+        addPaddingAndTrailer(after, wire: frame.raw.originalLength, &tree)
+    }
+
+    static let paddingBad = "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros."
+
+    /// packet-eth.c's `add_ethernet_trailer` with its default preference (padding of
+    /// zeros): in a frame of 60 bytes or more, zeros that bring it up to 60 are padding;
+    /// what follows them, or follows the payload of a shorter frame, is a trailer.
+    static func addPaddingAndTrailer(_ after: Range<Int>, wire: Int, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let maybePadded = wire >= 60 && after.lowerBound < 60
+        var pad = maybePadded ? min(60, after.upperBound) - after.lowerBound : 0
+        if pad > 0, (after.lowerBound..<after.lowerBound + pad).contains(where: { bytes[$0] != 0 }) { pad = 0 }
+        if pad > 0 { tree.add(padding, after.lowerBound..<after.lowerBound + pad, .bytes(after.lowerBound..<after.lowerBound + pad)) }
+        let rest = after.lowerBound + pad..<after.upperBound
+        guard !rest.isEmpty else { return }
+        if maybePadded && pad == 0 {
+            tree.open(trailer, rest, .bytes(rest))
+            tree.expert("eth.padding_bad", .note, .protocolGroup, paddingBad)
+            tree.close()
+        } else {
+            tree.add(trailer, rest, .bytes(rest))
+        }
+    }
+
+    /// Bytes after the IP datagram that pad a short Ethernet frame to 60 bytes.
     static func paddingRange(_ frame: Frame) -> Range<Int>? {
         let end: Int
-        if let ip = frame.ipv4, ip.totalLength > 0 { end = ip.offset + ip.totalLength }
-        else if let ip = frame.ipv6 { end = ip.offset + 40 + ip.payloadLength }
-        else if let arp = frame.arp { end = arp.offset + 8 + 2 * (Int(arp.hardwareSize) + Int(arp.protocolSize)) }
+        // A bogus IPv4 length, or an IPv6 jumbogram (a zero length and a Hop-by-Hop
+        // header), stops tshark before the trailer.
+        if let ip = frame.ipv4 { guard ip.totalLength >= ip.headerLength else { return nil }; end = ip.offset + ip.totalLength }
+        else if let ip = frame.ipv6 {
+            guard ip.payloadLength > 0 || ip.nextHeader != 0 else { return nil }
+            end = ip.offset + 40 + ip.payloadLength
+        }
+        else if let eapol = frame.eapolMessage { end = eapol.offset + EAPOL.headerLength + eapol.length }
+        else if let arp = frame.arp { end = arp.offset + 8 + 2 * Int(arp.hardwareSize) + 2 * Int(arp.protocolSize) }
         else { return nil }
         // The captured bytes, not `frame.bytes`: those hold a reassembled datagram's payload.
         if frame.reassembled != nil { return nil }
@@ -87,6 +120,6 @@ enum EtherTypeNames {
         0x0800: "IPv4", 0x86DD: "IPv6", 0x0806: "ARP", 0x8100: "802.1Q Virtual LAN",
         0x88A8: "802.1ad Provider Bridge (Q-in-Q)", 0x8035: "RARP", 0x88CC: "802.1 Link Layer Discovery Protocol (LLDP)",
         0x8847: "MPLS label switched packet", 0x8863: "PPPoE Discovery", 0x8864: "PPPoE Session",
-        0x6558: "Transparent Ethernet bridging",
+        0x6558: "Transparent Ethernet bridging", 0x888E: "802.1X Authentication",
     ]
 }

@@ -83,7 +83,7 @@ enum VLANTree {
     static let etype = HeaderField("vlan.etype", "Type", .uint16, .hex, names: .values(EtherTypeNames.table))
     static let declaration = ProtocolDeclaration("vlan", "802.1Q Virtual LAN", fields: [priority, dei, id, etype])
 
-    static func dissect(_ tag: VLANTag, _ tree: inout TreeBuilder) {
+    static func dissect(_ tag: VLANTag, trailingOf frame: Frame? = nil, _ tree: inout TreeBuilder) {
         let o = tag.offset
         tree.open(declaration, o..<o + 4, label: "802.1Q Virtual LAN, PRI: \(tag.priority), DEI: \(tag.dropEligible ? 1 : 0), ID: \(tag.id)")
         let tci = UInt64(tag.tci)
@@ -91,6 +91,7 @@ enum VLANTree {
         tree.bits(dei, o..<o + 2, container: tci)
         tree.bits(id, o..<o + 2, container: tci)
         tree.add(etype, o + 2..<o + 4, .uint(UInt64(tag.etherType)))
+        if let frame { EthernetTree.addTrailingBytes(frame, &tree) }
         tree.close()
     }
 }

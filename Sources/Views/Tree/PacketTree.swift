@@ -16,7 +16,7 @@ public enum PacketTree {
         EchoTree.declaration, TFTPTree.declaration, DataTree.declaration, ExpertFields.declaration,
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
-        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
+        ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
         NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration,
     ]
 
@@ -44,12 +44,14 @@ public enum PacketTree {
         if let nflog = frame.nflog { NFLOGTree.dissect(nflog, &tree) }
         if let llc = frame.llc { LLCTree.dissect(llc, &tree) }
         if let bpdu = frame.bpdu { STPTree.dissect(bpdu, &tree) }
-        for tag in frame.vlans.kept { VLANTree.dissect(tag, &tree) }
+        let tags = frame.vlans.kept
+        for (i, tag) in tags.enumerated() { VLANTree.dissect(tag, trailingOf: i == tags.count - 1 ? frame : nil, &tree) }
         if let pppoe = frame.pppoe { PPPoETree.dissect(pppoe, &tree) }
         if let ppp = frame.ppp { PPPTree.dissect(ppp, &tree) }
         if !frame.tunnels.isEmpty { tunnels(input, &tree) }
         if ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let arp = frame.arp { ARPTree.dissect(arp, &tree) }
+        if let eapol = frame.eapolMessage { EAPOLTree.dissect(eapol, analysis: input.analysis, &tree) }
         if let ip = frame.ipv4 { IPv4Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let ip = frame.ipv6 { IPv6Tree.dissect(ip, reassembled: frame.reassembled, &tree) }
         if let icmp = frame.icmp { ICMPTree.dissect(icmp, input, &tree) }
@@ -102,6 +104,8 @@ public enum PacketTree {
         }
         if let dhcp = frame.dhcpMessage { return DHCPTree.dissect(dhcp, &tree) }
         if let nbns = frame.nbnsMessage { return NBNSTree.dissect(nbns, &tree) }
+        if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
+        if let adus = frame.modbusADUs { return ModbusTree.dissect(adus, input, &tree) }
         if let dns = frame.dns {
             let flavor: DNSTree.Flavor = frame.protocols.contains(.mdns) ? .mdns : frame.protocols.contains(.llmnr) ? .llmnr : .dns
             DNSTree.dissect(dns, a, cut: frame.sizeLimitedIssue?.layer == .dns, flavor: flavor, &tree)

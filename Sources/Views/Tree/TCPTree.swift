@@ -217,6 +217,9 @@ enum TCPTree {
                 for r in records.segmentData where !r.isEmpty {
                     tree.add(segmentData, r, .bytes(r), label: "TCP segment data (\(r.count) byte\(r.count == 1 ? "" : "s"))")
                 }
+            } else if let adus = input.frame.modbusADUs {
+                // Modbus/TCP also goes through tcp_dissect_pdus.
+                for adu in adus { tree.add(pduSize, adu.offset..<adu.end, .uint(UInt64(adu.end - adu.offset)), generated: true) }
             } else if let dns = input.frame.dns, let declared = dns.lengthPrefix, dns.layerStart + 2 + declared <= end {
                 // DNS over TCP goes through tcp_dissect_pdus, which states each whole PDU's size.
                 tree.add(pduSize, dns.layerStart..<dns.layerStart + 2 + declared, .uint(UInt64(2 + declared)), generated: true)

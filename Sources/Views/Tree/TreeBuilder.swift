@@ -33,7 +33,7 @@ public enum ExpertSeverity: Int, Sendable {
 
 /// Wireshark's expert groups (`PI_SEQUENCE` …).
 public enum ExpertGroup: Int, Sendable {
-    case checksum = 0x0100_0000, sequence = 0x0200_0000, undecoded = 0x0500_0000, malformed = 0x0700_0000, protocolGroup = 0x0900_0000
+    case checksum = 0x0100_0000, sequence = 0x0200_0000, undecoded = 0x0500_0000, malformed = 0x0700_0000, protocolGroup = 0x0900_0000, security = 0x0A00_0000
     public var name: String {
         switch self {
         case .checksum: "Checksum"
@@ -41,6 +41,7 @@ public enum ExpertGroup: Int, Sendable {
         case .undecoded: "Undecoded"
         case .malformed: "Malformed"
         case .protocolGroup: "Protocol"
+        case .security: "Security"
         }
     }
 }
