@@ -341,7 +341,6 @@ public struct ConnectionState: Sendable {
             if sides[e].finCount < .max { sides[e].finCount += 1 }
             sides[e].finSeq = relSeq &+ UInt64(bitPattern: Int64(segLen))
         }
-        if rst && sides[e].rstCount < .max { sides[e].rstCount += 1 }
 
         var relAck: UInt64 = 0
         if hasAck {
@@ -648,19 +647,19 @@ extension ConnectionState {
     /// One side of the connection: Zeek's `TCP_Endpoint` fields that matter for state, history and
     /// sizes (and the UDP checksum counter).
     struct Side: Sendable {
-        // In this order, the 4-byte fields fill the room the 8-byte ones leave: 136 bytes
+        // In this order, the 4-byte fields fill the room the 8-byte ones leave: 128 bytes
         // a side rather than 152 (two in every TCP conversation).
         var isOrig: Bool
         var state: EndpointState = .inactive
         var prevState: EndpointState = .inactive
-        /// FINs and RSTs seen (only ever compared with zero; they stop counting at the top).
+        /// FINs seen (only ever compared with zero; it stops counting at the top). Zeek's RST
+        /// count is never read, and not kept.
         var finCount: Int32 = 0
         var startSeq: Int64 = 0
         var lastSeq: UInt32 = 0
         var ackSeq: UInt32 = 0
         var seqWraps: UInt32 = 0
         var ackWraps: UInt32 = 0
-        var rstCount: Int32 = 0
         var chk = ScaledHistoryCounter()
         var rxmt = ScaledHistoryCounter()
         var win0 = ScaledHistoryCounter()
