@@ -82,6 +82,19 @@ public struct ConnectionState: Sendable {
     /// comes from the caller's responder (Zeek always starts with the first sender as originator;
     /// no `^` then). Whenever it changes, swap client and server before passing the next packet.
     public private(set) var flipped = false
+    // The small fields first, together: every TCP and UDP conversation holds one of these
+    // (88 bytes in this order, 104 as they were).
+    private var sawFirstPacket = false
+    // TCPSessionAdapter's is_partial and first_packet_seen (bit 1: orig, bit 2: resp).
+    private var isPartial = false
+    private var firstPacketSeen: UInt8 = 0
+    /// Index into `sides` of Zeek's current originator (0 or 1).
+    private var origIndexByte: UInt8 = 0
+    private var origIndex: Int {
+        get { Int(origIndexByte) }
+        set { origIndexByte = UInt8(truncatingIfNeeded: newValue) }
+    }
+    private let ports: (UInt16, UInt16)?
 
     private var hist = ConnectionHistory()
     /// The two sides, by physical identity: [0] is the caller's initial originator.
@@ -89,14 +102,14 @@ public struct ConnectionState: Sendable {
     /// first bad checksum: tens of thousands of conversations would otherwise each carry
     /// a 336-byte heap block they never read.
     private var sides: [Side]
-    /// Index into `sides` of Zeek's current originator.
-    private var origIndex = 0
-    private var sawFirstPacket = false
-    private let ports: (UInt16, UInt16)?
-    private let isLikelyServerPort: @Sendable (UInt16) -> Bool
-    // TCPSessionAdapter's is_partial and first_packet_seen (bit 1: orig, bit 2: resp).
-    private var isPartial = false
-    private var firstPacketSeen: UInt8 = 0
+    /// A caller's own `likely_server_ports` test; nil for Zeek's default of the transport
+    /// (8 bytes here, where the closure itself took 16).
+    private let customServerPorts: ServerPortTest?
+    private var isLikelyServerPort: @Sendable (UInt16) -> Bool {
+        if let customServerPorts { return customServerPorts.test }
+        if transport == .tcp { return { Self.tcpServerPorts.contains($0) } }
+        return { Self.udpServerPorts.contains($0) }
+    }
     /// Zeek's `missed_bytes`: the lengths of content gaps (`content_gap` events).
     public private(set) var missedBytes: UInt64 = 0
     // UDP: Zeek's UDPSessionAdapter request_len/reply_len (-1: nothing seen) and checksum counters.
@@ -113,13 +126,7 @@ public struct ConnectionState: Sendable {
                 isLikelyServerPort: (@Sendable (UInt16) -> Bool)? = nil) {
         self.transport = transport
         if let o = originatorPort, let r = responderPort { ports = (o, r) } else { ports = nil }
-        if let f = isLikelyServerPort {
-            self.isLikelyServerPort = f
-        } else if transport == .tcp {
-            self.isLikelyServerPort = { Self.tcpServerPorts.contains($0) }
-        } else {
-            self.isLikelyServerPort = { Self.udpServerPorts.contains($0) }
-        }
+        customServerPorts = isLikelyServerPort.map(ServerPortTest.init)
         sides = transport == .tcp ? [Side(isOrig: true), Side(isOrig: false)] : []
     }
 
@@ -331,10 +338,9 @@ public struct ConnectionState: Sendable {
         }
 
         if fin {
-            sides[e].finCount += 1
+            if sides[e].finCount < .max { sides[e].finCount += 1 }
             sides[e].finSeq = relSeq &+ UInt64(bitPattern: Int64(segLen))
         }
-        if rst { sides[e].rstCount += 1 }
 
         var relAck: UInt64 = 0
         if hasAck {
@@ -613,6 +619,12 @@ public struct ConnectionState: Sendable {
 
 /// Zeek's request_len and reply_len, by side, inline: an array would cost a heap block per
 /// conversation.
+/// A caller's `likely_server_ports` test, boxed (see ``ConnectionState``).
+final class ServerPortTest: Sendable {
+    let test: @Sendable (UInt16) -> Bool
+    init(_ test: @escaping @Sendable (UInt16) -> Bool) { self.test = test }
+}
+
 struct UDPLengths: Sendable {
     private var first: Int64 = -1
     private var second: Int64 = -1
@@ -635,24 +647,27 @@ extension ConnectionState {
     /// One side of the connection: Zeek's `TCP_Endpoint` fields that matter for state, history and
     /// sizes (and the UDP checksum counter).
     struct Side: Sendable {
+        // In this order, the 4-byte fields fill the room the 8-byte ones leave: 128 bytes
+        // a side rather than 152 (two in every TCP conversation).
         var isOrig: Bool
         var state: EndpointState = .inactive
         var prevState: EndpointState = .inactive
+        /// FINs seen (only ever compared with zero; it stops counting at the top). Zeek's RST
+        /// count is never read, and not kept.
+        var finCount: Int32 = 0
         var startSeq: Int64 = 0
         var lastSeq: UInt32 = 0
         var ackSeq: UInt32 = 0
         var seqWraps: UInt32 = 0
         var ackWraps: UInt32 = 0
-        var finCount = 0
-        var rstCount = 0
-        var finSeq: UInt64 = 0
-        var histLastSYN: UInt64 = 0
-        var histLastFIN: UInt64 = 0
-        var histLastRST: UInt64 = 0
         var chk = ScaledHistoryCounter()
         var rxmt = ScaledHistoryCounter()
         var win0 = ScaledHistoryCounter()
         var gap = ScaledHistoryCounter()
+        var finSeq: UInt64 = 0
+        var histLastSYN: UInt64 = 0
+        var histLastFIN: UInt64 = 0
+        var histLastRST: UInt64 = 0
         var reassembly = GapTracker()
 
         init(isOrig: Bool) { self.isOrig = isOrig }

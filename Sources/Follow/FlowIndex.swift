@@ -1,7 +1,7 @@
 /// The conversation table's index: which slot holds the conversation of a ``FlowKey``.
 ///
 /// Open addressing with linear probing over one array of 8-byte buckets (a 32-bit hash tag
-/// and the slot), at most half full; the keys themselves stay in the table's own column.
+/// and the slot), at most half full; the keys themselves are read from the table's slots.
 /// A `Dictionary<FlowKey, Int>` costs a SipHash of the key per lookup, most of a packet's
 /// share of the follower, and about 75 bytes per conversation; this costs a few
 /// multiplications and 8 to 16 bytes.
@@ -39,9 +39,9 @@ struct FlowIndex {
         return UInt32(truncatingIfNeeded: h ^ h >> 32)
     }
 
-    /// The slot of `key`, whose keys are in `keys` (indexed by slot).
+    /// The slot of `key`; `holds(slot)` tells whether a slot's conversation has the key.
     @inline(__always)
-    func find(_ key: FlowKey, keys: [FlowKey?]) -> Int? {
+    func find(_ key: FlowKey, holds: (Int) -> Bool) -> Int? {
         let tag = tag(key)
         var i = Int(tag) & mask
         while true {
@@ -49,7 +49,7 @@ struct FlowIndex {
             if bucket == 0 { return nil }
             if UInt32(truncatingIfNeeded: bucket >> 32) == tag {
                 let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
-                if keys[slot] == key { return slot }
+                if holds(slot) { return slot }
             }
             i = (i + 1) & mask
         }

@@ -576,10 +576,14 @@ extension Follower {
 }
 
 private struct DNSQueryKey: Hashable {
-    /// TCP and UDP number their streams apart: stream 0 of each is not the same.
-    var overTCP = false
-    var stream: Int
-    var id: UInt16
+    /// The stream, whether it is TCP's (TCP and UDP number their streams apart: stream 0
+    /// of each is not the same) and the id, in one word: tens of thousands of queries
+    /// wait in the table for their answers' retransmissions.
+    private let bits: UInt64
+
+    init(overTCP: Bool = false, stream: Int, id: UInt16) {
+        bits = UInt64(truncatingIfNeeded: stream) << 17 | (overTCP ? 1 << 16 : 0) | UInt64(id)
+    }
 }
 
 extension Follower {
@@ -587,8 +591,9 @@ extension Follower {
     /// matches them: same UDP stream, same transaction id. Read from the first bytes of
     /// the payload, so it works without the DNS layer decoded.
     fileprivate func trackDNS(_ datagram: UDP, frame: Frame, into analysis: inout FrameAnalysis) {
-        let ports: Set<UInt16> = [53, 5353, 5355]
-        guard ports.contains(datagram.sourcePort) || ports.contains(datagram.destinationPort),
+        // Compared, not looked up in a Set: a Set literal here was built for every datagram.
+        func isDNSPort(_ port: UInt16) -> Bool { port == 53 || port == 5353 || port == 5355 }
+        guard isDNSPort(datagram.sourcePort) || isDNSPort(datagram.destinationPort),
               let stream = analysis.udpStream else { return }
         let payload = datagram.payload
         guard payload.count >= 12, payload.upperBound <= frame.bytes.count else { return }
@@ -645,8 +650,20 @@ extension Follower {
 /// A DNS query and the frame of its first answer.
 private struct DNSTransaction {
     var requestFrame: Int
+    /// The frame of the first answer, 0 before one (frames count from 1): 32 bytes a
+    /// query in the table rather than 40.
+    private var answer = 0
     var requestTime: Timestamp
-    var responseFrame: Int?
+
+    init(requestFrame: Int, requestTime: Timestamp) {
+        self.requestFrame = requestFrame
+        self.requestTime = requestTime
+    }
+
+    var responseFrame: Int? {
+        get { answer == 0 ? nil : answer }
+        set { answer = newValue ?? 0 }
+    }
 }
 
 private struct EchoKey: Hashable {

@@ -16,9 +16,12 @@ struct GapTracker: Sendable {
     /// Undelivered data above holes: sorted, disjoint, non-adjacent, all above lastReassemSeq.
     private(set) var pending: [Range<UInt64>] = []
     /// Ranges dropped because `maxPendingRanges` were waiting.
-    private(set) var droppedRanges = 0
+    var droppedRanges: Int { Int(dropped) }
+    private var dropped: UInt32 = 0
     /// Ranges moved inside `pending` by inserts and removals (for tests of its cost).
-    private(set) var moves = 0
+    var moves: Int { Int(moved) }
+    /// 32 bits (wrapping) with ``dropped``, where two `Int`s made every TCP side 8 bytes longer.
+    private var moved: UInt32 = 0
 
     /// `TCP_Reassembler::DataSent` + `Reassembler::NewBlock` + `BlockInserted`.
     /// `ack` is what the peer has acknowledged of this side (relative).
@@ -85,16 +88,16 @@ struct GapTracker: Sendable {
         var last = first
         while last < pending.count, pending[last].lowerBound <= r.upperBound { last += 1 }
         if first == last {
-            moves += pending.count - first
+            moved &+= UInt32(truncatingIfNeeded: pending.count - first)
             pending.insert(r, at: first)
         } else {
             let merged = min(r.lowerBound, pending[first].lowerBound)..<max(r.upperBound, pending[last - 1].upperBound)
-            moves += last - first > 1 ? pending.count - last : 0
+            moved &+= UInt32(truncatingIfNeeded: last - first > 1 ? pending.count - last : 0)
             pending.replaceSubrange(first..<last, with: CollectionOfOne(merged))
         }
         if pending.count > Self.maxPendingRanges {
             pending.removeLast()
-            droppedRanges += 1
+            dropped &+= 1
         }
     }
 
@@ -110,7 +113,7 @@ struct GapTracker: Sendable {
 
     private mutating func removeFirst(_ n: Int) {
         guard n > 0 else { return }
-        moves += pending.count - n
+        moved &+= UInt32(truncatingIfNeeded: pending.count - n)
         pending.removeFirst(n)
     }
 }

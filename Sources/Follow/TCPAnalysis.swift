@@ -27,40 +27,43 @@ import Dissect
 public struct TCPSequenceAnalyzer: Sendable {
     /// One direction's state (Wireshark's `tcp_flow_t` with its `tcp_analyze_seq_flow_info_t`).
     struct Flow: Sendable {
-        var baseSeq: UInt32 = 0
-        var baseSeqSet = false
-        /// Last raw (unscaled) window field seen; Wireshark starts it at `G_MAXUINT32`.
-        var window: UInt32 = .max
-        /// Wireshark's `win_scale`: -1 unknown, -2 scaling not in use, else the shift.
-        var windowScale: Int8 = -1
-        /// True from a SYN until this side's first pure ACK: its window is not scaled yet.
-        var isFirstAck = false
-        /// Flags of the last segment sent in this direction.
-        var lastSegmentFlags: TCPAnalysisFlags = []
+        // Ordered so that the 4-byte fields fill the room after each 12-byte timestamp and
+        // the flags close the struct: 89 bytes rather than 100 (two in every TCP conversation).
+        var nextSeqTime = Timestamp.zero
         /// Highest next sequence number seen (0 means none yet, as in Wireshark).
         var nextSeq: UInt32 = 0
-        var nextSeqTime = Timestamp.zero
+        var lastAckTime = Timestamp.zero
+        /// Last acknowledgment number this side sent (at `lastAckTime`).
+        var lastAck: UInt32 = 0
         /// The frame that set `nextSeq` (`nextseqframe`), for a retransmission's RTO.
         var nextSeqFrame = 0
+        var lastNonDupAck = 0
+        var unacked = TCPUnackedSegments()
+        var baseSeq: UInt32 = 0
+        /// Last raw (unscaled) window field seen; Wireshark starts it at `G_MAXUINT32`.
+        var window: UInt32 = .max
         /// End of the contiguous data seen, for "ACKed unseen segment" (0 means none yet).
         var maxSeqToBeAcked: UInt32 = 0
-        /// Last acknowledgment number this side sent, and when.
-        var lastAck: UInt32 = 0
-        var lastAckTime = Timestamp.zero
         /// Duplicate ACKs this side has sent in a row. An "ACKed unseen segment" sets it to
         /// -1 stored unsigned (`ackedUnseenMark`), as Wireshark 4.0's `guint32` does: the next
         /// duplicate ACK restarts at 1, and meanwhile it counts as ">= 2" for fast retransmission.
         var dupAckNum: UInt32 = 0
-        var lastNonDupAck = 0
-        var unacked = TCPUnackedSegments()
-        /// Bytes sent since the last PSH, and whether the last data segment had PSH.
+        /// Bytes sent since the last PSH (see `pushSetLast`).
         var pushBytesSent: UInt32 = 0
-        var pushSetLast = false
-        /// False from a lost segment until the peer acknowledges again (`valid_bif`).
-        var validBytesInFlight = true
         /// The bytes covered by the blocks of this side's last segment's SACK option (0
         /// without one).
         var sackedBytes: UInt32 = 0
+        /// Flags of the last segment sent in this direction.
+        var lastSegmentFlags: TCPAnalysisFlags = []
+        /// Wireshark's `win_scale`: -1 unknown, -2 scaling not in use, else the shift.
+        var windowScale: Int8 = -1
+        var baseSeqSet = false
+        /// True from a SYN until this side's first pure ACK: its window is not scaled yet.
+        var isFirstAck = false
+        /// Whether the last data segment had PSH.
+        var pushSetLast = false
+        /// False from a lost segment until the peer acknowledges again (`valid_bif`).
+        var validBytesInFlight = true
     }
 
     var client = Flow()

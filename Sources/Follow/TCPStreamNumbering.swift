@@ -19,6 +19,7 @@ public final class TCPStreamNumbering {
         let ordinal: Int
         let lastTime: Timestamp
         let sideA: Endpoint
+        let sideB: Endpoint
         var aBase: UInt32 = 0
         var bBase: UInt32 = 0
         var aBaseSet = false
@@ -27,6 +28,12 @@ public final class TCPStreamNumbering {
         var bFIN = false
         var reset = false
         var isClosed: Bool { (aFIN && bFIN) || reset }
+
+        var key: FlowKey { FlowKey.make(source: sideA, destination: sideB, proto: 6).key }
+        @inline(__always)
+        func hasKey(_ key: FlowKey) -> Bool {
+            sideA == key.low ? sideB == key.high : sideA == key.high && sideB == key.low
+        }
     }
 
     private let options: FollowerOptions
@@ -132,7 +139,8 @@ public final class TCPStreamNumbering {
         if let slot {
             index = slot
         } else {
-            index = table.insert(Entry(stream: nextStream, ordinal: nextOrdinal, lastTime: time, sideA: source),
+            index = table.insert(Entry(stream: nextStream, ordinal: nextOrdinal, lastTime: time, sideA: source,
+                                       sideB: destination),
                                  key: key, now: frame) { ended($0) }
             if nextStream == watched { watchedSlot = index }
             nextStream += 1

@@ -133,7 +133,7 @@ public final class PacketPipeline: @unchecked Sendable {
             switch viewThread {
             case .caller:
                 defer { pthread_join(thread, nil) }
-                try readAndView(betweenBatches: betweenBatches) { input in
+                try readAndView(betweenBatches: betweenBatches) { (input: inout FieldInput) in
                     if decodesAboveTransport { FrameDecoder.decodeAboveTransport(input.frame) }
                     return body(input)
                 }
@@ -146,7 +146,11 @@ public final class PacketPipeline: @unchecked Sendable {
         }
     }
 
-    private func readAndView(betweenBatches: () -> Void, _ body: (FieldInput) -> Bool) throws(CaptureFileError) {
+    /// `body` gets each input `inout`, in the batch's own storage: passed by value it was
+    /// copied on its way (about 400 instructions with its five references counted and
+    /// released), whether read through the array, a buffer pointer or a constant, as
+    /// nothing proved the storage unchanged while `body` ran.
+    private func readAndView(betweenBatches: () -> Void, _ body: (inout FieldInput) -> Bool) throws(CaptureFileError) {
         var readIndex = 0, viewIndex = 0
         var sentLast = false
         var wanted = true
@@ -159,15 +163,9 @@ public final class PacketPipeline: @unchecked Sendable {
             let batch = batches[viewIndex]
             viewIndex = (viewIndex + 1) % Self.batchCount
             if wanted {
-                // Each input is still copied on its way to `body` (about 300 instructions
-                // with its references counted): the compiler cannot tell that `body` leaves
-                // the array alone, whether it is read through the batch, a buffer pointer
-                // or, as here, a constant. Keeping the analysis in a box to make the copy
-                // cheap cost more than it saved (docs/benchmarks.md).
-                let inputs = batch.inputs
-                for i in inputs.indices where !body(inputs[i]) {
-                    wanted = false
-                    break
+                wanted = batch.inputs.withUnsafeMutableBufferPointer { inputs in
+                    for i in inputs.indices where !body(&inputs[i]) { return false }
+                    return true
                 }
             }
             let isLast = batch.isLast, failure = batch.failure

@@ -156,6 +156,7 @@ struct ReadCommand: ParsableCommand {
         // The last shown frame's time: with -Y or --stream, "previous displayed" is not
         // the previous frame.
         var lastShown: Timestamp?
+        let showsEveryFrame = display == nil && stream == nil
         do {
             try pipeline.run { input in
                 // The reader belongs to this thread, as the pipeline's reading side does.
@@ -163,10 +164,7 @@ struct ReadCommand: ParsableCommand {
                 if let stream, input.analysis.tcpStream != stream && input.analysis.quotedTCPStream != stream { return true }
                 // -c counts frames read, as tshark's -c does with -Y.
                 shown += 1
-                var input = input
-                input.previousDisplayed = lastShown ?? input.frame.raw.timestamp
-                if display?.matches(input) ?? true {
-                    lastShown = input.frame.raw.timestamp
+                func show(_ input: FieldInput) -> Bool {
                     if let sink {
                         do throws(CaptureWriteError) { try sink.write(input.frame.raw) } catch {
                             failure = error
@@ -178,6 +176,20 @@ struct ReadCommand: ParsableCommand {
                             writeFailed = true
                             return false
                         }
+                    }
+                    return true
+                }
+                if showsEveryFrame {
+                    // The previous displayed frame is the previous frame, which the input
+                    // already names (the first frame is its own previous): no copy of the
+                    // input (about 500 bytes and five references) to say so again.
+                    guard show(input) else { return false }
+                } else {
+                    var input = input
+                    input.previousDisplayed = lastShown ?? input.frame.raw.timestamp
+                    if display?.matches(input) ?? true {
+                        lastShown = input.frame.raw.timestamp
+                        guard show(input) else { return false }
                     }
                 }
                 if let count, shown >= count { return false }

@@ -35,7 +35,7 @@ import Dissect
             if step % 997 == 0 {
                 for m in 0..<5_000 {
                     let probe = Self.key(m)
-                    #expect(index.find(probe, keys: keys) == model[probe])
+                    #expect(index.find(probe) { keys[$0] == probe } == model[probe])
                 }
                 #expect(index.count == model.count)
             }

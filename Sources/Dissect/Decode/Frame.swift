@@ -59,8 +59,17 @@ public final class Frame {
     @usableFromInline @exclusivity(unchecked) var _http: HTTPHead?
     @inlinable public var http: HTTPHead? { _http }
     /// The packet quoted inside an ICMP or ICMPv6 error.
-    @usableFromInline @exclusivity(unchecked) var _quoted: QuotedPacket?
-    @inlinable public var quoted: QuotedPacket? { _quoted }
+    /// The packet an ICMP error quotes: none or one. In an array, whose room a reused frame
+    /// keeps, rather than inline, where its 490 bytes sat in every decoded frame.
+    @usableFromInline @exclusivity(unchecked) var _quotedStorage: [QuotedPacket] = []
+    @inlinable public var quoted: QuotedPacket? { _quotedStorage.first }
+    @usableFromInline var _quoted: QuotedPacket? {
+        get { _quotedStorage.first }
+        set {
+            _quotedStorage.removeAll(keepingCapacity: true)
+            if let newValue { _quotedStorage.append(newValue) }
+        }
+    }
     /// The outer layers of a tunnelled packet, outermost first; the slots above hold the
     /// innermost packet (see ``TunnelHop``).
     @usableFromInline @exclusivity(unchecked) var _tunnels = TunnelStack()
@@ -140,8 +149,8 @@ public final class Frame {
         if _udp != nil { _udp = nil }
         if _dns != nil { _dns = nil }
         if _http != nil { _http = nil }
-        if _quoted != nil { _quoted = nil }
-        if !_tunnels.isEmpty { _tunnels = TunnelStack() }
+        if !_quotedStorage.isEmpty { _quotedStorage.removeAll(keepingCapacity: true) }
+        if !_tunnels.isEmpty { _tunnels.removeAll() }
     }
 
     @inlinable public var bytes: ByteView { _bytes }

@@ -11,8 +11,9 @@
 /// Ethernet of a GRE or IP-in-IP packet, SLL, VLAN tags) stay where they are.
 ///
 /// A repeated field lists each hop's value, outermost first, then the slot's value:
-/// `ip.src` = `outer,inner`, tshark's order. The stack is inline (no allocation); a
-/// tunnel nested deeper than ``TunnelStack/capacity`` is shown as data.
+/// `ip.src` = `outer,inner`, tshark's order. The stack's room is made by the first
+/// tunnel a frame holds and kept when the frame is reused; a tunnel nested deeper than
+/// ``TunnelStack/capacity`` is shown as data.
 public struct TunnelHop: Sendable {
     public var ethernet: Ethernet?
     public var ipv4: IPv4?
@@ -25,33 +26,31 @@ public struct TunnelHop: Sendable {
     public init() {}
 }
 
-/// Up to ``capacity`` tunnel hops, outermost first, stored inline.
+/// Up to ``capacity`` tunnel hops, outermost first.
+///
+/// On the heap: three hops inline (about 560 bytes each) made every decoded frame 1.7 KB
+/// longer, and a pipeline holds a thousand frames. A reused frame keeps the room its
+/// first tunnel made (``removeAll()``), so tunnelled packets do not allocate each time.
 public struct TunnelStack: Sendable, Sequence {
     public static let capacity = 3
-    public private(set) var count = 0
-    private var storage: (TunnelHop?, TunnelHop?, TunnelHop?) = (nil, nil, nil)
+    private var hops: [TunnelHop] = []
     public init() {}
 
-    public var isEmpty: Bool { count == 0 }
-    public var isFull: Bool { count >= Self.capacity }
+    public var count: Int { hops.count }
+    public var isEmpty: Bool { hops.isEmpty }
+    public var isFull: Bool { hops.count >= Self.capacity }
 
     public mutating func append(_ hop: TunnelHop) {
-        switch count {
-        case 0: storage.0 = hop
-        case 1: storage.1 = hop
-        case 2: storage.2 = hop
-        default: return
-        }
-        count += 1
+        guard hops.count < Self.capacity else { return }
+        hops.append(hop)
     }
+
+    /// Empties the stack, keeping its room.
+    public mutating func removeAll() { hops.removeAll(keepingCapacity: true) }
 
     public subscript(i: Int) -> TunnelHop {
         precondition(i >= 0 && i < count)
-        switch i {
-        case 0: return storage.0!
-        case 1: return storage.1!
-        default: return storage.2!
-        }
+        return hops[i]
     }
 
     public var first: TunnelHop? { count == 0 ? nil : self[0] }

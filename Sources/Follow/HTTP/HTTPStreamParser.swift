@@ -28,7 +28,14 @@ final class HTTPStreamParser {
 
     @exclusivity(unchecked) private var phase = Phase.idle
     @exclusivity(unchecked) private var buffer: [UInt8] = []
-    @exclusivity(unchecked) private var message: HTTPMessage?
+    /// The message being read, boxed: inline, its 281 bytes would sit in every parser
+    /// between messages (two parsers in each of thousands of open or reset HTTP
+    /// conversations). One box a message, filled in place.
+    private final class MessageBox {
+        @exclusivity(unchecked) var value: HTTPMessage
+        init(_ value: HTTPMessage) { self.value = value }
+    }
+    @exclusivity(unchecked) private var box: MessageBox?
     let isResponseSide: Bool
     /// Keep up to this many body bytes per message (0: keep none).
     let bodyLimit: Int
@@ -47,10 +54,10 @@ final class HTTPStreamParser {
 
     /// True while a message has started and not ended.
     /// A tag check: `message != nil` copies the whole message (strings, arrays) to compare it.
-    var inMessage: Bool { if case .some = message { true } else { false } }
-    var currentMessage: HTTPMessage? { message }
+    var inMessage: Bool { box != nil }
+    var currentMessage: HTTPMessage? { box?.value }
     /// The current message's request or status line (without copying the message).
-    var currentFirstLine: [UInt8]? { message?.firstLine }
+    var currentFirstLine: [UInt8]? { box?.value.firstLine }
     var isAbandoned: Bool { if case .abandoned = phase { true } else { false } }
     var isChunkedOrHead: Bool {
         switch phase {
@@ -84,8 +91,8 @@ final class HTTPStreamParser {
                 buffer.removeAll(keepingCapacity: true)
                 phase = .head
                 pduStart = i
-                message = HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
-                                      firstFrame: frame, lastFrame: frame)
+                box = MessageBox(HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
+                                             firstFrame: frame, lastFrame: frame))
             case .head:
                 // Append the rest of the chunk, then look for the blank line that ends the
                 // head, starting where the previous search stopped.
@@ -103,7 +110,7 @@ final class HTTPStreamParser {
                     i = bytes.count
                     if buffer.count > Self.maxHeadBytes && looksLikeHTTP(buffer) {
                         // An HTTP head, only too long to keep: say so rather than drop it unseen.
-                        oversizedHead = (message?.firstFrame ?? frame, buffer.count)
+                        oversizedHead = (box?.value.firstFrame ?? frame, buffer.count)
                         abandon()
                     } else if buffer.count > Self.maxHeadBytes || !looksLikeHTTP(buffer) {
                         abandon()
@@ -173,46 +180,48 @@ final class HTTPStreamParser {
 
     private func abandon() {
         phase = .abandoned
-        message = nil
+        box = nil
         buffer = []
     }
 
     /// Notes that `range` of this frame's chunk belongs to the current message: its
     /// segment list (capped like Wireshark's display of it) and, when kept, its bytes.
     private func account(_ bytes: ByteView, _ range: Range<Int>, frame: Int) {
-        guard inMessage, !range.isEmpty else { return }
-        message!.pduLength += range.count
-        if message!.segments.count < HTTPMessage.maxSegments {
-            message!.segments.append(PDUSegment(frame: frame, length: range.count))
+        guard let message = box, !range.isEmpty else { return }
+        message.value.pduLength += range.count
+        if message.value.segments.count < HTTPMessage.maxSegments {
+            message.value.segments.append(PDUSegment(frame: frame, length: range.count))
         } else {
-            message!.segmentsNotListed += 1
+            message.value.segmentsNotListed += 1
         }
         guard pduLimit > 0 else { return }
-        let room = pduLimit - (message!.pdu?.count ?? 0)
+        let room = pduLimit - (message.value.pdu?.count ?? 0)
         guard room > 0 else { return }
-        if message!.pdu == nil { message!.pdu = [] }
+        if message.value.pdu == nil { message.value.pdu = [] }
         bytes.slice(range.lowerBound..<range.lowerBound + min(room, range.count)).withUnsafeBytes {
-            message!.pdu!.append(contentsOf: $0)
+            message.value.pdu!.append(contentsOf: $0)
         }
     }
 
     private func appendBody(_ bytes: ByteView) {
-        guard inMessage else { return }
-        message!.bodyLength += bytes.count
+        guard let message = box else { return }
+        message.value.bodyLength += bytes.count
         guard bodyLimit > 0 else { return }
-        let room = bodyLimit - (message!.body?.count ?? 0)
+        let room = bodyLimit - (message.value.body?.count ?? 0)
         if room <= 0 {
-            if !bytes.isEmpty { message!.bodyTruncated = true }
+            if !bytes.isEmpty { message.value.bodyTruncated = true }
             return
         }
-        if message!.body == nil { message!.body = [] }
-        bytes.slice(0..<min(room, bytes.count)).withUnsafeBytes { message!.body!.append(contentsOf: $0) }
-        if bytes.count > room { message!.bodyTruncated = true }
+        if message.value.body == nil { message.value.body = [] }
+        bytes.slice(0..<min(room, bytes.count)).withUnsafeBytes { message.value.body!.append(contentsOf: $0) }
+        if bytes.count > room { message.value.bodyTruncated = true }
     }
 
     private func finishMessage(frame: Int, _ emit: (Event) -> Void) {
-        // Taken out, not copied and then cleared.
-        guard var done = message.take() else { return }
+        // Taken out of its box, which goes first: the message's arrays stay unshared.
+        guard let taken = box.take() else { return }
+        var done = taken.value
+        _ = consume taken
         done.lastFrame = frame
         emit(.completed(done))
     }
@@ -247,22 +256,22 @@ final class HTTPStreamParser {
 
     /// Parses the buffered head; sets the body phase. False when it is not HTTP.
     private func parseHead(frame: Int, requestWasHEAD: () -> Bool, _ emit: (Event) -> Void) -> Bool {
-        let parsed: HTTPMessage? = buffer.withUnsafeBytes { raw in
+        let parsed: MessageBox? = buffer.withUnsafeBytes { raw in
             let view = ByteView(raw)
             guard let head = HTTPHead.decode(view, at: 0, end: view.count).layer else { return nil }
-            // Taken out (a head that does not parse abandons the stream, message and all).
-            var m = message.take() ?? HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
-                                                  firstFrame: frame, lastFrame: frame)
-            m.isResponse = head.kind == .response
-            m.firstLine = Array(UnsafeRawBufferPointer(rebasing: raw[head.firstLine]))
+            // Filled in its box (a head that does not parse abandons the stream, message and all).
+            let box = self.box ?? MessageBox(HTTPMessage(isResponse: isResponseSide, firstLine: [], isChunked: false,
+                                                         firstFrame: frame, lastFrame: frame))
+            box.value.isResponse = head.kind == .response
+            box.value.firstLine = Array(UnsafeRawBufferPointer(rebasing: raw[head.firstLine]))
             if head.kind == .request {
-                m.method = Self.text(raw, head.part1)
-                m.uri = Self.text(raw, head.part2)
+                box.value.method = Self.text(raw, head.part1)
+                box.value.uri = Self.text(raw, head.part2)
             } else {
-                m.statusCode = head.statusCode
+                box.value.statusCode = head.statusCode
             }
-            m.contentLength = head.contentLength
-            m.isChunked = head.isChunked
+            box.value.contentLength = head.contentLength
+            box.value.isChunked = head.isChunked
             // One walk over the headers for both names.
             var host: Range<Int>?, contentType: Range<Int>?
             for header in head.headers(view) where host == nil || contentType == nil {
@@ -272,21 +281,22 @@ final class HTTPStreamParser {
                     contentType = header.value
                 }
             }
-            if let host { m.host = Self.text(raw, host) }
+            if let host { box.value.host = Self.text(raw, host) }
             if var range = contentType {
                 // The media type without its parameters (`text/html; charset=utf-8`).
                 if let semicolon = view.firstIndex(of: UInt8(ascii: ";"), in: range) { range = range.lowerBound..<semicolon }
                 while !range.isEmpty, view[range.upperBound - 1] == 32 || view[range.upperBound - 1] == 9 {
                     range = range.lowerBound..<(range.upperBound - 1)
                 }
-                m.contentType = Self.text(raw, range)
+                box.value.contentType = Self.text(raw, range)
             }
-            return m
+            return box
         }
-        guard let m = parsed else { return false }
-        let status = m.statusCode ?? 0
-        let isResponse = m.isResponse, isChunked = m.isChunked, contentLength = m.contentLength
-        message = consume m
+        guard let parsed else { return false }
+        let status = parsed.value.statusCode ?? 0
+        let isResponse = parsed.value.isResponse, isChunked = parsed.value.isChunked
+        let contentLength = parsed.value.contentLength
+        box = parsed
         // The head is parsed: its copy's room goes back (a closed conversation keeps none).
         buffer = []
         emit(.headRead)
