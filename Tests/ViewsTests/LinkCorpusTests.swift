@@ -215,6 +215,8 @@ Internet Control Message Protocol
         CorpusTreeTests.SummaryCase(file: "pcap/tcpdump__nflog.pcap", frame: 1, line: "    1   0.000000  74.82.42.42 → 10.0.0.20    DNS 180 Standard query response 0x4371 A example.com A 93.184.216.119"),
         CorpusTreeTests.SummaryCase(file: "pcap/zeek__raw_packets.pcap", frame: 3, line: "    3   1.232092 e8:de:27:ff:c0:77 → 01:80:c2:00:00:00 STP 60 Conf. Root = 32768/0/e8:de:27:ff:c0:78  Cost = 0  Port = 0x8002"),
         CorpusTreeTests.SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 4, line: "    4   0.037434 00:13:7f:4f:8e:f2 → 01:80:c2:00:00:00 STP 60 RST. Root = 32768/720/00:13:7f:be:8c:c0  Cost = 0  Port = 0x8193"),
+        // A router advertisement with its source link-layer address option.
+        CorpusTreeTests.SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 241, line: "  241 37.243994076 fe80::5aef:68ff:fe10:8f69 → ff02::1      ICMPv6 86 Router Advertisement from 58:ef:68:10:8f:69"),
         // "%-20s (code)": the reply's name is padded to 20 columns.
         CorpusTreeTests.SummaryCase(file: "pcap/tcpdump__icmp-rfc8335.pcap", frame: 8, line: "    8 902.633378 204.194.23.128 → 149.28.74.237 ICMP 58 Extended Echo reply  (Malformed Query)"),
         CorpusTreeTests.SummaryCase(file: "pcap/zeek__wikipedia.pcap", frame: 17, line: "   17   1.757799  141.142.2.2 → 141.142.220.118 DNS 131 Standard query response 0xa7f4 AAAA upload.wikimedia.org SOA ns0.wikimedia.org"),

@@ -39,8 +39,9 @@ enum ICMPInfo {
             out.decimal(icmp.sequenceNumber)
             out.ascii(", hop limit=")
             out.decimal(frame.ipv6?.hopLimit ?? 0)
-        case 133:
-            if let mac = linkLayerAddress(icmp, frame: frame, option: 1, optionsAt: 8) {
+        case 133, 134:
+            // A solicitation's options start after 8 bytes, an advertisement's after 16.
+            if let mac = linkLayerAddress(icmp, frame: frame, option: 1, optionsAt: icmp.type == 133 ? 8 : 16) {
                 out.ascii(" from ")
                 out.mac(mac)
             }
