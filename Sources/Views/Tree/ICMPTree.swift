@@ -337,7 +337,6 @@ enum InternetChecksum {
     }
 }
 
-/// ICMP code names for the types the lab meets.
 /// packet-icmpv6.c's names for ICMPv6 types and codes: the Info column is the type's name
 /// and, for the types that name their codes, " (code)".
 enum ICMPv6Names {
@@ -368,19 +367,21 @@ enum ICMPv6Names {
 
     static func type(_ type: UInt8) -> String { types[type] ?? "Unknown (\(type))" }
 
+    /// Code names of the types that name their codes, built once: this runs for every
+    /// ICMPv6 packet's Info column.
+    static let codes: [UInt8: [UInt8: String]] = [
+        3: [0: "hop limit exceeded in transit", 1: "fragment reassembly time exceeded"],
+        4: [0: "erroneous header field encountered", 1: "unrecognized Next Header type encountered",
+            2: "unrecognized IPv6 option encountered", 3: "IPv6 First Fragment has incomplete IPv6 Header Chain"],
+        138: [0: "Router Renumbering Command", 1: "Router Renumbering Result", 255: "Sequence Number Reset"],
+        139: [0: "Query subject = IPv6 addresses", 1: "Query subject = DNS name or empty",
+              2: "Query subject = IPv4 addresses"],
+        140: [0: "Successful", 1: "Refused", 2: "Unknown query type"],
+    ]
+
     static func code(type: UInt8, code: UInt8) -> String? {
-        let names: [UInt8: String]
-        switch type {
-        case 1: return unreachable[code] ?? "Unknown"
-        case 3: names = [0: "hop limit exceeded in transit", 1: "fragment reassembly time exceeded"]
-        case 4: names = [0: "erroneous header field encountered", 1: "unrecognized Next Header type encountered",
-                         2: "unrecognized IPv6 option encountered", 3: "IPv6 First Fragment has incomplete IPv6 Header Chain"]
-        case 138: names = [0: "Router Renumbering Command", 1: "Router Renumbering Result", 255: "Sequence Number Reset"]
-        case 139: names = [0: "Query subject = IPv6 addresses", 1: "Query subject = DNS name or empty",
-                           2: "Query subject = IPv4 addresses"]
-        case 140: names = [0: "Successful", 1: "Refused", 2: "Unknown query type"]
-        default: return nil
-        }
+        if type == 1 { return unreachable[code] ?? "Unknown" }
+        guard let names = codes[type] else { return nil }
         return names[code] ?? "Unknown (\(code))"
     }
 }
@@ -414,24 +415,26 @@ enum ICMPNames {
         return types[type] ?? "Unknown ICMP (obsolete or malformed?)"
     }
 
+    /// Code names of the types that name their codes, built once: this runs for every
+    /// ICMP packet's Info column.
+    static let codes: [UInt8: [UInt8: String]] = [
+        3: unreachable,
+        5: [0: "Redirect for network", 1: "Redirect for host", 2: "Redirect for TOS and network",
+            3: "Redirect for TOS and host"],
+        6: [0: "Alternate address for host"],
+        9: [0: "Normal router advertisement", 16: "Does not route common traffic"],
+        11: [0: "Time to live exceeded in transit", 1: "Fragment reassembly time exceeded"],
+        12: [0: "Pointer indicates the error", 1: "Required option missing", 2: "Bad length"],
+        40: [0: "Bad SPI", 1: "Authentication Failed", 2: "Decompression Failed", 3: "Decryption Failed",
+             4: "Need Authentication", 5: "Need Authorization"],
+        42: [0: "No error"],
+        43: [0: "No error", 1: "Malformed Query", 2: "No Such Interface", 3: "No Such Table Entry",
+             4: "Multiple Interfaces Satisfy Query"],
+    ]
+
     /// The code's name for the types that name their codes, nil for the others.
     static func code(type: UInt8, code: UInt8) -> String? {
-        let names: [UInt8: String]
-        switch type {
-        case 3: names = unreachable
-        case 5: names = [0: "Redirect for network", 1: "Redirect for host", 2: "Redirect for TOS and network",
-                         3: "Redirect for TOS and host"]
-        case 6: names = [0: "Alternate address for host"]
-        case 9: names = [0: "Normal router advertisement", 16: "Does not route common traffic"]
-        case 11: names = [0: "Time to live exceeded in transit", 1: "Fragment reassembly time exceeded"]
-        case 12: names = [0: "Pointer indicates the error", 1: "Required option missing", 2: "Bad length"]
-        case 40: names = [0: "Bad SPI", 1: "Authentication Failed", 2: "Decompression Failed", 3: "Decryption Failed",
-                          4: "Need Authentication", 5: "Need Authorization"]
-        case 42: names = [0: "No error"]
-        case 43: names = [0: "No error", 1: "Malformed Query", 2: "No Such Interface", 3: "No Such Table Entry",
-                          4: "Multiple Interfaces Satisfy Query"]
-        default: return nil
-        }
+        guard let names = codes[type] else { return nil }
         return names[code] ?? "Unknown code: \(code)"
     }
 
