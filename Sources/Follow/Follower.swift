@@ -593,7 +593,8 @@ extension Follower {
     fileprivate func trackDNS(_ datagram: UDP, frame: Frame, into analysis: inout FrameAnalysis) {
         // Compared, not looked up in a Set: a Set literal here was built for every datagram.
         func isDNSPort(_ port: UInt16) -> Bool { port == 53 || port == 5353 || port == 5355 }
-        guard isDNSPort(datagram.sourcePort) || isDNSPort(datagram.destinationPort),
+        guard isDNSPort(datagram.sourcePort) || isDNSPort(datagram.destinationPort)
+                || FrameDecoder.isHeuristicDNS(datagram, frame.bytes),
               let stream = analysis.udpStream else { return }
         let payload = datagram.payload
         guard payload.count >= 12, payload.upperBound <= frame.bytes.count else { return }

@@ -77,6 +77,24 @@ public struct DNS: Sendable {
         return Decoded(dns, issue: issue)
     }
 
+    /// packet-dns.c's UDP heuristic (`dissect_dns_heur`): more than a header, a standard
+    /// query's opcode, one question and no answers in a query, at most one question, 100
+    /// answers and 10 authority records in a response, and at most 10 additional records.
+    public static func looksLikeDNS(_ bytes: ByteView, _ payload: Range<Int>) -> Bool {
+        let m = payload.lowerBound
+        guard payload.count > headerLength, payload.upperBound <= bytes.count else { return false }
+        let flags = bytes.u16be(m + Field.flags)
+        guard flags & 0x7800 == 0 else { return false }
+        let questions = bytes.u16be(m + Field.questionCount), answers = bytes.u16be(m + Field.answerCount)
+        let authority = bytes.u16be(m + Field.authorityCount)
+        if flags & 0x8000 == 0 {
+            guard questions == 1, answers == 0, authority == 0 else { return false }
+        } else {
+            guard questions <= 1, answers <= 100, authority <= 10 else { return false }
+        }
+        return bytes.u16be(m + Field.additionalCount) <= 10
+    }
+
     /// The questions, read lazily from `bytes` (the frame this header came from).
     public func questions(_ bytes: ByteView) -> DNSQuestionIterator {
         DNSQuestionIterator(bytes, message: self)

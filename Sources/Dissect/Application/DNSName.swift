@@ -197,6 +197,14 @@ public struct DNSName: Sendable, Equatable {
         }
     }
 
+    /// Writes `range` as `format_text` displays a string read with ENC_ASCII: each byte
+    /// past 0x7F is U+FFFD, whatever follows it; the rest as ``writeEscaped(_:_:to:)``.
+    public static func writeEscapedASCII(_ bytes: ByteView, _ range: Range<Int>, to sink: (UInt8) -> Void) {
+        for i in range {
+            if bytes[i] < 0x80 { writeASCII(bytes[i], to: sink) } else { writeReplacement(to: sink) }
+        }
+    }
+
     static func writeASCII(_ c: UInt8, to sink: (UInt8) -> Void) {
         if c >= 0x20 && c < 0x7F {
             sink(c)

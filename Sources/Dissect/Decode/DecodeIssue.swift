@@ -30,6 +30,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case eapol
     /// The NetBIOS Datagram Service (UDP 138), SMB, and the Windows browser protocol it carries.
     case nbdgm, smb, browser
+    /// Kerberos: the port-88 dissector ("kerberos") and the version 4 messages it hands on.
+    case kerberos, krb4
 
     public var description: String {
         switch self {
@@ -90,6 +92,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .nbdgm: "nbdgm"
         case .smb: "smb"
         case .browser: "browser"
+        case .kerberos: "kerberos"
+        case .krb4: "krb4"
         }
     }
 
@@ -110,6 +114,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .dhcp: "DHCP/BOOTP"
         case .mbtcp: "Modbus/TCP"
         case .modbus: "Modbus"
+        case .kerberos: "KRB5"
         default: description.uppercased()
         }
     }

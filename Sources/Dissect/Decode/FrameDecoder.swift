@@ -386,20 +386,7 @@ public enum FrameDecoder {
         let isDNS = ports.0 == 53 || ports.1 == 53
         let isMDNS = ports.0 == 5353 || ports.1 == 5353
         let isLLMNR = ports.0 == 5355 || ports.1 == 5355
-        if isDNS || isMDNS || isLLMNR {
-            let result = DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false)
-            frame._issues.append(result.issue)
-            if let dns = result.layer {
-                frame._dns = dns
-                frame._protocols.append(isDNS ? .dns : isMDNS ? .mdns : .llmnr)
-                // A message the snaplen cut: tshark reads it up to the captured end.
-                let declared = udp.length - UDP.headerLength
-                if result.issue == nil, declared > payload.count {
-                    frame._issues.append(.truncated(.dns, needed: declared, available: payload.count))
-                }
-                return
-            }
-        }
+        if isDNS || isMDNS || isLLMNR, decodeDNS(frame, udp, as: isDNS ? .dns : isMDNS ? .mdns : .llmnr) { return }
         guard !payload.isEmpty else { return }
         if ports.0 == 67 || ports.1 == 67 || ports.0 == 68 || ports.1 == 68 {
             let result = DHCPMessage.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound)
@@ -426,13 +413,57 @@ public enum FrameDecoder {
             frame._protocols.append(.browser)
             return
         }
+        if let krb4 = decodeKRB4(frame.bytes, payload, ports: ports) {
+            if krb4.viaKerberos { frame._protocols.append(.kerberos) }
+            frame._protocols.append(.krb4)
+            if let issue = krb4.message.truncation(frame.bytes) { frame._issues.append(issue) }
+            return
+        }
         if ports.0 == 1900 || ports.1 == 1900,
            let head = HTTPHead.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound).layer {
             frame._http = head
             frame._protocols.append(.ssdp)
             return
         }
-        frame._protocols.append(applicationLayer(udpPorts: ports) ?? .data)
+        if let layer = applicationLayer(udpPorts: ports) { return frame._protocols.append(layer) }
+        if isHeuristicDNS(udp, frame.bytes), decodeDNS(frame, udp, as: .dns) { return }
+        frame._protocols.append(.data)
+    }
+
+    /// DNS found by tshark's heuristic off the DNS ports. tshark's heuristics see only the
+    /// datagrams no port claims; the follower asks this too, to pair the queries.
+    public static func isHeuristicDNS(_ udp: UDP, _ bytes: ByteView) -> Bool {
+        !RegisteredUDPPorts.contains(udp.sourcePort) && !RegisteredUDPPorts.contains(udp.destinationPort)
+            && DNS.looksLikeDNS(bytes, udp.payload.lowerBound..<min(udp.payload.upperBound, bytes.count))
+    }
+
+    /// A DNS, mDNS or LLMNR message in a UDP payload; false when not even its header is there.
+    private static func decodeDNS(_ frame: Frame, _ udp: UDP, as layer: Layer) -> Bool {
+        let payload = udp.payload
+        let result = DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false)
+        frame._issues.append(result.issue)
+        guard let dns = result.layer else { return false }
+        frame._dns = dns
+        frame._protocols.append(layer)
+        // A message the snaplen cut: tshark reads it up to the captured end.
+        let declared = udp.length - UDP.headerLength
+        if result.issue == nil, declared > payload.count {
+            frame._issues.append(.truncated(.dns, needed: declared, available: payload.count))
+        }
+        return true
+    }
+
+    /// A Kerberos 4 message on its own port (750), or on Kerberos 5's (88) when the first
+    /// byte is at most 0x10, as packet-kerberos.c tells the two apart.
+    static func decodeKRB4(_ bytes: ByteView, _ payload: Range<Int>, ports: (UInt16, UInt16)) -> (message: KRB4Message, viaKerberos: Bool)? {
+        let own = ports.0 == KRB4Message.port || ports.1 == KRB4Message.port
+        let viaKerberos = ports.0 == KRB4Message.kerberosPort || ports.1 == KRB4Message.kerberosPort
+        guard own || viaKerberos, !payload.isEmpty, payload.lowerBound < bytes.count else { return nil }
+        // Port 88 is the lower, so Kerberos 5's dissector decides first (a Transarc message,
+        // version 0x63, reaches this one only on port 750 alone).
+        if viaKerberos, bytes[payload.lowerBound] > 0x10 { return nil }
+        guard let message = KRB4Message.decode(bytes, at: payload.lowerBound, end: payload.upperBound) else { return nil }
+        return (message, viaKerberos)
     }
 
     /// Protocols tshark recognises by a UDP port alone, which tcpwatch names but does not decode.

@@ -62,6 +62,8 @@ enum InfoColumn {
             NBNSTree.writeInfo(nbns, bytes: input.frame.bytes, to: out)
         } else if let browser = input.frame.browserDatagram {
             BrowserTree.writeInfo(browser, bytes: input.frame.bytes, to: out)
+        } else if let krb4 = input.frame.krb4Message {
+            KRB4Tree.writeInfo(krb4, to: out)
         } else if let tcp = input.frame.tcp, let last = input.frame.modbusADUs?.last {
             ModbusTree.writeInfo(last, tcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {

@@ -112,6 +112,7 @@ public struct SummaryLine {
         if let dhcp = input.frame.dhcpMessage { return DHCPInfo.protocolName(dhcp) }
         if input.frame.nbnsMessage != nil { return "NBNS" }
         if input.frame.browserDatagram != nil { return "BROWSER" }
+        if input.frame.krb4Message != nil { return "KRB4" }
         if input.frame.modbusADUs != nil { return "Modbus/TCP" }
         if input.frame.dns != nil {
             return input.frame.protocols.contains(.mdns) ? "MDNS" : input.frame.protocols.contains(.llmnr) ? "LLMNR" : "DNS"

@@ -101,6 +101,10 @@ enum EthernetTree {
         let text = mac.description
         let ouiValue = UInt64(mac.rawValue >> 24)
         tree.open(field, range, .ether(mac))
+        if field == src, mac.rawValue & 0x010000_000000 != 0 {
+            tree.expert("eth.src_not_group", .warning, .protocolGroup,
+                        "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)")
+        }
         tree.add(resolved, range, .string(text), hidden: true)
         tree.add(oui, range.lowerBound..<range.lowerBound + 3, .uint(ouiValue), hidden: true)
         tree.add(addr, range, .ether(mac))
