@@ -25,7 +25,9 @@ import Views
         (1700000009, 9000, "0011223344550066778899aa08004500003600014000401126b40a0000010a0000029c4114b40022c2161235010000020000000000000161000001000101620000010001"),
     ]
 
-    static var path: String { get throws { try ModbusEAPVectorTests.capture(frames, name: "krb4-dns") } }
+    /// Written once: the parameterized tests run in parallel and must not see it half-written.
+    static let capture = Result { try ModbusEAPVectorTests.capture(frames, name: "krb4-dns") }
+    static var path: String { get throws { try capture.get() } }
 
     @Test func summaryLines() throws {
         let lines = ModbusEAPVectorTests.summary(try Self.path).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -32,6 +32,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case nbdgm, smb, browser
     /// Kerberos: the port-88 dissector ("kerberos") and the version 4 messages it hands on.
     case kerberos, krb4
+    /// L2TP version 2 (UDP 1701) and PPP's Link Control Protocol.
+    case l2tp, lcp
 
     public var description: String {
         switch self {
@@ -94,6 +96,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .browser: "browser"
         case .kerberos: "kerberos"
         case .krb4: "krb4"
+        case .l2tp: "l2tp"
+        case .lcp: "lcp"
         }
     }
 
@@ -115,6 +119,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .mbtcp: "Modbus/TCP"
         case .modbus: "Modbus"
         case .kerberos: "KRB5"
+        case .lcp: "PPP LCP"
         default: description.uppercased()
         }
     }

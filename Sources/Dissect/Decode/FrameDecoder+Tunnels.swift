@@ -59,8 +59,9 @@ extension FrameDecoder {
         }
     }
 
-    /// VXLAN (UDP port 4789) and Geneve (6081): true when `udp` carried one.
+    /// VXLAN (UDP port 4789), Geneve (6081) and L2TP (1701): true when `udp` carried one.
     static func decodeUDPTunnel(_ frame: Frame, _ udp: UDP) -> Bool {
+        if udp.sourcePort == L2TP.port || udp.destinationPort == L2TP.port, decodeL2TP(frame, udp) { return true }
         let port = udp.destinationPort
         guard port == VXLAN.port || port == Geneve.port, !frame._tunnels.isFull else { return false }
         let payload = udp.payload
@@ -87,6 +88,29 @@ extension FrameDecoder {
                 decodeEtherType(frame, geneve.protocolType, at: geneve.payload.lowerBound, end: payload.upperBound)
             }
         }
+        return true
+    }
+
+    /// L2TP version 2: a control message is the frame's last layer; a data message's PPP
+    /// frame is a tunnel, its IP packet decoded as the frame's own.
+    private static func decodeL2TP(_ frame: Frame, _ udp: UDP) -> Bool {
+        let payload = udp.payload
+        guard let result = L2TP.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound) else { return false }
+        frame._protocols.append(.l2tp)
+        frame._issues.append(result.issue)
+        guard let l2tp = result.layer, !l2tp.isControl, !l2tp.payload.isEmpty, !frame._tunnels.isFull else { return true }
+        var hop = TunnelHop()
+        hop.l2tp = l2tp
+        let ppp = PPP.decode(frame.bytes, at: l2tp.payload.lowerBound, end: l2tp.payload.upperBound)
+        frame._issues.append(ppp.issue)
+        guard let layer = ppp.layer else {
+            enter(frame, hop, udp: true)
+            return true
+        }
+        hop.ppp = layer
+        frame._protocols.append(.ppp)
+        enter(frame, hop, udp: true)
+        decodePPPPayload(frame, layer, end: l2tp.payload.upperBound)
         return true
     }
 }

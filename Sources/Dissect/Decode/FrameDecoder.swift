@@ -87,7 +87,8 @@ public enum FrameDecoder {
         frame.stopsAtTransport = false
         if let tcp = frame.tcp {
             decodeTCPPayload(frame, tcp)
-        } else if let udp = frame.udp {
+        } else if let udp = frame.udp, frame.protocols.last == .udp {
+            // Not after a layer the transport pass already found in the payload (L2TP control).
             decodeUDPPayload(frame, udp)
         }
     }
@@ -184,6 +185,10 @@ public enum FrameDecoder {
         switch ppp.protocolNumber {
         case PPP.ipv4: decodeIPv4(frame, at: ppp.payload.lowerBound, end: end)
         case PPP.ipv6: decodeIPv6(frame, at: ppp.payload.lowerBound, end: end)
+        case LCPPacket.pppProtocol:
+            let result = LCPPacket.decode(frame.bytes, at: ppp.payload.lowerBound, end: end)
+            frame._issues.append(result.issue)
+            if result.layer != nil { frame._protocols.append(.lcp) }
         default: appendData(frame, ppp.payload)
         }
     }

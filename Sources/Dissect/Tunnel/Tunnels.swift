@@ -20,6 +20,7 @@ public struct TunnelHop: Sendable {
     public var ipv6: IPv6?
     public var udp: UDP?
     public var gre: GRE?
+    public var l2tp: L2TP?
     public var ppp: PPP?
     public var vxlan: VXLAN?
     public var geneve: Geneve?

@@ -64,6 +64,8 @@ enum InfoColumn {
             BrowserTree.writeInfo(browser, bytes: input.frame.bytes, to: out)
         } else if let krb4 = input.frame.krb4Message {
             KRB4Tree.writeInfo(krb4, to: out)
+        } else if let l2tp = input.frame.l2tpControl {
+            L2TPTree.writeInfo(l2tp, bytes: input.frame.bytes, to: out)
         } else if let tcp = input.frame.tcp, let last = input.frame.modbusADUs?.last {
             ModbusTree.writeInfo(last, tcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {
@@ -97,6 +99,8 @@ enum InfoColumn {
             ESPTree.writeInfo(esp, to: out)
         } else if let vrrp = input.frame.vrrpMessage {
             VRRPTree.writeInfo(vrrp, to: out)
+        } else if let lcp = input.frame.lcpPacket {
+            out.string(LCPTree.name(lcp))
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

@@ -113,6 +113,7 @@ public struct SummaryLine {
         if input.frame.nbnsMessage != nil { return "NBNS" }
         if input.frame.browserDatagram != nil { return "BROWSER" }
         if input.frame.krb4Message != nil { return "KRB4" }
+        if input.frame.l2tpControl != nil { return "L2TP" }
         if input.frame.modbusADUs != nil { return "Modbus/TCP" }
         if input.frame.dns != nil {
             return input.frame.protocols.contains(.mdns) ? "MDNS" : input.frame.protocols.contains(.llmnr) ? "LLMNR" : "DNS"
@@ -126,6 +127,7 @@ public struct SummaryLine {
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }
+        if input.frame.lcpPacket != nil { return "PPP LCP" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }

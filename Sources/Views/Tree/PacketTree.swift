@@ -17,7 +17,7 @@ public enum PacketTree {
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
-        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, KRB4Tree.declaration,
+        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, KRB4Tree.declaration, L2TPTree.declaration, LCPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -49,6 +49,7 @@ public enum PacketTree {
         if let pppoe = frame.pppoe { PPPoETree.dissect(pppoe, &tree) }
         if let ppp = frame.ppp { PPPTree.dissect(ppp, &tree) }
         if !frame.tunnels.isEmpty { tunnels(input, &tree) }
+        if let lcp = frame.lcpPacket { LCPTree.dissect(lcp, &tree) }
         if ethernetInside, let eth = frame.ethernet { EthernetTree.dissect(eth, frame: frame, &tree) }
         if let arp = frame.arp { ARPTree.dissect(arp, &tree) }
         if let eapol = frame.eapolMessage { EAPOLTree.dissect(eapol, analysis: input.analysis, &tree) }
@@ -83,6 +84,7 @@ public enum PacketTree {
                 UDPTree.dissect(udp, outer, overIPv6: hop.ipv6 != nil, &tree)
             }
             if let gre = hop.gre { GRETree.dissect(gre, &tree) }
+            if let l2tp = hop.l2tp { L2TPTree.dissect(l2tp, &tree) }
             if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
             if let vxlan = hop.vxlan { VXLANTree.dissect(vxlan, &tree) }
             if let geneve = hop.geneve { GeneveTree.dissect(geneve, &tree) }
@@ -106,6 +108,7 @@ public enum PacketTree {
         if let nbns = frame.nbnsMessage { return NBNSTree.dissect(nbns, &tree) }
         if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
         if let krb4 = frame.krb4Message { return KRB4Tree.dissect(krb4, &tree) }
+        if let l2tp = frame.l2tpControl { return L2TPTree.dissect(l2tp, &tree) }
         if let adus = frame.modbusADUs { return ModbusTree.dissect(adus, input, &tree) }
         if let dns = frame.dns {
             let flavor: DNSTree.Flavor = frame.protocols.contains(.mdns) ? .mdns : frame.protocols.contains(.llmnr) ? .llmnr : .dns
