@@ -34,6 +34,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case kerberos, krb4
     /// L2TP version 2 (UDP 1701) and PPP's Link Control Protocol.
     case l2tp, lcp
+    /// The Routing Information Protocol (UDP 520).
+    case rip
 
     public var description: String {
         switch self {
@@ -98,6 +100,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .krb4: "krb4"
         case .l2tp: "l2tp"
         case .lcp: "lcp"
+        case .rip: "rip"
         }
     }
 

@@ -418,6 +418,11 @@ public enum FrameDecoder {
             frame._protocols.append(.browser)
             return
         }
+        if ports.0 == RIPMessage.port || ports.1 == RIPMessage.port {
+            let result = RIPMessage.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound)
+            frame._issues.append(result.issue)
+            if result.layer != nil { return frame._protocols.append(.rip) }
+        }
         if let krb4 = decodeKRB4(frame.bytes, payload, ports: ports) {
             if krb4.viaKerberos { frame._protocols.append(.kerberos) }
             frame._protocols.append(.krb4)

@@ -66,6 +66,8 @@ enum InfoColumn {
             KRB4Tree.writeInfo(krb4, to: out)
         } else if let l2tp = input.frame.l2tpControl {
             L2TPTree.writeInfo(l2tp, bytes: input.frame.bytes, to: out)
+        } else if let rip = input.frame.ripMessage {
+            RIPTree.writeInfo(rip, to: out)
         } else if let tcp = input.frame.tcp, let last = input.frame.modbusADUs?.last {
             ModbusTree.writeInfo(last, tcp, bytes: input.frame.bytes, to: out)
         } else if let dns = input.frame.dns {

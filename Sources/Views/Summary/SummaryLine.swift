@@ -114,6 +114,7 @@ public struct SummaryLine {
         if input.frame.browserDatagram != nil { return "BROWSER" }
         if input.frame.krb4Message != nil { return "KRB4" }
         if input.frame.l2tpControl != nil { return "L2TP" }
+        if let rip = input.frame.ripMessage { return RIPTree.protocolName(rip) }
         if input.frame.modbusADUs != nil { return "Modbus/TCP" }
         if input.frame.dns != nil {
             return input.frame.protocols.contains(.mdns) ? "MDNS" : input.frame.protocols.contains(.llmnr) ? "LLMNR" : "DNS"

@@ -59,7 +59,14 @@ enum IPv4Tree {
         tree.close()
         // tshark 4.0: the value is the 13-bit field (8-byte units), the line shows bytes.
         tree.bits(fragOffset, o + 6..<o + 8, container: UInt64(bytes.u16be(o + 6)), display: "\(ip.fragmentOffset)")
-        tree.add(ttl, o + 8..<o + 9, .uint(UInt64(ip.ttl)))
+        if let expected = controlBlockTTL(ip.destination.rawValue), expected != ip.ttl {
+            tree.open(ttl, o + 8..<o + 9, .uint(UInt64(ip.ttl)))
+            tree.expert("ip.ttl.lncb", .note, .sequence,
+                        "\"Time To Live\" != \(expected) for a packet sent to the Local Network Control Block (see RFC 3171)")
+            tree.close()
+        } else {
+            tree.add(ttl, o + 8..<o + 9, .uint(UInt64(ip.ttl)))
+        }
         tree.add(proto, o + 9..<o + 10, .uint(UInt64(ip.protocolNumber)))
         tree.add(checksum, o + 10..<o + 12, .uint(UInt64(ip.checksum)), display: "0x\(hex(UInt64(ip.checksum), digits: 4)) [validation disabled]")
         tree.add(checksumStatus, nil, .uint(2), generated: true)
@@ -107,6 +114,20 @@ enum ECN {
 /// epan/ipproto.c's names of IP protocol numbers (`ipproto_val`), as tshark 4.0 lists
 /// them (`tshark -G values`): the IPv4 protocol and IPv6 next-header lines, and the Info
 /// column of a fragment.
+extension IPv4Tree {
+    /// The TTL packet-ip.c expects of a packet to 224.0.0.0/24 (RFC 3171's Local Network
+    /// Control Block): 1, but 255 for VRRP (224.0.0.18), GLBP (.102) and mDNS (.251); nil
+    /// for any other address and for LLMNR (.252), which may use any.
+    static func controlBlockTTL(_ destination: UInt32) -> UInt8? {
+        guard destination & 0xFFFF_FF00 == 0xE000_0000 else { return nil }
+        switch destination & 0xFF {
+        case 18, 102, 251: return 255
+        case 252: return nil
+        default: return 1
+        }
+    }
+}
+
 enum IPProtocolNames {
     static let table: [UInt64: String] = [
         0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 3: "GGP", 4: "IPIP", 5: "Stream", 6: "TCP", 7: "CBT",

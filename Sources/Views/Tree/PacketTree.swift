@@ -17,7 +17,7 @@ public enum PacketTree {
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
-        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, KRB4Tree.declaration, L2TPTree.declaration, LCPTree.declaration,
+        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, KRB4Tree.declaration, L2TPTree.declaration, LCPTree.declaration, RIPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -109,6 +109,7 @@ public enum PacketTree {
         if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
         if let krb4 = frame.krb4Message { return KRB4Tree.dissect(krb4, &tree) }
         if let l2tp = frame.l2tpControl { return L2TPTree.dissect(l2tp, &tree) }
+        if let rip = frame.ripMessage { return RIPTree.dissect(rip, &tree) }
         if let adus = frame.modbusADUs { return ModbusTree.dissect(adus, input, &tree) }
         if let dns = frame.dns {
             let flavor: DNSTree.Flavor = frame.protocols.contains(.mdns) ? .mdns : frame.protocols.contains(.llmnr) ? .llmnr : .dns
