@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import PcapLive
@@ -6,10 +7,6 @@ import Views
 #if canImport(Glibc)
 import Glibc
 #endif
-
-enum FileFormatChoice: String, ExpressibleByArgument, CaseIterable {
-    case pcap, pcapng
-}
 
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
