@@ -79,8 +79,8 @@ enum WebViewLibrary {
             defer { for p in argv { free(p) } }
             return argv.withUnsafeBufferPointer { entry(Int32(arguments.count), $0.baseAddress!) }
         }
-        printError("ui: cannot load the web view, \(fileName) (it is built with tcpwatch: swift build --product TcpwatchUI): "
-                   + (failures.first ?? "not found"))
+        printError("ui needs \(fileName) next to the binary or in ../lib/tcpwatch (swift build --product TcpwatchUI "
+                   + "builds it, make install installs it): " + (failures.first ?? "not found"))
         throw ExitCode(2)
     }
 }
