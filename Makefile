@@ -44,6 +44,7 @@ test: deps
 # with the reason when they are missing.
 test-ui:
 	$(SWIFT) build --product tcpwatch
+	$(SWIFT) build --product TcpwatchUI
 	/usr/bin/python3 Tests/browser/test_ui.py
 
 # The page's assets are embedded in the binary as Swift literals; run after editing them.
@@ -63,6 +64,7 @@ completions: release
 
 install: release man completions
 	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tcpwatch
+	install -D -m 755 .build/release/libTcpwatchUI.so $(DESTDIR)$(PREFIX)/lib/tcpwatch/libTcpwatchUI.so
 	install -D -m 644 .build/dist/tcpwatch.1 $(DESTDIR)$(MANDIR)/tcpwatch.1
 	install -D -m 644 .build/dist/tcpwatch.bash $(DESTDIR)$(BASHDIR)/tcpwatch
 	install -D -m 644 .build/dist/_tcpwatch $(DESTDIR)$(ZSHDIR)/_tcpwatch
@@ -70,7 +72,7 @@ install: release man completions
 	@echo "installed; to capture without sudo: sudo setcap cap_net_raw,cap_net_admin+eip $(DESTDIR)$(PREFIX)/bin/tcpwatch"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tcpwatch $(DESTDIR)$(MANDIR)/tcpwatch.1 $(DESTDIR)$(BASHDIR)/tcpwatch \
+	rm -f $(DESTDIR)$(PREFIX)/bin/tcpwatch $(DESTDIR)$(PREFIX)/lib/tcpwatch/libTcpwatchUI.so $(DESTDIR)$(MANDIR)/tcpwatch.1 $(DESTDIR)$(BASHDIR)/tcpwatch \
 	      $(DESTDIR)$(ZSHDIR)/_tcpwatch $(DESTDIR)$(FISHDIR)/tcpwatch.fish
 
 clean:

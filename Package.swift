@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "tcpwatch", targets: ["tcpwatch"]),
         .library(name: "Dissect", targets: ["Dissect"]),
         .library(name: "TcpwatchKit", targets: ["TcpwatchKit"]),
+        // `tcpwatch ui`, loaded by the binary with dlopen when that command runs: the web
+        // server and the Foundation networking stack it links stay out of every other command.
+        .library(name: "TcpwatchUI", type: .dynamic, targets: ["UIPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,10 +39,24 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Dissect", "Follow", "Views"]),
         // `tcpwatch ui`: the embedded web server (FlyingFox) and the page's assets.
         .target(name: "WebUI", dependencies: ["Engine", .product(name: "FlyingFox", package: "FlyingFox")], exclude: ["assets"]),
+        // What the binary and the web view's library share: the live capture's signals,
+        // file sink and privilege drop, the error line, and `ui`'s options.
+        .target(
+            name: "CommandSupport",
+            dependencies: ["Dissect", "PcapLive", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // `tcpwatch ui` itself (libTcpwatchUI): the engine and the web server.
+        .target(
+            name: "UIPlugin",
+            dependencies: [
+                "CommandSupport", "Dissect", "PcapLive", "Engine", "WebUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "tcpwatch",
             dependencies: [
-                "Dissect", "Follow", "Views", "PcapLive", "Sockets", "TcpwatchKit", "Engine", "WebUI",
+                "Dissect", "Follow", "Views", "PcapLive", "Sockets", "TcpwatchKit", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import PcapLive
@@ -6,10 +7,6 @@ import Views
 #if canImport(Glibc)
 import Glibc
 #endif
-
-enum FileFormatChoice: String, ExpressibleByArgument, CaseIterable {
-    case pcap, pcapng
-}
 
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,9 +23,9 @@ struct CaptureCommand: ParsableCommand {
         (tcpwatch capture -i lo tcp port 80). -w FILE.pcapng writes pcapng.
 
         Memory: the kernel ring (-B) is 64 MiB by default, so a capture's resident size \
-        is about 88 MiB, where tcpdump with its 2 MiB ring needs about 8 MiB. The large \
+        is about 80 MiB, where tcpdump with its 2 MiB ring needs about 8 MiB. The large \
         ring is what lets a loopback bulk transfer be captured without drops; -B 2 brings \
-        tcpwatch down to about 26 MiB (and drops as soon as tcpdump would).
+        tcpwatch down to about 19 MiB (and drops as soon as tcpdump would).
 
         Signals: Ctrl-C (SIGINT), SIGTERM, SIGHUP and SIGQUIT stop the capture, write out \
         the file and print the counters (exit 0); SIGUSR1 prints the counters and goes \

@@ -1,9 +1,14 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import TcpwatchKit
 import Views
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct ExpectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -143,14 +148,14 @@ struct ExpectCommand: ParsableCommand {
                 }
                 i += 1
                 let state = try value("--state")
-                result.append(.port(host: String(target[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, state: state))
+                result.append(.port(host: target[..<colon].trimmingScalars { $0 == "[" || $0 == "]" }, port: port, state: state))
             case "--file":
                 let path = try value(option)
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw UsageError(description: "cannot read the checks file \(path)")
                 }
                 for line in text.split(whereSeparator: \.isNewline) {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    let trimmed = line.trimmingScalars(where: \.isHorizontalWhitespace)
                     guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
                     result += try parse(shellWords(trimmed))
                 }

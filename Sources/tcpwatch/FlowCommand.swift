@@ -1,8 +1,13 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import Views
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct FlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +48,7 @@ struct FlowCommand: ParsableCommand {
             do {
                 try view.svg().write(toFile: svg, atomically: true, encoding: .utf8)
             } catch {
-                printError("cannot write \(svg): \(error.localizedDescription)")
+                printError("cannot write \(svg): \(FileErrorText.describe(error))")
                 throw ExitCode(2)
             }
         }

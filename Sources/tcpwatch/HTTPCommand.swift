@@ -1,8 +1,13 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import Views
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct HTTPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,7 +82,7 @@ struct HTTPCommand: ParsableCommand {
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            printError("cannot create \(directory): \(error.localizedDescription)")
+            printError("cannot create \(directory): \(FileErrorText.describe(error))")
             throw ExitCode(2)
         }
         let root = URL(fileURLWithPath: directory).standardizedFileURL
@@ -93,7 +98,7 @@ struct HTTPCommand: ParsableCommand {
                 written += 1
                 if t.response?.bodyTruncated == true { printError("note: \(name) was cut at \(maxBody) MiB") }
             } catch {
-                printError("cannot write \(target.path): \(error.localizedDescription)")
+                printError("cannot write \(target.path): \(FileErrorText.describe(error))")
             }
         }
         printError("exported \(written) bodies to \(directory)")

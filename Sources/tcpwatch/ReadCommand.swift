@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Dissect
 import Follow
 import PcapLive
@@ -255,21 +256,3 @@ extension ReadCommand {
     }
 }
 
-func printError(_ message: String) {
-    var stderr = StandardError()
-    print("tcpwatch: \(message)", to: &stderr)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var s = string
-        s.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Sockets
 import Views
 #if canImport(Glibc)

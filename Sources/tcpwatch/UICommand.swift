@@ -1,11 +1,9 @@
 import ArgumentParser
-import Dissect
-import Engine
-import Foundation
-import PcapLive
-import WebUI
+import CommandSupport
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 struct UICommand: ParsableCommand {
@@ -26,179 +24,63 @@ struct UICommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The capture file, pcap or pcapng.")
-    var file: String?
-
-    @Option(name: .customShort("r"), help: ArgumentHelp("The capture file, as tshark -r.", valueName: "file"))
-    var readFile: String?
-
-    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live on this interface instead of reading a file.", valueName: "iface"))
-    var interface: String?
-
-    @Option(name: .customShort("f"), help: ArgumentHelp("BPF capture filter for live capture (tcpdump syntax).", valueName: "bpf"))
-    var filter: String?
-
-    @Option(name: .customShort("Z"), help: ArgumentHelp("After opening the capture, drop privileges to USER (tcpdump -Z).", valueName: "user"))
-    var user: String?
-
-    @Option(help: ArgumentHelp("The port to listen on (0, the default: a free one).", valueName: "port"))
-    var port: UInt16 = 0
-
-    @Option(help: ArgumentHelp("The address to listen on. Anything but loopback makes the page reachable from other machines (with the token).", valueName: "addr"))
-    var listen = "127.0.0.1"
-
-    func validate() throws {
-        if file == nil && readFile == nil && interface == nil { throw ValidationError("give a capture file, -r FILE, or -i IFACE") }
-        if file != nil && readFile != nil { throw ValidationError("give the capture file once, either as an argument or with -r") }
-        if interface != nil && (file != nil || readFile != nil) { throw ValidationError("give either a file or -i IFACE, not both") }
-        if filter != nil && interface == nil { throw ValidationError("-f is for live capture (-i); use the page's display filter for a file") }
-        var v4 = in_addr(), v6 = in6_addr()
-        if inet_pton(AF_INET, listen, &v4) != 1 && inet_pton(AF_INET6, listen, &v6) != 1 {
-            throw ValidationError("--listen takes an IP address, e.g. 127.0.0.1")
-        }
-    }
+    @OptionGroup var options: UIOptions
 
     func run() throws {
-        var options = UIServer.Options()
-        options.listen = listen
-        options.port = port
-        if let interface { try runLive(interface, options: options) } else { try runFile(readFile ?? file ?? "-", options: options) }
-    }
-
-    private func serve(_ engine: CaptureEngine, live: Bool, options: UIServer.Options, what: String) -> UIServer {
-        let server = UIServer(engine: engine, live: live, options: options)
-        if !server.isLoopbackOnly {
-            printError("warning: listening on \(listen): anyone who can reach this address and has the token can see the packets")
-        }
-        let started = DispatchSemaphore(value: 0)
-        let failure = Locked<String?>(nil)
-        Task.detached {
-            do {
-                try await server.run { url in
-                    FileHandle.standardOutput.write(Data("tcpwatch ui: \(what) at \(url)\nCtrl-C stops.\n".utf8))
-                    started.signal()
-                }
-            } catch {
-                failure.set("cannot listen on \(options.listen):\(options.port): \(error)")
-                started.signal()
-            }
-        }
-        started.wait()
-        if let message = failure.get() {
-            printError(message)
-            Foundation.exit(2)
-        }
-        return server
-    }
-
-    private func runFile(_ path: String, options: UIServer.Options) throws {
-        guard path != "-" else {
-            printError("ui needs a capture file it can read again (not standard input)")
-            throw ExitCode(64)
-        }
-        let engine: CaptureEngine
-        do {
-            engine = try CaptureEngine(path: path)
-        } catch {
-            printError("\(path): \(error)")
-            throw ExitCode(2)
-        }
-        StopSignal.install()
-        let indexer = Thread { engine.index() }
-        indexer.stackSize = 8 << 20
-        indexer.start()
-        _ = serve(engine, live: false, options: options, what: "serving \(path)")
-        while !StopSignal.isRaised { usleep(100_000) }
-    }
-
-    private func runLive(_ interface: String, options serverOptions: UIServer.Options) throws {
-        var options = LiveCapture.Options(interface: interface)
-        options.filter = filter
-        options.immediate = true
-        let capture: LiveCapture
-        do {
-            capture = try LiveCapture(options: options)
-        } catch {
-            printError("\(error)")
-            if case .filter = error { throw ExitCode(64) }
-            throw ExitCode(2)
-        }
-        for warning in capture.warnings { printError("warning: \(warning)") }
-        var template = "/tmp/tcpwatch-ui-XXXXXX".utf8CString
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            printError("cannot create a temporary directory in /tmp")
-            throw ExitCode(2)
-        }
-        let directory = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let path = directory + "/live.pcapng"
-        let removeFiles = {
-            unlink(path)
-            rmdir(directory)
-        }
-        let sink: CaptureSink
-        let engine: CaptureEngine
-        do {
-            sink = try CaptureSink(path: path, format: .pcapng, linkType: capture.linkType,
-                                   snaplen: capture.snapshotLength, interfaceName: interface)
-            try sink.flush()
-            engine = try CaptureEngine(livePath: path, interfaces: [])
-        } catch {
-            removeFiles()
-            printError("\(error)")
-            throw ExitCode(2)
-        }
-        if let user {
-            // The engine reads the temporary capture again after root is gone.
-            if let entry = getpwnam(user) {
-                _ = chown(directory, entry.pointee.pw_uid, entry.pointee.pw_gid)
-                _ = chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid)
-            }
-            do { try PrivilegeDrop.drop(to: user) } catch {
-                removeFiles()
-                printError("\(error)")
-                throw ExitCode(2)
-            }
-        }
-        StopSignal.install()
-        capture.armForSignals()
-        let server = serve(engine, live: true, options: serverOptions, what: "capturing on \(interface)")
-        _ = server
-        var status: Int32 = 0
-        var failure: String?
-        while !StopSignal.isRaised {
-            do {
-                _ = try capture.readBatch { raw in
-                    guard failure == nil else { return }
-                    do { try sink.write(raw) } catch { failure = "\(error)" }
-                    engine.ingest(raw)
-                }
-            } catch {
-                failure = "\(error)"
-            }
-            if failure == nil {
-                do { try sink.flush() } catch { failure = "\(error)" }
-            }
-            engine.publish()
-            if let stats = capture.statistics() {
-                engine.setLiveCounters(received: UInt64(stats.received), dropped: UInt64(stats.droppedByKernel))
-            }
-            if let failure {
-                printError(failure)
-                status = 1
-                break
-            }
-        }
-        engine.finishIndexing()
-        removeFiles()
+        let status = try WebViewLibrary.run(options.arguments)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
-/// A value shared with the server's task.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+/// The web view (its server, the engine behind it, and Foundation's networking stack that
+/// the server package links) is a library of its own, loaded by `ui` alone: every other
+/// command's process maps about 6.5 MB fewer pages without it. It runs in this process,
+/// so a live capture keeps the binary's capabilities.
+enum WebViewLibrary {
+    #if os(macOS)
+    static let fileName = "libTcpwatchUI.dylib"
+    #else
+    static let fileName = "libTcpwatchUI.so"
+    #endif
+
+    /// Next to the binary (the build directory), then in `../lib/tcpwatch` (`make install`).
+    static var candidates: [String] {
+        let directory = executableDirectory()
+        return [directory + "/" + fileName, directory + "/../lib/tcpwatch/" + fileName]
+    }
+
+    static func executableDirectory() -> String {
+        var path = CommandLine.arguments.first ?? "."
+        #if os(Linux)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBufferPointer { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
+        if n > 0 { path = String(decoding: buffer[0..<n], as: UTF8.self) }
+        #endif
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
+    }
+
+    /// Runs `tcpwatch ui` with `arguments` in the library; returns its exit status.
+    static func run(_ arguments: [String]) throws -> Int32 {
+        var failures: [String] = []
+        for path in candidates {
+            guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+                if let message = dlerror() { failures.append(String(cString: message)) }
+                continue
+            }
+            guard let symbol = dlsym(handle, "tcpwatch_ui_main") else {
+                failures.append("\(path): no entry point tcpwatch_ui_main")
+                continue
+            }
+            typealias Entry = @convention(c) (Int32, UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Int32
+            let entry = unsafeBitCast(symbol, to: Entry.self)
+            var argv = arguments.map { strdup($0) }
+            argv.append(nil)
+            defer { for p in argv { free(p) } }
+            return argv.withUnsafeBufferPointer { entry(Int32(arguments.count), $0.baseAddress!) }
+        }
+        printError("ui needs \(fileName) next to the binary or in ../lib/tcpwatch (swift build --product TcpwatchUI "
+                   + "builds it, make install installs it): " + (failures.first ?? "not found"))
+        throw ExitCode(2)
+    }
 }

@@ -412,7 +412,14 @@ enum TCPTree {
         }
     }
 
-    private static func addAnalysis(_ tcp: TCP, _ a: FrameAnalysis, emptyNode: Bool, _ tree: inout TreeBuilder) {
+    /// The names `addAnalysis` adds (its expert items' own fields aside).
+    static let analysisFieldNames: Set<String> = Set(
+        [analysis, analysisFlags, acksFrame, ackRTT, initialRTT, bytesInFlight, pushBytesSent, rto, rtoFrame,
+         duplicateAckNum, duplicateAckFrame].map(\.name) + analysisFlagFields.map(\.1.name))
+
+    /// The SEQ/ACK analysis subtree; for a header of the frame's own (not quoted),
+    /// `dissect` calls it with `emptyNode` false and the follower's analysis.
+    static func addAnalysis(_ tcp: TCP, _ a: FrameAnalysis, emptyNode: Bool, _ tree: inout TreeBuilder) {
         let t = a.tcp
         // In tshark's order, with the retransmission item after a fast or spurious one.
         let flagged = t.flags.fieldNames.compactMap { name in analysisFlagFields.first { $0.1.name == name } }

@@ -1,21 +1,21 @@
 import Dissect
 
 /// Where `-w` sends frames: a pcap or pcapng writer behind one interface.
-final class CaptureSink {
+public final class CaptureSink {
     private let pcap: PcapWriter?
     private let pcapng: PcapngWriter?
     /// True for `-w -`: flush after every frame so a reader down the pipe sees it at once.
-    let isStream: Bool
+    public let isStream: Bool
 
     /// One interface for every frame (live capture).
-    convenience init(path: String, format: FileFormatChoice, linkType: LinkType, snaplen: Int, interfaceName: String?) throws(CaptureWriteError) {
+    public convenience init(path: String, format: FileFormatChoice, linkType: LinkType, snaplen: Int, interfaceName: String?) throws(CaptureWriteError) {
         let interface = CaptureInterface(linkType: linkType, snapLength: snaplen, name: interfaceName,
                                          timestampResolution: .nanoseconds)
         try self.init(path: path, format: format, interfaces: [interface])
     }
 
     /// Keeps the frames' own interfaces (pcapng) or the first one's link type (pcap).
-    init(path: String, format: FileFormatChoice, interfaces: [CaptureInterface]) throws(CaptureWriteError) {
+    public init(path: String, format: FileFormatChoice, interfaces: [CaptureInterface]) throws(CaptureWriteError) {
         isStream = path == "-"
         let first = interfaces.first ?? CaptureInterface(linkType: .ethernet, snapLength: 262_144)
         switch format {
@@ -29,7 +29,7 @@ final class CaptureSink {
         }
     }
 
-    func write(_ frame: RawFrame) throws(CaptureWriteError) {
+    public func write(_ frame: RawFrame) throws(CaptureWriteError) {
         // A pcapng Custom Block is listed as a frame but holds no packet: not written
         // (copying it into a pcapng output is not supported yet).
         if frame.linkType.isPcapngCustomBlock { return }
@@ -42,12 +42,12 @@ final class CaptureSink {
     }
 
     /// Frames whose every byte reached the kernel: what the file holds.
-    var framesOnDisk: Int { pcap?.framesOnDisk ?? pcapng?.framesOnDisk ?? 0 }
+    public var framesOnDisk: Int { pcap?.framesOnDisk ?? pcapng?.framesOnDisk ?? 0 }
 
-    func flush() throws(CaptureWriteError) {
+    public func flush() throws(CaptureWriteError) {
         try pcap?.flush()
         try pcapng?.flush()
     }
 
-    func close() throws(CaptureWriteError) { try flush() }
+    public func close() throws(CaptureWriteError) { try flush() }
 }

@@ -3,12 +3,12 @@ import Glibc
 #endif
 
 /// `-Z USER`: after the capture is open and the output file created, become USER.
-enum PrivilegeDrop {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum PrivilegeDrop {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func drop(to user: String) throws {
+    public static func drop(to user: String) throws {
         guard let entry = getpwnam(user) else { throw Failure(description: "-Z: no such user '\(user)'") }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard setgroups(0, nil) == 0 || getuid() != 0 else {

@@ -14,18 +14,18 @@ import Glibc
 /// SIGUSR1 prints the counters and the capture goes on. Taking SIGQUIT here also keeps
 /// the Swift runtime's crash handler (which dumps registers and a backtrace for SIGQUIT
 /// and then lets the program run on) out of an ordinary stop.
-enum StopSignal {
+public enum StopSignal {
     /// The signals that end a live command cleanly.
-    static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    public static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// Stop signals received so far.
-    static let interrupts = Atomic<Int>(0)
+    public static let interrupts = Atomic<Int>(0)
     /// The `-a duration:` timer (SIGALRM) fired.
-    static let timerFired = Atomic<Bool>(false)
+    public static let timerFired = Atomic<Bool>(false)
     /// SIGUSR1 arrived and its counters are not printed yet.
-    static let countersWanted = Atomic<Bool>(false)
+    public static let countersWanted = Atomic<Bool>(false)
 
-    static func install() {
+    public static func install() {
         for sig in stopping {
             signal(sig) { _ in
                 StopSignal.interrupts.add(1, ordering: .sequentiallyConsistent)
@@ -52,7 +52,7 @@ enum StopSignal {
     }
 
     /// Raises SIGALRM after `seconds` (`-a duration:SECONDS`).
-    static func arm(after seconds: Double) {
+    public static func arm(after seconds: Double) {
         var timer = itimerval()
         let whole = seconds.rounded(.down)
         timer.it_value.tv_sec = Int(whole)
@@ -60,11 +60,11 @@ enum StopSignal {
         setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
     }
 
-    static var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
-    static var isRaised: Bool { interruptCount > 0 || timerFired.load(ordering: .sequentiallyConsistent) }
+    public static var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
+    public static var isRaised: Bool { interruptCount > 0 || timerFired.load(ordering: .sequentiallyConsistent) }
 
     /// True once per SIGUSR1 (several before one check count once, as in tcpdump).
-    static func takeCountersRequest() -> Bool {
+    public static func takeCountersRequest() -> Bool {
         countersWanted.exchange(false, ordering: .sequentiallyConsistent)
     }
 }
