@@ -30,6 +30,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case eapol
     /// The NetBIOS Datagram Service (UDP 138), SMB, and the Windows browser protocol it carries.
     case nbdgm, smb, browser
+    /// OSPF versions 2 and 3 (IP protocol 89).
+    case ospf
 
     public var description: String {
         switch self {
@@ -90,6 +92,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .nbdgm: "nbdgm"
         case .smb: "smb"
         case .browser: "browser"
+        case .ospf: "ospf"
         }
     }
 

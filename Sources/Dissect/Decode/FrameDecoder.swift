@@ -297,6 +297,13 @@ public enum FrameDecoder {
             guard offset < end else { return }
             frame._protocols.append(proto == 50 ? .esp : .vrrp)
             frame._issues.append(issue)
+        case 89:
+            // The views read the header again (`Frame.ospfHeader`).
+            let result = OSPFHeader.decode(bytes, at: offset, end: end, declaredLength: declaredLength)
+            guard result.layer != nil else { return appendData(frame, payload) }
+            frame._protocols.append(.ospf)
+            frame._issues.append(result.issue)
+            if result.issue == nil { noteCut(frame, .ospf, payload: payload, declaredLength: declaredLength) }
         case 59:
             break
         case 4, 41, 47:

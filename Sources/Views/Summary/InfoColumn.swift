@@ -95,6 +95,8 @@ enum InfoColumn {
             ESPTree.writeInfo(esp, to: out)
         } else if let vrrp = input.frame.vrrpMessage {
             VRRPTree.writeInfo(vrrp, to: out)
+        } else if let ospf = input.frame.ospfHeader {
+            out.string(OSPFTree.info(ospf))
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

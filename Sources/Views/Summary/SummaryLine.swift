@@ -125,6 +125,7 @@ public struct SummaryLine {
         if let igmp = input.frame.igmpMessage { return IGMPInfo.protocolName(igmp) }
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }
+        if input.frame.ospfHeader != nil { return "OSPF" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }
