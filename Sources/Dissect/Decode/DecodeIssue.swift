@@ -32,6 +32,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case nbdgm, smb, browser
     /// OSPF versions 2 and 3 (IP protocol 89).
     case ospf
+    /// The IPv6 Mobility Header (RFC 6275; extension header 135, or 62 as first assigned).
+    case mipv6
 
     public var description: String {
         switch self {
@@ -93,6 +95,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .smb: "smb"
         case .browser: "browser"
         case .ospf: "ospf"
+        case .mipv6: "mipv6"
         }
     }
 
@@ -113,6 +116,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .dhcp: "DHCP/BOOTP"
         case .mbtcp: "Modbus/TCP"
         case .modbus: "Modbus"
+        case .mipv6: "MIPv6"
         default: description.uppercased()
         }
     }

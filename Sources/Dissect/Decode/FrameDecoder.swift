@@ -221,6 +221,7 @@ public enum FrameDecoder {
             case 43: frame._protocols.append(.ipv6Routing)
             case 44: frame._protocols.append(.ipv6Fraghdr)
             case 60: frame._protocols.append(.ipv6Dstopts)
+            case 135: frame._protocols.append(.mipv6)
             default: break
             }
         }
@@ -304,6 +305,11 @@ public enum FrameDecoder {
             frame._protocols.append(.ospf)
             frame._issues.append(result.issue)
             if result.issue == nil { noteCut(frame, .ospf, payload: payload, declaredLength: declaredLength) }
+        case 62:
+            // The Mobility Header's first number: tshark decodes it as MIPv6, above IPv6's tree.
+            guard offset < end else { return }
+            frame._protocols.append(.mipv6)
+            noteCut(frame, .mipv6, payload: payload, declaredLength: declaredLength)
         case 59:
             break
         case 4, 41, 47:

@@ -97,6 +97,8 @@ enum InfoColumn {
             VRRPTree.writeInfo(vrrp, to: out)
         } else if let ospf = input.frame.ospfHeader {
             out.string(OSPFTree.info(ospf))
+        } else if let at = input.frame.mobilityHeader {
+            MIP6Tree.writeInfo(at: at, bytes: input.frame.bytes, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

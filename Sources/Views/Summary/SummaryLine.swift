@@ -126,6 +126,7 @@ public struct SummaryLine {
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }
         if input.frame.ospfHeader != nil { return "OSPF" }
+        if input.frame.mobilityHeader != nil { return "MIPv6" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }

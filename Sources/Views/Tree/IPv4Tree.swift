@@ -109,8 +109,8 @@ enum IPProtocolNames {
     static let table: [UInt64: String] = [
         0: "IPv6 Hop-by-Hop Option", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6",
         43: "Routing Header for IPv6", 44: "Fragment Header for IPv6", 47: "Generic Routing Encapsulation",
-        50: "Encap Security Payload", 51: "Authentication Header", 58: "ICMPv6", 59: "No Next Header for IPv6",
-        60: "Destination Options for IPv6", 89: "OSPF IGP", 103: "PIM", 112: "VRRP",
-        132: "SCTP",
+        48: "Dynamic source routing", 50: "Encap Security Payload", 51: "Authentication Header", 58: "ICMPv6",
+        59: "No Next Header for IPv6", 60: "Destination Options for IPv6", 62: "Mobile IPv6 (old)", 89: "OSPF IGP",
+        103: "PIM", 112: "VRRP", 132: "SCTP", 135: "Mobile IPv6",
     ]
 }

@@ -17,7 +17,7 @@ public enum PacketTree {
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
-        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, OSPFTree.declaration,
+        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, OSPFTree.declaration, MIP6Tree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -60,6 +60,7 @@ public enum PacketTree {
         if let esp = frame.espHeader { ESPTree.dissect(esp, check: input.analysis.espSequence, &tree) }
         if let vrrp = frame.vrrpMessage { VRRPTree.dissect(vrrp, frame: frame, &tree) }
         if let ospf = frame.ospfHeader { OSPFTree.dissect(ospf, frame: frame, &tree) }
+        if frame.ipv6?.upperLayerProtocol == 62, let at = frame.mobilityHeader { MIP6Tree.dissect(at: at, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, overIPv6: frame.ipv6 != nil, &tree) }
         application(input, &tree)
