@@ -34,6 +34,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case ospf
     /// The IPv6 Mobility Header (RFC 6275; extension header 135, or 62 as first assigned).
     case mipv6
+    /// DHCPv6 on UDP 546 and 547.
+    case dhcpv6
 
     public var description: String {
         switch self {
@@ -96,6 +98,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .browser: "browser"
         case .ospf: "ospf"
         case .mipv6: "mipv6"
+        case .dhcpv6: "dhcpv6"
         }
     }
 
@@ -117,6 +120,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .mbtcp: "Modbus/TCP"
         case .modbus: "Modbus"
         case .mipv6: "MIPv6"
+        case .dhcpv6: "DHCPv6"
         default: description.uppercased()
         }
     }

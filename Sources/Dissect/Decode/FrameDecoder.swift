@@ -427,6 +427,13 @@ public enum FrameDecoder {
                 return
             }
         }
+        if ports.0 == 546 || ports.1 == 546 || ports.0 == 547 || ports.1 == 547 {
+            // packet-dhcpv6.c reads options to the length UDP declares: a snaplen cut stops it.
+            frame._protocols.append(.dhcpv6)
+            let declared = udp.length - UDP.headerLength
+            if declared > payload.count { frame._issues.append(.truncated(.dhcpv6, needed: declared, available: payload.count)) }
+            return
+        }
         if ports.0 == 137 || ports.1 == 137,
            DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false).layer != nil {
             frame._protocols.append(.nbns)

@@ -110,6 +110,7 @@ public struct SummaryLine {
         if input.frame.protocols.last == .tftp { return "TFTP" }
         if input.frame.http != nil { return input.frame.protocols.last == .ssdp ? "SSDP" : "HTTP" }
         if let dhcp = input.frame.dhcpMessage { return DHCPInfo.protocolName(dhcp) }
+        if input.frame.dhcpv6Message != nil { return "DHCPv6" }
         if input.frame.nbnsMessage != nil { return "NBNS" }
         if input.frame.browserDatagram != nil { return "BROWSER" }
         if input.frame.modbusADUs != nil { return "Modbus/TCP" }
