@@ -304,7 +304,10 @@ enum DHCPv6Tree {
             guard length % 16 == 0 else { malformed("DNS servers address: malformed option"); break }
             var i = 0
             while i < length {
-                tree.add(dnsServer, v + i..<v + i + 16, .ipv6(try w.ipv6(v + i)))
+                // "%2d %s: %s": numbered from 1.
+                let n = i / 16 + 1
+                let server = try w.ipv6(v + i)
+                tree.add(dnsServer, v + i..<v + i + 16, .ipv6(server), label: "\(n < 10 ? " " : "")\(n) DNS server address: \(server)")
                 i += 16
             }
         default:
