@@ -36,6 +36,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case mipv6
     /// DHCPv6 on UDP 546 and 547.
     case dhcpv6
+    /// GTP (UDP 2123, 2152) and, on UDP 3386, its version 0 as Wireshark names it there.
+    case gtp, gtpprime
 
     public var description: String {
         switch self {
@@ -99,6 +101,8 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .ospf: "ospf"
         case .mipv6: "mipv6"
         case .dhcpv6: "dhcpv6"
+        case .gtp: "gtp"
+        case .gtpprime: "gtpprime"
         }
     }
 
@@ -121,6 +125,7 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .modbus: "Modbus"
         case .mipv6: "MIPv6"
         case .dhcpv6: "DHCPv6"
+        case .gtpprime: "GTP"
         default: description.uppercased()
         }
     }

@@ -427,6 +427,11 @@ public enum FrameDecoder {
                 return
             }
         }
+        if gtpHeader(frame, udp) != nil {
+            // GTP's control messages: the header only (T-PDUs are tunnels, FrameDecoder+Tunnels.swift).
+            frame._protocols.append(gtpLayer(udp))
+            return
+        }
         if ports.0 == 546 || ports.1 == 546 || ports.0 == 547 || ports.1 == 547 {
             // packet-dhcpv6.c reads options to the length UDP declares: a snaplen cut stops it.
             frame._protocols.append(.dhcpv6)

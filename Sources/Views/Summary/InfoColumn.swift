@@ -58,6 +58,8 @@ enum InfoColumn {
             writeHTTP(http, frame: input.frame, to: out)
         } else if let dhcp = input.frame.dhcpMessage {
             DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
+        } else if let gtp = input.frame.gtpHeader {
+            out.string(GTPTree.info(gtp))
         } else if let dhcp = input.frame.dhcpv6Message {
             out.string(DHCPv6Tree.info(payload: dhcp.payload, declaredEnd: dhcp.declaredEnd, bytes: input.frame.bytes))
         } else if let nbns = input.frame.nbnsMessage {

@@ -17,7 +17,7 @@ public enum PacketTree {
         MalformedTree.declaration, MalformedTree.shortDeclaration, IPv6FragmentHeaderTree.declaration, GRETree.declaration, PPPTree.declaration,
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
-        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, OSPFTree.declaration, MIP6Tree.declaration, DHCPv6Tree.declaration,
+        NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, OSPFTree.declaration, MIP6Tree.declaration, DHCPv6Tree.declaration, GTPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -88,6 +88,7 @@ public enum PacketTree {
             if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
             if let vxlan = hop.vxlan { VXLANTree.dissect(vxlan, &tree) }
             if let geneve = hop.geneve { GeneveTree.dissect(geneve, &tree) }
+            if let gtp = hop.gtp { GTPTree.dissect(gtp, &tree) }
         }
     }
 
@@ -105,6 +106,7 @@ public enum PacketTree {
             return
         }
         if let dhcp = frame.dhcpMessage { return DHCPTree.dissect(dhcp, &tree) }
+        if let gtp = frame.gtpHeader { return GTPTree.dissect(gtp, &tree) }
         if let dhcp = frame.dhcpv6Message { return DHCPv6Tree.dissect(payload: dhcp.payload, declaredEnd: dhcp.declaredEnd, &tree) }
         if let nbns = frame.nbnsMessage { return NBNSTree.dissect(nbns, &tree) }
         if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
