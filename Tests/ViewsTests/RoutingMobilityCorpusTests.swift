@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Views
 
-/// OSPF (versions 2 and 3) and the IPv6 Mobility Header in public corpus captures, against
+/// OSPF (versions 2 and 3), the IPv6 Mobility Header, DHCPv6 and GTP in public corpus captures, against
 /// tshark 4.0.17's lines (`tshark -n -r FILE -V`, `tshark -n -r FILE`, `-T fields`), through
 /// `CorpusTreeTests`' checks; and both cut short at every length, which must only stop
 /// their trees early.
@@ -409,6 +409,36 @@ DHCPv6
         Option: Unknown (0)
         Length: 0
 """#),
+        // GTPv1-C: the flags bit by bit, TEID and sequence number as hex and decimal.
+        CorpusTreeTests.Case(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 5, lines: #"""
+GPRS Tunneling Protocol
+    Flags: 0x32
+        001. .... = Version: GTP release 99 version (1)
+        ...1 .... = Protocol type: GTP (1)
+        .... 0... = Reserved: 0
+        .... .0.. = Is Next Extension Header present?: No
+        .... ..1. = Is Sequence Number present?: Yes
+        .... ...0 = Is N-PDU number present?: No
+    Message Type: Echo request (0x01)
+    Length: 4
+    TEID: 0x00000000 (0)
+"""#),
+        // A GTPv0 T-PDU: the TID in TBCD, then the IP packet it carries.
+        CorpusTreeTests.Case(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 13, lines: #"""
+GPRS Tunneling Protocol
+    Flags: 0x1e
+        000. .... = Version: GTP release 97/98 version (0)
+        ...1 .... = Protocol type: GTP (1)
+        .... 111. = Reserved: 7
+        .... ...0 = Is SNDCP N-PDU included?: No
+    Message Type: T-PDU (0xff)
+    Length: 84
+    Sequence number: 0x0000 (0)
+    Flow label: 0x0001
+    SNDCP N-PDU LLC Number: 0xff
+    TID: 2400101234567890
+Internet Protocol Version 4, Src: 192.168.0.3, Dst: 209.85.227.104
+"""#),
     ]
 
     static let summaries: [CorpusTreeTests.SummaryCase] = [
@@ -425,6 +455,10 @@ DHCPv6
         CorpusTreeTests.SummaryCase(file: "pcap/tcpdump__dhcpv6-ia-na.pcap", frame: 3, line: "    3   1.039933 fe80::201:2ff:fe03:405 → ff02::1:2    DHCPv6 156 Request XID: 0x2ffdd1 CID: 00030001000102030405 IAA: 2a00:1:1:200:38e6:b22e:c440:acdf "),
         CorpusTreeTests.SummaryCase(file: "pcapng/rusticata__wireshark_samples-test.pcapng", frame: 243, line: "  243 37.328987670 fe80::d6ae:52ff:fed3:7726 → ff02::1:2    DHCPv6 108 Information-request XID: 0x20b89d CID: 00041ed562502373bf2c996b483a98488e9e "),
         CorpusTreeTests.SummaryCase(file: "pcap/tcpdump__ip6-snmp-oid-unsigned.pcap", frame: 1, line: "    1   0.000000 fe80::20c:29ff:fe9b:a15d → fe80::20c:0:0:0 DHCPv6 169 Rebind XID: 0x603301 "),
+        CorpusTreeTests.SummaryCase(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 5, line: "    5 6948325.129446    127.0.0.2 → 127.0.0.1    GTP 54 Echo request"),
+        CorpusTreeTests.SummaryCase(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 9, line: "    9 6948878.256128    127.0.0.2 → 127.0.0.1    GTP 141 Create PDP context request"),
+        CorpusTreeTests.SummaryCase(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 13, line: "   13 6949598.393577  192.168.0.3 → 209.85.227.104 GTP <ICMP> 146 Echo (ping) request  id=0x0000, seq=0/0, ttl=64"),
+        CorpusTreeTests.SummaryCase(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 14, line: "   14 6949598.403811  192.168.0.1 → 192.168.0.3  GTP <ICMP> 174 Destination unreachable (Host administratively prohibited)"),
     ]
 
     static let fields: [CorpusTreeTests.FieldCase] = [
@@ -450,6 +484,10 @@ DHCPv6
             "mip6.mhtype": ["5"], "mip6.bu.a_flag": ["1"], "mip6.bu.lifetime": ["3600"],
             "mip6.acoa.acoa": ["2001:660:4701:f004:20d:54ff:fe98:bc93"], "mip6.ni.hni": ["1234"],
             "mip6.options.padn": ["010400000000"],
+        ]),
+        // A tunnelled packet's addresses: the outer one first, as tshark lists them.
+        CorpusTreeTests.FieldCase(file: "pcapng/zeek__tunnels_gtp_pdp_ctx_messages.pcapng", frame: 13, values: [
+            "ip.src": ["127.0.0.2", "192.168.0.3"], "gtp.tid": ["2400101234567890"], "gtp.message": ["0xff"], "udp.srcport": ["3386"],
         ]),
     ]
 
