@@ -36,6 +36,14 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case l2tp, lcp
     /// The Routing Information Protocol (UDP 520).
     case rip
+    /// OSPF versions 2 and 3 (IP protocol 89).
+    case ospf
+    /// The IPv6 Mobility Header (RFC 6275; extension header 135, or 62 as first assigned).
+    case mipv6
+    /// DHCPv6 on UDP 546 and 547.
+    case dhcpv6
+    /// GTP (UDP 2123, 2152) and, on UDP 3386, its version 0 as Wireshark names it there.
+    case gtp, gtpprime
 
     public var description: String {
         switch self {
@@ -101,6 +109,11 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .l2tp: "l2tp"
         case .lcp: "lcp"
         case .rip: "rip"
+        case .ospf: "ospf"
+        case .mipv6: "mipv6"
+        case .dhcpv6: "dhcpv6"
+        case .gtp: "gtp"
+        case .gtpprime: "gtpprime"
         }
     }
 
@@ -123,6 +136,9 @@ public enum Layer: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .modbus: "Modbus"
         case .kerberos: "KRB5"
         case .lcp: "PPP LCP"
+        case .mipv6: "MIPv6"
+        case .dhcpv6: "DHCPv6"
+        case .gtpprime: "GTP"
         default: description.uppercased()
         }
     }

@@ -59,9 +59,23 @@ extension FrameDecoder {
         }
     }
 
-    /// VXLAN (UDP port 4789), Geneve (6081) and L2TP (1701): true when `udp` carried one.
+    /// VXLAN (UDP port 4789), Geneve (6081), L2TP (1701) and a GTP T-PDU carrying IP: true
+    /// when `udp` carried one, whose packet is then decoded as the inner packet.
     static func decodeUDPTunnel(_ frame: Frame, _ udp: UDP) -> Bool {
         if udp.sourcePort == L2TP.port || udp.destinationPort == L2TP.port, decodeL2TP(frame, udp) { return true }
+        if let gtp = gtpHeader(frame, udp), gtp.type == GTPHeader.tpdu, !gtp.payload.isEmpty, !frame._tunnels.isFull {
+            let inner = gtp.payload
+            let version = frame.bytes[inner.lowerBound] >> 4
+            guard version == 4 || version == 6 else { return false }
+            frame._protocols.append(gtpLayer(udp))
+            var hop = TunnelHop()
+            hop.gtp = gtp
+            enter(frame, hop, udp: true)
+            if version == 4 { decodeIPv4(frame, at: inner.lowerBound, end: inner.upperBound) } else {
+                decodeIPv6(frame, at: inner.lowerBound, end: inner.upperBound)
+            }
+            return true
+        }
         let port = udp.destinationPort
         guard port == VXLAN.port || port == Geneve.port, !frame._tunnels.isFull else { return false }
         let payload = udp.payload
@@ -112,5 +126,16 @@ extension FrameDecoder {
         enter(frame, hop, udp: true)
         decodePPPPayload(frame, layer, end: l2tp.payload.upperBound)
         return true
+    }
+
+    /// The GTP header of a datagram on one of GTP's ports.
+    static func gtpHeader(_ frame: Frame, _ udp: UDP) -> GTPHeader? {
+        guard GTPHeader.isPort(udp.sourcePort) || GTPHeader.isPort(udp.destinationPort) else { return nil }
+        return GTPHeader.decode(frame.bytes, at: udp.payload.lowerBound, end: udp.payload.upperBound).layer
+    }
+
+    /// Wireshark lists GTP on UDP 3386 as "gtpprime", where it hands version 0 on.
+    static func gtpLayer(_ udp: UDP) -> Layer {
+        udp.sourcePort == GTPHeader.version0Port || udp.destinationPort == GTPHeader.version0Port ? .gtpprime : .gtp
     }
 }

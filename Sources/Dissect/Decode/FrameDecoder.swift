@@ -226,6 +226,7 @@ public enum FrameDecoder {
             case 43: frame._protocols.append(.ipv6Routing)
             case 44: frame._protocols.append(.ipv6Fraghdr)
             case 60: frame._protocols.append(.ipv6Dstopts)
+            case 135: frame._protocols.append(.mipv6)
             default: break
             }
         }
@@ -302,6 +303,18 @@ public enum FrameDecoder {
             guard offset < end else { return }
             frame._protocols.append(proto == 50 ? .esp : .vrrp)
             frame._issues.append(issue)
+        case 89:
+            // The views read the header again (`Frame.ospfHeader`).
+            let result = OSPFHeader.decode(bytes, at: offset, end: end, declaredLength: declaredLength)
+            guard result.layer != nil else { return appendData(frame, payload) }
+            frame._protocols.append(.ospf)
+            frame._issues.append(result.issue)
+            if result.issue == nil { noteCut(frame, .ospf, payload: payload, declaredLength: declaredLength) }
+        case 62:
+            // The Mobility Header's first number: tshark decodes it as MIPv6, above IPv6's tree.
+            guard offset < end else { return }
+            frame._protocols.append(.mipv6)
+            noteCut(frame, .mipv6, payload: payload, declaredLength: declaredLength)
         case 59:
             break
         case 4, 41, 47:
@@ -405,6 +418,18 @@ public enum FrameDecoder {
                 }
                 return
             }
+        }
+        if gtpHeader(frame, udp) != nil {
+            // GTP's control messages: the header only (T-PDUs are tunnels, FrameDecoder+Tunnels.swift).
+            frame._protocols.append(gtpLayer(udp))
+            return
+        }
+        if ports.0 == 546 || ports.1 == 546 || ports.0 == 547 || ports.1 == 547 {
+            // packet-dhcpv6.c reads options to the length UDP declares: a snaplen cut stops it.
+            frame._protocols.append(.dhcpv6)
+            let declared = udp.length - UDP.headerLength
+            if declared > payload.count { frame._issues.append(.truncated(.dhcpv6, needed: declared, available: payload.count)) }
+            return
         }
         if ports.0 == 137 || ports.1 == 137,
            DNS.decode(frame.bytes, at: payload.lowerBound, end: payload.upperBound, overTCP: false).layer != nil {

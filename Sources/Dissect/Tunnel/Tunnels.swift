@@ -24,6 +24,7 @@ public struct TunnelHop: Sendable {
     public var ppp: PPP?
     public var vxlan: VXLAN?
     public var geneve: Geneve?
+    public var gtp: GTPHeader?
     public init() {}
 }
 
@@ -77,6 +78,7 @@ extension TunnelHop {
         if let geneve { return geneve.payload }
         if let gre { return gre.payload }
         if let vxlan { return vxlan.payload }
+        if let gtp { return gtp.payload }
         return nil
     }
 }

@@ -58,6 +58,10 @@ enum InfoColumn {
             writeHTTP(http, frame: input.frame, to: out)
         } else if let dhcp = input.frame.dhcpMessage {
             DHCPInfo.write(dhcp, bytes: input.frame.bytes, to: out)
+        } else if let gtp = input.frame.gtpHeader {
+            out.string(GTPTree.info(gtp))
+        } else if let dhcp = input.frame.dhcpv6Message {
+            out.string(DHCPv6Tree.info(payload: dhcp.payload, declaredEnd: dhcp.declaredEnd, bytes: input.frame.bytes))
         } else if let nbns = input.frame.nbnsMessage {
             NBNSTree.writeInfo(nbns, bytes: input.frame.bytes, to: out)
         } else if let browser = input.frame.browserDatagram {
@@ -103,6 +107,10 @@ enum InfoColumn {
             VRRPTree.writeInfo(vrrp, to: out)
         } else if let lcp = input.frame.lcpPacket {
             out.string(LCPTree.name(lcp))
+        } else if let ospf = input.frame.ospfHeader {
+            out.string(OSPFTree.info(ospf))
+        } else if let at = input.frame.mobilityHeader {
+            MIP6Tree.writeInfo(at: at, bytes: input.frame.bytes, to: out)
         } else if writeFragment(input.frame, to: out) {
             return
         } else if let cut = CutTransportHeader(input.frame) {

@@ -86,8 +86,14 @@ public struct SummaryLine {
         }
     }
 
-    /// The protocol column: the highest layer tshark names there.
+    /// The protocol column: the highest layer tshark names there. GTP wraps the name of
+    /// the packet it carries (`GTP <ICMP>`), as packet-gtp.c does.
     public func protocolName(_ input: FieldInput) -> String {
+        if input.frame.tunnels.last?.gtp != nil { return "GTP <" + innerProtocolName(input) + ">" }
+        return innerProtocolName(input)
+    }
+
+    private func innerProtocolName(_ input: FieldInput) -> String {
         if input.frame.raw.linkType.isPcapngCustomBlock { return "PCAPNG" }
         if input.frame.issues.first.map({ if case .malformed(.unsupportedLinkType) = $0.kind { true } else { false } }) == true {
             return input.frame.raw.linkType.name ?? "\(input.frame.raw.linkType.rawValue)"
@@ -110,6 +116,8 @@ public struct SummaryLine {
         if input.frame.protocols.last == .tftp { return "TFTP" }
         if input.frame.http != nil { return input.frame.protocols.last == .ssdp ? "SSDP" : "HTTP" }
         if let dhcp = input.frame.dhcpMessage { return DHCPInfo.protocolName(dhcp) }
+        if input.frame.dhcpv6Message != nil { return "DHCPv6" }
+        if input.frame.gtpHeader != nil { return "GTP" }
         if input.frame.nbnsMessage != nil { return "NBNS" }
         if input.frame.browserDatagram != nil { return "BROWSER" }
         if input.frame.krb4Message != nil { return "KRB4" }
@@ -129,6 +137,8 @@ public struct SummaryLine {
         if input.frame.espHeader != nil { return "ESP" }
         if input.frame.vrrpMessage != nil { return "VRRP" }
         if input.frame.lcpPacket != nil { return "PPP LCP" }
+        if input.frame.ospfHeader != nil { return "OSPF" }
+        if input.frame.mobilityHeader != nil { return "MIPv6" }
         if let cut = CutTransportHeader(input.frame) { return cut.protocolName }
         if input.frame.opaqueTunnel?.geneve != nil { return "Geneve" }
         if input.frame.ipv6 != nil { return "IPv6" }

@@ -14,6 +14,8 @@ public enum FieldType: String, Sendable, CaseIterable {
     case bytes = "FT_BYTES"
     case absoluteTime = "FT_ABSOLUTE_TIME", relativeTime = "FT_RELATIVE_TIME"
     case double = "FT_DOUBLE"
+    /// A single-precision float (OSPF-TE bandwidths).
+    case float = "FT_FLOAT"
 
     /// Width in hex digits for BASE_HEX, as Wireshark pads each integer type.
     var hexDigits: Int {

@@ -69,6 +69,7 @@ enum IPv6Tree {
             switch header {
             case 0, 60: IPv6OptionsTree.dissect(at: at, octets: octets, hopByHop: header == 0, ip: ip, &tree)
             case 44: IPv6FragmentHeaderTree.dissect(at: at, &tree)
+            case 135: MIP6Tree.dissect(at: at, &tree)
             default: break
             }
             at += octets

@@ -18,6 +18,7 @@ public enum PacketTree {
         VXLANTree.declaration, GeneveTree.declaration, PPPoETree.declaration, IGMPTree.declaration,
         ESPTree.declaration, VRRPTree.declaration, DHCPTree.cachedDeclaration, NBNSTree.declaration, ModbusTree.mbtcpDeclaration, ModbusTree.modbusDeclaration, EAPOLTree.declaration, EAPTree.declaration, BrowserTree.nbdgmDeclaration, BrowserTree.smbDeclaration, BrowserTree.mailslotDeclaration, BrowserTree.browserDeclaration, IPv6OptionsTree.hopDeclaration, IPv6OptionsTree.dstDeclaration,
         NFLOGTree.declaration, LLCTree.declaration, STPTree.declaration, KRB4Tree.declaration, L2TPTree.declaration, LCPTree.declaration, RIPTree.declaration,
+        OSPFTree.declaration, MIP6Tree.declaration, DHCPv6Tree.declaration, GTPTree.declaration,
     ]
 
     /// Every declared field and protocol node, by name.
@@ -60,6 +61,8 @@ public enum PacketTree {
         if let igmp = frame.igmpMessage { IGMPTree.dissect(igmp, &tree) }
         if let esp = frame.espHeader { ESPTree.dissect(esp, check: input.analysis.espSequence, &tree) }
         if let vrrp = frame.vrrpMessage { VRRPTree.dissect(vrrp, frame: frame, &tree) }
+        if let ospf = frame.ospfHeader { OSPFTree.dissect(ospf, frame: frame, &tree) }
+        if frame.ipv6?.upperLayerProtocol == 62, let at = frame.mobilityHeader { MIP6Tree.dissect(at: at, &tree) }
         if let tcp = frame.tcp { TCPTree.dissect(tcp, input, &tree) } else { CutTransportHeader(frame)?.addTCP(frame, &tree) }
         if let udp = frame.udp { UDPTree.dissect(udp, input.analysis, overIPv6: frame.ipv6 != nil, &tree) }
         application(input, &tree)
@@ -88,6 +91,7 @@ public enum PacketTree {
             if let ppp = hop.ppp { PPPTree.dissect(ppp, &tree) }
             if let vxlan = hop.vxlan { VXLANTree.dissect(vxlan, &tree) }
             if let geneve = hop.geneve { GeneveTree.dissect(geneve, &tree) }
+            if let gtp = hop.gtp { GTPTree.dissect(gtp, &tree) }
         }
     }
 
@@ -105,6 +109,8 @@ public enum PacketTree {
             return
         }
         if let dhcp = frame.dhcpMessage { return DHCPTree.dissect(dhcp, &tree) }
+        if let gtp = frame.gtpHeader { return GTPTree.dissect(gtp, &tree) }
+        if let dhcp = frame.dhcpv6Message { return DHCPv6Tree.dissect(payload: dhcp.payload, declaredEnd: dhcp.declaredEnd, &tree) }
         if let nbns = frame.nbnsMessage { return NBNSTree.dissect(nbns, &tree) }
         if let browser = frame.browserDatagram { return BrowserTree.dissect(browser, &tree) }
         if let krb4 = frame.krb4Message { return KRB4Tree.dissect(krb4, &tree) }

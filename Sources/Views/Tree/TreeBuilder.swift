@@ -101,6 +101,14 @@ public struct TreeBuilder {
         open(node(field, range, value, label: label, display: display, generated: generated, hidden: hidden))
     }
 
+    /// How many subtrees are open: a dissector that stops early closes back to its own.
+    public var depth: Int { stack.count }
+
+    /// Closes subtrees until `depth` are open.
+    public mutating func close(to depth: Int) {
+        while stack.count > Swift.max(depth, 1) { close() }
+    }
+
     public mutating func close() {
         guard stack.count > 1 else { return }
         let done = stack.removeLast()
