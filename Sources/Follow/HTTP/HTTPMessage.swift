@@ -69,7 +69,8 @@ public struct HTTPMessage: Sendable {
     /// The layer Wireshark puts under HTTP for this body (`data-text-lines`, `media`, ...).
     public var bodyLayer: Layer? {
         guard bodyLength > 0 else { return nil }
-        guard let type = contentType else { return .media }
+        // No Content-Type: packet-http.c calls the data dissector, not the media one.
+        guard let type = contentType else { return .data }
         // Compared as ASCII without case, on the UTF-8 bytes: no lower-cased copy per message.
         let bytes = type.utf8
         func starts(_ prefix: StaticString) -> Bool { Self.matches(bytes.prefix(prefix.utf8CodeUnitCount), prefix) }

@@ -200,6 +200,12 @@ enum HTTPTree {
         if let bodyStart = head.bodyStart, bodyStart < messageEnd {
             result = body(bodyStart..<messageEnd, chunked: head.isChunked, &tree)
             result?.contentType = contentTypeValue(head, bytes)
+            // Without a Content-Type, packet-http.c hands the body to the data dissector,
+            // under HTTP's own tree.
+            if result?.contentType == nil {
+                if let range = result?.range { DataTree.dissect(range, &tree) }
+                result = nil
+            }
         }
         tree.close()
         return result

@@ -143,6 +143,29 @@ enum ICMPv6Tree {
     static let linkAddress = HeaderField("icmpv6.opt.linkaddr", "Link-layer address", .ether)
     static let srcLinkAddress = HeaderField("icmpv6.opt.src_linkaddr", "Source Link-layer address", .ether)
     static let targetLinkAddress = HeaderField("icmpv6.opt.target_linkaddr", "Target Link-layer address", .ether)
+    static let raHopLimit = HeaderField("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", .uint8)
+    static let raFlags = HeaderField("icmpv6.nd.ra.flag", "Flags", .uint8, .hex)
+    static let raManaged = HeaderField("icmpv6.nd.ra.flag.m", "Managed address configuration", .boolean, width: 8, mask: 0x80, names: .setNotSet)
+    static let raOther = HeaderField("icmpv6.nd.ra.flag.o", "Other configuration", .boolean, width: 8, mask: 0x40, names: .setNotSet)
+    static let raHomeAgent = HeaderField("icmpv6.nd.ra.flag.h", "Home Agent", .boolean, width: 8, mask: 0x20, names: .setNotSet)
+    static let raPreference = HeaderField("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", .uint8, mask: 0x18,
+                                          names: .values([0: "Medium", 1: "High", 2: "Reserved", 3: "Low"]))
+    static let raProxy = HeaderField("icmpv6.nd.ra.flag.p", "Proxy", .boolean, width: 8, mask: 0x04, names: .setNotSet)
+    static let raReserved = HeaderField("icmpv6.nd.ra.flag.rsv", "Reserved", .uint8, mask: 0x03)
+    static let raLifetime = HeaderField("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", .uint16)
+    static let raReachable = HeaderField("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", .uint32)
+    static let raRetrans = HeaderField("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", .uint32)
+    static let optionReserved = HeaderField("icmpv6.opt.reserved", "Reserved", .none)
+    static let mtu = HeaderField("icmpv6.opt.mtu", "MTU", .uint32)
+    static let prefixLength = HeaderField("icmpv6.opt.prefix.length", "Prefix Length", .uint8)
+    static let prefixFlag = HeaderField("icmpv6.opt.prefix.flag", "Flag", .uint8, .hex)
+    static let prefixOnLink = HeaderField("icmpv6.opt.prefix.flag.l", "On-link flag(L)", .boolean, width: 8, mask: 0x80, names: .setNotSet)
+    static let prefixAuto = HeaderField("icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", .boolean, width: 8, mask: 0x40, names: .setNotSet)
+    static let prefixRouter = HeaderField("icmpv6.opt.prefix.flag.r", "Router address flag(R)", .boolean, width: 8, mask: 0x20, names: .setNotSet)
+    static let prefixReserved = HeaderField("icmpv6.opt.prefix.flag.reserved", "Reserved", .uint8, mask: 0x1F)
+    static let validLifetime = HeaderField("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", .uint32)
+    static let preferredLifetime = HeaderField("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", .uint32)
+    static let prefix = HeaderField("icmpv6.opt.prefix", "Prefix", .ipv6)
     static let echoID = HeaderField("icmpv6.echo.identifier", "Identifier", .uint16, .hex)
     static let echoSeq = HeaderField("icmpv6.echo.sequence_number", "Sequence", .uint16)
     static let respTo = HeaderField("icmpv6.resp_to", "Response To", .frameNumber)
@@ -150,7 +173,9 @@ enum ICMPv6Tree {
     static let declaration = ProtocolDeclaration("icmpv6", "Internet Control Message Protocol v6", fields: [
         type, code, checksum, checksumStatus, reserved, nsTarget, naTarget, naFlags, naRouter, naSolicited, naOverride,
         naReserved, option, optionType, optionLength, linkAddress, srcLinkAddress, targetLinkAddress, echoID, echoSeq,
-        respTo, respTime,
+        respTo, respTime, raHopLimit, raFlags, raManaged, raOther, raHomeAgent, raPreference, raProxy, raReserved,
+        raLifetime, raReachable, raRetrans, optionReserved, mtu, prefixLength, prefixFlag, prefixOnLink, prefixAuto,
+        prefixRouter, prefixReserved, validLifetime, preferredLifetime, prefix,
     ] + MLDTree.fields)
 
     static let typeNames = Dictionary(uniqueKeysWithValues: ICMPv6Names.types.map { (UInt64($0.key), $0.value) })
@@ -189,6 +214,23 @@ enum ICMPv6Tree {
             // Router Solicitation (RFC 4861 section 4.1): four reserved bytes, then options.
             tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
             options(o + 8..<end, &tree)
+        case 134 where end >= o + 16:
+            // Router Advertisement (RFC 4861 section 4.2, RFC 4191's preference, RFC 3775's H, RFC 4389's P).
+            tree.add(raHopLimit, o + 4..<o + 5, .uint(UInt64(bytes[o + 4])))
+            let flags = UInt64(bytes[o + 5])
+            var text = "0x\(hex(flags, digits: 2))"
+            for bit in [raManaged, raOther, raHomeAgent] where flags & bit.mask != 0 { text += ", " + bit.label }
+            text += ", \(raPreference.label): " + (raPreference.names?.name(for: flags >> 3 & 3) ?? "")
+            if flags & raProxy.mask != 0 { text += ", " + raProxy.label }
+            tree.open(raFlags, o + 5..<o + 6, .uint(flags), display: text)
+            for bit in [raManaged, raOther, raHomeAgent, raPreference, raProxy, raReserved] {
+                tree.bits(bit, o + 5..<o + 6, container: flags)
+            }
+            tree.close()
+            tree.add(raLifetime, o + 6..<o + 8, .uint(UInt64(bytes.u16be(o + 6))))
+            tree.add(raReachable, o + 8..<o + 12, .uint(UInt64(bytes.u32be(o + 8))))
+            tree.add(raRetrans, o + 12..<o + 16, .uint(UInt64(bytes.u32be(o + 12))))
+            options(o + 16..<end, &tree)
         case 135 where end >= o + 24, 136 where end >= o + 24:
             if icmp.type == 135 {
                 tree.add(reserved, o + 4..<o + 8, .bytes(o + 4..<o + 8))
@@ -241,6 +283,15 @@ enum ICMPv6Tree {
                 tree.add(optionLength, at + 1..<at + 2, .uint(UInt64(units)), display: "\(units) (\(units * 8) bytes)")
                 tree.add(linkAddress, at + 2..<at + 8, .ether(mac))
                 tree.add(kind == 1 ? srcLinkAddress : targetLinkAddress, at + 2..<at + 8, .ether(mac), hidden: true)
+            } else if kind == 5 && units == 1 {
+                let value = UInt64(bytes.u32be(at + 4))
+                tree.open(option, r, .none, label: "ICMPv6 Option (\(name) : \(value))")
+                tree.add(optionType, at..<at + 1, .uint(UInt64(kind)))
+                tree.add(optionLength, at + 1..<at + 2, .uint(UInt64(units)), display: "\(units) (\(units * 8) bytes)")
+                tree.add(optionReserved, at + 2..<at + 4, .none, label: "Reserved")
+                tree.add(mtu, at + 4..<at + 8, .uint(value))
+            } else if kind == 3 && units == 4 {
+                prefixInformation(at, r, name: name, &tree)
             } else {
                 tree.open(option, r, .none, label: "ICMPv6 Option (\(name))")
                 tree.add(optionType, at..<at + 1, .uint(UInt64(kind)))
@@ -249,6 +300,31 @@ enum ICMPv6Tree {
             tree.close()
             at += units * 8
         }
+    }
+
+    /// Prefix information (RFC 4861 section 4.6.2): the prefix a router advertises for
+    /// on-link determination and address autoconfiguration. The option is left open for
+    /// `options`' close.
+    private static func prefixInformation(_ at: Int, _ r: Range<Int>, name: String, _ tree: inout TreeBuilder) {
+        let bytes = tree.bytes
+        let length = UInt64(bytes[at + 2])
+        let address = IPv6Address(bytes, at: at + 16)
+        tree.open(option, r, .none, label: "ICMPv6 Option (\(name) : \(address)/\(length))")
+        tree.add(optionType, at..<at + 1, .uint(3))
+        tree.add(optionLength, at + 1..<at + 2, .uint(4), display: "4 (32 bytes)")
+        tree.add(prefixLength, at + 2..<at + 3, .uint(length))
+        let flags = UInt64(bytes[at + 3])
+        var text = "0x\(hex(flags, digits: 2))"
+        for bit in [prefixOnLink, prefixAuto, prefixRouter] where flags & bit.mask != 0 { text += ", " + bit.label }
+        tree.open(prefixFlag, at + 3..<at + 4, .uint(flags), display: text)
+        for bit in [prefixOnLink, prefixAuto, prefixRouter, prefixReserved] { tree.bits(bit, at + 3..<at + 4, container: flags) }
+        tree.close()
+        for (field, start) in [(validLifetime, at + 4), (preferredLifetime, at + 8)] {
+            let value = UInt64(bytes.u32be(start))
+            tree.add(field, start..<start + 4, .uint(value), display: value == 0xFFFF_FFFF ? "Infinity (4294967295)" : nil)
+        }
+        tree.add(optionReserved, at + 12..<at + 16, .none, label: "Reserved")
+        tree.add(prefix, at + 16..<at + 32, .ipv6(address))
     }
 
     /// The checksum over the IPv6 pseudo-header (RFC 8200 section 8.1) and the message.
