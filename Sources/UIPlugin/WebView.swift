@@ -87,15 +87,7 @@ struct WebView {
         var options = LiveCapture.Options(interface: interface)
         options.filter = filter
         options.immediate = true
-        let capture: LiveCapture
-        do {
-            capture = try LiveCapture(options: options)
-        } catch {
-            printError("\(error)")
-            if case .filter = error { throw ExitCode(64) }
-            throw ExitCode(2)
-        }
-        for warning in capture.warnings { printError("warning: \(warning)") }
+        let capture = try LiveCapture.openReportingErrors(options)
         var template = "/tmp/tcpwatch-ui-XXXXXX".utf8CString
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             printError("cannot create a temporary directory in /tmp")

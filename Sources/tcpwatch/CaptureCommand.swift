@@ -214,15 +214,7 @@ struct CaptureCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(64)
         }
-        let capture: LiveCapture
-        do {
-            capture = try LiveCapture(options: options)
-        } catch {
-            printError("\(error)")
-            if case .filter = error { throw ExitCode(64) }
-            throw ExitCode(2)
-        }
-        for warning in capture.warnings { printError("warning: \(warning)") }
+        let capture = try LiveCapture.openReportingErrors(options)
 
         var sink: CaptureSink?
         if let writeFile {

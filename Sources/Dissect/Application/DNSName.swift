@@ -205,6 +205,13 @@ public struct DNSName: Sendable, Equatable {
         }
     }
 
+    /// ``writeEscapedASCII(_:_:to:)`` as a string, for the details tree.
+    public static func escapedASCII(_ bytes: ByteView, _ range: Range<Int>) -> String {
+        var shown: [UInt8] = []
+        writeEscapedASCII(bytes, range, to: { shown.append($0) })
+        return String(decoding: shown, as: UTF8.self)
+    }
+
     static func writeASCII(_ c: UInt8, to sink: (UInt8) -> Void) {
         if c >= 0x20 && c < 0x7F {
             sink(c)

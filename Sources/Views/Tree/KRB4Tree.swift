@@ -70,10 +70,8 @@ enum KRB4Tree {
                 case .serviceInstance: serviceInstance
                 }
                 let text = r.lowerBound..<r.upperBound - 1
-                var shown: [UInt8] = []
-                DNSName.writeEscapedASCII(bytes, text, to: { shown.append($0) })
                 let value = String(String.UnicodeScalarView(text.map { bytes[$0] < 0x80 ? Unicode.Scalar(bytes[$0]) : "\u{FFFD}" }))
-                tree.add(field, r, .string(value), display: String(decoding: shown, as: UTF8.self))
+                tree.add(field, r, .string(value), display: DNSName.escapedASCII(bytes, text))
             case .time(let which, let r, let seconds):
                 let field: HeaderField = switch which {
                 case .timeSec: timeSec

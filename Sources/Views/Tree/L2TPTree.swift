@@ -152,11 +152,7 @@ extension L2TPTree {
     private static func addValue(_ avp: L2TPAVP, _ bytes: ByteView, _ tree: inout TreeBuilder) {
         let v = avp.value
         func u16(_ field: HeaderField) { if v.count >= 2 { tree.add(field, v.lowerBound..<v.lowerBound + 2, .uint(UInt64(bytes.u16be(v.lowerBound)))) } }
-        func text(_ field: HeaderField) {
-            var shown: [UInt8] = []
-            DNSName.writeEscapedASCII(bytes, v, to: { shown.append($0) })
-            tree.add(field, v, .string(String(decoding: shown, as: UTF8.self)))
-        }
+        func text(_ field: HeaderField) { tree.add(field, v, .string(DNSName.escapedASCII(bytes, v))) }
         switch avp.type {
         case 0: u16(messageType)
         case 2 where v.count >= 2:

@@ -87,9 +87,7 @@ enum RIPTree {
         case 2:
             let text = e + 4..<e + 20
             let end = text.first { bytes[$0] == 0 } ?? text.upperBound
-            var shown: [UInt8] = []
-            DNSName.writeEscapedASCII(bytes, text.lowerBound..<end, to: { shown.append($0) })
-            tree.add(password, text, .string(String(decoding: shown, as: UTF8.self)))
+            tree.add(password, text, .string(DNSName.escapedASCII(bytes, text.lowerBound..<end)))
         case 3:
             let digest = Int(bytes.u16be(e + 4))
             tree.add(digestOffset, e + 4..<e + 6, .uint(UInt64(digest)))
