@@ -1,5 +1,4 @@
 import Dissect
-import Foundation
 
 /// OSPF versions 2 and 3 as tshark 4.0 shows them (packet-ospf.c): the header with its
 /// checksum and authentication, Hello, DB Description, LS Request, LS Update and LS
@@ -650,11 +649,11 @@ enum OSPFTree {
 
     /// `%.10g bytes/s (%.0f bits/s)`, as packet-ospf.c writes a bandwidth.
     static func bandwidth(_ f: Float) -> String {
-        String(format: "%.10g bytes/s (%.0f bits/s)", Double(f), Double(f) * 8)
+        PrintfFormat.string("%.10g bytes/s (%.0f bits/s)", Double(f), Double(f) * 8)
     }
 
     /// An FT_FLOAT in -T fields and JSON: `%g` with FLT_DIG (6) digits.
-    static func floatText(_ f: Float) -> String { String(format: "%.6g", Double(f)) }
+    static func floatText(_ f: Float) -> String { PrintfFormat.string("%.6g", Double(f)) }
 
     private static func addFloat(_ field: HeaderField, _ range: Range<Int>, _ f: Float, label: String, _ tree: inout TreeBuilder) {
         tree.add(field, range, .string(floatText(f)), label: label)
