@@ -62,7 +62,7 @@ public struct ExplainLanguage: Sendable {
     /// The template for `key` with `{name}` replaced by `values[name]`.
     public func text(_ key: ExplainKey, _ values: [String: String] = [:]) -> String {
         let template = messages[key] ?? ExplainLanguage.english.messages[key] ?? key.rawValue
-        guard template.contains("{") else { return template }
+        guard template.contains(Character("{")) else { return template }
         var result = ""
         var rest = template[...]
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
