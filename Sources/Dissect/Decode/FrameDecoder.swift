@@ -412,10 +412,7 @@ public enum FrameDecoder {
                 frame._protocols.append(.dhcp)
                 frame._issues.append(result.issue)
                 // A message the snaplen cut: tshark reads its options up to the captured end.
-                let declared = udp.length - UDP.headerLength
-                if result.issue == nil, declared > payload.count {
-                    frame._issues.append(.truncated(.dhcp, needed: declared, available: payload.count))
-                }
+                if result.issue == nil { noteCut(frame, .dhcp, payload: payload, declaredLength: udp.length - UDP.headerLength) }
                 return
             }
         }
@@ -427,8 +424,7 @@ public enum FrameDecoder {
         if ports.0 == 546 || ports.1 == 546 || ports.0 == 547 || ports.1 == 547 {
             // packet-dhcpv6.c reads options to the length UDP declares: a snaplen cut stops it.
             frame._protocols.append(.dhcpv6)
-            let declared = udp.length - UDP.headerLength
-            if declared > payload.count { frame._issues.append(.truncated(.dhcpv6, needed: declared, available: payload.count)) }
+            noteCut(frame, .dhcpv6, payload: payload, declaredLength: udp.length - UDP.headerLength)
             return
         }
         if ports.0 == 137 || ports.1 == 137,
@@ -468,8 +464,8 @@ public enum FrameDecoder {
     /// DNS found by tshark's heuristic off the DNS ports. tshark's heuristics see only the
     /// datagrams no port claims; the follower asks this too, to pair the queries.
     public static func isHeuristicDNS(_ udp: UDP, _ bytes: ByteView) -> Bool {
-        !RegisteredUDPPorts.contains(udp.sourcePort) && !RegisteredUDPPorts.contains(udp.destinationPort)
-            && DNS.looksLikeDNS(bytes, udp.payload.lowerBound..<min(udp.payload.upperBound, bytes.count))
+        DNS.looksLikeDNS(bytes, udp.payload.lowerBound..<min(udp.payload.upperBound, bytes.count))
+            && !RegisteredUDPPorts.contains(udp.sourcePort) && !RegisteredUDPPorts.contains(udp.destinationPort)
     }
 
     /// A DNS, mDNS or LLMNR message in a UDP payload; false when not even its header is there.
@@ -481,10 +477,7 @@ public enum FrameDecoder {
         frame._dns = dns
         frame._protocols.append(layer)
         // A message the snaplen cut: tshark reads it up to the captured end.
-        let declared = udp.length - UDP.headerLength
-        if result.issue == nil, declared > payload.count {
-            frame._issues.append(.truncated(.dns, needed: declared, available: payload.count))
-        }
+        if result.issue == nil { noteCut(frame, .dns, payload: payload, declaredLength: udp.length - UDP.headerLength) }
         return true
     }
 

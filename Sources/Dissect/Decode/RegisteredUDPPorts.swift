@@ -3,9 +3,17 @@
 /// registered for either port (or the registered one declines it), so a heuristic that
 /// tcpwatch shares with tshark (DNS's) runs only off these ports, as there.
 enum RegisteredUDPPorts {
-    static func contains(_ port: UInt16) -> Bool { table.contains(port) }
+    /// One bit per port (8 KB): asked for every datagram on a port nothing here decodes,
+    /// so a test of a bit rather than a hashed lookup.
+    static func contains(_ port: UInt16) -> Bool { bits[Int(port >> 6)] & (1 << UInt64(port & 63)) != 0 }
 
-    private static let table: Set<UInt16> = [
+    private static let bits: [UInt64] = {
+        var words = [UInt64](repeating: 0, count: 1024)
+        for port in ports { words[Int(port >> 6)] |= 1 << UInt64(port & 63) }
+        return words
+    }()
+
+    private static let ports: [UInt16] = [
         0, 7, 13, 19, 37, 49, 53, 67, 68, 69, 88, 111, 123, 137, 138, 161, 162, 173, 177, 213, 269, 319, 320, 389,
         427, 434, 464, 473, 496, 500, 502, 513, 514, 520, 521, 524, 525, 539, 546, 547, 573, 623, 631, 646, 654, 664,
         698, 699, 701, 750, 853, 854, 910, 921, 925, 1001, 1044, 1052, 1069, 1089, 1090, 1091, 1101, 1113, 1153, 1194,

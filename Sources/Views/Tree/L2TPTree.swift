@@ -79,18 +79,25 @@ enum L2TPTree {
     /// type is read where the first AVP's would be after the header without an offset field.
     static func writeInfo(_ l: L2TP, bytes: ByteView, to out: OutputBuffer) {
         out.ascii("Control Message")
-        let ids = " (tunnel id=\(l.tunnelID), session id=\(l.sessionID))"
         if l.length == 12 {
             out.ascii(" - ZLB     ")
-            return out.string(ids)
+        } else {
+            let typeAt = l.offset + (l.hasLength ? 4 : 2) + 2 + (l.hasSequence ? 4 : 0) + 6
+            if typeAt + 4 <= bytes.count, bytes.u16be(typeAt) == 0 {
+                let message = bytes.u16be(typeAt + 2)
+                out.ascii(" - ")
+                if let name = shortNames[message] { out.string(name) } else {
+                    out.ascii("Unknown (")
+                    out.decimal(message)
+                    out.byte(41)
+                }
+            }
         }
-        let typeAt = l.offset + (l.hasLength ? 4 : 2) + 2 + (l.hasSequence ? 4 : 0) + 6
-        if typeAt + 4 <= bytes.count, bytes.u16be(typeAt) == 0 {
-            let message = bytes.u16be(typeAt + 2)
-            out.ascii(" - ")
-            out.string(shortNames[message] ?? "Unknown (\(message))")
-        }
-        out.string(ids)
+        out.ascii(" (tunnel id=")
+        out.decimal(l.tunnelID)
+        out.ascii(", session id=")
+        out.decimal(l.sessionID)
+        out.byte(41)
     }
 
     static func dissect(_ l: L2TP, _ tree: inout TreeBuilder) {
